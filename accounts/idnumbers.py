@@ -1,0 +1,63 @@
+"""公民身份号码 (GB 11643): normalising, validating, and what the number tells.
+
+A number is assigned when the person is registered, often years after birth, so
+the division code is accepted if it existed in any era (python-stdnum's table of
+codes with their years); ``stdnum.cn.ric.validate`` refuses such numbers when the
+code was created after the birth year, so it is not used here.
+"""
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from stdnum import numdb
+from stdnum.cn import ric
+
+
+def normalize_id_number(value: str) -> str:
+    """The number in its stored form (trimmed, trailing ``x`` as ``X``), or ValidationError."""
+    number = (value or "").strip().upper()
+    if len(number) != 18:
+        raise ValidationError(
+            _("An ID number has 18 characters; this one has %(count)d.") % {"count": len(number)},
+            code="length",
+        )
+    if not number[:17].isdigit() or not (number[17].isdigit() or number[17] == "X"):
+        raise ValidationError(
+            _("An ID number is 17 digits followed by a digit or X."), code="format"
+        )
+    if ric.calc_check_digit(number[:17]) != number[17]:
+        raise ValidationError(_("The check digit of the ID number is wrong."), code="check_digit")
+    try:
+        birth = birth_date(number)
+    except ValueError:
+        raise ValidationError(
+            _("The birth date in the ID number is not a real date."), code="birth_date"
+        ) from None
+    if birth > timezone.localdate():
+        raise ValidationError(
+            _("The birth date in the ID number is in the future."), code="birth_date"
+        )
+    if not _division_code_known(number[:6]):
+        raise ValidationError(
+            _("The first six digits of the ID number are not a known division code."),
+            code="division",
+        )
+    return number
+
+
+def _division_code_known(code: str) -> bool:
+    """True when the table names the 6-digit code (province part, then county part)."""
+    parts = numdb.get("cn/loc").info(code)
+    return len(parts) == 2 and bool(parts[1][1])
+
+
+def birth_date(number: str) -> dt.date:
+    """Birth date from digits 7–14 (ValueError if it is not a date)."""
+    return dt.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+
+
+def gender(number: str) -> str:
+    """``M`` or ``F``: the 17th digit is odd for men, even for women."""
+    return "M" if int(number[16]) % 2 else "F"

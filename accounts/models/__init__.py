@@ -1,0 +1,38 @@
+"""Models of people, regions, policies, accounts and the ledger (agreements beside them)."""
+
+from .agreements import (
+    BASIC_RELATIONSHIPS,
+    AgreementStatus,
+    EndReason,
+    EvidenceType,
+    Relationship,
+    SharingAgreement,
+)
+from .ledger import AccountStatus, EntryKind, LedgerEntry, PersonalAccount, Use, Wallet
+from .people import EnrolmentStatus, Gender, InsuredPerson, PersonCategory, Scheme
+from .regions import PolicyPart, PoolingRegion, Province, ProvincePolicy, Scope
+
+__all__ = [
+    "BASIC_RELATIONSHIPS",
+    "AgreementStatus",
+    "EndReason",
+    "EvidenceType",
+    "Relationship",
+    "Scope",
+    "SharingAgreement",
+    "AccountStatus",
+    "EnrolmentStatus",
+    "EntryKind",
+    "Gender",
+    "InsuredPerson",
+    "LedgerEntry",
+    "PersonCategory",
+    "PersonalAccount",
+    "PolicyPart",
+    "PoolingRegion",
+    "Province",
+    "ProvincePolicy",
+    "Scheme",
+    "Use",
+    "Wallet",
+]

