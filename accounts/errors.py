@@ -57,3 +57,10 @@ class FreezeNeedsReason(DomainError):
 
 class UnknownRegion(DomainError):
     message = _("%(code)s is not a known pooling region.")
+
+
+class PolicyBlocks(DomainError):
+    message = _(
+        "The policy of %(province)s does not allow %(part)s on %(on_date)s "
+        "(in force since: %(since)s)."
+    )

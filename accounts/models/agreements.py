@@ -49,6 +49,24 @@ class EndReason(models.TextChoices):
     REGION_CHANGED = "region_changed", _("moved to another pooling region")
 
 
+class AgreementQuerySet(models.QuerySet):
+    def in_force(self, on_date):
+        """Agreements in force on ``on_date``: approved, effective, not yet ended.
+
+        An ended agreement is no longer in force from its ``ended_on`` day.
+        """
+        return self.filter(
+            models.Q(status=AgreementStatus.APPROVED)
+            | models.Q(status=AgreementStatus.ENDED, ended_on__gt=on_date),
+            effective_from__lte=on_date,
+            reviewed_at__isnull=False,
+        )
+
+    def live(self):
+        """Pending or approved and not ended: what blocks a second agreement for the pair."""
+        return self.filter(status__in=[AgreementStatus.PENDING, AgreementStatus.APPROVED])
+
+
 class SharingAgreement(models.Model):
     """共济关系. In force on day D when approved, effective on or before D and not
     ended on or before D. Never deleted: ending keeps the dates, who and why."""
@@ -113,6 +131,8 @@ class SharingAgreement(models.Model):
         verbose_name=_("ended by"),
     )
     history = HistoricalRecords()
+
+    objects = AgreementQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("sharing agreement")
