@@ -5,6 +5,15 @@ import pytest
 from accounts.tests.factories import credit, make_person, make_user
 
 
+@pytest.fixture(autouse=True)
+def _plain_static_storage(settings):
+    """Tests render pages without running collectstatic first (no manifest needed)."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
 @pytest.fixture
 def clerk(db):
     return make_user("clerk", username="clerk1")

@@ -61,3 +61,9 @@ def birth_date(number: str) -> dt.date:
 def gender(number: str) -> str:
     """``M`` or ``F``: the 17th digit is odd for men, even for women."""
     return "M" if int(number[16]) % 2 else "F"
+
+
+def compose_id_number(division_code: str, birth: dt.date, order: int) -> str:
+    """A valid number from its parts (demo data and tests): the order's parity is the gender."""
+    body = f"{division_code}{birth:%Y%m%d}{order:03d}"
+    return body + ric.calc_check_digit(body)

@@ -60,3 +60,13 @@ def ledger_mismatches() -> list[LedgerMismatch]:
             cursor.execute(sql)
             found += [LedgerMismatch(*row[1:]) for row in cursor.fetchall()]
     return found
+
+
+def person_search(queryset, term: str):
+    """Persons matching an exact ID number (x read as X), an account number, or a name part."""
+    term = term.strip()
+    if len(term) == 18 and term[:17].isdigit():
+        return queryset.filter(id_number=term.upper())
+    if term.isdigit():
+        return queryset.filter(account__number=term)
+    return queryset.filter(name__icontains=term)

@@ -8,6 +8,7 @@ from .agreements import (
     Relationship,
     SharingAgreement,
 )
+from .audit import DisclosureLog
 from .ledger import AccountStatus, EntryKind, LedgerEntry, PersonalAccount, Use, Wallet
 from .people import EnrolmentStatus, Gender, InsuredPerson, PersonCategory, Scheme
 from .regions import PolicyPart, PoolingRegion, Province, ProvincePolicy, Scope
@@ -15,6 +16,7 @@ from .regions import PolicyPart, PoolingRegion, Province, ProvincePolicy, Scope
 __all__ = [
     "BASIC_RELATIONSHIPS",
     "AgreementStatus",
+    "DisclosureLog",
     "EndReason",
     "EvidenceType",
     "Relationship",

@@ -9,8 +9,8 @@ import itertools
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
-from stdnum.cn import ric
 
+from accounts.idnumbers import compose_id_number
 from accounts.models import EntryKind, PoolingRegion, Scheme
 from accounts.roles import ROLE_NAMES, roles_sync
 from accounts.services.ledger import ledger_post
@@ -23,10 +23,8 @@ def make_id_number(
     region_code: str = "320500", birth: dt.date = dt.date(1980, 5, 17), gender: str = "M"
 ) -> str:
     """A valid 18-character ID number, different on every call (sequence digits)."""
-    seq = next(_serial) % 500
-    order = seq * 2 + (1 if gender == "M" else 0)
-    body = f"{region_code}{birth:%Y%m%d}{order:03d}"
-    return body + ric.calc_check_digit(body)
+    order = (next(_serial) % 500) * 2 + (1 if gender == "M" else 0)
+    return compose_id_number(region_code, birth, order)
 
 
 def make_user(role: str | None = None, username: str | None = None, **extra):

@@ -1,0 +1,152 @@
+"""Accounts, wallets and the read-only ledger."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+
+from accounts.errors import DomainError
+from accounts.models import AccountStatus, LedgerEntry, PersonalAccount, Wallet
+from accounts.services.people import account_freeze, account_unfreeze
+from yibao.admin_filters import DateRangeFilter
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Money records are written by services only; the admin shows them."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class StatusReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("reason"), max_length=200, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+@admin.register(PersonalAccount)
+class PersonalAccountAdmin(ReadOnlyAdmin):
+    list_display = ["number", "holder", "region", "balance", "status", "status_reason"]
+    list_filter = ["status", ("person__region__province", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["number", "=person__id_number", "person__name"]
+    list_select_related = ["person__region"]
+    readonly_fields = [
+        "number",
+        "holder",
+        "balance",
+        "status",
+        "status_reason",
+        "status_changed_at",
+        "status_changed_by",
+        "opened_at",
+    ]
+    fields = readonly_fields
+    change_form_template = "admin/accounts/personalaccount/change_form.html"
+
+    @admin.display(description=_("holder"), ordering="person__name")
+    def holder(self, obj):
+        return str(obj.person)
+
+    @admin.display(description=_("pooling region"))
+    def region(self, obj):
+        return obj.person.region
+
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/status/<str:action>/",
+                self.admin_site.admin_view(self.status_view),
+                name="accounts_personalaccount_status",
+            ),
+            *super().get_urls(),
+        ]
+
+    def status_view(self, request, object_id, action):
+        """Freeze (reason required) or unfreeze an account, through the services."""
+        account = get_object_or_404(PersonalAccount, pk=object_id)
+        if not request.user.has_perm("accounts.change_personalaccount") or action not in (
+            "freeze",
+            "unfreeze",
+        ):
+            return redirect("admin:accounts_personalaccount_change", object_id)
+        form = StatusReasonForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            service = account_freeze if action == "freeze" else account_unfreeze
+            try:
+                service(account=account, reason=form.cleaned_data["reason"], operator=request.user)
+            except DomainError as error:
+                form.add_error("reason", str(error))
+            else:
+                messages.success(request, _("The account status was changed."))
+                return redirect("admin:accounts_personalaccount_change", object_id)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": account,
+            "form": form,
+            "title": _("Freeze account") if action == "freeze" else _("Unfreeze account"),
+            "action": action,
+        }
+        return TemplateResponse(request, "admin/accounts/personalaccount/status_form.html", context)
+
+    def render_change_form(self, request, context, *args, obj=None, **kwargs):
+        if obj is not None and request.user.has_perm("accounts.change_personalaccount"):
+            action = "unfreeze" if obj.status == AccountStatus.FROZEN else "freeze"
+            if obj.status != AccountStatus.CLOSED:
+                context["status_action"] = action
+                context["status_url"] = reverse(
+                    "admin:accounts_personalaccount_status", args=[obj.pk, action]
+                )
+        return super().render_change_form(request, context, *args, obj=obj, **kwargs)
+
+
+@admin.register(Wallet)
+class WalletAdmin(ReadOnlyAdmin):
+    list_display = ["__str__", "balance", "opened_at"]
+    search_fields = ["=person__id_number", "person__name"]
+    list_select_related = ["person"]
+
+
+@admin.register(LedgerEntry)
+class LedgerEntryAdmin(ReadOnlyAdmin):
+    list_display = [
+        "occurred_at",
+        "holder_display",
+        "kind",
+        "amount",
+        "balance_after",
+        "use",
+        "scope",
+        "counterpart_display",
+        "institution_name",
+        "reference",
+        "created_by",
+    ]
+    list_filter = ["kind", "use", "scope", ("occurred_at", DateRangeFilter)]
+    search_fields = [
+        "=account__number",
+        "=account__person__id_number",
+        "=wallet__person__id_number",
+        "=reference",
+        "=idempotency_key",
+        "institution_code",
+    ]
+    search_help_text = _("Account number, exact ID number, reference or institution code.")
+    list_select_related = ["account", "wallet__person", "counterpart", "created_by"]
+    date_hierarchy = "occurred_at"
+
+    @admin.display(description=_("account or wallet"))
+    def holder_display(self, obj):
+        return obj.account.number if obj.account_id else f"{_('wallet')} {obj.wallet}"
+
+    @admin.display(description=_("counterpart"))
+    def counterpart_display(self, obj):
+        return str(obj.counterpart) if obj.counterpart_id else ""

@@ -1,0 +1,189 @@
+"""Insured persons: registration at the counter, search, and the person page."""
+
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.utils.html import format_html, format_html_join
+from django.utils.timezone import localdate
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from accounts.idnumbers import normalize_id_number
+from accounts.models import DisclosureLog, InsuredPerson
+from accounts.selectors import person_search
+from accounts.services.audit import can_see_unmasked, disclosure_record
+from accounts.services.people import (
+    PERSON_CHANGEABLE,
+    normalize_phone,
+    person_register,
+    person_update,
+)
+from yibao.admin_filters import DateRangeFilter
+
+LATEST_ENTRIES = 10
+
+
+class InsuredPersonForm(forms.ModelForm):
+    """Validates with the same rules as the services; messages sit next to the field."""
+
+    class Meta:
+        model = InsuredPerson
+        fields = ["name", "id_number", *[f for f in PERSON_CHANGEABLE if f != "name"]]
+
+    def clean_id_number(self):
+        number = normalize_id_number(self.cleaned_data["id_number"])
+        if InsuredPerson.objects.filter(id_number=number).exclude(pk=self.instance.pk).exists():
+            raise ValidationError(_("A person with this ID number is already registered."))
+        return number
+
+    def clean_phone(self):
+        return normalize_phone(self.cleaned_data.get("phone", ""))
+
+
+@admin.register(InsuredPerson)
+class InsuredPersonAdmin(SimpleHistoryAdmin):
+    form = InsuredPersonForm
+    list_display = [
+        "name",
+        "masked_id",
+        "gender",
+        "scheme",
+        "category",
+        "status",
+        "region",
+        "masked_phone_column",
+        "account_number",
+        "account_balance",
+    ]
+    list_filter = [
+        "scheme",
+        "status",
+        "category",
+        ("region__province", admin.RelatedOnlyFieldListFilter),
+        ("region", admin.RelatedOnlyFieldListFilter),
+        ("enrolled_on", DateRangeFilter),
+    ]
+    search_fields = ["name"]
+    search_help_text = _("Exact ID number, account number, or part of the name.")
+    autocomplete_fields = ["region"]
+    list_select_related = ["region", "account"]
+    list_per_page = 50
+
+    def get_search_results(self, request, queryset, search_term):
+        """One box for the three ways a clerk looks a person up."""
+        if not search_term.strip():
+            return queryset, False
+        return person_search(queryset, search_term), False
+
+    def _id_field(self, request):
+        """The full ID number only for those allowed to see it (and it is recorded)."""
+        return "id_number" if can_see_unmasked(request.user) else "masked_id"
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return super().get_fields(request, obj)
+        return [
+            "name",
+            self._id_field(request),
+            "birth_date",
+            "gender",
+            *PERSON_CHANGEABLE[1:],
+            "status_changed_on",
+            "account_summary",
+            "latest_entries",
+        ]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return []
+        return [
+            self._id_field(request),
+            "birth_date",
+            "gender",
+            "status_changed_on",
+            "account_summary",
+            "latest_entries",
+        ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        if request.method == "GET" and can_see_unmasked(request.user):
+            disclosure_record(
+                user=request.user, action=DisclosureLog.Action.VIEW, subject=f"person {object_id}"
+            )
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        """Writes go through the services; the admin only adapts the form."""
+        if change:
+            person_update(
+                person=obj,
+                operator=request.user,
+                **{f: form.cleaned_data[f] for f in form.changed_data if f in PERSON_CHANGEABLE},
+            )
+            return
+        person = person_register(
+            operator=request.user,
+            **{f: form.cleaned_data[f] for f in ["name", "id_number", *PERSON_CHANGEABLE[1:]]},
+        )
+        obj.pk = person.pk
+        obj._state.adding = False
+
+    @admin.display(description=_("ID number"), ordering="id_number")
+    def masked_id(self, obj):
+        return obj.masked_id_number
+
+    @admin.display(description=_("phone"))
+    def masked_phone_column(self, obj):
+        return obj.masked_phone
+
+    @admin.display(description=_("account number"))
+    def account_number(self, obj):
+        return getattr(getattr(obj, "account", None), "number", "—")
+
+    @admin.display(description=_("balance"))
+    def account_balance(self, obj):
+        account = getattr(obj, "account", None)
+        return account.balance if account else "—"
+
+    @admin.display(description=_("personal account"))
+    def account_summary(self, obj):
+        account = getattr(obj, "account", None)
+        if account is None:
+            return _("No personal account (only the employee scheme has one).")
+        return format_html(
+            '<a href="{}">{}</a> · {} ¥{} · {}',
+            f"../../personalaccount/{account.pk}/change/",
+            account.number,
+            _("balance"),
+            account.balance,
+            account.get_status_display(),
+        )
+
+    @admin.display(description=_("latest ledger entries"))
+    def latest_entries(self, obj):
+        account = getattr(obj, "account", None)
+        if account is None:
+            return "—"
+        entries = account.entries.order_by("-sequence")[:LATEST_ENTRIES]
+        rows = format_html_join(
+            "",
+            "<tr><td>{}</td><td>{}</td><td class='money'>{}</td><td class='money'>{}</td>"
+            "<td>{}</td></tr>",
+            (
+                (localdate(e.occurred_at), e.get_kind_display(), e.amount, e.balance_after, e.memo)
+                for e in entries
+            ),
+        )
+        return format_html(
+            "<table class='ledger'><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th>"
+            "<th>{}</th></tr></thead><tbody>{}</tbody></table>",
+            _("date"),
+            _("kind"),
+            _("amount"),
+            _("balance after"),
+            _("memo"),
+            rows,
+        )

@@ -1,0 +1,68 @@
+"""Demo logins for each role and a few insured persons with money; safe to run again."""
+
+import datetime as dt
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from accounts.idnumbers import compose_id_number
+from accounts.models import EntryKind, InsuredPerson, PoolingRegion, Scheme
+from accounts.roles import ROLE_NAMES, roles_sync
+from accounts.services.ledger import ledger_post
+from accounts.services.people import person_register
+
+DEMO_PASSWORD = "demo-{role}-2026"
+
+# name, region, scheme, birth, order (odd: male), opening credit
+DEMO_PERSONS = [
+    ("李明", "320500", Scheme.EMPLOYEE, dt.date(1978, 3, 14), 31, "500.00"),
+    ("李小明", "320500", Scheme.RESIDENT, dt.date(2008, 9, 2), 13, None),
+    ("王芳", "320500", Scheme.EMPLOYEE, dt.date(1985, 11, 23), 42, "1200.00"),
+    ("王建国", "411300", Scheme.EMPLOYEE, dt.date(1955, 6, 1), 17, "300.00"),
+    ("张秀英", "320100", Scheme.RESIDENT, dt.date(1950, 1, 20), 28, None),
+    ("赵磊", "330100", Scheme.EMPLOYEE, dt.date(1990, 7, 8), 55, "2600.00"),
+]
+
+
+class Command(BaseCommand):
+    help = "Create demo users (one per role) and demo insured persons; print the logins."
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        groups = roles_sync()
+        User = get_user_model()
+        self.stdout.write("Demo logins (http://127.0.0.1:8000/):")
+        for role, group_name in ROLE_NAMES.items():
+            user, created = User.objects.get_or_create(
+                username=role, defaults={"is_staff": True, "first_name": group_name}
+            )
+            if created:
+                user.set_password(DEMO_PASSWORD.format(role=role))
+                user.save()
+            user.groups.add(groups[role])
+            self.stdout.write(f"  {group_name:<6} {role:<11} {DEMO_PASSWORD.format(role=role)}")
+        operator = User.objects.get(username="clerk")
+        for name, region, scheme, birth, order, opening in DEMO_PERSONS:
+            number = compose_id_number(region, birth, order)
+            person = InsuredPerson.objects.filter(id_number=number).first()
+            if person is None:
+                person = person_register(
+                    name=name,
+                    id_number=number,
+                    scheme=scheme,
+                    region=PoolingRegion.objects.get(code=region),
+                    operator=operator,
+                    enrolled_on=dt.date(2020, 1, 1),
+                )
+            if opening:
+                ledger_post(
+                    holder=person.account,
+                    kind=EntryKind.CREDIT,
+                    amount=Decimal(opening),
+                    idempotency_key=f"demo-opening-{number}",
+                    operator=operator,
+                    memo="演示数据：期初划入",
+                )
+        self.stdout.write(f"Demo insured persons: {len(DEMO_PERSONS)}")

@@ -1,0 +1,31 @@
+"""Who saw or exported unmasked personal information (PIPL art. 28)."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class DisclosureLog(models.Model):
+    """One showing or export of unmasked ID numbers or phones; written, never changed."""
+
+    class Action(models.TextChoices):
+        VIEW = "view", _("viewed unmasked")
+        EXPORT = "export", _("exported unmasked")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("user"),
+    )
+    action = models.CharField(_("action"), max_length=10, choices=Action.choices)
+    subject = models.CharField(_("what"), max_length=200)
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("disclosure of personal information")
+        verbose_name_plural = _("disclosures of personal information")
+        ordering = ["-at"]
+
+    def __str__(self):
+        return f"{self.user} {self.get_action_display()} {self.subject}"

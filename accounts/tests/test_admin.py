@@ -1,0 +1,114 @@
+"""The clerk's screens for persons, accounts and the ledger, through Django's test client."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.idnumbers import compose_id_number
+from accounts.models import AccountStatus, DisclosureLog, InsuredPerson, LedgerEntry
+
+
+@pytest.fixture
+def clerk_client(client, clerk):
+    client.force_login(clerk)
+    return client
+
+
+def test_clerk_registers_employee_who_gets_an_account(clerk_client):
+    number = compose_id_number("320500", dt.date(1990, 2, 3), 11).lower()
+    response = clerk_client.post(
+        reverse("admin:accounts_insuredperson_add"),
+        {
+            "name": "周杰",
+            "id_number": number,
+            "scheme": "310",
+            "category": "1101",
+            "status": "active",
+            "region": "320500",
+            "phone": "13812345678",
+            "enrolled_on": "2020-01-01",
+        },
+    )
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    person = InsuredPerson.objects.get(name="周杰")
+    assert person.id_number == number.upper()
+    assert person.birth_date == dt.date(1990, 2, 3)
+    assert person.gender == "M"
+    assert person.account.balance == Decimal("0.00")
+
+
+def test_bad_id_number_is_named_next_to_the_field(clerk_client):
+    number = compose_id_number("320500", dt.date(1990, 2, 3), 11)
+    wrong = number[:17] + ("0" if number[17] != "0" else "1")
+    response = clerk_client.post(
+        reverse("admin:accounts_insuredperson_add"),
+        {
+            "name": "周杰",
+            "id_number": wrong,
+            "scheme": "310",
+            "status": "active",
+            "region": "320500",
+        },
+    )
+    assert response.status_code == 200
+    assert "校验码" in str(response.context["adminform"].form.errors["id_number"])
+    assert not InsuredPerson.objects.filter(name="周杰").exists()
+
+
+def test_person_list_masks_id_and_phone_and_finds_by_exact_id(clerk_client, li_ming):
+    url = reverse("admin:accounts_insuredperson_changelist")
+    page = clerk_client.get(url, {"q": li_ming.id_number.lower()}).content.decode()
+    assert li_ming.masked_id_number in page
+    assert li_ming.id_number not in page
+    assert "李明" in page
+    by_account = clerk_client.get(url, {"q": li_ming.account.number}).content.decode()
+    assert li_ming.masked_id_number in by_account
+
+
+def test_person_page_shows_account_and_latest_entries(clerk_client, li_ming):
+    page = clerk_client.get(
+        reverse("admin:accounts_insuredperson_change", args=[li_ming.pk])
+    ).content.decode()
+    assert li_ming.account.number in page
+    assert "500.00" in page
+    assert li_ming.id_number not in page
+
+
+def test_unmasked_id_only_with_permission_and_recorded(client, supervisor, li_ming):
+    client.force_login(supervisor)
+    page = client.get(reverse("admin:accounts_insuredperson_change", args=[li_ming.pk]))
+    assert li_ming.id_number in page.content.decode()
+    assert DisclosureLog.objects.filter(user=supervisor, action="view").count() == 1
+
+
+def test_freezing_needs_a_reason(clerk_client, li_ming):
+    url = reverse("admin:accounts_personalaccount_status", args=[li_ming.account.pk, "freeze"])
+    response = clerk_client.post(url, {"reason": ""})
+    assert response.status_code == 200
+    li_ming.account.refresh_from_db()
+    assert li_ming.account.status == AccountStatus.OPEN
+    clerk_client.post(url, {"reason": "法院冻结通知"})
+    li_ming.account.refresh_from_db()
+    assert li_ming.account.status == AccountStatus.FROZEN
+    assert li_ming.account.status_reason == "法院冻结通知"
+
+
+def test_ledger_is_read_only_and_filters_by_date_range(clerk_client, li_ming):
+    entry = LedgerEntry.objects.get(account=li_ming.account)
+    url = reverse("admin:accounts_ledgerentry_changelist")
+    today = timezone.localdate(entry.occurred_at).isoformat()
+    shown = clerk_client.get(url, {"occurred_at__from": today, "occurred_at__to": today})
+    assert shown.context["cl"].result_count == 1
+    hidden = clerk_client.get(
+        url, {"occurred_at__from": "2000-01-01", "occurred_at__to": "2000-12-31"}
+    )
+    assert hidden.context["cl"].result_count == 0
+    assert (
+        clerk_client.post(
+            reverse("admin:accounts_ledgerentry_change", args=[entry.pk]), {}
+        ).status_code
+        == 403
+    )
