@@ -25,6 +25,8 @@ def database_from_url(url: str) -> dict:
         "HOST": query.get("host", [parts.hostname or ""])[0],
         "PORT": str(parts.port or ""),
         "CONN_MAX_AGE": 0,
+        # A row lock not granted in 10 s fails instead of queueing the counter forever.
+        "OPTIONS": {"options": "-c lock_timeout=10000"},
     }
 
 

@@ -10,7 +10,7 @@ finds its first posting instead of posting twice.
 import datetime as dt
 from decimal import Decimal
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
@@ -24,18 +24,16 @@ from accounts.errors import (
 )
 from accounts.models import AccountStatus, EntryKind, LedgerEntry, PersonalAccount, Wallet
 
-LOCK_TIMEOUT = "10s"
-
 
 def ledger_lock(*holders):
     """Lock the rows of ``holders`` (accounts and wallets) in one fixed order.
 
     Accounts before wallets, each by primary key, so that two transactions
-    locking the same pair never wait on each other in a cycle. Returns the
-    locked, freshly read rows in the order given. Must run inside a transaction.
+    locking the same pair never wait on each other in a cycle. A lock not granted
+    in 10 s fails (``lock_timeout`` is set on every connection, yibao/database.py).
+    Returns the locked, freshly read rows in the order given. Must run inside a
+    transaction.
     """
-    with connection.cursor() as cursor:
-        cursor.execute(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}'")
     ordered = sorted(holders, key=lambda h: (isinstance(h, Wallet), h.pk))
     locked = {}
     for holder in ordered:
@@ -96,27 +94,27 @@ def ledger_post(
         holder_field = "account" if isinstance(locked, PersonalAccount) else "wallet"
         last = LedgerEntry.objects.filter(**{holder_field: locked}).aggregate(s=Max("sequence"))
         try:
-            with transaction.atomic():
-                entry = LedgerEntry.objects.create(
-                    **{holder_field: locked},
-                    sequence=(last["s"] or 0) + 1,
-                    kind=kind,
-                    amount=amount,
-                    balance_after=new_balance,
-                    idempotency_key=idempotency_key,
-                    reference=reference,
-                    counterpart=counterpart,
-                    use=use,
-                    scope=scope,
-                    institution_code=institution_code,
-                    institution_name=institution_name,
-                    reverses=reverses,
-                    memo=memo,
-                    occurred_at=occurred_at or timezone.now(),
-                    created_by=operator,
-                )
+            entry = LedgerEntry.objects.create(
+                **{holder_field: locked},
+                sequence=(last["s"] or 0) + 1,
+                kind=kind,
+                amount=amount,
+                balance_after=new_balance,
+                idempotency_key=idempotency_key,
+                reference=reference,
+                counterpart=counterpart,
+                use=use,
+                scope=scope,
+                institution_code=institution_code,
+                institution_name=institution_name,
+                reverses=reverses,
+                memo=memo,
+                occurred_at=occurred_at or timezone.now(),
+                created_by=operator,
+            )
         except IntegrityError:
-            # Another holder's transaction took the key between our check and insert.
+            # Another holder's transaction took the key between our check and insert;
+            # leaving the atomic block rolls back to its savepoint.
             raise IdempotencyConflict(key=idempotency_key) from None
         locked.balance = new_balance
         locked.save(update_fields=["balance"])

@@ -23,8 +23,10 @@ def make_id_number(
     region_code: str = "320500", birth: dt.date = dt.date(1980, 5, 17), gender: str = "M"
 ) -> str:
     """A valid 18-character ID number, different on every call (sequence digits)."""
-    order = (next(_serial) % 500) * 2 + (1 if gender == "M" else 0)
-    return compose_id_number(region_code, birth, order)
+    serial = next(_serial)
+    order = (serial % 500) * 2 + (1 if gender == "M" else 0)
+    # Past 500 numbers for one birth date, move to the next day (tests rarely care).
+    return compose_id_number(region_code, birth + dt.timedelta(days=serial // 500), order)
 
 
 def make_user(role: str | None = None, username: str | None = None, **extra):
