@@ -73,7 +73,7 @@ def main(accounts: int = 1000, per_account: int = 10):
 
     start = time.perf_counter()
     mismatches = ledger_mismatches()
-    entries = accounts * (per_account + 3) + threads * per_thread
+    entries = accounts * (per_account + 2) + threads * per_thread
     print(
         f"verify_ledger over {accounts} accounts / {entries} entries: "
         f"{time.perf_counter() - start:.2f} s, {len(mismatches)} mismatches"

