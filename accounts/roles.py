@@ -30,8 +30,9 @@ ROLE_PERMISSIONS = {
         "accounts.add_insuredperson",
         "accounts.change_insuredperson",
         "accounts.change_personalaccount",
+        "accounts.export_data",
     ],
-    "reviewer": [*_VIEW_ALL],
+    "reviewer": [*_VIEW_ALL, "accounts.export_data"],
     "supervisor": [
         *_VIEW_ALL,
         "accounts.change_poolingregion",
@@ -43,6 +44,7 @@ ROLE_PERMISSIONS = {
         "accounts.import_credits",
         "accounts.view_unmasked",
         "accounts.export_unmasked",
+        "accounts.export_data",
         "auth.view_user",
         "auth.add_user",
         "auth.change_user",

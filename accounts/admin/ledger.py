@@ -8,8 +8,10 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.errors import DomainError
+from accounts.exports import LedgerEntryExport, PersonalAccountExport
 from accounts.models import AccountStatus, LedgerEntry, PersonalAccount, Wallet
 from accounts.services.people import account_freeze, account_unfreeze
+from yibao.admin_export import ExportAdminMixin
 from yibao.admin_filters import DateRangeFilter
 
 
@@ -33,7 +35,8 @@ class StatusReasonForm(forms.Form):
 
 
 @admin.register(PersonalAccount)
-class PersonalAccountAdmin(ReadOnlyAdmin):
+class PersonalAccountAdmin(ExportAdminMixin, ReadOnlyAdmin):
+    export_resource_class = PersonalAccountExport
     list_display = ["number", "holder", "region", "balance", "status", "status_reason"]
     list_filter = ["status", ("person__region__province", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["number", "=person__id_number", "person__name"]
@@ -116,7 +119,8 @@ class WalletAdmin(ReadOnlyAdmin):
 
 
 @admin.register(LedgerEntry)
-class LedgerEntryAdmin(ReadOnlyAdmin):
+class LedgerEntryAdmin(ExportAdminMixin, ReadOnlyAdmin):
+    export_resource_class = LedgerEntryExport
     list_display = [
         "occurred_at",
         "holder_display",

@@ -8,6 +8,7 @@ from django.utils.timezone import localdate
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from accounts.exports import InsuredPersonExport
 from accounts.idnumbers import normalize_id_number
 from accounts.models import DisclosureLog, InsuredPerson
 from accounts.selectors import person_search
@@ -18,6 +19,7 @@ from accounts.services.people import (
     person_register,
     person_update,
 )
+from yibao.admin_export import ExportAdminMixin
 from yibao.admin_filters import DateRangeFilter
 
 LATEST_ENTRIES = 10
@@ -41,8 +43,9 @@ class InsuredPersonForm(forms.ModelForm):
 
 
 @admin.register(InsuredPerson)
-class InsuredPersonAdmin(SimpleHistoryAdmin):
+class InsuredPersonAdmin(ExportAdminMixin, SimpleHistoryAdmin):
     form = InsuredPersonForm
+    export_resource_class = InsuredPersonExport
     list_display = [
         "name",
         "masked_id",
