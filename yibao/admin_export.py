@@ -30,12 +30,12 @@ class ExportAdminMixin:
     change_list_template = "admin/yibao_change_list.html"
 
     def get_urls(self):
-        info = self.opts.app_label, self.opts.model_name
+        app, model = self.opts.app_label, self.opts.model_name
         return [
             path(
                 "export/<str:fmt>/",
                 self.admin_site.admin_view(self.export_view),
-                name="%s_%s_export" % info,
+                name=f"{app}_{model}_export",
             ),
             *super().get_urls(),
         ]
