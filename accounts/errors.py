@@ -64,3 +64,18 @@ class PolicyBlocks(DomainError):
         "The policy of %(province)s does not allow %(part)s on %(on_date)s "
         "(in force since: %(since)s)."
     )
+
+
+class PersonNotFound(DomainError):
+    message = _("No insured person is registered with the ID number %(id_number)s.")
+
+
+class CreditMonthInFuture(DomainError):
+    message = _("The month %(month)s has not begun yet.")
+
+
+class CreditConflict(DomainError):
+    message = _(
+        "Batch %(batch)s already credited %(amount)s for %(month)s to this person; "
+        "a different amount or month is refused, the posted credit stays as it is."
+    )

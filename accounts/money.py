@@ -1,6 +1,6 @@
 """Amounts of money: yuan as ``Decimal`` with exactly two places, never float."""
 
-from decimal import ROUND_UNNECESSARY, Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 
@@ -27,9 +27,12 @@ def parse_amount(value, *, allow_zero: bool = False) -> Decimal:
     if not amount.is_finite():
         raise InvalidAmount(value=value, reason=_("not a number"))
     try:
-        amount = amount.quantize(CENT, rounding=ROUND_UNNECESSARY)
-    except InvalidOperation:
-        raise InvalidAmount(value=value, reason=_("more than two decimal places")) from None
+        cents = amount.quantize(CENT)
+    except InvalidOperation:  # more digits than the decimal context holds
+        raise InvalidAmount(value=value, reason=_("too large")) from None
+    if cents != amount:
+        raise InvalidAmount(value=value, reason=_("more than two decimal places"))
+    amount = cents
     if amount < 0:
         raise InvalidAmount(value=value, reason=_("negative"))
     if amount == 0 and not allow_zero:

@@ -1,0 +1,288 @@
+"""Imports of the accounts app: insured persons (SPREADSHEETS.md §1) and account credits (§2).
+
+Declared with ``yibao.importing``; rows are checked here and written only
+through the services (``person_register``, ``person_update``, ``ledger_post``).
+The cell parsers ``id_number``, ``amount`` and ``region_code`` are meant for the
+other imports too (agreements, settlements, wallet transfers).
+"""
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.errors import (
+    AccountNotOpen,
+    CreditConflict,
+    CreditMonthInFuture,
+    NotAnEmployee,
+    PersonNotFound,
+    UnknownRegion,
+)
+from accounts.idnumbers import normalize_id_number
+from accounts.masking import mask_id_number, mask_phone
+from accounts.models import (
+    AccountStatus,
+    EnrolmentStatus,
+    EntryKind,
+    InsuredPerson,
+    LedgerEntry,
+    PersonalAccount,
+    PersonCategory,
+    PoolingRegion,
+    Scheme,
+)
+from accounts.money import parse_amount
+from accounts.services.ledger import ledger_post
+from accounts.services.people import normalize_phone, person_register, person_update
+from yibao.importing import (
+    CREATE,
+    SKIP,
+    UPDATE,
+    Change,
+    Column,
+    Import,
+    RowError,
+    choice,
+    date_value,
+    text,
+    year_month,
+)
+
+REGION_CODE = re.compile(r"^[0-9]{6}$")
+
+
+def id_number(cell) -> str:
+    """公民身份号码 in its stored form (a trailing x read as X)."""
+    return normalize_id_number(str(cell))
+
+
+def amount(cell) -> Decimal:
+    """金额: yuan, > 0, at most two decimals, thousands separators allowed."""
+    return parse_amount(str(cell))
+
+
+def region_code(cell) -> str:
+    """A 6-digit division code; whether it is a known pooling region is checked per row."""
+    code = str(cell).strip()
+    if not REGION_CODE.match(code):
+        raise UnknownRegion(code=code)
+    return code
+
+
+def _person_label(name: str, number: str) -> str:
+    return f"{name}（{mask_id_number(number)}）"
+
+
+# §1 参保人员 ------------------------------------------------------------------
+
+SCHEMES = {
+    "310": Scheme.EMPLOYEE,
+    "职工基本医疗保险": Scheme.EMPLOYEE,
+    "390": Scheme.RESIDENT,
+    "城乡居民基本医疗保险": Scheme.RESIDENT,
+}
+STATUSES = {
+    "参保缴费": EnrolmentStatus.ACTIVE,
+    "暂停": EnrolmentStatus.SUSPENDED,
+    "终止": EnrolmentStatus.TERMINATED,
+}
+
+
+@dataclass(frozen=True)
+class PersonsFound:
+    persons: dict[str, InsuredPerson]
+    regions: dict[str, PoolingRegion]
+
+
+class PersonsImport(Import):
+    """A person file: new ID numbers are registered, known ones updated.
+
+    An empty optional cell (category, phone, enrolment date) keeps what is
+    registered: a file never wipes data by leaving a cell blank. Ending the
+    person's agreements on a status or region change is ``person_update``'s job.
+    """
+
+    title = "参保人员"
+    permission = "accounts.import_persons"
+    columns = (
+        Column("姓名", "name", parse=text(max_length=50)),
+        Column("公民身份号码", "id_number", parse=id_number),
+        Column("险种类型", "scheme", parse=choice(SCHEMES)),
+        Column(
+            "人员类别",
+            "category",
+            required=False,
+            parse=choice({code: code for code in PersonCategory.values}),
+        ),
+        Column("参保状态", "status", parse=choice(STATUSES)),
+        Column("参保统筹区", "region", parse=region_code),
+        Column("联系电话", "phone", required=False, parse=normalize_phone),
+        Column("参保日期", "enrolled_on", required=False, parse=date_value),
+    )
+    key = ("id_number",)
+
+    def prefetch(self, rows):
+        numbers = [values["id_number"] for values in rows]
+        return PersonsFound(
+            persons=InsuredPerson.objects.in_bulk(numbers, field_name="id_number"),
+            regions=PoolingRegion.objects.in_bulk(),
+        )
+
+    def check(self, values, found: PersonsFound) -> Change:
+        region = found.regions.get(values["region"])
+        if region is None:
+            raise RowError("region", UnknownRegion(code=values["region"]))
+        wanted = {k: v for k, v in values.items() if k != "id_number" and v is not None}
+        wanted["region"] = region
+        label = _person_label(values["name"], values["id_number"])
+        person = found.persons.get(values["id_number"])
+        if person is None:
+            summary = _("new: %(person)s, %(scheme)s, %(region)s") % {
+                "person": label,
+                "scheme": Scheme(values["scheme"]).label,
+                "region": region,
+            }
+            return Change(CREATE, summary, {"id_number": values["id_number"], **wanted})
+        changes = {
+            field: value
+            for field, value in wanted.items()
+            if _stored(person, field) != (value.pk if field == "region" else value)
+        }
+        if not changes:
+            return Change(SKIP, _("unchanged: %(person)s") % {"person": label})
+        shown = "; ".join(
+            f"{InsuredPerson._meta.get_field(field).verbose_name}: "
+            f"{_shown(person, field, _stored(person, field), found)} → "
+            f"{_shown(person, field, value, found)}"
+            for field, value in changes.items()
+        )
+        return Change(UPDATE, f"{label}: {shown}", {"person": person, **changes})
+
+    def write(self, data, *, operator):
+        if "person" in data:
+            person_update(operator=operator, **data)
+        else:
+            person_register(operator=operator, **data)
+
+
+def _stored(person: InsuredPerson, field: str):
+    return person.region_id if field == "region" else getattr(person, field)
+
+
+def _shown(person, field, value, found: PersonsFound) -> str:
+    """A value as the preview shows it: choice labels, region names, masked phones."""
+    if field == "region":
+        return str(found.regions.get(getattr(value, "pk", value), value))
+    if field == "phone":
+        return mask_phone(value) or "—"
+    choices = dict(InsuredPerson._meta.get_field(field).flatchoices)
+    return str(choices.get(value, value or "—"))
+
+
+# §2 个人账户划入 --------------------------------------------------------------
+
+
+def credit_month(cell) -> str:
+    """划入年月: ``YYYY-MM``, not after the current month."""
+    month = year_month(cell)
+    if month > f"{timezone.localdate():%Y-%m}":
+        raise CreditMonthInFuture(month=month)
+    return month
+
+
+def credit_key(batch: str, number: str) -> str:
+    """The ledger idempotency key of one credit: the file's key 批次号 + 公民身份号码."""
+    return f"credit:{batch}:{number}"
+
+
+def credit_memo(month: str, summary: str) -> str:
+    """The entry's memo starts with the month credited; the file's 摘要 follows."""
+    return f"{month} {summary}".strip()
+
+
+@dataclass(frozen=True)
+class CreditsFound:
+    accounts: dict[str, PersonalAccount]
+    registered: dict[str, str]  # ID number → name, of every person in the file
+    posted: dict[str, LedgerEntry]
+
+
+class CreditsImport(Import):
+    """A monthly credit file: one credit per 批次号 + 公民身份号码, posted once.
+
+    A row already posted with the same amount and month is skipped; with a
+    different amount or month it is refused, never overwritten. A frozen
+    account still takes credits in (``ledger_post``); a closed one does not.
+    """
+
+    title = "个人账户划入"
+    permission = "accounts.import_credits"
+    columns = (
+        Column("批次号", "batch", parse=text(max_length=80)),
+        Column("公民身份号码", "id_number", parse=id_number),
+        Column("划入年月", "month", parse=credit_month),
+        Column("金额", "amount", parse=amount),
+        Column("摘要", "summary", required=False, parse=text(max_length=190)),
+    )
+    key = ("batch", "id_number")
+
+    def prefetch(self, rows):
+        numbers = [values["id_number"] for values in rows]
+        accounts = PersonalAccount.objects.select_related("person").filter(
+            person__id_number__in=numbers
+        )
+        keys = [credit_key(values["batch"], values["id_number"]) for values in rows]
+        return CreditsFound(
+            accounts={account.person.id_number: account for account in accounts},
+            registered=dict(
+                InsuredPerson.objects.filter(id_number__in=numbers).values_list("id_number", "name")
+            ),
+            posted=LedgerEntry.objects.in_bulk(keys, field_name="idempotency_key"),
+        )
+
+    def check(self, values, found: CreditsFound) -> Change:
+        number = values["id_number"]
+        account = found.accounts.get(number)
+        if account is None:
+            if number in found.registered:
+                raise RowError("id_number", NotAnEmployee(name=found.registered[number]))
+            raise RowError("id_number", PersonNotFound(id_number=mask_id_number(number)))
+        if account.status == AccountStatus.CLOSED:
+            raise RowError(
+                "id_number",
+                AccountNotOpen(number=account.number, status=account.get_status_display()),
+            )
+        key = credit_key(values["batch"], number)
+        memo = credit_memo(values["month"], values["summary"] or "")
+        label = _person_label(account.person.name, number)
+        summary = f"{label} {values['month']} +{values['amount']}"
+        earlier = found.posted.get(key)
+        if earlier is not None:
+            posted_month = earlier.memo[:7]
+            if (earlier.account_id, earlier.amount, posted_month) == (
+                account.pk,
+                values["amount"],
+                values["month"],
+            ):
+                return Change(SKIP, _("already credited: %(credit)s") % {"credit": summary})
+            raise RowError(
+                "amount" if earlier.amount != values["amount"] else "month",
+                CreditConflict(batch=values["batch"], amount=earlier.amount, month=posted_month),
+            )
+        return Change(
+            CREATE,
+            summary,
+            {
+                "holder": account,
+                "amount": values["amount"],
+                "idempotency_key": key,
+                "reference": values["batch"],
+                "memo": memo,
+            },
+        )
+
+    def write(self, data, *, operator):
+        ledger_post(kind=EntryKind.CREDIT, operator=operator, **data)

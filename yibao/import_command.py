@@ -1,0 +1,53 @@
+"""The shape of every ``import_*`` management command (SPREADSHEETS.md).
+
+``import_x FILE [--dry-run] [--operator USERNAME]``: prints the summary, the
+warnings, and every rejected row as ``row N, column C: reason``; exits 0 when
+the file was accepted (or, with ``--dry-run``, would be), 1 when rejected. A
+command subclasses ``ImportCommand`` and returns its import from
+``importer(options)``, which may read extra options (e.g. ``--approved-by``).
+"""
+
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+
+from yibao.importing import Import, import_run
+
+
+class ImportCommand(BaseCommand):
+    def importer(self, options) -> Import:
+        raise NotImplementedError
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", type=Path, help="the .xlsx or .csv file")
+        parser.add_argument(
+            "--dry-run", action="store_true", help="validate and report, write nothing"
+        )
+        parser.add_argument("--operator", help="username recorded as who imported the file")
+
+    def handle(self, *args, **options):
+        importer = self.importer(options)
+        operator = self.user(options["operator"], importer.permission)
+        path = options["file"]
+        if not path.is_file():
+            raise CommandError(f"{path}: no such file")
+        report = import_run(importer, path, operator=operator, dry_run=options["dry_run"])
+        for warning in report.warnings:
+            self.stderr.write(f"warning: {warning}")
+        for error in report.errors:
+            self.stderr.write(str(error))
+        if not report.accepted:
+            raise CommandError(report.summary())
+        self.stdout.write(report.summary())
+
+    def user(self, username: str | None, permission: str | None = None):
+        """The named active user, who must hold ``permission``; None without a name."""
+        if not username:
+            return None
+        user = get_user_model().objects.filter(username=username, is_active=True).first()
+        if user is None:
+            raise CommandError(f"no active user {username}")
+        if permission and not user.has_perm(permission):
+            raise CommandError(f"{username} lacks the permission {permission}")
+        return user

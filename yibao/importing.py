@@ -1,0 +1,416 @@
+"""A small framework for spreadsheet imports: check every row, then write all or nothing.
+
+Declaring an import (see ``accounts/imports.py`` for two real ones)::
+
+    class CreditsImport(Import):
+        title = "个人账户划入"                      # shown in reports and file names
+        permission = "accounts.import_credits"      # who may run it (admin, --operator)
+        columns = (
+            Column("批次号", "batch", parse=text(max_length=80)),
+            Column("金额", "amount", parse=amount),
+            Column("摘要", "summary", required=False),
+        )
+        key = ("batch", "id_number")                # a key twice in one file is refused
+
+        def prefetch(self, rows):                   # optional: bulk reads for check()
+            return {...}
+
+        def check(self, values, found) -> Change:   # values: field -> parsed cell
+            ...                                     # raise RowError("amount", "reason")
+            return Change(CREATE, "summary for the preview", data)
+
+        def write(self, data, *, operator):         # call the services; never models
+            ledger_post(...)
+
+Running one: ``import_run(CreditsImport(), content, filename=..., operator=user,
+dry_run=True)`` returns an ``ImportReport``; ``content`` is the file's bytes (or
+a ``Path``). The same call serves the admin's preview (dry run) and confirm, the
+management commands, and a background job (pass ``progress(stage, done,
+total)``, called every ``progress_every`` rows in the "check" and "write"
+stages; the report is plain data: ``dataclasses.asdict(report)`` is JSON-ready).
+
+What the framework does, so an import does not: reads .xlsx / CSV
+(``yibao.spreadsheets``); matches the Chinese headers in any order, warns
+about extra columns, rejects the file before any row when a required column is
+missing; refuses empty required cells; parses each cell with its column's
+parser (a parser raises ``CellError``, ``ValidationError`` or a
+``DomainError``); refuses a key that repeats within the file; collects every
+error of every row; and writes only when there is none, in one transaction,
+so a failure while writing (the data changed meanwhile) rolls everything back.
+``check`` must not write; returning ``Change(SKIP, ...)`` for a row that is
+already in the database is what makes a second import of a file change nothing.
+"""
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.errors import DomainError
+from yibao.spreadsheets import Cell, FileRejected, sheet_read
+
+CREATE, UPDATE, SKIP = "create", "update", "skip"
+
+
+class CellError(Exception):
+    """A cell's value is not acceptable; the message says why."""
+
+
+class RowError(Exception):
+    """Raised by ``Import.check``: the row is refused because of ``field``'s value."""
+
+    def __init__(self, field: str | None, message):
+        self.field = field
+        self.message = str(message)
+        super().__init__(self.message)
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a format: its Chinese header, the field name the code uses,
+    whether a value is required, and the parser of a non-empty cell."""
+
+    header: str
+    field: str
+    required: bool = True
+    parse: Callable[[Cell], Any] = lambda cell: str(cell)
+
+
+@dataclass(frozen=True)
+class Change:
+    """What ``check`` decided for a row: an action, a line for the preview, and
+    the data ``write`` needs (any object)."""
+
+    action: str
+    summary: str
+    data: Any = None
+
+
+@dataclass
+class Problem:
+    """An error or warning; ``row`` and ``column`` are None when not about one cell."""
+
+    message: str
+    row: int | None = None
+    column: str | None = None
+
+    def __str__(self):
+        where = []
+        if self.row is not None:
+            where.append(f"row {self.row}")
+        if self.column:
+            where.append(f"column {self.column}")
+        return f"{', '.join(where)}: {self.message}" if where else self.message
+
+
+@dataclass
+class PlannedRow:
+    row: int
+    action: str
+    summary: str
+
+
+@dataclass
+class ImportReport:
+    """The outcome of a run, the same for the admin, the commands and background jobs."""
+
+    title: str
+    filename: str
+    dry_run: bool
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    skipped: int = 0
+    written: bool = False
+    planned: list[PlannedRow] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    errors: list[Problem] = field(default_factory=list)
+
+    @property
+    def accepted(self) -> bool:
+        return not self.errors
+
+    def summary(self) -> str:
+        params = {
+            "title": self.title,
+            "filename": self.filename,
+            "rows": self.rows,
+            "created": self.created,
+            "updated": self.updated,
+            "skipped": self.skipped,
+            "errors": len(self.errors),
+        }
+        if self.errors:
+            return (
+                _("%(title)s (%(filename)s): rejected, %(errors)d error(s); nothing was written.")
+                % params
+            )
+        if self.written:
+            return (
+                _(
+                    "%(title)s (%(filename)s): imported %(rows)d row(s): %(created)d created, "
+                    "%(updated)d updated, %(skipped)d unchanged."
+                )
+                % params
+            )
+        return (
+            _(
+                "%(title)s (%(filename)s): %(rows)d row(s) would import: %(created)d created, "
+                "%(updated)d updated, %(skipped)d unchanged."
+            )
+            % params
+        )
+
+
+class Import:
+    """Base of an import declaration; see the module docstring."""
+
+    title: str = ""
+    permission: str = ""
+    columns: tuple[Column, ...] = ()
+    key: tuple[str, ...] = ()
+
+    def prefetch(self, rows: list[dict]) -> Any:
+        """Bulk reads for ``check`` (one query instead of one per row); default none."""
+        return None
+
+    def check(self, values: dict, found) -> Change:
+        raise NotImplementedError
+
+    def write(self, data, *, operator) -> None:
+        raise NotImplementedError
+
+    @property
+    def headers(self) -> list[str]:
+        return [column.header for column in self.columns]
+
+    def header_of(self, field_name: str | None) -> str | None:
+        return next((c.header for c in self.columns if c.field == field_name), None)
+
+
+Progress = Callable[[str, int, int], None]
+
+
+def import_run(
+    importer: Import,
+    content: bytes | Path,
+    *,
+    filename: str = "",
+    operator,
+    dry_run: bool,
+    progress: Progress | None = None,
+    progress_every: int = 500,
+) -> ImportReport:
+    """Check every row of the file; unless ``dry_run`` or any error, write them all."""
+    if isinstance(content, Path):
+        filename = filename or content.name
+        content = content.read_bytes()
+    report = ImportReport(title=importer.title, filename=filename, dry_run=dry_run)
+    try:
+        sheet = sheet_read(content)
+    except FileRejected as error:
+        report.errors.append(Problem(str(error)))
+        return report
+    if not _headers_ok(importer, sheet.headers, report):
+        return report
+    report.rows = len(sheet.rows)
+    if not sheet.rows:
+        report.warnings.append(Problem(_("The file has no data rows.")))
+    parsed = []
+    for row in sheet.rows:
+        values = _row_parse(importer, row, report)
+        if values is not None:
+            parsed.append((row.number, values))
+    _duplicates_refuse(importer, parsed, report)
+    failed = {problem.row for problem in report.errors}
+    parsed = [(number, values) for number, values in parsed if number not in failed]
+    found = importer.prefetch([values for _number, values in parsed])
+    changes = []
+    for done, (number, values) in enumerate(parsed, start=1):
+        try:
+            change = importer.check(values, found)
+        except RowError as error:
+            report.errors.append(Problem(error.message, number, importer.header_of(error.field)))
+        except (ValidationError, DomainError) as error:
+            report.errors.append(Problem(_message(error), number))
+        else:
+            changes.append((number, change))
+            report.planned.append(PlannedRow(number, change.action, change.summary))
+        if progress and done % progress_every == 0:
+            progress("check", done, len(parsed))
+    report.errors.sort(key=lambda problem: problem.row or 0)
+    for _number, change in changes:
+        counter = {CREATE: "created", UPDATE: "updated", SKIP: "skipped"}[change.action]
+        setattr(report, counter, getattr(report, counter) + 1)
+    if report.errors or dry_run:
+        return report
+    _write_all(importer, changes, operator, report, progress, progress_every)
+    return report
+
+
+def _headers_ok(importer: Import, headers: list[str], report: ImportReport) -> bool:
+    known = set(importer.headers)
+    for header in headers:
+        if header not in known:
+            report.warnings.append(
+                Problem(_("This column is not part of the format and is ignored."), 1, header)
+            )
+    for column in importer.columns:
+        if column.required and column.header not in headers:
+            report.errors.append(
+                Problem(_("This required column is missing from the header row."), 1, column.header)
+            )
+    return not report.errors
+
+
+def _row_parse(importer: Import, row, report: ImportReport) -> dict | None:
+    """The row's parsed values by field, or None after recording its errors."""
+    values, ok = {}, True
+    for column in importer.columns:
+        cell = row.cells.get(column.header, "")
+        if cell == "":
+            if column.required:
+                report.errors.append(Problem(_("A value is required."), row.number, column.header))
+                ok = False
+            values[column.field] = None
+            continue
+        try:
+            values[column.field] = column.parse(cell)
+        except (CellError, ValidationError, DomainError) as error:
+            report.errors.append(Problem(_message(error), row.number, column.header))
+            ok = False
+    return values if ok else None
+
+
+def _duplicates_refuse(importer: Import, parsed: list, report: ImportReport) -> None:
+    if not importer.key:
+        return
+    first_row = {}
+    for number, values in parsed:
+        key = tuple(values[f] for f in importer.key)
+        if key in first_row:
+            report.errors.append(
+                Problem(
+                    _("The same key is already in row %(row)d of this file.")
+                    % {"row": first_row[key]},
+                    number,
+                    importer.header_of(importer.key[-1]),
+                )
+            )
+        else:
+            first_row[key] = number
+
+
+def _write_all(importer, changes, operator, report, progress, progress_every) -> None:
+    current = None
+    try:
+        with transaction.atomic():
+            for done, (number, change) in enumerate(changes, start=1):
+                current = number
+                if change.action != SKIP:
+                    importer.write(change.data, operator=operator)
+                if progress and done % progress_every == 0:
+                    progress("write", done, len(changes))
+    except (ValidationError, DomainError) as error:
+        report.errors.append(Problem(_message(error), current))
+    except IntegrityError:
+        report.errors.append(
+            Problem(
+                _("The data changed while the file was being imported; import it again."),
+                current,
+            )
+        )
+    else:
+        report.written = True
+
+
+def _message(error: Exception) -> str:
+    if isinstance(error, ValidationError):
+        return " ".join(error.messages)
+    return str(error)
+
+
+# Parsers shared by imports. Each takes a non-empty cell and returns the value
+# or raises CellError with the reason.
+
+YEAR_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}(:\d{2})?$")
+
+
+def text(max_length: int) -> Callable[[Cell], str]:
+    def parse(cell: Cell) -> str:
+        value = str(cell).strip()
+        if len(value) > max_length:
+            raise CellError(
+                _("At most %(max)d characters; this has %(count)d.")
+                % {"max": max_length, "count": len(value)}
+            )
+        return value
+
+    return parse
+
+
+def choice(options: dict[str, str]) -> Callable[[Cell], str]:
+    """A parser accepting the keys of ``options`` (file values) and returning their values."""
+
+    def parse(cell: Cell) -> str:
+        value = str(cell).strip()
+        if value not in options:
+            raise CellError(
+                _("%(value)s is not one of: %(options)s")
+                % {"value": value, "options": " / ".join(options)}
+            )
+        return options[value]
+
+    return parse
+
+
+def date_value(cell: Cell) -> dt.date:
+    """``YYYY-MM-DD`` or an Excel date cell."""
+    if isinstance(cell, dt.datetime):
+        return cell.date()
+    if isinstance(cell, dt.date):
+        return cell
+    value = _iso_parse(dt.date, ISO_DATE, cell)
+    if value is None:
+        raise CellError(_("%(value)s is not a date in the form YYYY-MM-DD.") % {"value": cell})
+    return value
+
+
+def datetime_value(cell: Cell) -> dt.datetime:
+    """``YYYY-MM-DD HH:MM[:SS]`` or an Excel date-time cell, in the local time zone."""
+    moment = cell if isinstance(cell, dt.datetime) else _iso_parse(dt.datetime, ISO_DATETIME, cell)
+    if moment is None:
+        raise CellError(
+            _("%(value)s is not a date and time in the form YYYY-MM-DD HH:MM:SS.") % {"value": cell}
+        )
+    return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
+
+
+def _iso_parse(kind, pattern, cell):
+    """``kind.fromisoformat`` of a text cell matching ``pattern``, or None."""
+    if not isinstance(cell, str) or not pattern.match(cell):
+        return None
+    try:
+        return kind.fromisoformat(cell)
+    except ValueError:
+        return None
+
+
+def year_month(cell: Cell) -> str:
+    """``YYYY-MM`` (or an Excel date cell, whose month is taken), as ``YYYY-MM``."""
+    if isinstance(cell, dt.date):
+        return f"{cell:%Y-%m}"
+    value = cell.strip()
+    match = YEAR_MONTH.match(value)
+    if not match or not 1 <= int(match[2]) <= 12:
+        raise CellError(_("%(value)s is not a month in the form YYYY-MM.") % {"value": value})
+    return value
