@@ -37,8 +37,9 @@ parser (a parser raises ``CellError``, ``ValidationError`` or a
 ``DomainError``); refuses a key that repeats within the file; collects every
 error of every row; and writes only when there is none, in one transaction,
 so a failure while writing (the data changed meanwhile) rolls everything back.
-``check`` must not write; returning ``Change(SKIP, ...)`` for a row that is
-already in the database is what makes a second import of a file change nothing.
+``check`` runs for the rows whose cells all parsed, and must not write;
+returning ``Change(SKIP, ...)`` for a row already in the database is what makes
+a second import of the same file change nothing.
 """
 
 import datetime as dt

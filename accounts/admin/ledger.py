@@ -9,10 +9,12 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.errors import DomainError
 from accounts.exports import LedgerEntryExport, PersonalAccountExport
+from accounts.imports import CreditsImport
 from accounts.models import AccountStatus, LedgerEntry, PersonalAccount, Wallet
 from accounts.services.people import account_freeze, account_unfreeze
 from yibao.admin_export import ExportAdminMixin
 from yibao.admin_filters import DateRangeFilter
+from yibao.admin_import import ImportAdminMixin
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -119,7 +121,8 @@ class WalletAdmin(ReadOnlyAdmin):
 
 
 @admin.register(LedgerEntry)
-class LedgerEntryAdmin(ExportAdminMixin, ReadOnlyAdmin):
+class LedgerEntryAdmin(ImportAdminMixin, ExportAdminMixin, ReadOnlyAdmin):
+    importer_class = CreditsImport
     export_resource_class = LedgerEntryExport
     list_display = [
         "occurred_at",

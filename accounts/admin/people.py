@@ -10,6 +10,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.exports import InsuredPersonExport
 from accounts.idnumbers import normalize_id_number
+from accounts.imports import PersonsImport
 from accounts.models import DisclosureLog, InsuredPerson
 from accounts.selectors import person_search
 from accounts.services.audit import can_see_unmasked, disclosure_record
@@ -21,6 +22,7 @@ from accounts.services.people import (
 )
 from yibao.admin_export import ExportAdminMixin
 from yibao.admin_filters import DateRangeFilter
+from yibao.admin_import import ImportAdminMixin
 
 LATEST_ENTRIES = 10
 
@@ -43,7 +45,8 @@ class InsuredPersonForm(forms.ModelForm):
 
 
 @admin.register(InsuredPerson)
-class InsuredPersonAdmin(ExportAdminMixin, SimpleHistoryAdmin):
+class InsuredPersonAdmin(ImportAdminMixin, ExportAdminMixin, SimpleHistoryAdmin):
+    importer_class = PersonsImport
     form = InsuredPersonForm
     export_resource_class = InsuredPersonExport
     list_display = [

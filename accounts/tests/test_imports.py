@@ -39,24 +39,16 @@ def person_row(number, name="张伟", scheme="310", status="参保缴费", regio
     return [name, number, scheme, "1101", status, region, "13812345678"]
 
 
-def run_persons(rows, *, dry_run=False, header=PERSON_HEADER, operator=None, fmt=csv_file):
-    return import_run(
-        PersonsImport(),
-        fmt([header, *rows]),
-        filename="persons",
-        operator=operator,
-        dry_run=dry_run,
-    )
+def run(importer, rows, *, fmt=csv_file, dry_run=False, operator=None):
+    return import_run(importer, fmt(rows), operator=operator, dry_run=dry_run)
 
 
-def run_credits(rows, *, dry_run=False, header=CREDIT_HEADER, operator=None):
-    return import_run(
-        CreditsImport(),
-        csv_file([header, *rows]),
-        filename="credits",
-        operator=operator,
-        dry_run=dry_run,
-    )
+def run_persons(rows, *, header=PERSON_HEADER, **options):
+    return run(PersonsImport(), [header, *rows], **options)
+
+
+def run_credits(rows, *, header=CREDIT_HEADER, **options):
+    return run(CreditsImport(), [header, *rows], **options)
 
 
 def errors(report):

@@ -1,0 +1,163 @@
+"""Spreadsheet import screens for any ModelAdmin: upload, preview, confirm; blank template.
+
+Usage::
+
+    @admin.register(LedgerEntry)
+    class LedgerEntryAdmin(ImportAdminMixin, ReadOnlyAdmin):
+        importer_class = CreditsImport
+
+The changelist gets an "Import" and a "Blank template" button for users who
+hold ``importer_class.permission``. The upload is checked as a dry run and the
+preview lists what would be created, updated and left unchanged and every
+rejected row; the confirm button runs the import again on the stored upload
+(``yibao.import_uploads``) and writes all or nothing.
+"""
+
+from pathlib import Path
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext_lazy as _
+
+from yibao.import_uploads import upload_discard, upload_find, upload_store
+from yibao.importing import import_run
+from yibao.spreadsheets import template_xlsx
+
+SUFFIXES = (".xlsx", ".csv")
+MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+PREVIEW_ROWS = 1000  # planned rows listed on the preview; errors are always all listed
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class ImportUploadForm(forms.Form):
+    file = forms.FileField(label=_("file"), help_text=_(".xlsx, or .csv in UTF-8 or GB18030"))
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if Path(upload.name).suffix.lower() not in SUFFIXES:
+            raise forms.ValidationError(_("Choose an .xlsx or .csv file."))
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(_("The file is larger than 50 MB."))
+        return upload
+
+
+class ImportAdminMixin:
+    """Adds the import screens to a ModelAdmin; set ``importer_class``."""
+
+    importer_class = None
+    change_list_template = "admin/import/change_list.html"
+
+    def _url_name(self, step: str) -> str:
+        return f"{self.opts.app_label}_{self.opts.model_name}_import{step}"
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("import/", view(self.import_view), name=self._url_name("")),
+            path(
+                "import/template/",
+                view(self.import_template_view),
+                name=self._url_name("_template"),
+            ),
+            path(
+                "import/<str:token>/",
+                view(self.import_confirm_view),
+                name=self._url_name("_confirm"),
+            ),
+            *super().get_urls(),
+        ]
+
+    def has_import_permission(self, request) -> bool:
+        return request.user.has_perm(self.importer_class.permission)
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            "import_allowed": self.has_import_permission(request),
+            "import_url_name": f"admin:{self._url_name('')}",
+            "import_template_url_name": f"admin:{self._url_name('_template')}",
+        }
+        return super().changelist_view(request, extra_context)
+
+    def _require_import_permission(self, request):
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+
+    def _context(self, request, **extra):
+        importer = self.importer_class()
+        return {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("Import %(title)s") % {"title": importer.title},
+            "importer": importer,
+            "template_url_name": f"admin:{self._url_name('_template')}",
+            **extra,
+        }
+
+    def import_view(self, request):
+        """Upload form; on POST, store the file and show the dry run's preview."""
+        self._require_import_permission(request)
+        form = ImportUploadForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            file = form.cleaned_data["file"]
+            upload = upload_store(
+                file.chunks(), filename=file.name, importer=self._url_name(""), user=request.user
+            )
+            report = self._run(request, upload, dry_run=True)
+            if not report.accepted:
+                upload_discard(upload.token)
+            return self._preview(request, report, upload.token if report.accepted else None)
+        return TemplateResponse(
+            request, "admin/import/upload.html", self._context(request, form=form)
+        )
+
+    def import_confirm_view(self, request, token):
+        """Run the import on the stored upload, for real; all rows or none are written."""
+        self._require_import_permission(request)
+        if request.method != "POST":
+            return redirect(f"admin:{self._url_name('')}")
+        upload = upload_find(token, importer=self._url_name(""), user=request.user)
+        if upload is None:
+            raise Http404
+        report = self._run(request, upload, dry_run=False)
+        upload_discard(upload.token)
+        if not report.written:
+            return self._preview(request, report, None)
+        messages.success(request, report.summary())
+        return redirect(f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist")
+
+    def _run(self, request, upload, *, dry_run):
+        return import_run(
+            self.importer_class(),
+            upload.content,
+            filename=upload.filename,
+            operator=request.user,
+            dry_run=dry_run,
+        )
+
+    def _preview(self, request, report, token):
+        context = self._context(
+            request,
+            report=report,
+            token=token,
+            planned=report.planned[:PREVIEW_ROWS],
+            planned_hidden=max(len(report.planned) - PREVIEW_ROWS, 0),
+            confirm_url_name=f"admin:{self._url_name('_confirm')}",
+        )
+        return TemplateResponse(request, "admin/import/preview.html", context)
+
+    def import_template_view(self, request):
+        """The blank .xlsx with the format's headers."""
+        self._require_import_permission(request)
+        importer = self.importer_class()
+        response = HttpResponse(template_xlsx(importer.headers), content_type=XLSX_TYPE)
+        response["Content-Disposition"] = content_disposition_header(
+            True, f"{importer.title}模板.xlsx"
+        )
+        return response

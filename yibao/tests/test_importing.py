@@ -1,0 +1,74 @@
+"""The import framework's own rules, with a tiny import declared here."""
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone, translation
+
+from accounts.errors import InsufficientBalance
+from accounts.imports import CreditsImport
+from accounts.models import LedgerEntry
+from accounts.selectors import ledger_mismatches
+from accounts.tests.factories import make_person
+from yibao.importing import CellError, date_value, datetime_value, import_run, year_month
+from yibao.tests.files import csv_file
+
+
+@pytest.fixture(autouse=True)
+def english():
+    with translation.override("en"):
+        yield
+
+
+def test_dates_as_text_or_excel_cells():
+    assert date_value("2025-02-28") == dt.date(2025, 2, 28)
+    assert date_value(dt.datetime(2025, 2, 28, 8, 0)) == dt.date(2025, 2, 28)
+    for bad in ("2025-02-30", "2025/02/28", "28.02.2025"):
+        with pytest.raises(CellError, match="not a date in the form YYYY-MM-DD"):
+            date_value(bad)
+
+
+def test_date_and_time_in_the_local_time_zone():
+    moment = datetime_value("2025-03-01 09:30")
+    assert timezone.localtime(moment).replace(tzinfo=None) == dt.datetime(2025, 3, 1, 9, 30)
+    assert datetime_value(dt.datetime(2025, 3, 1, 9, 30, 5)).second == 5
+    with pytest.raises(CellError):
+        datetime_value("2025-03-01")
+
+
+def test_year_month_from_text_or_date_cell():
+    assert year_month("2025-03") == "2025-03"
+    assert year_month(dt.date(2025, 3, 1)) == "2025-03"
+    with pytest.raises(CellError):
+        year_month("2025-00")
+
+
+def test_failure_while_writing_rolls_back_every_row(db, clerk, monkeypatch):
+    """A row that passed the check but fails when written (the data changed
+    meanwhile) undoes the rows already written: nothing is posted."""
+    people = [make_person(name=f"职工{i}", operator=clerk) for i in range(3)]
+    rows = [["批次号", "公民身份号码", "划入年月", "金额"]]
+    rows += [["B1", p.id_number, "2025-03", "10"] for p in people]
+    written = []
+    real_write = CreditsImport.write
+
+    def write_then_fail(self, data, *, operator):
+        if len(written) == 2:
+            raise InsufficientBalance(balance="0.00", amount="10.00")
+        real_write(self, data, operator=operator)
+        written.append(data)
+
+    monkeypatch.setattr(CreditsImport, "write", write_then_fail)
+    report = import_run(CreditsImport(), csv_file(rows), operator=None, dry_run=False)
+    assert not report.written
+    assert [(e.row, e.column) for e in report.errors] == [(4, None)]
+    assert str(report.errors[0]).startswith("row 4: The balance 0.00")
+    assert LedgerEntry.objects.count() == 0
+    assert ledger_mismatches() == []
+
+
+def test_file_that_is_not_a_spreadsheet_is_rejected_as_a_whole(db):
+    report = import_run(
+        CreditsImport(), b"\xff\xfe\x00garbage\x81\x30", operator=None, dry_run=True
+    )
+    assert [(e.row, e.column) for e in report.errors] == [(None, None)]
