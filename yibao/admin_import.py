@@ -25,7 +25,7 @@ from django.urls import path
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
 
-from yibao.import_uploads import upload_discard, upload_find, upload_store
+from yibao.import_uploads import upload_discard, upload_path, upload_store, upload_take
 from yibao.importing import import_run
 from yibao.spreadsheets import template_xlsx
 
@@ -109,7 +109,8 @@ class ImportAdminMixin:
             upload = upload_store(
                 file.chunks(), filename=file.name, importer=self._url_name(""), user=request.user
             )
-            report = self._run(request, upload, dry_run=True)
+            content = upload_path(upload.token).read_bytes()
+            report = self._run(request, upload, content, dry_run=True)
             if not report.accepted:
                 upload_discard(upload.token)
             return self._preview(request, report, upload.token if report.accepted else None)
@@ -122,20 +123,19 @@ class ImportAdminMixin:
         self._require_import_permission(request)
         if request.method != "POST":
             return redirect(f"admin:{self._url_name('')}")
-        upload = upload_find(token, importer=self._url_name(""), user=request.user)
-        if upload is None:
+        taken = upload_take(token, importer=self._url_name(""), user=request.user)
+        if taken is None:
             raise Http404
-        report = self._run(request, upload, dry_run=False)
-        upload_discard(upload.token)
+        report = self._run(request, *taken, dry_run=False)
         if not report.written:
             return self._preview(request, report, None)
         messages.success(request, report.summary())
         return redirect(f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist")
 
-    def _run(self, request, upload, *, dry_run):
+    def _run(self, request, upload, content, *, dry_run):
         return import_run(
             self.importer_class(),
-            upload.content,
+            content,
             filename=upload.filename,
             operator=request.user,
             dry_run=dry_run,

@@ -2,8 +2,8 @@
 
 The file waits under ``settings.VAR_DIR / "imports"`` (not in the session, not
 in the web root) with a small JSON note of who uploaded it, for which import
-and under which name. The confirm step re-reads it, so what is written is
-exactly what was previewed; a background job can take ``upload_path(token)``.
+and under which name. The confirm step takes it (once), so what is written is
+exactly what was previewed; a background job can read ``upload_path(token)``.
 Uploads older than a day are removed when the next one is stored.
 """
 
@@ -26,10 +26,6 @@ class Upload:
     filename: str
     importer: str
     user_id: int
-
-    @property
-    def content(self) -> bytes:
-        return upload_path(self.token).read_bytes()
 
 
 def _folder() -> Path:
@@ -57,17 +53,27 @@ def upload_store(chunks, *, filename: str, importer: str, user) -> Upload:
     return upload
 
 
-def upload_find(token: str, *, importer: str, user) -> Upload | None:
-    """The upload if it exists and was made by ``user`` for ``importer``."""
+def upload_take(token: str, *, importer: str, user) -> tuple[Upload, bytes] | None:
+    """The upload and its content, removed from the store: a double-clicked confirm
+    finds nothing the second time. None unless ``user`` stored it for ``importer``."""
     if not TOKEN.match(token):
         return None
     note = upload_path(token).with_suffix(".json")
-    if not note.exists() or not upload_path(token).exists():
+    try:
+        data = json.loads(note.read_text())
+    except FileNotFoundError:
         return None
-    data = json.loads(note.read_text())
     if data["importer"] != importer or data["user_id"] != user.pk:
         return None
-    return Upload(token, data["filename"], importer, user.pk)
+    taken = upload_path(token).with_suffix(".taken")
+    try:
+        upload_path(token).rename(taken)  # atomic: only one request gets the file
+    except FileNotFoundError:
+        return None
+    content = taken.read_bytes()
+    taken.unlink()
+    note.unlink(missing_ok=True)
+    return Upload(token, data["filename"], importer, user.pk), content
 
 
 def upload_discard(token: str) -> None:

@@ -14,7 +14,6 @@ of GBK, what Excel on a Chinese Windows PC saves).
 import csv
 import datetime as dt
 import io
-import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -70,12 +69,13 @@ def sheet_read(content: bytes) -> Sheet:
 def _xlsx_records(content: bytes) -> Iterator[tuple]:
     try:
         book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError):
+        try:
+            records = list(book.worksheets[0].iter_rows(values_only=True))
+        finally:
+            book.close()
+    except Exception:  # a damaged workbook fails in many ways inside openpyxl
         raise FileRejected(_("The file is not a valid .xlsx workbook.")) from None
-    try:
-        yield from book.worksheets[0].iter_rows(values_only=True)
-    finally:
-        book.close()
+    yield from records
 
 
 def _csv_records(content: bytes) -> Iterator[list[str]]:
@@ -108,8 +108,8 @@ def _cell(value) -> Cell:
     if isinstance(value, bool):
         return str(value)
     if isinstance(value, float):
-        # Excel keeps numbers as doubles; repr-based str is the shortest exact text.
-        number = Decimal(str(value))
+        # Excel shows 15 significant digits of its doubles: 100.30000000000001 is 100.3.
+        number = Decimal(f"{value:.15g}")
         return str(int(number)) if number == number.to_integral_value() else str(number)
     return str(value).strip()
 

@@ -62,3 +62,8 @@ def test_template_has_the_headers_in_bold_and_no_data():
     assert [c.value for c in sheet[1]] == ["批次号", "金额"]
     assert sheet["A1"].font.bold
     assert sheet_read(template_xlsx(["批次号", "金额"])).rows == []
+
+
+def test_xlsx_number_reads_as_excel_shows_it():
+    content = xlsx_file([["金额", "电话"], [100.30000000000001, 13812345678]])
+    assert sheet_read(content).rows[0].cells == {"金额": "100.3", "电话": "13812345678"}
