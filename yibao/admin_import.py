@@ -11,6 +11,9 @@ hold ``importer_class.permission``. The upload is checked as a dry run and the
 preview lists what would be created, updated and left unchanged and every
 rejected row; the confirm button runs the import again on the stored upload
 (``yibao.import_uploads``) and writes all or nothing.
+
+The mixin sets ``change_list_template``; a ModelAdmin that needs its own
+changelist template extends ``admin/import/change_list.html``.
 """
 
 from pathlib import Path

@@ -81,6 +81,9 @@ def test_credit_file_through_the_ledger_changelist(supervisor_client, clerk):
     people = [make_person(name=f"职工{i}", operator=clerk) for i in range(2)]
     rows = [["批次号", "公民身份号码", "划入年月", "金额"]]
     rows += [["2025-03-320500-01", p.id_number, "2025-03", "88.00"] for p in people]
+    changelist = supervisor_client.get(reverse("admin:accounts_ledgerentry_changelist"))
+    assert reverse("admin:accounts_ledgerentry_import").encode() in changelist.content
+    assert reverse("admin:accounts_ledgerentry_import_template").encode() in changelist.content
     preview = upload(
         supervisor_client, "admin:accounts_ledgerentry_import", csv_file(rows, "utf-8-sig"), "c.csv"
     )
