@@ -1,6 +1,7 @@
 """Project-wide test fixtures: users of each role and a funded employee."""
 
 import pytest
+from django.utils import translation
 
 from accounts.tests.factories import credit, make_person, make_user
 
@@ -41,3 +42,11 @@ def li_ming(db, clerk):
     credit(person.account, "500.00", operator=clerk)
     person.account.refresh_from_db()
     return person
+
+
+@pytest.fixture
+def english():
+    """Messages as their English msgids, whatever translations are compiled, so tests
+    can assert the exact reason a user is shown."""
+    with translation.override("en"):
+        yield

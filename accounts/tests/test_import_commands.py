@@ -6,7 +6,6 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.utils import translation
 
 from accounts.models import InsuredPerson, LedgerEntry
 from accounts.selectors import ledger_mismatches
@@ -16,10 +15,7 @@ from yibao.tests.files import csv_file, xlsx_file
 PERSON_HEADER = ["姓名", "公民身份号码", "险种类型", "参保状态", "参保统筹区"]
 
 
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
+pytestmark = pytest.mark.usefixtures("english")
 
 
 def run(command, path, *args):

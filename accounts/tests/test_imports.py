@@ -4,7 +4,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from django.utils import timezone, translation
+from django.utils import timezone
 from stdnum.cn import ric
 
 from accounts.imports import CreditsImport, PersonsImport
@@ -28,11 +28,7 @@ PERSON_HEADER = [
 CREDIT_HEADER = ["批次号", "公民身份号码", "划入年月", "金额", "摘要"]
 
 
-@pytest.fixture(autouse=True)
-def english():
-    """Messages as their English msgids, whatever translations are compiled."""
-    with translation.override("en"):
-        yield
+pytestmark = pytest.mark.usefixtures("english")
 
 
 def person_row(number, name="张伟", scheme="310", status="参保缴费", region="320500"):

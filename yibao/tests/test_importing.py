@@ -1,9 +1,9 @@
-"""The import framework's own rules, with a tiny import declared here."""
+"""The import framework's own rules: cell parsers, rollback of a failed write, unreadable files."""
 
 import datetime as dt
 
 import pytest
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from accounts.errors import InsufficientBalance
 from accounts.imports import CreditsImport
@@ -13,11 +13,7 @@ from accounts.tests.factories import make_person
 from yibao.importing import CellError, date_value, datetime_value, import_run, year_month
 from yibao.tests.files import csv_file
 
-
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
+pytestmark = pytest.mark.usefixtures("english")
 
 
 def test_dates_as_text_or_excel_cells():
