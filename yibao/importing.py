@@ -232,24 +232,8 @@ def import_run(
     _duplicates_refuse(importer, parsed, report)
     failed = {problem.row for problem in report.errors}
     parsed = [(number, values) for number, values in parsed if number not in failed]
-    found = importer.prefetch([values for _number, values in parsed])
-    changes = []
-    for done, (number, values) in enumerate(parsed, start=1):
-        try:
-            change = importer.check(values, found)
-        except RowError as error:
-            report.errors.append(Problem(error.message, number, importer.header_of(error.field)))
-        except (ValidationError, DomainError) as error:
-            report.errors.append(Problem(_message(error), number))
-        else:
-            changes.append((number, change))
-            report.planned.append(PlannedRow(number, change.action, change.summary))
-        if progress and done % progress_every == 0:
-            progress("check", done, len(parsed))
+    changes = _rows_check(importer, parsed, report, progress, progress_every)
     report.errors.sort(key=lambda problem: problem.row or 0)
-    for _number, change in changes:
-        counter = {CREATE: "created", UPDATE: "updated", SKIP: "skipped"}[change.action]
-        setattr(report, counter, getattr(report, counter) + 1)
     if report.errors or dry_run:
         return report
     _write_all(importer, changes, operator, report, progress, progress_every)
@@ -288,6 +272,27 @@ def _row_parse(importer: Import, row, report: ImportReport) -> dict | None:
             report.errors.append(Problem(_message(error), row.number, column.header))
             ok = False
     return values if ok else None
+
+
+def _rows_check(importer, parsed, report, progress, progress_every) -> list:
+    """``importer.check`` of every parsed row; the planned changes, counted in the report."""
+    found = importer.prefetch([values for _number, values in parsed])
+    changes = []
+    for done, (number, values) in enumerate(parsed, start=1):
+        try:
+            change = importer.check(values, found)
+        except RowError as error:
+            report.errors.append(Problem(error.message, number, importer.header_of(error.field)))
+        except (ValidationError, DomainError) as error:
+            report.errors.append(Problem(_message(error), number))
+        else:
+            changes.append((number, change))
+            report.planned.append(PlannedRow(number, change.action, change.summary))
+            counter = {CREATE: "created", UPDATE: "updated", SKIP: "skipped"}[change.action]
+            setattr(report, counter, getattr(report, counter) + 1)
+        if progress and done % progress_every == 0:
+            progress("check", done, len(parsed))
+    return changes
 
 
 def _duplicates_refuse(importer: Import, parsed: list, report: ImportReport) -> None:
