@@ -84,5 +84,8 @@ def upload_discard(token: str) -> None:
 def _expired_remove() -> None:
     cutoff = time.time() - KEEP_SECONDS
     for path in _folder().iterdir():
-        if path.stat().st_mtime < cutoff:
-            path.unlink(missing_ok=True)
+        try:
+            if path.stat().st_mtime < cutoff:
+                path.unlink()
+        except FileNotFoundError:  # another request removed it first
+            continue
