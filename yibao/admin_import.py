@@ -12,8 +12,10 @@ preview lists what would be created, updated and left unchanged and every
 rejected row; the confirm button runs the import again on the stored upload
 (``yibao.import_uploads``) and writes all or nothing.
 
-The mixin sets ``change_list_template``; a ModelAdmin that needs its own
-changelist template extends ``admin/import/change_list.html``.
+The mixin sets ``change_list_template`` to ``admin/import/change_list.html``,
+which extends the export buttons' template (``yibao/admin_export.py``), so list
+it before ``ExportAdminMixin``; a ModelAdmin that needs its own changelist
+template extends ``admin/import/change_list.html``.
 """
 
 from pathlib import Path

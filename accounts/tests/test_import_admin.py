@@ -126,3 +126,10 @@ def test_upload_of_other_file_type_refused_by_the_form(supervisor_client):
         supervisor_client, "admin:accounts_insuredperson_import", b"hello", "notes.txt"
     )
     assert response.context["form"].errors["file"]
+
+
+def test_import_and_export_buttons_side_by_side(client, django_user_model):
+    client.force_login(django_user_model.objects.create_superuser("boss", password="pw-1234567"))
+    page = client.get(reverse("admin:accounts_insuredperson_changelist")).content.decode()
+    assert reverse("admin:accounts_insuredperson_import") in page
+    assert reverse("admin:accounts_insuredperson_export", args=["xlsx"]) in page
