@@ -1,18 +1,21 @@
 """Person and credit files (SPREADSHEETS.md §1, §2) through the import framework."""
 
 import datetime as dt
+import io
 from decimal import Decimal
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 from stdnum.cn import ric
 
+from accounts.exports import InsuredPersonExport
 from accounts.imports import CreditsImport, PersonsImport
 from accounts.masking import mask_id_number
 from accounts.models import EnrolmentStatus, InsuredPerson, LedgerEntry, PersonalAccount
 from accounts.selectors import ledger_mismatches
 from accounts.services.people import account_freeze
 from accounts.tests.factories import make_id_number, make_person
+from yibao.exporting import write_xlsx
 from yibao.importing import import_run
 from yibao.tests.files import csv_file, xlsx_file
 
@@ -371,3 +374,17 @@ def test_progress_is_reported_while_checking_and_writing(db, clerk):
         progress_every=2,
     )
     assert calls == [("check", 2, 4), ("check", 4, 4), ("write", 2, 4), ("write", 4, 4)]
+
+
+def test_exported_person_list_re_imports_unchanged(db, clerk):
+    """The persons export (unmasked) is a valid person file: importing it changes nothing."""
+    make_person(name="李明", operator=clerk, phone="13900001111", enrolled_on=dt.date(2020, 1, 1))
+    make_person(name="王芳", scheme="390", category="1501", operator=clerk)
+    resource = InsuredPersonExport(unmasked=True)
+    out = io.BytesIO()
+    with translation.override("zh-hans"):
+        write_xlsx(resource.get_export_headers(), resource.rows(InsuredPerson.objects.all()), out)
+    report = import_run(PersonsImport(), out.getvalue(), operator=None, dry_run=False)
+    assert report.accepted, errors(report)
+    assert (report.created, report.updated, report.skipped) == (0, 0, 2)
+    assert {w.column for w in report.warnings} == {"个人账户号", "账户余额", "创建人", "创建时间"}
