@@ -50,7 +50,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -326,10 +326,13 @@ def _write_all(importer, changes, operator, report, progress, progress_every) ->
                     progress("write", done, len(changes))
     except (ValidationError, DomainError) as error:
         report.errors.append(Problem(_message(error), current))
-    except IntegrityError:
+    except (IntegrityError, OperationalError):  # a unique key taken meanwhile; a lock timeout
         report.errors.append(
             Problem(
-                _("The data changed while the file was being imported; import it again."),
+                _(
+                    "The data changed or was busy while the file was being imported; "
+                    "nothing was written. Import it again."
+                ),
                 current,
             )
         )

@@ -11,9 +11,15 @@ from stdnum.cn import ric
 from accounts.exports import InsuredPersonExport
 from accounts.imports import CreditsImport, PersonsImport
 from accounts.masking import mask_id_number
-from accounts.models import EnrolmentStatus, InsuredPerson, LedgerEntry, PersonalAccount
+from accounts.models import (
+    EnrolmentStatus,
+    InsuredPerson,
+    LedgerEntry,
+    PersonalAccount,
+    PoolingRegion,
+)
 from accounts.selectors import ledger_mismatches
-from accounts.services.people import account_freeze
+from accounts.services.people import account_freeze, person_register
 from accounts.tests.factories import make_id_number, make_person
 from yibao.exporting import write_xlsx
 from yibao.importing import import_run
@@ -388,3 +394,27 @@ def test_exported_person_list_re_imports_unchanged(db, clerk):
     assert report.accepted, errors(report)
     assert (report.created, report.updated, report.skipped) == (0, 0, 2)
     assert {w.column for w in report.warnings} == {"个人账户号", "账户余额", "创建人", "创建时间"}
+
+
+def test_person_registered_meanwhile_rolls_the_whole_file_back(db, clerk, monkeypatch):
+    first, second = make_id_number(), make_id_number()
+    real_check = PersonsImport.check
+
+    def check_while_a_clerk_registers(self, values, found):
+        change = real_check(self, values, found)
+        if values["id_number"] == second:  # the counter registers the person right now
+            person_register(
+                name="赵六",
+                id_number=second,
+                scheme="390",
+                region=PoolingRegion.objects.get(code="320500"),
+                operator=clerk,
+            )
+        return change
+
+    monkeypatch.setattr(PersonsImport, "check", check_while_a_clerk_registers)
+    report = run_persons([person_row(first), person_row(second)])
+    assert not report.written
+    assert [(e.row, e.column) for e in report.errors] == [(3, None)]
+    assert "Import it again" in report.errors[0].message
+    assert list(InsuredPerson.objects.values_list("id_number", flat=True)) == [second]
