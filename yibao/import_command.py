@@ -1,9 +1,10 @@
 """The shape of every ``import_*`` management command (SPREADSHEETS.md).
 
 ``import_x FILE [--dry-run] [--operator USERNAME]``: prints the summary, the
-warnings, and every rejected row as ``row N, column C: reason``; exits 0 when
-the file was accepted (or, with ``--dry-run``, would be), 1 when rejected. A
-command subclasses ``ImportCommand`` and returns its import from
+warnings, and every rejected row as ``row N, column C: reason`` (with ``-v 2``
+also what each row does); exits 0 when the file was accepted (or, with
+``--dry-run``, would be), 1 when rejected. The operator must hold the import's
+permission. A command subclasses ``ImportCommand`` and returns its import from
 ``importer(options)``, which may read extra options (e.g. ``--approved-by``).
 """
 
@@ -33,6 +34,9 @@ class ImportCommand(BaseCommand):
         if not path.is_file():
             raise CommandError(f"{path}: no such file")
         report = import_run(importer, path, operator=operator, dry_run=options["dry_run"])
+        if options["verbosity"] >= 2:
+            for planned in report.planned:
+                self.stdout.write(f"row {planned.row}: {planned.action}: {planned.summary}")
         for warning in report.warnings:
             self.stderr.write(f"warning: {warning}")
         for error in report.errors:

@@ -40,8 +40,9 @@ def test_import_persons_accepts_and_records_the_operator(db, tmp_path, superviso
 
 def test_import_persons_dry_run_writes_nothing(db, tmp_path):
     path = person_file(tmp_path, [["张伟", make_id_number(), "310", "参保缴费", "320500"]])
-    out, _err = run("import_persons", path, "--dry-run")
+    out, _err = run("import_persons", path, "--dry-run", "-v", "2")
     assert "1 row(s) would import: 1 created" in out
+    assert "row 2: create: new: 张伟" in out
     assert InsuredPerson.objects.count() == 0
 
 
