@@ -17,6 +17,7 @@ from accounts.errors import (
     AccountNotOpen,
     CreditConflict,
     CreditMonthInFuture,
+    DomainError,
     NotAnEmployee,
     PersonNotFound,
     UnknownRegion,
@@ -35,7 +36,7 @@ from accounts.models import (
     Scheme,
 )
 from accounts.money import parse_amount
-from accounts.services.ledger import ledger_post
+from accounts.services.ledger import Posting, ledger_post_many
 from accounts.services.people import normalize_phone, person_register, person_update
 from yibao.importing import (
     CREATE,
@@ -284,5 +285,11 @@ class CreditsImport(Import):
             },
         )
 
-    def write(self, data, *, operator):
-        ledger_post(kind=EntryKind.CREDIT, operator=operator, **data)
+    def write_batch(self, datas, *, operator):
+        """A chunk of credits in one bulk posting (a 100,000-row file stays fast)."""
+        postings = [Posting(kind=EntryKind.CREDIT, **data) for data in datas]
+        try:
+            ledger_post_many(postings, operator=operator)
+        except DomainError as error:
+            error.row_index = getattr(error, "posting_index", 0)
+            raise

@@ -20,7 +20,8 @@ Declaring an import (see ``accounts/imports.py`` for two real ones)::
             return Change(CREATE, "summary for the preview", data)
 
         def write(self, data, *, operator):         # call the services; never models
-            ledger_post(...)
+            ledger_post(...)                        # (or write_batch(datas, operator=)
+                                                    #  for a bulk service)
 
 Running one: ``import_run(CreditsImport(), content, filename=..., operator=user,
 dry_run=True)`` returns an ``ImportReport``; ``content`` is the file's bytes (or
@@ -188,6 +189,19 @@ class Import:
     def write(self, data, *, operator) -> None:
         raise NotImplementedError
 
+    def write_batch(self, datas: list, *, operator) -> None:
+        """Write a chunk of rows; override to write them in bulk (e.g. ``ledger_post_many``).
+
+        An error raised for one row carries ``row_index`` (its place in ``datas``)
+        so the report names the row.
+        """
+        for index, data in enumerate(datas):
+            try:
+                self.write(data, operator=operator)
+            except Exception as error:
+                error.row_index = index
+                raise
+
     @property
     def headers(self) -> list[str]:
         return [column.header for column in self.columns]
@@ -315,15 +329,21 @@ def _duplicates_refuse(importer: Import, parsed: list, report: ImportReport) -> 
 
 
 def _write_all(importer, changes, operator, report, progress, progress_every) -> None:
+    """Write the changes in chunks of ``progress_every`` rows, all in one transaction."""
+    pending = [(number, change) for number, change in changes if change.action != SKIP]
     current = None
     try:
         with transaction.atomic():
-            for done, (number, change) in enumerate(changes, start=1):
-                current = number
-                if change.action != SKIP:
-                    importer.write(change.data, operator=operator)
-                if progress and done % progress_every == 0:
-                    progress("write", done, len(changes))
+            for start in range(0, len(pending), progress_every):
+                chunk = pending[start : start + progress_every]
+                current = chunk[0][0]
+                try:
+                    importer.write_batch([change.data for _, change in chunk], operator=operator)
+                except Exception as error:
+                    current = chunk[getattr(error, "row_index", 0)][0]
+                    raise
+                if progress:
+                    progress("write", start + len(chunk), len(pending))
     except (ValidationError, DomainError) as error:
         report.errors.append(Problem(_message(error), current))
     except (IntegrityError, OperationalError):  # a unique key taken meanwhile; a lock timeout

@@ -1,13 +1,17 @@
-"""The one way a balance changes: ``ledger_post``.
+"""The one way a balance changes: ``ledger_post`` (one posting) and
+``ledger_post_many`` (a batch, as an import writes it). Both run the same code.
 
 Why this shape: the balance column is a cache of the sum of the entries, so it
 must change in the same transaction as the entry, under a row lock that
 serialises concurrent postings on one account or wallet. The idempotency key is
 unique in the database, so a retried request (a resent file row, a double click)
-finds its first posting instead of posting twice.
+finds its first posting instead of posting twice. A batch takes each lock, reads
+each key and each last sequence once, and inserts its entries in bulk, so a
+100,000-row credit file costs a few queries per thousand rows, not six per row.
 """
 
 import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
@@ -17,12 +21,32 @@ from django.utils import timezone
 from accounts.errors import (
     AccountNotOpen,
     AlreadyReversed,
+    DomainError,
     IdempotencyConflict,
     InsufficientBalance,
     InvalidAmount,
     ReversalOfReversal,
 )
 from accounts.models import AccountStatus, EntryKind, LedgerEntry, PersonalAccount, Wallet
+
+
+@dataclass
+class Posting:
+    """One balance change to make. ``amount`` is signed: positive adds, negative takes."""
+
+    holder: PersonalAccount | Wallet
+    kind: EntryKind
+    amount: Decimal
+    idempotency_key: str
+    occurred_at: dt.datetime | None = None
+    reference: str = ""
+    counterpart: object = None
+    use: str = ""
+    scope: str = ""
+    institution_code: str = ""
+    institution_name: str = ""
+    reverses: LedgerEntry | None = None
+    memo: str = ""
 
 
 def ledger_lock(*holders):
@@ -34,98 +58,147 @@ def ledger_lock(*holders):
     Returns the locked, freshly read rows in the order given. Must run inside a
     transaction.
     """
-    ordered = sorted(holders, key=lambda h: (isinstance(h, Wallet), h.pk))
     locked = {}
-    for holder in ordered:
-        key = (type(holder), holder.pk)
-        if key not in locked:
-            locked[key] = type(holder).objects.select_for_update().get(pk=holder.pk)
+    for model in (PersonalAccount, Wallet):
+        ids = sorted({h.pk for h in holders if isinstance(h, model)})
+        if ids:
+            rows = model.objects.select_for_update().filter(pk__in=ids).order_by("pk")
+            locked.update({(model, row.pk): row for row in rows})
     return [locked[(type(h), h.pk)] for h in holders]
 
 
-def ledger_post(
-    *,
-    holder: PersonalAccount | Wallet,
-    kind: EntryKind,
-    amount: Decimal,
-    idempotency_key: str,
-    operator,
-    occurred_at: dt.datetime | None = None,
-    reference: str = "",
-    counterpart=None,
-    use: str = "",
-    scope: str = "",
-    institution_code: str = "",
-    institution_name: str = "",
-    reverses: LedgerEntry | None = None,
-    memo: str = "",
-) -> LedgerEntry:
+def ledger_post(*, holder, kind, amount, idempotency_key, operator, **details) -> LedgerEntry:
     """Append one entry to ``holder``'s ledger and move its balance by ``amount``.
 
-    ``amount`` is signed: positive adds to the balance, negative takes from it.
+    ``details`` are the optional fields of ``Posting`` (occurred_at, reference,
+    counterpart, use, scope, institution_code, institution_name, reverses, memo).
+    Preconditions, errors and replays: see ``ledger_post_many``.
+    """
+    posting = Posting(holder, kind, amount, idempotency_key, **details)
+    (entry,) = ledger_post_many([posting], operator=operator)
+    return entry
 
-    Preconditions: the amount is a non-zero Decimal with at most two places; a
-    debit needs an open account and enough balance; a reversal names an entry
-    that is not itself a reversal and not yet reversed.
+
+def ledger_post_many(postings: list[Posting], *, operator) -> list[LedgerEntry]:
+    """Make the postings in order, all in one transaction; returns one entry per posting.
+
+    Preconditions: every amount is a non-zero Decimal with at most two places; a
+    debit needs an open account (a frozen one still takes money in; a closed one
+    takes nothing) and enough balance at its turn; a reversal names an entry that
+    is not itself a reversal and not yet reversed.
 
     Raises ``InvalidAmount``, ``AccountNotOpen``, ``InsufficientBalance``,
-    ``IdempotencyConflict`` (key used for a different posting),
-    ``AlreadyReversed``, ``ReversalOfReversal``.
+    ``IdempotencyConflict`` (key used for a different posting), ``AlreadyReversed``,
+    ``ReversalOfReversal`` — with ``error.posting_index`` set to the posting at
+    fault — and nothing is written.
 
-    Returns the new entry, or the earlier one when the same key already posted
-    the same thing (a replay posts nothing).
+    A posting whose key already posted the same thing (same holder, kind and
+    amount), earlier or in this batch, is a replay: it returns that entry and
+    posts nothing.
     """
+    for index, posting in enumerate(postings):
+        _at(index, _check_amount, posting.amount)
+    with transaction.atomic():
+        holders = ledger_lock(*[p.holder for p in postings])
+        keys = {p.idempotency_key for p in postings}
+        known = LedgerEntry.objects.in_bulk(list(keys), field_name="idempotency_key")
+        sequences = _last_sequences(holders)
+        new_entries, result, reversed_here = [], [], set()
+        for index, (posting, holder) in enumerate(zip(postings, holders, strict=True)):
+            earlier = known.get(posting.idempotency_key)
+            if earlier is not None:
+                result.append(_at(index, _replayed, earlier, holder, posting))
+                continue
+            _at(index, _check_postable, holder, posting, reversed_here)
+            holder_key = (type(holder), holder.pk)
+            sequences[holder_key] = sequences.get(holder_key, 0) + 1
+            holder.balance += posting.amount
+            entry = _entry(posting, holder, sequences[holder_key], operator)
+            known[posting.idempotency_key] = entry
+            new_entries.append(entry)
+            result.append(entry)
+        try:
+            LedgerEntry.objects.bulk_create(new_entries, batch_size=1000)
+        except IntegrityError:
+            # Another transaction took one of the keys between our read and insert;
+            # leaving the atomic block rolls back everything this call did.
+            raise IdempotencyConflict(key="…") from None
+        for model in (PersonalAccount, Wallet):
+            changed = {h.pk: h for h in holders if isinstance(h, model)}.values()
+            model.objects.bulk_update(changed, ["balance"], batch_size=1000)
+    for posting, holder in zip(postings, holders, strict=True):
+        posting.holder.balance = holder.balance
+    return result
+
+
+def _at(index, check, *args):
+    """Run ``check``; a domain error it raises names the posting at fault."""
+    try:
+        return check(*args)
+    except DomainError as error:
+        error.posting_index = index
+        raise
+
+
+def _check_amount(amount):
     if not isinstance(amount, Decimal) or not amount.is_finite() or amount == 0:
         raise InvalidAmount(value=amount, reason="not a non-zero Decimal")
     if amount != amount.quantize(Decimal("0.01")):
         raise InvalidAmount(value=amount, reason="more than two decimal places")
-    with transaction.atomic():
-        (locked,) = ledger_lock(holder)
-        earlier = LedgerEntry.objects.filter(idempotency_key=idempotency_key).first()
-        if earlier is not None:
-            return _replayed(earlier, locked, kind, amount, idempotency_key)
-        if reverses is not None:
-            _check_reversible(reverses)
-        if isinstance(locked, PersonalAccount):
-            _check_account_accepts(locked, amount)
-        new_balance = locked.balance + amount
-        if new_balance < 0:
-            raise InsufficientBalance(balance=locked.balance, amount=-amount)
-        holder_field = "account" if isinstance(locked, PersonalAccount) else "wallet"
-        last = LedgerEntry.objects.filter(**{holder_field: locked}).aggregate(s=Max("sequence"))
-        try:
-            entry = LedgerEntry.objects.create(
-                **{holder_field: locked},
-                sequence=(last["s"] or 0) + 1,
-                kind=kind,
-                amount=amount,
-                balance_after=new_balance,
-                idempotency_key=idempotency_key,
-                reference=reference,
-                counterpart=counterpart,
-                use=use,
-                scope=scope,
-                institution_code=institution_code,
-                institution_name=institution_name,
-                reverses=reverses,
-                memo=memo,
-                occurred_at=occurred_at or timezone.now(),
-                created_by=operator,
+
+
+def _last_sequences(holders) -> dict:
+    sequences = {}
+    for model, field in ((PersonalAccount, "account"), (Wallet, "wallet")):
+        ids = {h.pk for h in holders if isinstance(h, model)}
+        if ids:
+            rows = (
+                LedgerEntry.objects.filter(**{f"{field}__in": ids})
+                .values(field)
+                .annotate(last=Max("sequence"))
             )
-        except IntegrityError:
-            # Another holder's transaction took the key between our check and insert;
-            # leaving the atomic block rolls back to its savepoint.
-            raise IdempotencyConflict(key=idempotency_key) from None
-        locked.balance = new_balance
-        locked.save(update_fields=["balance"])
-    holder.balance = new_balance
-    return entry
+            sequences.update({(model, row[field]): row["last"] for row in rows})
+    return sequences
 
 
-def _replayed(earlier, locked, kind, amount, key):
-    same_holder = earlier.account_id if isinstance(locked, PersonalAccount) else earlier.wallet_id
-    if same_holder != locked.pk or earlier.kind != kind or earlier.amount != amount:
-        raise IdempotencyConflict(key=key)
+def _check_postable(holder, posting: Posting, reversed_here: set):
+    if posting.reverses is not None:
+        _check_reversible(posting.reverses)
+        if posting.reverses.pk in reversed_here:
+            raise AlreadyReversed()
+        reversed_here.add(posting.reverses.pk)
+    if isinstance(holder, PersonalAccount):
+        _check_account_accepts(holder, posting.amount)
+    if holder.balance + posting.amount < 0:
+        raise InsufficientBalance(balance=holder.balance, amount=-posting.amount)
+
+
+def _entry(posting: Posting, holder, sequence: int, operator) -> LedgerEntry:
+    return LedgerEntry(
+        account=holder if isinstance(holder, PersonalAccount) else None,
+        wallet=holder if isinstance(holder, Wallet) else None,
+        sequence=sequence,
+        kind=posting.kind,
+        amount=posting.amount,
+        balance_after=holder.balance,
+        idempotency_key=posting.idempotency_key,
+        reference=posting.reference,
+        counterpart=posting.counterpart,
+        use=posting.use,
+        scope=posting.scope,
+        institution_code=posting.institution_code,
+        institution_name=posting.institution_name,
+        reverses=posting.reverses,
+        memo=posting.memo,
+        occurred_at=posting.occurred_at or timezone.now(),
+        created_by=operator,
+    )
+
+
+def _replayed(earlier: LedgerEntry, holder, posting: Posting) -> LedgerEntry:
+    same_holder = earlier.account_id if isinstance(holder, PersonalAccount) else earlier.wallet_id
+    if same_holder != holder.pk or earlier.kind != posting.kind or earlier.amount != posting.amount:
+        raise IdempotencyConflict(key=posting.idempotency_key)
     return earlier
 
 

@@ -5,9 +5,8 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from accounts.errors import InsufficientBalance
 from accounts.imports import CreditsImport
-from accounts.models import LedgerEntry
+from accounts.models import LedgerEntry, PersonalAccount
 from accounts.selectors import ledger_mismatches
 from accounts.tests.factories import make_person
 from yibao.importing import CellError, date_value, datetime_value, import_run, year_month
@@ -45,20 +44,19 @@ def test_failure_while_writing_rolls_back_every_row(db, clerk, monkeypatch):
     people = [make_person(name=f"职工{i}", operator=clerk) for i in range(3)]
     rows = [["批次号", "公民身份号码", "划入年月", "金额"]]
     rows += [["B1", p.id_number, "2025-03", "10"] for p in people]
-    written = []
-    real_write = CreditsImport.write
+    real_check = CreditsImport.check
 
-    def write_then_fail(self, data, *, operator):
-        if len(written) == 2:
-            raise InsufficientBalance(balance="0.00", amount="10.00")
-        real_write(self, data, operator=operator)
-        written.append(data)
+    def check_while_the_account_closes(self, values, found):
+        change = real_check(self, values, found)
+        if values["id_number"] == people[2].id_number:  # closed at the counter right now
+            PersonalAccount.objects.filter(pk=people[2].account.pk).update(status="closed")
+        return change
 
-    monkeypatch.setattr(CreditsImport, "write", write_then_fail)
+    monkeypatch.setattr(CreditsImport, "check", check_while_the_account_closes)
     report = import_run(CreditsImport(), csv_file(rows), operator=None, dry_run=False)
     assert not report.written
     assert [(e.row, e.column) for e in report.errors] == [(4, None)]
-    assert str(report.errors[0]).startswith("row 4: The balance 0.00")
+    assert str(report.errors[0]).startswith(f"row 4: Account {people[2].account.number} is")
     assert LedgerEntry.objects.count() == 0
     assert ledger_mismatches() == []
 
