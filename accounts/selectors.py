@@ -154,12 +154,14 @@ def ledger_statement(*, holder: PersonalAccount | Wallet, start: dt.date, end: d
             "counterpart", "reverses", "reversed_by", "created_by", "account__person"
         ).order_by("sequence")
     )
-    totals = [
-        KindTotal(**row)
-        for row in lines.values("kind", "use")
-        .annotate(count=Count("id"), amount=Sum("amount"))
-        .order_by("kind", "use")
-    ]
+    order = {kind: i for i, kind in enumerate(EntryKind.values + Use.values)}
+    totals = sorted(
+        (
+            KindTotal(**row)
+            for row in lines.values("kind", "use").annotate(count=Count("id"), amount=Sum("amount"))
+        ),
+        key=lambda t: (order[t.kind], order.get(t.use, -1)),
+    )
     return Statement(
         holder=holder,
         start=start,
