@@ -21,29 +21,38 @@ from yibao.forms import PeriodForm
 from yibao.printing import render_print
 
 
+def _print_for_period(request, template, build, filename, **subject):
+    """A document over the period of the query string (the current year by default)."""
+    form = PeriodForm.from_query(request.GET)
+    start, end = form.period
+    context = {**build(start=start, end=end, **subject), "period_form": form}
+    filename = f"{filename}-{start:%Y%m%d}-{end:%Y%m%d}.pdf"
+    return render_print(request, template, context, filename=filename)
+
+
 @staff_member_required
 @permission_required("accounts.view_personalaccount", raise_exception=True)
 def account_statement(request, pk):
     account = get_object_or_404(PersonalAccount.objects.select_related("person__region"), pk=pk)
-    form = PeriodForm.from_query(request.GET)
-    start, end = form.period
-    context = account_statement_document(account=account, start=start, end=end)
-    context["period_form"] = form
-    filename = f"statement-{account.number}-{start:%Y%m%d}-{end:%Y%m%d}.pdf"
-    return render_print(request, "accounts/print/statement.html", context, filename=filename)
+    return _print_for_period(
+        request,
+        "accounts/print/statement.html",
+        account_statement_document,
+        f"statement-{account.number}",
+        account=account,
+    )
 
 
 @staff_member_required
 @permission_required("accounts.view_insuredperson", raise_exception=True)
 def beneficiary_statement(request, pk):
     person = get_object_or_404(InsuredPerson.objects.select_related("region"), pk=pk)
-    form = PeriodForm.from_query(request.GET)
-    start, end = form.period
-    context = beneficiary_statement_document(person=person, start=start, end=end)
-    context["period_form"] = form
-    filename = f"sharing-received-{person.pk}-{start:%Y%m%d}-{end:%Y%m%d}.pdf"
-    return render_print(
-        request, "accounts/print/beneficiary_statement.html", context, filename=filename
+    return _print_for_period(
+        request,
+        "accounts/print/beneficiary_statement.html",
+        beneficiary_statement_document,
+        f"sharing-received-{person.pk}",
+        person=person,
     )
 
 

@@ -21,15 +21,20 @@ def at(day: dt.date, hour: int = 10) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(hour), tzinfo=timezone.get_current_timezone())
 
 
-def post_credit(account, amount, day: dt.date, operator=None):
+def _post(holder, kind, amount, day, operator=None, **fields):
     return ledger_post(
-        holder=account,
-        kind=EntryKind.CREDIT,
+        holder=holder,
+        kind=kind,
         amount=Decimal(amount),
-        idempotency_key=f"credit-{next(_serial)}",
+        idempotency_key=f"{kind}-{next(_serial)}",
         operator=operator,
         occurred_at=at(day),
+        **fields,
     )
+
+
+def post_credit(account, amount, day: dt.date, operator=None):
+    return _post(account, EntryKind.CREDIT, amount, day, operator)
 
 
 def post_sharing_payment(
@@ -44,42 +49,39 @@ def post_sharing_payment(
     operator=None,
 ):
     """共济支付: the grantor's account pays ``amount`` of the beneficiary's cost."""
-    return ledger_post(
-        holder=account,
-        kind=EntryKind.SHARING_PAYMENT,
-        amount=-Decimal(amount),
-        idempotency_key=f"payment-{next(_serial)}",
-        operator=operator,
-        occurred_at=at(day),
+    code, name = institution
+    return _post(
+        account,
+        EntryKind.SHARING_PAYMENT,
+        -Decimal(amount),
+        day,
+        operator,
         counterpart=beneficiary,
         use=use,
         scope=scope,
-        institution_code=institution[0],
-        institution_name=institution[1],
+        institution_code=code,
+        institution_name=name,
     )
 
 
 def post_wallet_transfer(account, recipient, amount, day: dt.date, *, scope, operator=None):
     """钱包转账: out of the grantor's account, into the recipient's wallet."""
     wallet, _ = Wallet.objects.get_or_create(person=recipient)
-    key = f"transfer-{next(_serial)}"
-    out = ledger_post(
-        holder=account,
-        kind=EntryKind.WALLET_TRANSFER_OUT,
-        amount=-Decimal(amount),
-        idempotency_key=f"{key}-out",
-        operator=operator,
-        occurred_at=at(day),
+    out = _post(
+        account,
+        EntryKind.WALLET_TRANSFER_OUT,
+        -Decimal(amount),
+        day,
+        operator,
         counterpart=recipient,
         scope=scope,
     )
-    ledger_post(
-        holder=wallet,
-        kind=EntryKind.WALLET_TRANSFER_IN,
-        amount=Decimal(amount),
-        idempotency_key=f"{key}-in",
-        operator=operator,
-        occurred_at=at(day),
+    _post(
+        wallet,
+        EntryKind.WALLET_TRANSFER_IN,
+        amount,
+        day,
+        operator,
         counterpart=account.person,
         scope=scope,
     )
@@ -88,13 +90,12 @@ def post_wallet_transfer(account, recipient, amount, day: dt.date, *, scope, ope
 
 def post_reversal(entry, day: dt.date, operator=None):
     """冲正: the compensating entry on the same holder, linked to the original."""
-    return ledger_post(
-        holder=entry.holder,
-        kind=EntryKind.REVERSAL,
-        amount=-entry.amount,
-        idempotency_key=f"reversal-{next(_serial)}",
-        operator=operator,
-        occurred_at=at(day),
+    return _post(
+        entry.holder,
+        EntryKind.REVERSAL,
+        -entry.amount,
+        day,
+        operator,
         counterpart=entry.counterpart,
         reverses=entry,
     )

@@ -95,3 +95,20 @@ def test_beneficiary_statement_prints_who_paid(client, clerk, history):
 def test_statement_needs_the_view_permission(client, history):
     client.force_login(make_user(None))
     assert client.get(_statement_url(history[0].account)).status_code == 403
+
+
+def test_account_and_person_pages_link_to_their_statements(client, clerk, history):
+    li_ming, son = history
+    client.force_login(clerk)
+    statement = reverse("documents:statement", args=[li_ming.account.pk])
+
+    account_page = client.get(
+        reverse("admin:accounts_personalaccount_change", args=[li_ming.account.pk])
+    )
+    person_page = client.get(reverse("admin:accounts_insuredperson_change", args=[li_ming.pk]))
+    son_page = client.get(reverse("admin:accounts_insuredperson_change", args=[son.pk]))
+
+    assert statement in account_page.content.decode()
+    assert statement in person_page.content.decode()
+    received = reverse("documents:beneficiary_statement", args=[son.pk])
+    assert received in son_page.content.decode()
