@@ -134,6 +134,8 @@ YIBAO_PRINT_FONTS = {
 # Background jobs (jobs/): tasks are rows in PostgreSQL, run by ``manage.py db_worker``
 # which bin/serve starts beside gunicorn; no other server.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# A list export of more rows than this is made by a background job (yibao/export_jobs.py).
+YIBAO_EXPORT_BACKGROUND_ROWS = 10_000
 
 LOGGING = {
     "version": 1,
