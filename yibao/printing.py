@@ -34,28 +34,40 @@ PDF = "pdf"
 
 
 def render_print(request, template_name: str, context: dict, *, filename: str) -> HttpResponse:
-    """The print view of ``template_name``, or its PDF when ``?format=pdf``.
-
-    Adds to the context: ``hall_name``, ``printed_at``, ``operator`` (the user),
-    ``pdf`` (True while rendering the PDF), ``fonts`` (file URLs of the
-    embedded fonts) and ``page_counter`` (CSS of the page numbers).
-    """
+    """The print view of ``template_name``, or its PDF download when ``?format=pdf``."""
     as_pdf = request.GET.get("format") == PDF
-    context = {
-        "hall_name": settings.YIBAO_HALL_NAME,
-        "printed_at": timezone.localtime(),
-        "operator": request.user,
-        "pdf": as_pdf,
-        "fonts": {k: Path(v).as_uri() for k, v in settings.YIBAO_PRINT_FONTS.items()},
-        "page_counter": page_counter_css(),
-        **context,
-    }
-    html = render_to_string(template_name, context, request=request)
+    html = print_page(request, template_name, context, pdf=as_pdf)
     if not as_pdf:
         return HttpResponse(html)
     response = HttpResponse(html_to_pdf(html), content_type="application/pdf")
     response["Content-Disposition"] = content_disposition_header(True, filename)
     return response
+
+
+def print_page(request, template_name: str, context: dict, *, pdf: bool) -> str:
+    """The HTML of a print page; with ``pdf``, the HTML that WeasyPrint draws.
+
+    Adds to the context: ``hall_name``, ``printed_at``, ``operator`` (the user),
+    ``pdf``, ``fonts`` (file URLs of the embedded fonts) and ``page_counter``
+    (CSS of the page numbers).
+    """
+    context = {
+        "hall_name": settings.YIBAO_HALL_NAME,
+        "printed_at": timezone.localtime(),
+        "operator": request.user,
+        "pdf": pdf,
+        "fonts": {k: Path(v).as_uri() for k, v in settings.YIBAO_PRINT_FONTS.items()},
+        "page_counter": page_counter_css(),
+        **context,
+    }
+    return render_to_string(template_name, context, request=request)
+
+
+def html_to_pdf(html: str) -> bytes:
+    """A4 PDF of a rendered print page (imported late: WeasyPrint loads Pango)."""
+    from weasyprint import HTML
+
+    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
 
 
 def page_counter_css() -> str:
@@ -64,10 +76,3 @@ def page_counter_css() -> str:
     return '"{}"'.format(
         text.replace("%(page)s", '" counter(page) "').replace("%(pages)s", '" counter(pages) "')
     )
-
-
-def html_to_pdf(html: str) -> bytes:
-    """A4 PDF of a rendered print page (imported late: WeasyPrint loads Pango)."""
-    from weasyprint import HTML
-
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()

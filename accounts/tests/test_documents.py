@@ -2,16 +2,33 @@
 
 import datetime as dt
 import io
+import os
+import subprocess
+import sys
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext
+from fontTools.ttLib import TTCollection
 from pypdf import PdfReader
 
+from accounts.documents import account_statement_document
 from accounts.models import Scheme
 from accounts.selectors import ledger_mismatches
 from accounts.tests.factories import make_person, make_user
 from accounts.tests.postings import post_credit, post_reversal, post_sharing_payment
+from yibao.printing import print_page
+
+# A fontconfig set-up that knows no font at all: a machine with no fonts installed.
+NO_FONTS = """<?xml version="1.0"?>
+<!DOCTYPE fontconfig SYSTEM "fonts.dtd">
+<fontconfig><cachedir>{cache}</cachedir></fontconfig>
+"""
+DRAW_PDF = (
+    "import sys; from weasyprint import HTML; "
+    "sys.stdout.buffer.write(HTML(string=sys.stdin.read()).write_pdf())"
+)
 
 
 @pytest.fixture
@@ -68,17 +85,68 @@ def test_pdf_statement_embeds_its_font_and_renders_the_chinese_text(client, cler
 
     assert response["Content-Type"] == "application/pdf"
     assert "attachment" in response["Content-Disposition"]
-    pdf = PdfReader(io.BytesIO(response.content))
-    text = "".join(page.extract_text() for page in pdf.pages)
+    text, font_names, embedded = _read_pdf(response.content)
     for words in ("医疗保障服务大厅", "李明", li_ming.masked_id_number, son.masked_name, "同仁堂"):
         assert words in text
     assert gettext("Personal account statement") in text
-    first_page = gettext("Page %(page)s of %(pages)s") % {"page": 1, "pages": len(pdf.pages)}
+    first_page = gettext("Page %(page)s of %(pages)s") % {"page": 1, "pages": 1}
     assert first_page.replace(" ", "") in text.replace(" ", "")
-    fonts = [font.get_object() for font in pdf.pages[0]["/Resources"]["/Font"].values()]
+    assert font_names and all("YibaoPrint" in name for name in font_names)
+    assert embedded
+
+
+def test_every_pdf_page_carries_its_number_and_the_page_count(client, clerk):
+    account = make_person(name="李明", operator=clerk).account
+    for day in range(1, 61):
+        post_credit(account, "1.00", dt.date(2025, 1, 1) + dt.timedelta(days=day))
+    client.force_login(clerk)
+
+    pdf = PdfReader(io.BytesIO(client.get(_statement_url(account, format="pdf")).content))
+
+    pages = len(pdf.pages)
+    assert pages >= 2
+    for number, page in enumerate(pdf.pages, 1):
+        expected = gettext("Page %(page)s of %(pages)s") % {"page": number, "pages": pages}
+        assert expected.replace(" ", "") in page.extract_text().replace(" ", "")
+    assert ledger_mismatches() == []
+
+
+@pytest.mark.slow
+def test_pdf_shows_every_character_on_a_machine_without_fonts(rf, clerk, history, tmp_path):
+    li_ming, son = history
+    request = rf.get("/")
+    request.user = clerk
+    context = account_statement_document(
+        account=li_ming.account, start=dt.date(2025, 1, 1), end=dt.date(2025, 12, 31)
+    )
+    html = print_page(request, "accounts/print/statement.html", context, pdf=True)
+    conf = tmp_path / "fonts.conf"
+    conf.write_text(NO_FONTS.format(cache=tmp_path / "cache"))
+
+    drawn = subprocess.run(
+        [sys.executable, "-c", DRAW_PDF],
+        input=html.encode(),
+        capture_output=True,
+        check=True,
+        timeout=120,
+        env={**os.environ, "FONTCONFIG_FILE": str(conf)},
+    )
+
+    text, font_names, embedded = _read_pdf(drawn.stdout)
+    assert "李明" in text and "苏州市立医院" in text and son.masked_name in text
+    assert font_names and all("YibaoPrint" in name for name in font_names) and embedded
+    font = TTCollection(settings.YIBAO_PRINT_FONTS["regular"]).fonts[0].getBestCmap()
+    assert [c for c in text if not c.isspace() and ord(c) not in font] == []
+
+
+def _read_pdf(data: bytes) -> tuple[str, list[str], bool]:
+    """The text of every page, the names of the fonts used, whether all are embedded."""
+    pdf = PdfReader(io.BytesIO(data))
+    text = "".join(page.extract_text() for page in pdf.pages)
+    fonts = [f.get_object() for p in pdf.pages for f in p["/Resources"]["/Font"].values()]
     descriptors = [f["/DescendantFonts"][0].get_object()["/FontDescriptor"] for f in fonts]
-    assert all("YibaoPrint" in str(f["/BaseFont"]) for f in fonts)
-    assert all({"/FontFile", "/FontFile2", "/FontFile3"} & set(d) for d in descriptors)
+    embedded = all({"/FontFile", "/FontFile2", "/FontFile3"} & set(d) for d in descriptors)
+    return text, [str(f["/BaseFont"]) for f in fonts], embedded
 
 
 def test_beneficiary_statement_prints_who_paid(client, clerk, history):
