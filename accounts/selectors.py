@@ -176,8 +176,8 @@ def ledger_statement(*, holder: PersonalAccount | Wallet, start: dt.date, end: d
 # What was paid for a person: sharing payments charged to a grantor's account for
 # them, and transfers into their wallet; with the reversals of either.
 _PAID_FOR = (
-    ("sharing_payment", "counterpart"),
-    ("wallet_transfer_in", "wallet__person"),
+    (EntryKind.SHARING_PAYMENT, "counterpart"),
+    (EntryKind.WALLET_TRANSFER_IN, "wallet__person"),
 )
 
 
