@@ -70,6 +70,21 @@ def html_to_pdf(html: str) -> bytes:
     return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
 
 
+def check_print_fonts(**kwargs):
+    """Warn when a font file to embed is missing: PDFs would then miss Chinese glyphs."""
+    from django.core.checks import Warning
+
+    return [
+        Warning(
+            f"Print font {weight} not found at {path}",
+            hint="Run bin/setup (Debian's fonts-noto-cjk) or set YIBAO_PRINT_FONT(_BOLD).",
+            id="yibao.W001",
+        )
+        for weight, path in settings.YIBAO_PRINT_FONTS.items()
+        if not Path(path).is_file()
+    ]
+
+
 def page_counter_css() -> str:
     """The CSS ``content`` of the page numbers, "第 x 页 共 y 页" in Chinese."""
     text = _("Page %(page)s of %(pages)s").replace("\\", "").replace('"', "")
