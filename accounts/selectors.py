@@ -1,9 +1,15 @@
 """Reads of the accounts app that are more than a simple filter."""
 
+import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import connection
+from django.db.models import Count, DecimalField, F, Max, Min, Q, Sum, Value
+from django.db.models.functions import Coalesce, TruncMonth
+from django.utils import timezone
+
+from accounts.models import EntryKind, InsuredPerson, LedgerEntry, PersonalAccount, Use, Wallet
 
 # For every holder (account or wallet): the cached balance against the sum of its
 # entries, and the entries whose balance_after does not follow from the one before
@@ -70,3 +76,227 @@ def person_search(queryset, term: str):
     if term.isdigit():
         return queryset.filter(account__number=term)
     return queryset.filter(name__icontains=term)
+
+
+def period_bounds(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """The aware instants [start 00:00, the day after end 00:00) in the hall's time zone."""
+    tz = timezone.get_current_timezone()
+    return (
+        dt.datetime.combine(start, dt.time.min, tzinfo=tz),
+        dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=tz),
+    )
+
+
+@dataclass(frozen=True)
+class KindTotal:
+    """The entries of one kind (and, for sharing payments, one use) in a period."""
+
+    kind: str
+    use: str
+    count: int
+    amount: Decimal
+
+    @property
+    def label(self) -> str:
+        kind = EntryKind(self.kind).label
+        return f"{kind}（{Use(self.use).label}）" if self.use else str(kind)
+
+
+@dataclass(frozen=True)
+class Statement:
+    """对账单 of one account or wallet over a period, read from its ledger only."""
+
+    holder: PersonalAccount | Wallet
+    start: dt.date
+    end: dt.date
+    opening_balance: Decimal
+    closing_balance: Decimal
+    entries: list[LedgerEntry]
+    totals: list[KindTotal]
+
+    @property
+    def credits(self) -> Decimal:
+        return sum((e.amount for e in self.entries if e.amount > 0), Decimal("0.00"))
+
+    @property
+    def debits(self) -> Decimal:
+        return sum((e.amount for e in self.entries if e.amount < 0), Decimal("0.00"))
+
+
+def ledger_statement(*, holder: PersonalAccount | Wallet, start: dt.date, end: dt.date):
+    """The statement of ``holder`` from ``start`` to ``end`` (both days included).
+
+    The ledger is cut in posting order (sequence) just before the first entry
+    that occurred on or after each end of the period, so the lines are one
+    unbroken run of the ledger: every running balance is the entry's
+    ``balance_after``, the opening balance is that of the entry before the run
+    (0 before the first), the closing balance that of its last line, the totals
+    add up to closing − opening, and consecutive statements chain exactly. An
+    entry posted after a later-dated one (a settlement imported late) shows in
+    the period it was posted in, with its own date.
+    """
+    field = "account" if isinstance(holder, PersonalAccount) else "wallet"
+    ledger = LedgerEntry.objects.filter(**{field: holder})
+    lo, hi = period_bounds(start, end)
+    run = ledger.aggregate(
+        from_lo=Min("sequence", filter=Q(occurred_at__gte=lo)),
+        from_hi=Min("sequence", filter=Q(occurred_at__gte=hi)),
+        last=Max("sequence"),
+    )
+    cut_lo, cut_hi = (
+        run[f] - 1 if run[f] is not None else run["last"] or 0 for f in ("from_lo", "from_hi")
+    )
+    lines = ledger.filter(sequence__gt=cut_lo, sequence__lte=cut_hi)
+    before = ledger.filter(sequence=cut_lo).values_list("balance_after", flat=True).first()
+    opening = before if before is not None else Decimal("0.00")
+    entries = list(
+        lines.select_related(
+            "counterpart", "reverses", "reversed_by", "created_by", "account__person"
+        ).order_by("sequence")
+    )
+    order = {kind: i for i, kind in enumerate(EntryKind.values + Use.values)}
+    totals = sorted(
+        (
+            KindTotal(**row)
+            for row in lines.values("kind", "use").annotate(count=Count("id"), amount=Sum("amount"))
+        ),
+        key=lambda t: (order[t.kind], order.get(t.use, -1)),
+    )
+    return Statement(
+        holder=holder,
+        start=start,
+        end=end,
+        opening_balance=opening,
+        closing_balance=entries[-1].balance_after if entries else opening,
+        entries=entries,
+        totals=totals,
+    )
+
+
+# What was paid for a person: sharing payments charged to a grantor's account for
+# them, and transfers into their wallet; with the reversals of either.
+_PAID_FOR = (
+    (EntryKind.SHARING_PAYMENT, "counterpart"),
+    (EntryKind.WALLET_TRANSFER_IN, "wallet__person"),
+)
+
+
+@dataclass(frozen=True)
+class PaidForLine:
+    entry: LedgerEntry
+    payer: InsuredPerson
+    paid: Decimal  # positive for money paid for the person, negative for its reversal
+
+
+@dataclass(frozen=True)
+class BeneficiaryStatement:
+    """What was paid for ``person`` over a period, and by whom."""
+
+    person: InsuredPerson
+    start: dt.date
+    end: dt.date
+    lines: list[PaidForLine]
+
+    @property
+    def total(self) -> Decimal:
+        return sum((line.paid for line in self.lines), Decimal("0.00"))
+
+    def totals_by_payer(self) -> list[tuple[InsuredPerson, Decimal]]:
+        sums: dict[int, list] = {}
+        for line in self.lines:
+            sums.setdefault(line.payer.pk, [line.payer, Decimal("0.00")])[1] += line.paid
+        return [tuple(pair) for pair in sums.values()]
+
+
+def beneficiary_statement(*, person: InsuredPerson, start: dt.date, end: dt.date):
+    """Sharing payments and wallet transfers for ``person``, and their reversals.
+
+    The payer is the grantor: the account holder of a sharing payment, the
+    counterpart (sender) of a wallet transfer. A reversal appears as its own
+    line, negative, on the day it was posted.
+    """
+    paid_for = Q()
+    for kind, person_field in _PAID_FOR:
+        paid_for |= Q(kind=kind, **{person_field: person})
+    originals = LedgerEntry.objects.filter(paid_for)
+    lo, hi = period_bounds(start, end)
+    entries = (
+        LedgerEntry.objects.filter(paid_for | Q(kind=EntryKind.REVERSAL, reverses__in=originals))
+        .filter(occurred_at__gte=lo, occurred_at__lt=hi)
+        .select_related(
+            "account__person", "counterpart", "reverses__account__person", "reverses__counterpart"
+        )
+        .order_by("occurred_at", "id")
+    )
+    lines = []
+    for entry in entries:
+        original = entry.reverses or entry
+        payer = original.account.person if original.account_id else original.counterpart
+        paid = entry.amount if entry.wallet_id else -entry.amount
+        lines.append(PaidForLine(entry=entry, payer=payer, paid=paid))
+    return BeneficiaryStatement(person=person, start=start, end=end, lines=lines)
+
+
+# 统计: sharing payments and wallet transfers counted once each, on the grantor's
+# account (the wallet side of a transfer is the same money), leaving out every
+# entry that a later entry reverses.
+_MEASURES = {"payments": EntryKind.SHARING_PAYMENT, "transfers": EntryKind.WALLET_TRANSFER_OUT}
+STATISTICS_DIMENSIONS = {
+    "scope": ("scope",),
+    "use": ("use",),
+    "month": ("month",),
+    "province": ("account__person__region__province__name",),
+    "region": (
+        "account__person__region__province__name",
+        "account__person__region__name",
+        "account__person__region__code",
+    ),
+}
+
+
+@dataclass(frozen=True)
+class StatisticsRow:
+    """One row of a report table: the key of its dimension and the four figures."""
+
+    key: tuple
+    payments: int
+    payments_amount: Decimal
+    transfers: int
+    transfers_amount: Decimal
+
+    @property
+    def uses(self) -> int:
+        return self.payments + self.transfers
+
+    @property
+    def amount(self) -> Decimal:
+        return self.payments_amount + self.transfers_amount
+
+
+def sharing_statistics(*, start: dt.date, end: dt.date) -> dict[str, list[StatisticsRow]]:
+    """Counts (人次) and amounts by scope, use, month, province and region, and "total".
+
+    Computed in the database from the ledger: one entry is one use; its amount
+    is what left the grantor's account. Regions are the grantor's; months are
+    the hall's calendar months.
+    """
+    lo, hi = period_bounds(start, end)
+    counted = LedgerEntry.objects.filter(
+        account__isnull=False,
+        kind__in=_MEASURES.values(),
+        occurred_at__gte=lo,
+        occurred_at__lt=hi,
+        reversed_by__isnull=True,
+    ).annotate(month=TruncMonth("occurred_at"))
+    zero = Value(Decimal("0.00"), output_field=DecimalField(max_digits=16, decimal_places=2))
+    figures = {}
+    for name, kind in _MEASURES.items():
+        figures[name] = Count("id", filter=Q(kind=kind))
+        figures[f"{name}_amount"] = Coalesce(Sum(-F("amount"), filter=Q(kind=kind)), zero)
+    tables = {"total": [StatisticsRow(key=(), **counted.aggregate(**figures))]}
+    for dimension, fields in STATISTICS_DIMENSIONS.items():
+        rows = counted.values(*fields).annotate(**figures).order_by(*fields)
+        tables[dimension] = [
+            StatisticsRow(key=tuple(row.pop(f) for f in fields), **row) for row in rows
+        ]
+    return tables

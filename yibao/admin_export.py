@@ -2,14 +2,18 @@
 
 import tempfile
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, StreamingHttpResponse
+from django.shortcuts import redirect
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import DisclosureLog
 from accounts.services.audit import disclosure_record
+from jobs.services import job_url
+from yibao.export_jobs import list_export_enqueue
 from yibao.exporting import csv_chunks, write_xlsx
 
 CONTENT_TYPES = {
@@ -23,7 +27,9 @@ class ExportAdminMixin:
 
     Set ``export_resource_class`` (a ``yibao.exporting.ExportResource``). Exporting
     needs ``accounts.export_data``; unmasked exports need
-    ``accounts.export_unmasked`` and are recorded in the disclosure log.
+    ``accounts.export_unmasked`` and are recorded in the disclosure log. Past
+    ``settings.YIBAO_EXPORT_BACKGROUND_ROWS`` rows the file is made by a background
+    job (yibao/export_jobs.py) and the user is sent to its progress page.
     """
 
     export_resource_class = None
@@ -68,6 +74,17 @@ class ExportAdminMixin:
             )
         headers = resource.get_export_headers()
         filename = f"{self.opts.model_name}-{timezone.localtime():%Y%m%d-%H%M%S}.{fmt}"
+        if queryset.count() > settings.YIBAO_EXPORT_BACKGROUND_ROWS:
+            job = list_export_enqueue(
+                queryset,
+                resource_class=self.export_resource_class,
+                fmt=fmt,
+                unmasked=unmasked,
+                filename=filename,
+                title=f"{self.opts.verbose_name_plural} ({fmt})",
+                operator=request.user,
+            )
+            return redirect(job_url(job))
         if fmt == "csv":
             response = StreamingHttpResponse(
                 csv_chunks(headers, resource.rows(queryset)), content_type=CONTENT_TYPES[fmt]

@@ -5,3 +5,11 @@ class YibaoAdminConfig(AdminConfig):
     """The admin, replaced by the product's own site (titles, index)."""
 
     default_site = "yibao.site.YibaoAdminSite"
+
+    def ready(self):
+        super().ready()
+        from django.core import checks
+
+        from yibao.printing import check_print_fonts
+
+        checks.register(check_print_fonts)

@@ -3,7 +3,8 @@
 Environment: ``DATABASE_URL`` (else the embedded PostgreSQL in ``var/pgdata``),
 ``DJANGO_DEBUG`` (``1`` for development), ``DJANGO_SECRET_KEY`` (else one is made
 once and kept in ``var/secret_key``), ``DJANGO_ALLOWED_HOSTS`` (comma-separated),
-``YIBAO_HALL_NAME`` (printed on statements and receipts).
+``YIBAO_HALL_NAME`` (printed on statements and receipts), ``YIBAO_PRINT_FONT`` and
+``YIBAO_PRINT_FONT_BOLD`` (font files embedded in PDFs).
 """
 
 import os
@@ -42,8 +43,11 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "import_export",
     "simple_history",
+    "django_tasks",
+    "django_tasks_db",
     "accounts",
     "transfers",
+    "jobs",
 ]
 
 MIDDLEWARE = [
@@ -114,6 +118,24 @@ SESSION_COOKIE_AGE = 8 * 3600  # one working day at the counter
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 
 YIBAO_HALL_NAME = os.environ.get("YIBAO_HALL_NAME", "医疗保障服务大厅")
+
+# The Chinese font embedded in every PDF, by file path (yibao/printing.py): Debian's
+# fonts-noto-cjk, installed by bin/setup, so no PDF depends on the fonts of the
+# machine that opens it.
+YIBAO_PRINT_FONTS = {
+    "regular": os.environ.get(
+        "YIBAO_PRINT_FONT", "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
+    ),
+    "bold": os.environ.get(
+        "YIBAO_PRINT_FONT_BOLD", "/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc"
+    ),
+}
+
+# Background jobs (jobs/): tasks are rows in PostgreSQL, run by ``manage.py db_worker``
+# which bin/serve starts beside gunicorn; no other server.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# A list export of more rows than this is made by a background job (yibao/export_jobs.py).
+YIBAO_EXPORT_BACKGROUND_ROWS = 10_000
 
 LOGGING = {
     "version": 1,

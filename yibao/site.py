@@ -1,6 +1,7 @@
 """The back office's admin site: Django's admin, titled for the product."""
 
 from django.contrib import admin
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 
@@ -8,3 +9,27 @@ class YibaoAdminSite(admin.AdminSite):
     site_header = _("Personal account family sharing back office")
     site_title = _("Family sharing back office")
     index_title = _("Service hall")
+
+    def get_app_list(self, request, app_label=None):
+        """The apps, and the reports (统计) for those who may read the ledger."""
+        apps = super().get_app_list(request, app_label)
+        if app_label is None and request.user.has_perm("accounts.view_ledgerentry"):
+            url = reverse("documents:sharing_report")
+            apps.append(
+                {
+                    "name": _("Reports"),
+                    "app_label": "reports",
+                    "app_url": url,
+                    "has_module_perms": True,
+                    "models": [
+                        {
+                            "name": _("Sharing statistics"),
+                            "object_name": "SharingStatistics",
+                            "admin_url": url,
+                            "view_only": True,
+                            "perms": {"view": True},
+                        }
+                    ],
+                }
+            )
+        return apps

@@ -1,0 +1,41 @@
+"""Forms shared by the documents and reports of every app."""
+
+import datetime as dt
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+def this_year() -> tuple[dt.date, dt.date]:
+    """1 January to 31 December of the current year, in the hall's time zone."""
+    year = timezone.localdate().year
+    return dt.date(year, 1, 1), dt.date(year, 12, 31)
+
+
+class PeriodForm(forms.Form):
+    """A period of whole days, both included; the current calendar year by default."""
+
+    start = forms.DateField(label=_("from"), widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label=_("to"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    @classmethod
+    def from_query(cls, query) -> "PeriodForm":
+        """Bound to the query string, or to the current year when it names no period."""
+        if "start" in query or "end" in query:
+            return cls(query)
+        start, end = this_year()
+        return cls({"start": start, "end": end})
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["start"] > data["end"]:
+            raise forms.ValidationError(_("The period ends before it starts."))
+        return data
+
+    @property
+    def period(self) -> tuple[dt.date, dt.date]:
+        """The chosen period; the current year when the form is invalid."""
+        if self.is_valid():
+            return self.cleaned_data["start"], self.cleaned_data["end"]
+        return this_year()
