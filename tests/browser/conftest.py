@@ -36,8 +36,8 @@ import pytest
 from django.conf import settings
 from playwright.sync_api import sync_playwright
 
-from accounts.tests.factories import PASSWORD, make_user
-from tests.browser.support import assert_chinese
+from accounts.tests.factories import make_user
+from tests.browser.support import assert_chinese, broken_images, log_in
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 # Without the background-networking flags chromium phones home at start-up, and
@@ -151,15 +151,6 @@ def open_page(browser, live_server, page_problems):
         context.close()
 
 
-def log_in(page, username: str, password: str = PASSWORD) -> None:
-    """Through the login form, as a person does; waits for the admin index."""
-    page.goto("/admin/login/?next=/admin/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", password)
-    page.click("input[type=submit]")
-    page.wait_for_url("**/admin/")
-
-
 @pytest.fixture
 def page_as(open_page):
     def logged_in(who):
@@ -183,6 +174,7 @@ def shot(request, page_problems):
         path = folder / f"{next(steps):02d}-{name}.png"
         page.wait_for_load_state("load")
         page.screenshot(path=path, full_page=True)
+        page_problems.found += [f"broken image: {src}" for src in broken_images(page)]
         page_problems.assert_clean()
         assert_chinese(page, allow_english)
         return path

@@ -6,6 +6,8 @@ out the pages.
 
 import re
 
+from accounts.tests.factories import PASSWORD
+
 # English a Chinese back office legitimately shows: abbreviations and brand names.
 ALLOWED_ENGLISH = frozenset({"ID", "PDF", "CSV", "Excel", "XLSX", "Django", "PIPL"})
 # Missing from Django 5.2's own zh_Hans catalogue (not the project's msgids):
@@ -97,3 +99,19 @@ def choose_autocomplete(page, name: str, search: str, option: str) -> None:
     page.locator(f".field-{name} .select2-selection").click()
     page.locator(".select2-container--open .select2-search__field").fill(search)
     page.locator(".select2-results__option", has_text=option).first.click()
+
+
+def log_in(page, username: str, password: str = PASSWORD) -> None:
+    """Through the login form, as a person does; waits for the admin index."""
+    page.goto("/admin/login/?next=/admin/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click("input[type=submit]")
+    page.wait_for_url("**/admin/")
+
+
+def broken_images(page) -> list[str]:
+    """Images that loaded nothing a browser could draw (a 200 with bad content, too)."""
+    return page.evaluate(
+        "() => [...document.images].filter((i) => i.complete && !i.naturalWidth).map((i) => i.src)"
+    )

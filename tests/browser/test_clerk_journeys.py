@@ -6,8 +6,7 @@ from django.urls import reverse
 
 from accounts.idnumbers import compose_id_number
 from accounts.models import AccountStatus, InsuredPerson
-from tests.browser.conftest import log_in
-from tests.browser.support import choose_autocomplete, field_error
+from tests.browser.support import choose_autocomplete, field_error, log_in
 
 
 def test_clerk_logs_in_and_registers_an_employee_who_gets_an_account(open_page, shot, clerk):

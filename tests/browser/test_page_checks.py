@@ -2,10 +2,12 @@
 
 import pytest
 
-from tests.browser.support import assert_chinese
+from tests.browser.support import assert_chinese, broken_images
 
 
-def test_page_checks_catch_errors_missing_files_and_external_requests(open_page, page_problems):
+def test_page_checks_catch_errors_missing_files_broken_images_and_external_requests(
+    open_page, page_problems
+):
     page = open_page()
     page.goto("/admin/login/")
     page.evaluate(
@@ -24,6 +26,7 @@ def test_page_checks_catch_errors_missing_files_and_external_requests(open_page,
     assert "console error: boom" in found
     assert "HTTP 404: GET" in found and "no-such-file.svg" in found
     assert "external request: https://cdn.example.invalid/lib.js" in found
+    assert [src.rsplit("/", 1)[-1] for src in broken_images(page)] == ["no-such-file.svg"]
     with pytest.raises(AssertionError, match="problems on the pages"):
         page_problems.assert_clean()
 
