@@ -101,9 +101,14 @@ class PageProblems:
         page.on("requestfailed", self._request_failed)
         page.on("response", self._response)
 
+    def _expected(self, status: int, url: str) -> bool:
+        return any(status == s and part in url for s, part in self._allowed)
+
     def _console(self, message) -> None:
-        if message.type == "error":
-            self.found.append(f"console error: {message.text} ({message.location.get('url')})")
+        url = message.location.get("url", "")
+        status = re.search(r"Failed to load resource: .* status of (\d+)", message.text)
+        if message.type == "error" and not (status and self._expected(int(status[1]), url)):
+            self.found.append(f"console error: {message.text} ({url})")
 
     def _request_failed(self, request) -> None:
         if not self.is_local(request.url):  # reported when refused
@@ -113,9 +118,7 @@ class PageProblems:
         self.found.append(f"failed request: {request.url} ({request.failure})")
 
     def _response(self, response) -> None:
-        if response.status >= 400 and not any(
-            response.status == status and part in response.url for status, part in self._allowed
-        ):
+        if response.status >= 400 and not self._expected(response.status, response.url):
             self.found.append(f"HTTP {response.status}: {response.request.method} {response.url}")
 
     def assert_clean(self) -> None:

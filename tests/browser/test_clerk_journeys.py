@@ -14,6 +14,11 @@ def test_clerk_logs_in_and_registers_an_employee_who_gets_an_account(open_page, 
     page.goto("/admin/")
     assert page.locator("label[for=id_username]").inner_text().startswith("用户名")
     shot(page, "login page")
+    page.fill("#id_username", clerk.username)
+    page.fill("#id_password", "wrong-password")
+    page.click("input[type=submit]")
+    assert "正确的" in page.locator(".errornote").inner_text()
+    shot(page, "wrong password refused")
     log_in(page, clerk.username)
     shot(page, "service hall")
 

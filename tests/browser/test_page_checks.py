@@ -38,3 +38,11 @@ def test_chinese_check_names_the_untranslated_words(open_page):
     page.evaluate("() => document.body.append('Please log in again')")
     with pytest.raises(AssertionError, match="'Please' in: Please log in again"):
         assert_chinese(page)
+
+
+def test_an_expected_error_response_is_not_a_problem(open_page, page_problems):
+    page = open_page()
+    page_problems.allow(404, "/static/admin/css/no-such-file.css")
+    response = page.goto("/static/admin/css/no-such-file.css")
+    assert response.status == 404
+    page_problems.assert_clean()
