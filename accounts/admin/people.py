@@ -3,6 +3,7 @@
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.timezone import localdate
 from django.utils.translation import gettext_lazy as _
@@ -161,7 +162,7 @@ class InsuredPersonAdmin(ImportAdminMixin, ExportAdminMixin, SimpleHistoryAdmin)
             return _("No personal account (only the employee scheme has one).")
         return format_html(
             '<a href="{}">{}</a> · {} ¥{} · {}',
-            f"../../personalaccount/{account.pk}/change/",
+            reverse("admin:accounts_personalaccount_change", args=[account.pk]),
             account.number,
             _("balance"),
             account.balance,

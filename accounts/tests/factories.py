@@ -17,6 +17,7 @@ from accounts.services.ledger import ledger_post
 from accounts.services.people import person_register
 
 _serial = itertools.count(1)
+PASSWORD = "pw-test-123"  # every test user's; the browser tests log in with it
 
 
 def make_id_number(
@@ -32,7 +33,7 @@ def make_id_number(
 def make_user(role: str | None = None, username: str | None = None, **extra):
     """A staff user, in the group of ``role`` (clerk, reviewer, supervisor, auditor)."""
     user = get_user_model().objects.create_user(
-        username=username or f"user{next(_serial)}", password="pw-test-123", is_staff=True, **extra
+        username=username or f"user{next(_serial)}", password=PASSWORD, is_staff=True, **extra
     )
     if role:
         user.groups.add(roles_sync()[role])

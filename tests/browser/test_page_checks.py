@@ -1,0 +1,48 @@
+"""The checks every journey relies on do catch what they promise to."""
+
+import pytest
+
+from tests.browser.support import assert_chinese, broken_images
+
+
+def test_page_checks_catch_errors_missing_files_broken_images_and_external_requests(
+    open_page, page_problems
+):
+    page = open_page()
+    page.goto("/admin/login/")
+    page.evaluate(
+        """() => {
+        console.error("boom");
+        const img = document.createElement("img");
+        img.src = "/static/admin/img/no-such-file.svg";
+        document.body.append(img);
+        const script = document.createElement("script");
+        script.src = "https://cdn.example.invalid/lib.js";  // refused before any lookup
+        document.body.append(script);
+    }"""
+    )
+    page.wait_for_load_state("networkidle")
+    found = "\n".join(page_problems.found)
+    assert "console error: boom" in found
+    assert "HTTP 404: GET" in found and "no-such-file.svg" in found
+    assert "external request: https://cdn.example.invalid/lib.js" in found
+    assert [src.rsplit("/", 1)[-1] for src in broken_images(page)] == ["no-such-file.svg"]
+    with pytest.raises(AssertionError, match="problems on the pages"):
+        page_problems.assert_clean()
+
+
+def test_chinese_check_names_the_untranslated_words(open_page):
+    page = open_page()
+    page.goto("/admin/login/")
+    assert_chinese(page)
+    page.evaluate("() => document.body.append('Please log in again')")
+    with pytest.raises(AssertionError, match="'Please' in: Please log in again"):
+        assert_chinese(page)
+
+
+def test_an_expected_error_response_is_not_a_problem(open_page, page_problems):
+    page = open_page()
+    page_problems.allow(404, "/static/admin/css/no-such-file.css")
+    response = page.goto("/static/admin/css/no-such-file.css")
+    assert response.status == 404
+    page_problems.assert_clean()
