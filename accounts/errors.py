@@ -78,4 +78,118 @@ class CreditConflict(DomainError):
     message = _(
         "Batch %(batch)s already credited %(amount)s for %(month)s to this person; "
         "a different amount or month is refused, the posted credit stays as it is."
+
+
+# Sharing agreements (共济关系): one class per rule of DOMAIN.md.
+
+
+class InvalidIdNumber(DomainError):
+    message = _("%(id_number)s is not a valid ID number: %(reason)s")
+
+
+class PersonNotRegistered(DomainError):
+    message = _("No insured person is registered with the ID number %(id_number)s.")
+
+
+class GrantorNotEmployee(DomainError):
+    message = _(
+        "%(name)s cannot be a grantor: only a person in the employee scheme (310) "
+        "with a personal account can share it."
+    )
+
+
+class GrantorAccountNotOpen(DomainError):
+    message = _(
+        "%(name)s cannot be a grantor: the personal account %(number)s is %(status)s, not open."
+    )
+
+
+class GrantorNotActive(DomainError):
+    message = _("%(name)s cannot be a grantor: the enrolment status is %(status)s, not active.")
+
+
+class BeneficiaryNotActive(DomainError):
+    message = _("%(name)s cannot be a beneficiary: the enrolment status is %(status)s, not active.")
+
+
+class SamePerson(DomainError):
+    message = _("The grantor and the beneficiary must be two different people.")
+
+
+class RelationshipNotAllowed(PolicyBlocks):
+    message = _(
+        "The policy of %(province)s (the grantor's province) does not allow the relationship "
+        "“%(relationship)s” on %(on_date)s: %(part)s in force since: %(since)s."
+    )
+
+
+class BeneficiaryNotOlder(DomainError):
+    message = _(
+        "The birth dates contradict the relationship: as the grantor's %(relationship)s, "
+        "%(beneficiary)s (born %(beneficiary_born)s) must be older than %(grantor)s "
+        "(born %(grantor_born)s)."
+    )
+
+
+class BeneficiaryNotYounger(DomainError):
+    message = _(
+        "The birth dates contradict the relationship: as the grantor's %(relationship)s, "
+        "%(beneficiary)s (born %(beneficiary_born)s) must be younger than %(grantor)s "
+        "(born %(grantor_born)s)."
+    )
+
+
+class BeneficiaryCapReached(DomainError):
+    message = _(
+        "%(name)s already shares with %(count)s beneficiaries, the cap of the pooling "
+        "region %(region)s."
+    )
+
+
+class AgreementExists(DomainError):
+    message = _(
+        "%(grantor)s already has a sharing agreement with %(beneficiary)s that is pending "
+        "review or in force."
+    )
+
+
+class EvidenceScanTooLarge(DomainError):
+    message = _("The evidence scan is %(size)s MB; at most %(limit)s MB is accepted.")
+
+
+class EvidenceScanWrongType(DomainError):
+    message = _("The evidence scan must be a PDF, JPEG or PNG file (checked by its content).")
+
+
+class AgreementNotPending(DomainError):
+    message = _(
+        "Agreement no. %(number)s is %(status)s: only an agreement pending review can be "
+        "approved or rejected."
+    )
+
+
+class ReviewerIsCreator(DomainError):
+    message = _("Agreement no. %(number)s was registered by %(user)s, who cannot also review it.")
+
+
+class NotAReviewer(DomainError):
+    message = _("%(user)s does not hold the permission to review sharing agreements.")
+
+
+class RejectionNeedsReason(DomainError):
+    message = _("Rejecting an agreement needs a reason.")
+
+
+class AgreementNotLive(DomainError):
+    message = _("Agreement no. %(number)s is %(status)s and cannot be ended.")
+
+
+class EndNeedsReason(DomainError):
+    message = _("Ending an agreement on request needs a reason.")
+
+
+class EndDateInPast(DomainError):
+    message = _(
+        "An agreement cannot be ended on %(on_date)s, a day already past: payments made "
+        "under it stand."
     )

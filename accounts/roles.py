@@ -22,6 +22,7 @@ _VIEW_ALL = [
     "accounts.view_personalaccount",
     "accounts.view_wallet",
     "accounts.view_ledgerentry",
+    "accounts.view_sharingagreement",
 ]
 
 ROLE_PERMISSIONS = {
@@ -31,8 +32,10 @@ ROLE_PERMISSIONS = {
         "accounts.change_insuredperson",
         "accounts.change_personalaccount",
         "accounts.export_data",
+        "accounts.add_sharingagreement",
+        "accounts.end_sharingagreement",
     ],
-    "reviewer": [*_VIEW_ALL, "accounts.export_data"],
+    "reviewer": [*_VIEW_ALL, "accounts.export_data", "accounts.review_sharingagreement"],
     "supervisor": [
         *_VIEW_ALL,
         "accounts.change_poolingregion",
@@ -42,6 +45,7 @@ ROLE_PERMISSIONS = {
         "accounts.change_personalaccount",
         "accounts.import_persons",
         "accounts.import_credits",
+        "accounts.import_agreements",
         "accounts.view_unmasked",
         "accounts.export_unmasked",
         "accounts.export_data",

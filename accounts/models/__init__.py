@@ -5,6 +5,7 @@ from .agreements import (
     AgreementStatus,
     EndReason,
     EvidenceType,
+    PendingSharingAgreement,
     Relationship,
     SharingAgreement,
 )
@@ -19,6 +20,7 @@ __all__ = [
     "DisclosureLog",
     "EndReason",
     "EvidenceType",
+    "PendingSharingAgreement",
     "Relationship",
     "Scope",
     "SharingAgreement",

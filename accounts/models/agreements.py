@@ -159,7 +159,18 @@ class SharingAgreement(models.Model):
                 | (models.Q(ended_on__isnull=False) & ~models.Q(end_reason="")),
                 name="agreement_ended_has_date_and_reason",
             ),
+            # A decision names who took it and when; a rejection also says why.
+            models.CheckConstraint(
+                condition=~models.Q(status__in=["approved", "rejected"])
+                | models.Q(reviewed_at__isnull=False, reviewed_by__isnull=False),
+                name="agreement_reviewed_has_reviewer",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="rejected") | ~models.Q(review_note=""),
+                name="agreement_rejected_has_reason",
+            ),
         ]
+        indexes = [models.Index(fields=["status", "effective_from"], name="agreement_status_idx")]
         permissions = [
             ("review_sharingagreement", _("Can approve or reject sharing agreements")),
             ("end_sharingagreement", _("Can end sharing agreements")),
@@ -168,3 +179,13 @@ class SharingAgreement(models.Model):
 
     def __str__(self):
         return f"{self.grantor.name} → {self.beneficiary.name}（{self.get_relationship_display()}）"
+
+
+class PendingSharingAgreement(SharingAgreement):
+    """The review queue: the same rows, shown to reviewers as their own list."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("agreement pending review")
+        verbose_name_plural = _("review queue of agreements")
+        default_permissions = ()

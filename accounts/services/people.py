@@ -12,12 +12,14 @@ from accounts.errors import FreezeNeedsReason, NotAnEmployee
 from accounts.idnumbers import birth_date, gender, normalize_id_number
 from accounts.models import (
     AccountStatus,
+    EndReason,
     EnrolmentStatus,
     InsuredPerson,
     PersonalAccount,
     PoolingRegion,
     Scheme,
 )
+from accounts.services.agreements import agreements_end_for_person
 
 MOBILE = re.compile(r"^1[3-9][0-9]{9}$")
 LANDLINE = re.compile(r"^0[0-9]{2,3}-?[0-9]{7,8}$")
@@ -79,8 +81,10 @@ PERSON_CHANGEABLE = ("name", "scheme", "category", "status", "region", "phone", 
 def person_update(*, person: InsuredPerson, operator, **changes) -> InsuredPerson:
     """Change a person's registered data; whichever path changed it (form, import, command).
 
-    A new status records the day it changed. A person moving into scheme 310
-    gets a personal account. Returns the person; fields not given are kept.
+    A new status records the day it changed; when the enrolment stops or the
+    person moves to another pooling region, the person's sharing agreements end.
+    A person moving into scheme 310 gets a personal account. Returns the person;
+    fields not given are kept.
     """
     unknown = set(changes) - set(PERSON_CHANGEABLE)
     if unknown:
@@ -99,6 +103,14 @@ def person_update(*, person: InsuredPerson, operator, **changes) -> InsuredPerso
             changed.append("status_changed_on")
         locked._history_user = operator
         locked.save(update_fields=[*changed, "updated_at"])
+        if "status" in changed and not locked.is_active:
+            agreements_end_for_person(
+                person=locked, reason=EndReason.ENROLMENT_STOPPED, operator=operator
+            )
+        elif "region" in changed:
+            agreements_end_for_person(
+                person=locked, reason=EndReason.REGION_CHANGED, operator=operator
+            )
         if (
             locked.scheme == Scheme.EMPLOYEE
             and not PersonalAccount.objects.filter(person=locked).exists()

@@ -13,6 +13,7 @@ from django.contrib.auth import get_user_model
 from accounts.idnumbers import compose_id_number
 from accounts.models import EntryKind, PoolingRegion, Scheme
 from accounts.roles import ROLE_NAMES, roles_sync
+from accounts.services.agreements import agreement_approve, agreement_register
 from accounts.services.ledger import ledger_post
 from accounts.services.people import person_register
 
@@ -70,3 +71,27 @@ def credit(account, amount, *, operator=None, key: str | None = None):
         idempotency_key=key or f"test-credit-{next(_serial)}",
         operator=operator,
     )
+
+
+def make_agreement(
+    grantor,
+    beneficiary,
+    *,
+    operator,
+    relationship: str = "child",
+    reviewer=None,
+    evidence_type: str = "household_register",
+    **extra,
+):
+    """An agreement registered through the counter's service; approved when ``reviewer``."""
+    agreement = agreement_register(
+        grantor_id_number=grantor.id_number,
+        beneficiary_id_number=beneficiary.id_number,
+        relationship=relationship,
+        evidence_type=evidence_type,
+        operator=operator,
+        **extra,
+    )
+    if reviewer is not None:
+        agreement = agreement_approve(agreement=agreement, reviewer=reviewer)
+    return agreement

@@ -1,0 +1,404 @@
+"""Registering, reviewing and ending family sharing agreements (共济关系).
+
+Every path that creates an agreement (the counter, the bulk import) calls
+``agreement_register`` with plain keyword arguments, so each rule of DOMAIN.md
+is checked once, here. Every path that ends one (a party's request, a change of
+a person through ``accounts.services.people.person_update``) ends it here, so
+that ``_on_agreement_ended`` runs for each.
+
+Lock order: the two persons (primary-key order), then agreements (primary-key
+order). ``person_update`` locks the one person it changes before it ends that
+person's agreements, so a registration and a status change of the same person
+never interleave: whichever comes second sees what the first committed.
+"""
+
+import datetime as dt
+import uuid
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from accounts.errors import (
+    AgreementExists,
+    AgreementNotLive,
+    AgreementNotPending,
+    BeneficiaryCapReached,
+    BeneficiaryNotActive,
+    BeneficiaryNotOlder,
+    BeneficiaryNotYounger,
+    EndDateInPast,
+    EndNeedsReason,
+    EvidenceScanTooLarge,
+    EvidenceScanWrongType,
+    GrantorAccountNotOpen,
+    GrantorNotActive,
+    GrantorNotEmployee,
+    InvalidIdNumber,
+    NotAReviewer,
+    PersonNotRegistered,
+    PolicyBlocks,
+    RejectionNeedsReason,
+    RelationshipNotAllowed,
+    ReviewerIsCreator,
+    SamePerson,
+)
+from accounts.idnumbers import normalize_id_number
+from accounts.masking import mask_id_number
+from accounts.models import (
+    BASIC_RELATIONSHIPS,
+    AccountStatus,
+    AgreementStatus,
+    EndReason,
+    EvidenceType,
+    InsuredPerson,
+    PersonalAccount,
+    PolicyPart,
+    Relationship,
+    Scheme,
+    Scope,
+    SharingAgreement,
+)
+from accounts.policy import require_part, require_scope_allowed
+
+REVIEW_PERMISSION = "accounts.review_sharingagreement"
+EVIDENCE_MAX_BYTES = 5 * 1024 * 1024
+# What a scan may be, recognised by its first bytes (never by its name or the
+# browser's content type), and the extension it is stored with.
+EVIDENCE_SIGNATURES = {
+    b"%PDF-": "pdf",
+    b"\xff\xd8\xff": "jpg",
+    b"\x89PNG\r\n\x1a\n": "png",
+}
+EVIDENCE_CONTENT_TYPES = {"pdf": "application/pdf", "jpg": "image/jpeg", "png": "image/png"}
+OLDER_THAN_GRANTOR = {
+    Relationship.PARENT,
+    Relationship.PATERNAL_GRANDPARENT,
+    Relationship.MATERNAL_GRANDPARENT,
+}
+YOUNGER_THAN_GRANTOR = {
+    Relationship.CHILD,
+    Relationship.PATERNAL_GRANDCHILD,
+    Relationship.MATERNAL_GRANDCHILD,
+}
+PARTY_REQUESTS = (EndReason.GRANTOR_REQUEST, EndReason.BENEFICIARY_REQUEST)
+
+
+def person_by_id_number(id_number: str) -> InsuredPerson:
+    """The registered person with this ID number (typed, pasted or read from a card)."""
+    try:
+        number = normalize_id_number(id_number)
+    except ValidationError as error:
+        raise InvalidIdNumber(
+            id_number=mask_id_number((id_number or "").strip()), reason=error.messages[0]
+        ) from None
+    try:
+        return InsuredPerson.objects.select_related("region__province__policy", "account").get(
+            id_number=number
+        )
+    except InsuredPerson.DoesNotExist:
+        raise PersonNotRegistered(id_number=mask_id_number(number)) from None
+
+
+def agreement_register(
+    *,
+    grantor_id_number: str,
+    beneficiary_id_number: str,
+    relationship: str,
+    evidence_type: str,
+    operator,
+    evidence_number: str = "",
+    effective_from: dt.date | None = None,
+    evidence_scan=None,
+) -> SharingAgreement:
+    """Register an agreement at the counter or from an import row; it waits for review.
+
+    Checks, in this order, each raising its own error: both ID numbers
+    (``InvalidIdNumber``, ``PersonNotRegistered``), ``SamePerson``, the grantor
+    (``GrantorNotEmployee``, ``GrantorAccountNotOpen``, ``GrantorNotActive``), the
+    beneficiary (``BeneficiaryNotActive``), the relationship under the grantor's
+    province policy on the effective date (``RelationshipNotAllowed``), the birth
+    dates (``BeneficiaryNotOlder``/``BeneficiaryNotYounger``), the scope under both
+    provinces' policies (``PolicyBlocks``), the grantor region's cap
+    (``BeneficiaryCapReached``), one live agreement per pair (``AgreementExists``,
+    also when the database constraint catches a concurrent registration), and the
+    optional scan (``EvidenceScanTooLarge``, ``EvidenceScanWrongType``). Writes no
+    ledger entry. ``effective_from`` defaults to today.
+    """
+    relationship = Relationship(relationship)
+    evidence_type = EvidenceType(evidence_type)
+    effective_from = effective_from or timezone.localdate()
+    scan_extension = evidence_scan_check(evidence_scan) if evidence_scan else None
+    grantor = person_by_id_number(grantor_id_number)
+    beneficiary = person_by_id_number(beneficiary_id_number)
+    if grantor.pk == beneficiary.pk:
+        raise SamePerson()
+    with transaction.atomic():
+        grantor, beneficiary = _lock_persons(grantor, beneficiary)
+        scope = _check_rules(grantor, beneficiary, relationship, effective_from)
+        _check_cap_and_pair(grantor, beneficiary, effective_from)
+        agreement = SharingAgreement(
+            grantor=grantor,
+            beneficiary=beneficiary,
+            relationship=relationship,
+            scope=scope,
+            evidence_type=evidence_type,
+            evidence_number=(evidence_number or "").strip(),
+            effective_from=effective_from,
+            created_by=operator,
+        )
+        agreement._history_user = operator
+        try:
+            with transaction.atomic():
+                agreement.save()
+        except IntegrityError as error:
+            if "agreement_one_live_per_pair" not in str(error):
+                raise
+            raise AgreementExists(grantor=grantor.name, beneficiary=beneficiary.name) from None
+        if scan_extension:
+            evidence_scan.seek(0)
+            agreement.evidence_scan.save(f"{uuid.uuid4().hex}.{scan_extension}", evidence_scan)
+    return agreement
+
+
+def _lock_persons(*people: InsuredPerson) -> list[InsuredPerson]:
+    """Re-read and lock the persons in primary-key order; returned in the order given."""
+    locked = {
+        p.pk: p
+        for p in InsuredPerson.objects.select_for_update(of=("self",))
+        .select_related("region__province__policy")
+        .filter(pk__in=[p.pk for p in people])
+        .order_by("pk")
+    }
+    return [locked[p.pk] for p in people]
+
+
+def _check_rules(
+    grantor: InsuredPerson, beneficiary: InsuredPerson, relationship: Relationship, on_date
+) -> Scope:
+    """The rules about the two persons, their relationship and the policies; returns the scope."""
+    if grantor.scheme != Scheme.EMPLOYEE:
+        raise GrantorNotEmployee(name=grantor.name)
+    account = PersonalAccount.objects.filter(person=grantor).first()
+    if account is None:
+        raise GrantorNotEmployee(name=grantor.name)
+    if account.status != AccountStatus.OPEN:
+        raise GrantorAccountNotOpen(
+            name=grantor.name, number=account.number, status=account.get_status_display()
+        )
+    if not grantor.is_active:
+        raise GrantorNotActive(name=grantor.name, status=grantor.get_status_display())
+    if not beneficiary.is_active:
+        raise BeneficiaryNotActive(name=beneficiary.name, status=beneficiary.get_status_display())
+    _check_relationship_policy(grantor, relationship, on_date)
+    _check_birth_dates(grantor, beneficiary, relationship)
+    return require_scope_allowed(grantor.region, beneficiary.region, on_date)
+
+
+def _check_relationship_policy(grantor, relationship, on_date) -> None:
+    """The grantor's province decides: the grantor's account is the one that pays."""
+    part = PolicyPart.BASIC if relationship in BASIC_RELATIONSHIPS else PolicyPart.EXTENSION
+    try:
+        require_part(grantor.region.province, part, on_date)
+    except PolicyBlocks as blocked:
+        raise RelationshipNotAllowed(relationship=relationship.label, **blocked.params) from blocked
+
+
+def _check_birth_dates(grantor, beneficiary, relationship) -> None:
+    """A parent or grandparent is older than the grantor, a child or grandchild younger."""
+    params = {
+        "relationship": relationship.label,
+        "beneficiary": beneficiary.name,
+        "beneficiary_born": beneficiary.birth_date.isoformat(),
+        "grantor": grantor.name,
+        "grantor_born": grantor.birth_date.isoformat(),
+    }
+    if relationship in OLDER_THAN_GRANTOR and not beneficiary.birth_date < grantor.birth_date:
+        raise BeneficiaryNotOlder(**params)
+    if relationship in YOUNGER_THAN_GRANTOR and not beneficiary.birth_date > grantor.birth_date:
+        raise BeneficiaryNotYounger(**params)
+
+
+def _check_cap_and_pair(grantor, beneficiary, effective_from) -> None:
+    """The region's cap counts the grantor's live agreements; a pair has one at a time.
+
+    An agreement ended on a future day still blocks the pair until that day.
+    """
+    mine = SharingAgreement.objects.filter(grantor=grantor)
+    cap = grantor.region.beneficiary_cap
+    live = mine.live()
+    if cap is not None and live.exclude(beneficiary=beneficiary).count() >= cap:
+        raise BeneficiaryCapReached(name=grantor.name, count=cap, region=grantor.region.name)
+    if mine.filter(
+        Q(status__in=[AgreementStatus.PENDING, AgreementStatus.APPROVED])
+        | Q(status=AgreementStatus.ENDED, ended_on__gt=effective_from),
+        beneficiary=beneficiary,
+    ).exists():
+        raise AgreementExists(grantor=grantor.name, beneficiary=beneficiary.name)
+
+
+def evidence_scan_check(scan) -> str:
+    """The stored extension of an uploaded scan, after checking its size and content."""
+    if scan.size > EVIDENCE_MAX_BYTES:
+        raise EvidenceScanTooLarge(
+            size=f"{scan.size / 1024 / 1024:.1f}", limit=EVIDENCE_MAX_BYTES // 1024 // 1024
+        )
+    scan.seek(0)
+    head = scan.read(8)
+    scan.seek(0)
+    for signature, extension in EVIDENCE_SIGNATURES.items():
+        if head.startswith(signature):
+            return extension
+    raise EvidenceScanWrongType()
+
+
+def evidence_content_type(agreement: SharingAgreement) -> str:
+    extension = agreement.evidence_scan.name.rsplit(".", 1)[-1]
+    return EVIDENCE_CONTENT_TYPES.get(extension, "application/octet-stream")
+
+
+def agreement_approve(*, agreement: SharingAgreement, reviewer, note: str = "") -> SharingAgreement:
+    """Approve a pending agreement; it is in force from its effective date.
+
+    The reviewer holds the review permission (``NotAReviewer``) and did not
+    register it (``ReviewerIsCreator``; the database refuses it too). The rules
+    are checked again against today's state of the persons and the policies.
+    """
+    with transaction.atomic():
+        locked = _lock_for_review(agreement, reviewer)
+        grantor, beneficiary = _lock_persons(locked.grantor, locked.beneficiary)
+        _check_rules(grantor, beneficiary, Relationship(locked.relationship), locked.effective_from)
+        return _review_save(locked, AgreementStatus.APPROVED, reviewer, note)
+
+
+def agreement_reject(*, agreement: SharingAgreement, reviewer, reason: str) -> SharingAgreement:
+    """Reject a pending agreement with a reason (``RejectionNeedsReason``)."""
+    if not (reason or "").strip():
+        raise RejectionNeedsReason()
+    with transaction.atomic():
+        locked = _lock_for_review(agreement, reviewer)
+        return _review_save(locked, AgreementStatus.REJECTED, reviewer, reason)
+
+
+def agreements_approve_batch(*, agreements, reviewer, note: str = "") -> list[SharingAgreement]:
+    """Approve a whole batch (a review-queue selection, an import) or none of it."""
+    with transaction.atomic():
+        return [
+            agreement_approve(agreement=a, reviewer=reviewer, note=note)
+            for a in sorted(agreements, key=lambda a: a.pk)
+        ]
+
+
+def agreements_reject_batch(*, agreements, reviewer, reason: str) -> list[SharingAgreement]:
+    """Reject a whole batch with one reason, or none of it."""
+    with transaction.atomic():
+        return [
+            agreement_reject(agreement=a, reviewer=reviewer, reason=reason)
+            for a in sorted(agreements, key=lambda a: a.pk)
+        ]
+
+
+def _lock_for_review(agreement, reviewer) -> SharingAgreement:
+    if not reviewer.has_perm(REVIEW_PERMISSION):
+        raise NotAReviewer(user=reviewer.get_username())
+    locked = SharingAgreement.objects.select_for_update().get(pk=agreement.pk)
+    if locked.status != AgreementStatus.PENDING:
+        raise AgreementNotPending(number=locked.pk, status=locked.get_status_display())
+    if locked.created_by_id == reviewer.pk:
+        raise ReviewerIsCreator(number=locked.pk, user=reviewer.get_username())
+    return locked
+
+
+def _review_save(locked, status, reviewer, note) -> SharingAgreement:
+    locked.status = status
+    locked.reviewed_by = reviewer
+    locked.reviewed_at = timezone.now()
+    locked.review_note = (note or "").strip()
+    locked._history_user = reviewer
+    locked.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_note"])
+    return locked
+
+
+def agreement_end(
+    *,
+    agreement: SharingAgreement,
+    requested_by: str,
+    reason: str,
+    operator,
+    ended_on: dt.date | None = None,
+) -> SharingAgreement:
+    """End an agreement at the request of either party (``requested_by``: an ``EndReason``
+    of a request), with a reason, from ``ended_on`` (default today, never a past day:
+    ``EndDateInPast``). Only a pending or approved agreement ends (``AgreementNotLive``).
+    """
+    if requested_by not in PARTY_REQUESTS:
+        raise ValueError(f"not a party's request: {requested_by}")
+    if not (reason or "").strip():
+        raise EndNeedsReason()
+    ended_on = ended_on or timezone.localdate()
+    if ended_on < timezone.localdate():
+        raise EndDateInPast(on_date=ended_on.isoformat())
+    with transaction.atomic():
+        locked = SharingAgreement.objects.select_for_update().get(pk=agreement.pk)
+        if locked.status not in (AgreementStatus.PENDING, AgreementStatus.APPROVED):
+            raise AgreementNotLive(number=locked.pk, status=locked.get_status_display())
+        return _end(locked, requested_by, reason.strip(), ended_on, operator)
+
+
+def agreements_end_for_person(
+    *, person: InsuredPerson, reason: str, operator
+) -> list[SharingAgreement]:
+    """End today every live agreement in which ``person`` is grantor or beneficiary.
+
+    Called by ``person_update`` when the enrolment stops
+    (``EndReason.ENROLMENT_STOPPED``) or the person moves to another pooling region
+    (``EndReason.REGION_CHANGED``), whatever path changed the person. Nothing is
+    deleted: each agreement keeps its dates and records the day, reason and operator.
+    """
+    if reason not in (EndReason.ENROLMENT_STOPPED, EndReason.REGION_CHANGED):
+        raise ValueError(f"not an automatic end: {reason}")
+    today = timezone.localdate()
+    with transaction.atomic():
+        live = (
+            SharingAgreement.objects.live()
+            .filter(Q(grantor=person) | Q(beneficiary=person))
+            .select_for_update()
+            .order_by("pk")
+        )
+        return [_end(a, reason, "", today, operator) for a in live]
+
+
+def _end(locked, reason, note, ended_on, operator) -> SharingAgreement:
+    locked.status = AgreementStatus.ENDED
+    locked.end_reason = reason
+    locked.end_note = note
+    locked.ended_on = ended_on
+    locked.ended_by = operator
+    locked._history_user = operator
+    locked.save(update_fields=["status", "end_reason", "end_note", "ended_on", "ended_by"])
+    _on_agreement_ended(locked, operator)
+    return locked
+
+
+def _on_agreement_ended(agreement: SharingAgreement, operator) -> None:
+    """The one hook point for what follows the end of an agreement, in its transaction.
+
+    Unused wallet money set aside for the beneficiary goes back to the grantor
+    (DOMAIN.md, "When an agreement ends"): that is
+    ``transfers.services.wallets.wallet_return_for_agreement``, called here once
+    the transfers app provides it. Until then there is no wallet money to return.
+    """
+    wallet_return = _wallet_return_service()
+    if wallet_return is not None:
+        wallet_return(agreement=agreement, operator=operator)
+
+
+def _wallet_return_service():
+    try:
+        from transfers.services.wallets import wallet_return_for_agreement
+    except ModuleNotFoundError as missing:
+        if missing.name not in ("transfers.services", "transfers.services.wallets"):
+            raise
+        return None
+    return wallet_return_for_agreement
