@@ -489,3 +489,13 @@ def test_evidence_scan_over_the_size_limit_is_refused(li_ming, son, clerk, setti
     with pytest.raises(errors.EvidenceScanTooLarge):
         register(li_ming, son, clerk, evidence_scan=scan)
     assert not SharingAgreement.objects.exists()
+
+
+def test_database_constraint_turns_into_the_same_refusal_when_the_check_is_passed(
+    li_ming, son, clerk, monkeypatch
+):
+    """What a registration racing past the check meets: the constraint, shown as the rule."""
+    register(li_ming, son, clerk)
+    monkeypatch.setattr("accounts.services.agreements._check_cap_and_pair", lambda *a: None)
+    with pytest.raises(errors.AgreementExists):
+        register(li_ming, son, clerk)
