@@ -9,6 +9,7 @@ from django.utils.timezone import localdate
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from accounts.admin.agreements import PersonAgreementsMixin
 from accounts.exports import InsuredPersonExport
 from accounts.idnumbers import normalize_id_number
 from accounts.imports import PersonsImport
@@ -46,7 +47,9 @@ class InsuredPersonForm(forms.ModelForm):
 
 
 @admin.register(InsuredPerson)
-class InsuredPersonAdmin(ImportAdminMixin, ExportAdminMixin, SimpleHistoryAdmin):
+class InsuredPersonAdmin(
+    PersonAgreementsMixin, ImportAdminMixin, ExportAdminMixin, SimpleHistoryAdmin
+):
     importer_class = PersonsImport
     form = InsuredPersonForm
     export_resource_class = InsuredPersonExport
@@ -98,6 +101,8 @@ class InsuredPersonAdmin(ImportAdminMixin, ExportAdminMixin, SimpleHistoryAdmin)
             "status_changed_on",
             "account_summary",
             "latest_entries",
+            "agreements_as_grantor",
+            "agreements_as_beneficiary",
         ]
 
     def get_readonly_fields(self, request, obj=None):
@@ -110,6 +115,8 @@ class InsuredPersonAdmin(ImportAdminMixin, ExportAdminMixin, SimpleHistoryAdmin)
             "status_changed_on",
             "account_summary",
             "latest_entries",
+            "agreements_as_grantor",
+            "agreements_as_beneficiary",
         ]
 
     def change_view(self, request, object_id, form_url="", extra_context=None):

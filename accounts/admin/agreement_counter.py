@@ -1,0 +1,189 @@
+"""The counter flow: look the grantor up by ID number, add one or more beneficiaries.
+
+The ID number is typed, pasted, or "typed" by an ID card reader acting as a
+keyboard (the number followed by Enter), so the lookup is one autofocused field.
+It is posted, not put in the address, so no ID number lands in URLs or logs.
+Every beneficiary goes through ``agreement_register``; if one of them is refused,
+none is written and each refusal is shown next to the field at fault.
+"""
+
+from django import forms
+from django.contrib import messages
+from django.db import transaction
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts import errors
+from accounts.models import EvidenceType, InsuredPerson, Relationship, SharingAgreement
+from accounts.services.agreements import (
+    EVIDENCE_MAX_BYTES,
+    agreement_register,
+    person_by_id_number,
+)
+
+BLANK = [("", "---------")]
+# Where each refusal is shown: the first class that matches (subclasses first).
+FIELD_OF_ERROR = [
+    (errors.RelationshipNotAllowed, "relationship"),
+    (errors.BeneficiaryNotOlder, "relationship"),
+    (errors.BeneficiaryNotYounger, "relationship"),
+    (errors.PolicyBlocks, "effective_from"),
+    (errors.EvidenceScanTooLarge, "evidence_scan"),
+    (errors.EvidenceScanWrongType, "evidence_scan"),
+    (errors.InvalidIdNumber, "beneficiary_id_number"),
+    (errors.PersonNotRegistered, "beneficiary_id_number"),
+    (errors.SamePerson, "beneficiary_id_number"),
+    (errors.BeneficiaryNotActive, "beneficiary_id_number"),
+    (errors.AgreementExists, "beneficiary_id_number"),
+]
+# Refusals about the grantor are shown once, in the grantor's panel.
+GRANTOR_ERRORS = (
+    errors.GrantorNotEmployee,
+    errors.GrantorAccountNotOpen,
+    errors.GrantorNotActive,
+    errors.BeneficiaryCapReached,
+)
+
+
+class GrantorLookupForm(forms.Form):
+    id_number = forms.CharField(
+        label=_("grantor's ID number"),
+        max_length=30,
+        widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "off", "size": 22}),
+        help_text=_("Type or paste the number, or read the ID card."),
+    )
+
+    def clean_id_number(self):
+        try:
+            return person_by_id_number(self.cleaned_data["id_number"])
+        except (errors.InvalidIdNumber, errors.PersonNotRegistered) as error:
+            raise forms.ValidationError(str(error)) from None
+
+
+class BeneficiaryForm(forms.Form):
+    beneficiary_id_number = forms.CharField(
+        label=_("beneficiary's ID number"),
+        max_length=30,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "size": 22}),
+    )
+    relationship = forms.ChoiceField(label=_("relationship"), choices=BLANK + Relationship.choices)
+    evidence_type = forms.ChoiceField(
+        label=_("evidence type"),
+        choices=EvidenceType.choices,
+        initial=EvidenceType.HOUSEHOLD_REGISTER,
+    )
+    evidence_number = forms.CharField(label=_("evidence number"), max_length=50, required=False)
+    effective_from = forms.DateField(
+        label=_("effective from"),
+        initial=timezone.localdate,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    evidence_scan = forms.FileField(
+        label=_("evidence scan"),
+        required=False,
+        help_text=_("Optional: PDF, JPEG or PNG, at most %(mb)s MB.")
+        % {"mb": EVIDENCE_MAX_BYTES // 1024 // 1024},
+    )
+
+
+BeneficiaryFormSet = forms.formset_factory(BeneficiaryForm, extra=3, max_num=10)
+
+
+def counter_lookup_view(model_admin, request):
+    """Step 1: find the grantor; then the clerk is on the grantor's counter page."""
+    form = GrantorLookupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        grantor = form.cleaned_data["id_number"]
+        return redirect("admin:accounts_sharingagreement_counter_grantor", grantor.pk)
+    return _render(model_admin, request, lookup=form)
+
+
+def counter_grantor_view(model_admin, request, person_id):
+    """Step 2: the grantor's account and agreements, and the beneficiaries to add."""
+    grantor = get_object_or_404(InsuredPerson.objects.select_related("region"), pk=person_id)
+    formset = BeneficiaryFormSet(request.POST or None, request.FILES or None, prefix="b")
+    grantor_errors = []
+    if request.method == "POST" and formset.is_valid():
+        created, grantor_errors = _register_all(grantor, formset, request.user)
+        if created:
+            messages.success(
+                request,
+                _("%(count)s agreement(s) registered; they wait for a reviewer.")
+                % {"count": len(created)},
+            )
+            return redirect("admin:accounts_sharingagreement_counter_grantor", grantor.pk)
+        if not grantor_errors and not any(f.errors for f in formset):
+            messages.warning(request, _("Enter at least one beneficiary."))
+    return _render(
+        model_admin,
+        request,
+        lookup=GrantorLookupForm(),
+        grantor=grantor,
+        formset=formset,
+        grantor_errors=grantor_errors,
+    )
+
+
+def _register_all(grantor, formset, operator):
+    """Register every filled row, or none: returns (created, refusals about the grantor)."""
+    created, grantor_errors, refused = [], [], False
+    with transaction.atomic():
+        for form in formset:
+            if not form.has_changed():
+                continue
+            data = form.cleaned_data
+            try:
+                created.append(
+                    agreement_register(
+                        grantor_id_number=grantor.id_number,
+                        beneficiary_id_number=data["beneficiary_id_number"],
+                        relationship=data["relationship"],
+                        evidence_type=data["evidence_type"],
+                        evidence_number=data["evidence_number"],
+                        effective_from=data["effective_from"],
+                        evidence_scan=data["evidence_scan"],
+                        operator=operator,
+                    )
+                )
+            except errors.DomainError as error:
+                refused = True
+                if isinstance(error, GRANTOR_ERRORS):
+                    if str(error) not in grantor_errors:
+                        grantor_errors.append(str(error))
+                else:
+                    form.add_error(_field_of(error), str(error))
+        if refused:
+            transaction.set_rollback(True)
+    if refused:
+        for agreement in created:  # the rows were rolled back; their scans go too
+            if agreement.evidence_scan:
+                agreement.evidence_scan.storage.delete(agreement.evidence_scan.name)
+        return [], grantor_errors
+    return created, []
+
+
+def _field_of(error):
+    return next((field for cls, field in FIELD_OF_ERROR if isinstance(error, cls)), None)
+
+
+def _render(model_admin, request, **context):
+    grantor = context.get("grantor")
+    existing = (
+        SharingAgreement.objects.filter(grantor=grantor).select_related("beneficiary")
+        if grantor
+        else None
+    )
+    return TemplateResponse(
+        request,
+        "admin/accounts/sharingagreement/counter.html",
+        {
+            **model_admin.admin_site.each_context(request),
+            "opts": model_admin.opts,
+            "title": _("Register sharing agreements at the counter"),
+            "account": getattr(grantor, "account", None) if grantor else None,
+            "existing": existing,
+            **context,
+        },
+    )

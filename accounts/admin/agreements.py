@@ -1,0 +1,384 @@
+"""Sharing agreements: the list, the review queue, ending, printing, evidence scans.
+
+Agreements are written by the services only (``accounts.services.agreements``);
+these screens are read-only views of them plus thin forms that call a service
+and show its refusal. ID numbers are masked everywhere here.
+"""
+
+from django import forms
+from django.contrib import admin, messages
+from django.db.models import Count, Q
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from accounts import errors
+from accounts.admin.agreement_counter import counter_grantor_view, counter_lookup_view
+from accounts.documents import agreement_confirmation_context
+from accounts.models import (
+    AgreementStatus,
+    DisclosureLog,
+    InsuredPerson,
+    PendingSharingAgreement,
+    Scope,
+    SharingAgreement,
+)
+from accounts.selectors import person_search
+from accounts.services.agreements import (
+    PARTY_REQUESTS,
+    REVIEW_PERMISSION,
+    agreement_end,
+    agreements_approve_batch,
+    agreements_reject_batch,
+    evidence_content_type,
+)
+from accounts.services.audit import disclosure_record
+from yibao.admin_filters import DateRangeFilter
+
+SHOWN_FIELDS = [
+    "grantor_display",
+    "beneficiary_display",
+    "relationship",
+    "scope",
+    "evidence_type",
+    "evidence_number",
+    "evidence_scan_link",
+    "undertaking_signed",
+    "effective_from",
+    "status",
+    "created_at",
+    "created_by",
+    "reviewed_at",
+    "reviewed_by",
+    "review_note",
+    "ended_on",
+    "end_reason",
+    "end_note",
+    "ended_by",
+]
+
+
+class AgreementListAdmin(SimpleHistoryAdmin):
+    """What the agreements list and the review queue share: columns, filters, search."""
+
+    list_display = [
+        "id",
+        "grantor_display",
+        "beneficiary_display",
+        "relationship",
+        "scope",
+        "effective_from",
+        "status",
+        "created_by",
+        "reviewed_by",
+        "ended_on",
+    ]
+    list_filter = [
+        "status",
+        "relationship",
+        "scope",
+        ("grantor__region__province", admin.RelatedOnlyFieldListFilter),
+        ("effective_from", DateRangeFilter),
+        ("created_at", DateRangeFilter),
+        ("ended_on", DateRangeFilter),
+    ]
+    search_fields = ["grantor__name"]  # shows the box; the search itself is below
+    search_help_text = _("Exact ID number or part of the name, of either party.")
+    list_select_related = ["grantor", "beneficiary", "created_by", "reviewed_by"]
+    list_per_page = 50
+    fields = SHOWN_FIELDS
+    readonly_fields = SHOWN_FIELDS
+    change_list_template = "admin/accounts/sharingagreement/change_list.html"
+
+    def get_search_results(self, request, queryset, search_term):
+        """Either party, found as the person list finds people (exact ID number, name)."""
+        if not search_term.strip():
+            return queryset, False
+        people = person_search(InsuredPerson.objects.all(), search_term)
+        return queryset.filter(Q(grantor__in=people) | Q(beneficiary__in=people)), False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def changelist_view(self, request, extra_context=None):
+        """Adds the counts per scope of what the filters show."""
+        response = super().changelist_view(request, extra_context)
+        changelist = getattr(response, "context_data", {}).get("cl")
+        if changelist is not None:
+            counts = dict(
+                changelist.queryset.order_by()
+                .values_list("scope")
+                .annotate(n=Count("id"))
+                .values_list("scope", "n")
+            )
+            response.context_data["scope_counts"] = [
+                (label, counts.get(value, 0)) for value, label in Scope.choices
+            ]
+        return response
+
+    @admin.display(description=_("grantor"), ordering="grantor__name")
+    def grantor_display(self, obj):
+        return str(obj.grantor)
+
+    @admin.display(description=_("beneficiary"), ordering="beneficiary__name")
+    def beneficiary_display(self, obj):
+        return str(obj.beneficiary)
+
+    @admin.display(description=_("evidence scan"))
+    def evidence_scan_link(self, obj):
+        if not obj.evidence_scan:
+            return "—"
+        url = reverse("admin:accounts_sharingagreement_evidence", args=[obj.pk])
+        return format_html('<a href="{}">{}</a>', url, _("Download the scan"))
+
+
+class EndForm(forms.Form):
+    requested_by = forms.ChoiceField(
+        label=_("requested by"),
+        choices=[(r.value, r.label) for r in PARTY_REQUESTS],
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label=_("reason"), max_length=200, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    ended_on = forms.DateField(
+        label=_("ended on"),
+        initial=timezone.localdate,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+
+@admin.register(SharingAgreement)
+class SharingAgreementAdmin(AgreementListAdmin):
+    change_form_template = "admin/accounts/sharingagreement/change_form.html"
+
+    def has_add_permission(self, request):
+        """Adding is the counter flow; "add" leads there."""
+        return request.user.has_perm("accounts.add_sharingagreement")
+
+    def add_view(self, request, form_url="", extra_context=None):
+        return redirect("admin:accounts_sharingagreement_counter")
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path(
+                "counter/",
+                view(self._counter(counter_lookup_view)),
+                name="accounts_sharingagreement_counter",
+            ),
+            path(
+                "counter/<int:person_id>/",
+                view(self._counter(counter_grantor_view)),
+                name="accounts_sharingagreement_counter_grantor",
+            ),
+            path("<int:pk>/end/", view(self.end_view), name="accounts_sharingagreement_end"),
+            path("<int:pk>/print/", view(self.print_view), name="accounts_sharingagreement_print"),
+            path(
+                "<int:pk>/evidence/",
+                view(self.evidence_view),
+                name="accounts_sharingagreement_evidence",
+            ),
+            *super().get_urls(),
+        ]
+
+    def _counter(self, counter_view):
+        def guarded(request, *args, **kwargs):
+            if not self.has_add_permission(request):
+                raise Http404
+            return counter_view(self, request, *args, **kwargs)
+
+        return guarded
+
+    def end_view(self, request, pk):
+        """End on a party's request (reason, date, who), through ``agreement_end``."""
+        agreement = get_object_or_404(SharingAgreement, pk=pk)
+        if not request.user.has_perm("accounts.end_sharingagreement"):
+            raise Http404
+        form = EndForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                agreement_end(agreement=agreement, operator=request.user, **form.cleaned_data)
+            except errors.DomainError as error:
+                field = {errors.EndNeedsReason: "reason", errors.EndDateInPast: "ended_on"}
+                form.add_error(field.get(type(error)), str(error))
+            else:
+                messages.success(request, _("The agreement was ended."))
+                return redirect("admin:accounts_sharingagreement_change", pk)
+        return TemplateResponse(
+            request,
+            "admin/accounts/sharingagreement/end_form.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.opts,
+                "original": agreement,
+                "form": form,
+                "title": _("End the sharing agreement"),
+            },
+        )
+
+    def print_view(self, request, pk):
+        """共济关系确认单 on A4: a plain page without the admin around it."""
+        agreement = get_object_or_404(
+            SharingAgreement.objects.select_related("grantor__region", "beneficiary__region"),
+            pk=pk,
+        )
+        if not self.has_view_permission(request, agreement):
+            raise Http404
+        return TemplateResponse(
+            request,
+            "accounts/print/agreement_confirmation.html",
+            agreement_confirmation_context(agreement, operator=request.user),
+        )
+
+    def evidence_view(self, request, pk):
+        """The scan, only through this permission-checked view, and recorded."""
+        agreement = get_object_or_404(SharingAgreement, pk=pk)
+        if not self.has_view_permission(request, agreement) or not agreement.evidence_scan:
+            raise Http404
+        disclosure_record(
+            user=request.user,
+            action=DisclosureLog.Action.VIEW,
+            subject=f"evidence scan of agreement {agreement.pk}",
+        )
+        extension = agreement.evidence_scan.name.rsplit(".", 1)[-1]
+        return FileResponse(
+            agreement.evidence_scan.open("rb"),
+            as_attachment=True,
+            filename=f"agreement-{agreement.pk}-evidence.{extension}",
+            content_type=evidence_content_type(agreement),
+        )
+
+    def render_change_form(self, request, context, *args, obj=None, **kwargs):
+        if obj is not None:
+            context["print_url"] = reverse("admin:accounts_sharingagreement_print", args=[obj.pk])
+            live = obj.status in (AgreementStatus.PENDING, AgreementStatus.APPROVED)
+            if live and request.user.has_perm("accounts.end_sharingagreement"):
+                context["end_url"] = reverse("admin:accounts_sharingagreement_end", args=[obj.pk])
+        return super().render_change_form(request, context, *args, obj=obj, **kwargs)
+
+
+class RejectForm(forms.Form):
+    reason = forms.CharField(
+        label=_("reason for the rejection"),
+        max_length=200,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+@admin.register(PendingSharingAgreement)
+class PendingSharingAgreementAdmin(AgreementListAdmin):
+    """The review queue: pending agreements, approved or rejected in bulk."""
+
+    list_filter = [f for f in AgreementListAdmin.list_filter if f != "status"]
+    actions = ["approve_selected", "reject_selected"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(status=AgreementStatus.PENDING)
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm("accounts.view_sharingagreement")
+
+    def has_module_permission(self, request):
+        return self.has_view_permission(request)
+
+    def has_review_permission(self, request):
+        return request.user.has_perm(REVIEW_PERMISSION)
+
+    @admin.action(description=_("Approve the selected agreements"), permissions=["review"])
+    def approve_selected(self, request, queryset):
+        try:
+            approved = agreements_approve_batch(agreements=list(queryset), reviewer=request.user)
+        except errors.DomainError as error:
+            self.message_user(request, str(error), messages.ERROR)
+            return
+        self.message_user(request, _("%(count)s agreement(s) approved.") % {"count": len(approved)})
+
+    @admin.action(description=_("Reject the selected agreements…"), permissions=["review"])
+    def reject_selected(self, request, queryset):
+        """Asks for the reason first (a second page), then rejects all or none."""
+        form = RejectForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            try:
+                rejected = agreements_reject_batch(
+                    agreements=list(queryset),
+                    reviewer=request.user,
+                    reason=form.cleaned_data["reason"],
+                )
+            except errors.DomainError as error:
+                self.message_user(request, str(error), messages.ERROR)
+                return None
+            self.message_user(
+                request, _("%(count)s agreement(s) rejected.") % {"count": len(rejected)}
+            )
+            return None
+        return TemplateResponse(
+            request,
+            "admin/accounts/sharingagreement/reject.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.opts,
+                "title": _("Reject the selected agreements"),
+                "agreements": queryset.select_related("grantor", "beneficiary"),
+                "form": form,
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            },
+        )
+
+
+class PersonAgreementsMixin:
+    """The person page's tables of agreements as grantor and as beneficiary."""
+
+    @admin.display(description=_("agreements as grantor"))
+    def agreements_as_grantor(self, obj):
+        return _agreements_table(
+            obj.agreements_as_grantor.select_related("beneficiary"), "beneficiary"
+        )
+
+    @admin.display(description=_("agreements as beneficiary"))
+    def agreements_as_beneficiary(self, obj):
+        return _agreements_table(obj.agreements_as_beneficiary.select_related("grantor"), "grantor")
+
+
+def _agreements_table(agreements, other):
+    rows = format_html_join(
+        "",
+        "<tr><td><a href='{}'>{}</a></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>"
+        "<td>{}</td></tr>",
+        (
+            (
+                reverse("admin:accounts_sharingagreement_change", args=[a.pk]),
+                a.pk,
+                getattr(a, other),
+                a.get_relationship_display(),
+                a.get_scope_display(),
+                a.effective_from,
+                a.get_status_display() + (f" ({a.ended_on})" if a.ended_on else ""),
+            )
+            for a in agreements
+        ),
+    )
+    if not rows:
+        return "—"
+    return format_html(
+        "<table><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th>"
+        "</tr></thead><tbody>{}</tbody></table>",
+        _("no."),
+        _("grantor") if other == "grantor" else _("beneficiary"),
+        _("relationship"),
+        _("scope"),
+        _("effective from"),
+        _("status"),
+        rows,
+    )

@@ -1,0 +1,319 @@
+"""The counter flow, the review queue, the lists and the printed form, through the test client."""
+
+import datetime as dt
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import (
+    AgreementStatus,
+    DisclosureLog,
+    EndReason,
+    ProvincePolicy,
+    Scheme,
+    SharingAgreement,
+)
+from accounts.services.regions import policy_update
+from accounts.tests.factories import make_agreement, make_person, make_user
+
+COUNTER = "admin:accounts_sharingagreement_counter"
+QUEUE = "admin:accounts_pendingsharingagreement_changelist"
+PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n"
+
+
+@pytest.fixture
+def son(db, clerk):
+    return make_person(
+        name="李小明", scheme=Scheme.RESIDENT, birth=dt.date(2010, 3, 1), operator=clerk
+    )
+
+
+@pytest.fixture
+def daughter(db, clerk):
+    return make_person(
+        name="李晓", scheme=Scheme.RESIDENT, birth=dt.date(2012, 6, 1), gender="F", operator=clerk
+    )
+
+
+@pytest.fixture
+def clerk_client(client, clerk):
+    client.force_login(clerk)
+    return client
+
+
+def beneficiary_rows(*rows):
+    """The counter's formset data: three rows, the given ones filled, the rest left blank."""
+    today = timezone.localdate().isoformat()
+    data = {
+        "b-TOTAL_FORMS": "3",
+        "b-INITIAL_FORMS": "0",
+        "b-MIN_NUM_FORMS": "0",
+        "b-MAX_NUM_FORMS": "10",
+    }
+    for i in range(3):
+        row = rows[i] if i < len(rows) else {}
+        data.update(
+            {
+                f"b-{i}-beneficiary_id_number": row.get("id_number", ""),
+                f"b-{i}-relationship": row.get("relationship", ""),
+                f"b-{i}-evidence_type": row.get("evidence_type", "household_register"),
+                f"b-{i}-evidence_number": row.get("evidence_number", ""),
+                f"b-{i}-effective_from": row.get("effective_from", today),
+            }
+        )
+        if "scan" in row:
+            data[f"b-{i}-evidence_scan"] = row["scan"]
+    return data
+
+
+def test_clerk_looks_up_the_grantor_by_card_reader_input_and_sees_the_account(
+    clerk_client, li_ming, son, clerk, reviewer
+):
+    make_agreement(li_ming, son, operator=clerk, reviewer=reviewer)
+    response = clerk_client.post(reverse(COUNTER), {"id_number": li_ming.id_number.lower()})
+    assert response.status_code == 302
+    assert li_ming.id_number not in response["Location"]
+    page = clerk_client.get(response["Location"]).content.decode()
+    assert li_ming.account.number in page
+    assert "500.00" in page
+    assert son.masked_id_number in page
+    assert li_ming.id_number not in page and son.id_number not in page
+
+
+def test_lookup_of_an_unregistered_number_is_shown_next_to_the_field(clerk_client, li_ming):
+    wrong = li_ming.id_number[:17] + ("0" if li_ming.id_number[17] != "0" else "1")
+    response = clerk_client.post(reverse(COUNTER), {"id_number": wrong})
+    assert response.status_code == 200
+    assert response.context["lookup"].errors["id_number"]
+
+
+def test_counter_registers_several_beneficiaries_at_once(
+    clerk_client, li_ming, son, daughter, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    url = reverse("admin:accounts_sharingagreement_counter_grantor", args=[li_ming.pk])
+    response = clerk_client.post(
+        url,
+        beneficiary_rows(
+            {"id_number": son.id_number, "relationship": "child", "evidence_number": "户001"},
+            {
+                "id_number": daughter.id_number,
+                "relationship": "child",
+                "evidence_type": "birth_certificate",
+                "scan": SimpleUploadedFile("出生证.pdf", PDF, "application/pdf"),
+            },
+        ),
+    )
+    assert response.status_code == 302, response.context["formset"].errors
+    agreements = SharingAgreement.objects.filter(grantor=li_ming).order_by("pk")
+    assert [a.beneficiary for a in agreements] == [son, daughter]
+    assert {a.status for a in agreements} == {AgreementStatus.PENDING}
+    assert agreements[1].evidence_scan.name.endswith(".pdf")
+
+
+def test_one_refused_beneficiary_writes_none_and_the_reason_sits_at_the_field(
+    clerk_client, li_ming, son, clerk, supervisor, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    policy_update(
+        policy=ProvincePolicy.objects.get(province_id="32"),
+        extension_since=None,
+        operator=supervisor,
+    )
+    grandmother = make_person(
+        name="王秀英", scheme=Scheme.RESIDENT, birth=dt.date(1930, 1, 1), gender="F", operator=clerk
+    )
+    url = reverse("admin:accounts_sharingagreement_counter_grantor", args=[li_ming.pk])
+    response = clerk_client.post(
+        url,
+        beneficiary_rows(
+            {
+                "id_number": son.id_number,
+                "relationship": "child",
+                "scan": SimpleUploadedFile("a.png", b"\x89PNG\r\n\x1a\n0000", "image/png"),
+            },
+            {"id_number": grandmother.id_number, "relationship": "maternal_grandparent"},
+        ),
+    )
+    assert response.status_code == 200
+    forms = response.context["formset"].forms
+    assert not forms[0].errors
+    assert "江苏省" in str(forms[1].errors["relationship"])
+    assert "外祖父母" in str(forms[1].errors["relationship"])
+    assert not SharingAgreement.objects.exists()
+    assert not list(tmp_path.rglob("*.png"))
+
+
+def test_grantor_refusal_is_shown_in_the_grantor_panel(clerk_client, clerk, son):
+    mother = make_person(
+        name="张梅", scheme=Scheme.RESIDENT, birth=dt.date(1960, 1, 1), gender="F", operator=clerk
+    )
+    url = reverse("admin:accounts_sharingagreement_counter_grantor", args=[mother.pk])
+    response = clerk_client.post(
+        url, beneficiary_rows({"id_number": son.id_number, "relationship": "child"})
+    )
+    assert "张梅" in response.context["grantor_errors"][0]
+    assert not SharingAgreement.objects.exists()
+
+
+def test_reviewer_cannot_use_the_counter(client, reviewer, li_ming):
+    client.force_login(reviewer)
+    assert client.get(reverse(COUNTER)).status_code == 404
+
+
+def test_review_queue_shows_pending_only_and_approves_in_bulk(
+    client, reviewer, clerk, li_ming, son, daughter
+):
+    pending = make_agreement(li_ming, son, operator=clerk)
+    approved = make_agreement(li_ming, daughter, operator=clerk, reviewer=reviewer)
+    client.force_login(reviewer)
+    queue = client.get(reverse(QUEUE))
+    assert list(queue.context["cl"].result_list) == [pending]
+    response = client.post(
+        reverse(QUEUE), {"action": "approve_selected", "_selected_action": [pending.pk]}
+    )
+    assert response.status_code == 302
+    pending.refresh_from_db()
+    assert (pending.status, pending.reviewed_by) == (AgreementStatus.APPROVED, reviewer)
+    assert approved.status == AgreementStatus.APPROVED
+
+
+def test_bulk_approval_of_ones_own_entry_is_refused(client, reviewer, li_ming, son):
+    own = make_agreement(li_ming, son, operator=reviewer)
+    client.force_login(reviewer)
+    response = client.post(
+        reverse(QUEUE), {"action": "approve_selected", "_selected_action": [own.pk]}, follow=True
+    )
+    assert str(own.pk) in " ".join(str(m) for m in response.context["messages"])
+    own.refresh_from_db()
+    assert own.status == AgreementStatus.PENDING
+
+
+def test_bulk_rejection_asks_for_the_reason_first(client, reviewer, clerk, li_ming, son):
+    pending = make_agreement(li_ming, son, operator=clerk)
+    client.force_login(reviewer)
+    asked = client.post(
+        reverse(QUEUE), {"action": "reject_selected", "_selected_action": [pending.pk]}
+    )
+    assert asked.status_code == 200
+    assert "reason" in asked.context["form"].fields
+    client.post(
+        reverse(QUEUE),
+        {
+            "action": "reject_selected",
+            "_selected_action": [pending.pk],
+            "apply": "1",
+            "reason": "证明材料与关系不符",
+        },
+    )
+    pending.refresh_from_db()
+    assert (pending.status, pending.review_note) == (AgreementStatus.REJECTED, "证明材料与关系不符")
+
+
+def test_clerk_has_no_approve_action(clerk_client, clerk, li_ming, son):
+    pending = make_agreement(li_ming, son, operator=clerk)
+    response = clerk_client.get(reverse(QUEUE))
+    assert response.context["action_form"] is None  # no review action offered
+    clerk_client.post(
+        reverse(QUEUE), {"action": "approve_selected", "_selected_action": [pending.pk]}
+    )
+    pending.refresh_from_db()
+    assert pending.status == AgreementStatus.PENDING
+
+
+def test_list_finds_either_party_by_exact_id_number_masks_and_counts_by_scope(
+    client, auditor, clerk, li_ming, son
+):
+    make_agreement(li_ming, son, operator=clerk)
+    wife = make_person(
+        name="陈静", region="320100", scheme=Scheme.RESIDENT, gender="F", operator=clerk
+    )
+    make_agreement(li_ming, wife, operator=clerk, relationship="spouse")
+    client.force_login(auditor)
+    url = reverse("admin:accounts_sharingagreement_changelist")
+    everything = client.get(url)
+    # same region, cross-region in the province, cross-province
+    assert [n for _, n in everything.context["scope_counts"]] == [1, 1, 0]
+    page = everything.content.decode()
+    assert son.masked_id_number in page and son.id_number not in page
+    assert client.get(url, {"q": son.id_number}).context["cl"].result_count == 1
+    assert client.get(url, {"q": "陈静"}).context["cl"].result_count == 1
+    assert client.get(url, {"scope__exact": "cross_region"}).context["cl"].result_count == 1
+    today = timezone.localdate().isoformat()
+    by_date = client.get(url, {"created_at__from": today, "created_at__to": today})
+    assert by_date.context["cl"].result_count == 2
+
+
+def test_person_page_shows_agreements_as_grantor_and_as_beneficiary(
+    clerk_client, clerk, li_ming, son
+):
+    agreement = make_agreement(li_ming, son, operator=clerk)
+    father_page = clerk_client.get(
+        reverse("admin:accounts_insuredperson_change", args=[li_ming.pk])
+    ).content.decode()
+    assert son.masked_id_number in father_page
+    link = reverse("admin:accounts_sharingagreement_change", args=[agreement.pk])
+    assert link in father_page
+    son_page = clerk_client.get(
+        reverse("admin:accounts_insuredperson_change", args=[son.pk])
+    ).content.decode()
+    assert li_ming.masked_id_number in son_page and link in son_page
+
+
+def test_clerk_ends_an_agreement_on_request(clerk_client, clerk, reviewer, li_ming, son):
+    agreement = make_agreement(li_ming, son, operator=clerk, reviewer=reviewer)
+    url = reverse("admin:accounts_sharingagreement_end", args=[agreement.pk])
+    refused = clerk_client.post(
+        url, {"requested_by": "grantor_request", "reason": "", "ended_on": "2000-01-01"}
+    )
+    assert refused.context["form"].errors["reason"]
+    clerk_client.post(
+        url,
+        {
+            "requested_by": "grantor_request",
+            "reason": "本人申请解除",
+            "ended_on": timezone.localdate().isoformat(),
+        },
+    )
+    agreement.refresh_from_db()
+    assert (agreement.status, agreement.end_reason, agreement.ended_by) == (
+        AgreementStatus.ENDED,
+        EndReason.GRANTOR_REQUEST,
+        clerk,
+    )
+
+
+def test_confirmation_form_prints_masked_ids_and_the_undertaking(
+    clerk_client, clerk, li_ming, son, settings
+):
+    settings.YIBAO_HALL_NAME = "苏州市医疗保障服务大厅"
+    agreement = make_agreement(li_ming, son, operator=clerk)
+    page = clerk_client.get(
+        reverse("admin:accounts_sharingagreement_print", args=[agreement.pk])
+    ).content.decode()
+    assert "苏州市医疗保障服务大厅" in page
+    assert li_ming.masked_id_number in page and son.masked_id_number in page
+    assert li_ming.id_number not in page and son.id_number not in page
+    assert "the card cannot" in page or "卡不能共用" in page
+    assert "@page" in page and "A4" in page
+    assert "李小明" in page
+
+
+def test_evidence_scan_is_downloaded_only_with_permission_and_recorded(
+    client, clerk, li_ming, son, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    agreement = make_agreement(
+        li_ming, son, operator=clerk, evidence_scan=SimpleUploadedFile("x.pdf", PDF)
+    )
+    url = reverse("admin:accounts_sharingagreement_evidence", args=[agreement.pk])
+    client.force_login(make_user(None))  # staff, no permission
+    assert client.get(url).status_code == 404
+    client.force_login(clerk)
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert b"".join(response.streaming_content) == PDF
+    assert DisclosureLog.objects.filter(user=clerk, subject__contains=str(agreement.pk)).exists()
