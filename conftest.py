@@ -5,11 +5,12 @@ docs/TESTING.md), so ``-m unit``, ``-m db``, ``-m concurrency`` and ``-m browser
 each select one part without anybody marking tests by hand.
 """
 
+import datetime as dt
+
 import pytest
 from django.utils import translation
 
-from accounts.models import PoolingRegion, Province, ProvincePolicy
-from accounts.reference import reference_data_load
+from accounts.models import Scheme
 from accounts.tests.factories import credit, make_person, make_user
 
 
@@ -79,18 +80,6 @@ def _plain_static_storage(settings):
     }
 
 
-@pytest.fixture(autouse=True)
-def _reference_data_in_transactional_tests(request):
-    """A transactional test may start after another one's flush emptied every table,
-    the regions and sample policy of migration 0002 too: load them again."""
-    marker = request.node.get_closest_marker("django_db")
-    if not (marker and marker.kwargs.get("transaction")):
-        return
-    request.getfixturevalue("transactional_db")
-    if not Province.objects.exists():
-        reference_data_load(Province, PoolingRegion, ProvincePolicy)
-
-
 @pytest.fixture
 def clerk(db):
     return make_user("clerk", username="clerk1")
@@ -126,3 +115,11 @@ def english():
     can assert the exact reason a user is shown."""
     with translation.override("en"):
         yield
+
+
+@pytest.fixture
+def li_xiaoming(db, clerk):
+    """李小明: 李明's son, resident scheme in the same region, born 2010."""
+    return make_person(
+        name="李小明", scheme=Scheme.RESIDENT, birth=dt.date(2010, 3, 1), operator=clerk
+    )

@@ -60,3 +60,27 @@ class LedgerEntryExport(ExportResource):
     created_at = _field("created_at", "记账时间")
 
     sensitive = {"wallet__person__id_number": "id", "counterpart__id_number": "id"}
+
+
+class SharingAgreementExport(ExportResource):
+    """§3 共济关系 columns first, so the file re-imports; then status, scope and audit."""
+
+    grantor = _field("grantor__id_number", "共济人身份号码")
+    beneficiary = _field("beneficiary__id_number", "被共济人身份号码")
+    relationship = _field("get_relationship_display", "关系")
+    evidence_type = _field("get_evidence_type_display", "证明材料类型")
+    evidence_number = _field("evidence_number", "证明材料编号")
+    effective_from = _field("effective_from", "生效日期")
+    grantor_name = _field("grantor__name", "共济人姓名")
+    beneficiary_name = _field("beneficiary__name", "被共济人姓名")
+    scope = _field("get_scope_display", "共济范围")
+    status = _field("get_status_display", "状态")
+    created_by = _field("created_by__username", "登记人")
+    created_at = _field("created_at", "登记时间")
+    reviewed_by = _field("reviewed_by__username", "复核人")
+    reviewed_at = _field("reviewed_at", "复核时间")
+    review_note = _field("review_note", "复核意见")
+    ended_on = _field("ended_on", "终止日期")
+    end_reason = _field("get_end_reason_display", "终止原因")
+
+    sensitive = {"grantor__id_number": "id", "beneficiary__id_number": "id"}

@@ -19,7 +19,9 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from accounts import errors
 from accounts.admin.agreement_counter import counter_grantor_view, counter_lookup_view
+from accounts.admin.ledger import ReadOnlyAdmin
 from accounts.documents import agreement_confirmation_context
+from accounts.exports import SharingAgreementExport
 from accounts.models import (
     AgreementStatus,
     DisclosureLog,
@@ -38,6 +40,7 @@ from accounts.services.agreements import (
     evidence_content_type,
 )
 from accounts.services.audit import disclosure_record
+from yibao.admin_export import ExportAdminMixin
 from yibao.admin_filters import DateRangeFilter
 
 SHOWN_FIELDS = [
@@ -63,8 +66,9 @@ SHOWN_FIELDS = [
 ]
 
 
-class AgreementListAdmin(SimpleHistoryAdmin):
-    """What the agreements list and the review queue share: columns, filters, search."""
+class AgreementListAdmin(ExportAdminMixin, ReadOnlyAdmin, SimpleHistoryAdmin):
+    """What the agreements list and the review queue share: columns, filters, search,
+    exports. Read-only: every change goes through a service."""
 
     list_display = [
         "id",
@@ -102,14 +106,7 @@ class AgreementListAdmin(SimpleHistoryAdmin):
         people = person_search(InsuredPerson.objects.all(), search_term)
         return queryset.filter(Q(grantor__in=people) | Q(beneficiary__in=people)), False
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+    export_resource_class = SharingAgreementExport
 
     def changelist_view(self, request, extra_context=None):
         """Adds the counts per scope of what the filters show."""
@@ -330,6 +327,7 @@ class PendingSharingAgreementAdmin(AgreementListAdmin):
                 **self.admin_site.each_context(request),
                 "opts": self.opts,
                 "title": _("Reject the selected agreements"),
+                "list_url": "admin:accounts_pendingsharingagreement_changelist",
                 "agreements": queryset.select_related("grantor", "beneficiary"),
                 "form": form,
                 "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,

@@ -39,14 +39,6 @@ DAY = dt.timedelta(days=1)
 
 
 @pytest.fixture
-def son(db, clerk):
-    """李小明: resident scheme, same region as 李明, born 2010."""
-    return make_person(
-        name="李小明", scheme=Scheme.RESIDENT, birth=dt.date(2010, 3, 1), operator=clerk
-    )
-
-
-@pytest.fixture
 def grandmother(db, clerk):
     """王秀英: 李明's maternal grandmother, resident scheme in 苏州."""
     return make_person(
@@ -69,8 +61,8 @@ def jiangsu_policy():
     return ProvincePolicy.objects.get(province_id=JIANGSU)
 
 
-def test_registered_agreement_waits_for_review_and_is_not_in_force(li_ming, son, clerk):
-    agreement = register(li_ming, son, clerk, evidence_number="户1234")
+def test_registered_agreement_waits_for_review_and_is_not_in_force(li_ming, li_xiaoming, clerk):
+    agreement = register(li_ming, li_xiaoming, clerk, evidence_number="户1234")
     assert agreement.status == AgreementStatus.PENDING
     assert agreement.scope == Scope.SAME_REGION
     assert agreement.effective_from == timezone.localdate()
@@ -78,9 +70,11 @@ def test_registered_agreement_waits_for_review_and_is_not_in_force(li_ming, son,
     assert not SharingAgreement.objects.in_force(timezone.localdate()).exists()
 
 
-def test_approved_agreement_is_in_force_from_its_effective_date(li_ming, son, clerk, reviewer):
+def test_approved_agreement_is_in_force_from_its_effective_date(
+    li_ming, li_xiaoming, clerk, reviewer
+):
     start = timezone.localdate() + 3 * DAY
-    agreement = register(li_ming, son, clerk, effective_from=start)
+    agreement = register(li_ming, li_xiaoming, clerk, effective_from=start)
     agreement_approve(agreement=agreement, reviewer=reviewer)
     in_force = SharingAgreement.objects.in_force
     assert not in_force(start - DAY).exists()
@@ -123,30 +117,30 @@ def test_unknown_or_invalid_id_number_is_refused(li_ming, clerk):
     assert unregistered not in str(refused.value)
 
 
-def test_grantor_in_the_resident_scheme_is_refused(son, clerk):
+def test_grantor_in_the_resident_scheme_is_refused(li_xiaoming, clerk):
     mother = make_person(
         name="张梅", scheme=Scheme.RESIDENT, birth=dt.date(1960, 1, 1), gender="F", operator=clerk
     )
     with pytest.raises(errors.GrantorNotEmployee, match="张梅"):
-        register(mother, son, clerk, relationship="parent")
+        register(mother, li_xiaoming, clerk, relationship="parent")
 
 
-def test_grantor_with_a_frozen_account_is_refused(li_ming, son, clerk):
+def test_grantor_with_a_frozen_account_is_refused(li_ming, li_xiaoming, clerk):
     account_freeze(account=li_ming.account, reason="法院冻结", operator=clerk)
     with pytest.raises(errors.GrantorAccountNotOpen, match=li_ming.account.number):
-        register(li_ming, son, clerk)
+        register(li_ming, li_xiaoming, clerk)
 
 
-def test_grantor_whose_enrolment_stopped_is_refused(li_ming, son, clerk):
+def test_grantor_whose_enrolment_stopped_is_refused(li_ming, li_xiaoming, clerk):
     person_update(person=li_ming, status=EnrolmentStatus.SUSPENDED, operator=clerk)
     with pytest.raises(errors.GrantorNotActive):
-        register(li_ming, son, clerk)
+        register(li_ming, li_xiaoming, clerk)
 
 
-def test_beneficiary_not_active_is_refused(li_ming, son, clerk):
-    person_update(person=son, status=EnrolmentStatus.TERMINATED, operator=clerk)
+def test_beneficiary_not_active_is_refused(li_ming, li_xiaoming, clerk):
+    person_update(person=li_xiaoming, status=EnrolmentStatus.TERMINATED, operator=clerk)
     with pytest.raises(errors.BeneficiaryNotActive, match="李小明"):
-        register(li_ming, son, clerk)
+        register(li_ming, li_xiaoming, clerk)
 
 
 def test_sharing_with_oneself_is_refused(li_ming, clerk):
@@ -154,9 +148,9 @@ def test_sharing_with_oneself_is_refused(li_ming, clerk):
         register(li_ming, li_ming, clerk, relationship="spouse")
 
 
-def test_parent_must_be_older_and_child_younger_than_the_grantor(li_ming, son, clerk):
+def test_parent_must_be_older_and_child_younger_than_the_grantor(li_ming, li_xiaoming, clerk):
     with pytest.raises(errors.BeneficiaryNotOlder, match="2010-03-01"):
-        register(li_ming, son, clerk, relationship="parent")
+        register(li_ming, li_xiaoming, clerk, relationship="parent")
     elder = make_person(
         name="李大", scheme=Scheme.RESIDENT, birth=dt.date(1950, 1, 1), operator=clerk
     )
@@ -173,9 +167,9 @@ def test_spouse_and_sibling_have_no_birth_date_rule(li_ming, clerk):
     assert register(li_ming, twin, clerk, relationship="sibling").pk
 
 
-def test_per_region_cap_counts_live_agreements(li_ming, son, clerk, reviewer):
+def test_per_region_cap_counts_live_agreements(li_ming, li_xiaoming, clerk, reviewer):
     PoolingRegion.objects.filter(code="320500").update(beneficiary_cap=1)
-    register(li_ming, son, clerk)
+    register(li_ming, li_xiaoming, clerk)
     daughter = make_person(
         name="李晓", scheme=Scheme.RESIDENT, birth=dt.date(2012, 1, 1), gender="F", operator=clerk
     )
@@ -184,14 +178,14 @@ def test_per_region_cap_counts_live_agreements(li_ming, son, clerk, reviewer):
 
 
 def test_second_live_agreement_for_a_pair_is_refused_and_the_database_refuses_it(
-    li_ming, son, clerk
+    li_ming, li_xiaoming, clerk
 ):
-    first = register(li_ming, son, clerk)
+    first = register(li_ming, li_xiaoming, clerk)
     with pytest.raises(errors.AgreementExists):
-        register(li_ming, son, clerk)
+        register(li_ming, li_xiaoming, clerk)
     duplicate = SharingAgreement(
         grantor=li_ming,
-        beneficiary=son,
+        beneficiary=li_xiaoming,
         relationship="child",
         scope=first.scope,
         evidence_type="other",
@@ -201,15 +195,15 @@ def test_second_live_agreement_for_a_pair_is_refused_and_the_database_refuses_it
         duplicate.save()
 
 
-def test_after_an_end_the_pair_may_register_again(li_ming, son, clerk, reviewer):
-    first = make_agreement(li_ming, son, operator=clerk, reviewer=reviewer)
+def test_after_an_end_the_pair_may_register_again(li_ming, li_xiaoming, clerk, reviewer):
+    first = make_agreement(li_ming, li_xiaoming, operator=clerk, reviewer=reviewer)
     agreement_end(
         agreement=first,
         requested_by=EndReason.GRANTOR_REQUEST,
         reason="家庭原因",
         operator=clerk,
     )
-    assert register(li_ming, son, clerk).status == AgreementStatus.PENDING
+    assert register(li_ming, li_xiaoming, clerk).status == AgreementStatus.PENDING
 
 
 # --- the policy on the effective date -------------------------------------------------
@@ -297,31 +291,31 @@ def test_cross_region_within_the_province_from_its_date(li_ming, clerk):
 # --- review ---------------------------------------------------------------------------
 
 
-def test_reviewer_cannot_approve_their_own_entry(li_ming, son, reviewer):
-    agreement = register(li_ming, son, reviewer)
+def test_reviewer_cannot_approve_their_own_entry(li_ming, li_xiaoming, reviewer):
+    agreement = register(li_ming, li_xiaoming, reviewer)
     with pytest.raises(errors.ReviewerIsCreator):
         agreement_approve(agreement=agreement, reviewer=reviewer)
     agreement.refresh_from_db()
     assert agreement.status == AgreementStatus.PENDING
 
 
-def test_database_refuses_a_reviewer_who_created_the_entry(li_ming, son, clerk):
-    agreement = register(li_ming, son, clerk)
+def test_database_refuses_a_reviewer_who_created_the_entry(li_ming, li_xiaoming, clerk):
+    agreement = register(li_ming, li_xiaoming, clerk)
     with pytest.raises(IntegrityError, match="agreement_reviewer_not_creator"):
         SharingAgreement.objects.filter(pk=agreement.pk).update(
             status="approved", reviewed_by=clerk, reviewed_at=timezone.now()
         )
 
 
-def test_user_without_the_review_permission_cannot_approve(li_ming, son, clerk):
-    agreement = register(li_ming, son, clerk)
+def test_user_without_the_review_permission_cannot_approve(li_ming, li_xiaoming, clerk):
+    agreement = register(li_ming, li_xiaoming, clerk)
     other_clerk = make_user("clerk")
     with pytest.raises(errors.NotAReviewer):
         agreement_approve(agreement=agreement, reviewer=other_clerk)
 
 
-def test_rejection_needs_a_reason_and_records_it(li_ming, son, clerk, reviewer):
-    agreement = register(li_ming, son, clerk)
+def test_rejection_needs_a_reason_and_records_it(li_ming, li_xiaoming, clerk, reviewer):
+    agreement = register(li_ming, li_xiaoming, clerk)
     with pytest.raises(errors.RejectionNeedsReason):
         agreement_reject(agreement=agreement, reviewer=reviewer, reason="  ")
     rejected = agreement_reject(agreement=agreement, reviewer=reviewer, reason="证明材料不清晰")
@@ -339,11 +333,11 @@ def test_approval_checks_the_rules_again(li_ming, grandmother, clerk, reviewer, 
         agreement_approve(agreement=agreement, reviewer=reviewer)
 
 
-def test_batch_approval_is_all_or_nothing(li_ming, son, clerk, reviewer):
+def test_batch_approval_is_all_or_nothing(li_ming, li_xiaoming, clerk, reviewer):
     daughter = make_person(
         name="李晓", scheme=Scheme.RESIDENT, birth=dt.date(2012, 1, 1), gender="F", operator=clerk
     )
-    theirs = register(li_ming, son, clerk)
+    theirs = register(li_ming, li_xiaoming, clerk)
     own = register(li_ming, daughter, reviewer)
     with pytest.raises(errors.ReviewerIsCreator):
         agreements_approve_batch(agreements=[theirs, own], reviewer=reviewer)
@@ -356,8 +350,8 @@ def test_batch_approval_is_all_or_nothing(li_ming, son, clerk, reviewer):
 # --- ending ---------------------------------------------------------------------------
 
 
-def test_end_on_request_records_reason_date_and_who(li_ming, son, clerk, reviewer):
-    agreement = make_agreement(li_ming, son, operator=clerk, reviewer=reviewer)
+def test_end_on_request_records_reason_date_and_who(li_ming, li_xiaoming, clerk, reviewer):
+    agreement = make_agreement(li_ming, li_xiaoming, operator=clerk, reviewer=reviewer)
     with pytest.raises(errors.EndNeedsReason):
         agreement_end(
             agreement=agreement,
@@ -393,8 +387,8 @@ def test_end_on_request_records_reason_date_and_who(li_ming, son, clerk, reviewe
         )
 
 
-def test_end_on_a_later_day_keeps_it_in_force_until_then(li_ming, son, clerk, reviewer):
-    agreement = make_agreement(li_ming, son, operator=clerk, reviewer=reviewer)
+def test_end_on_a_later_day_keeps_it_in_force_until_then(li_ming, li_xiaoming, clerk, reviewer):
+    agreement = make_agreement(li_ming, li_xiaoming, operator=clerk, reviewer=reviewer)
     last_day = timezone.localdate() + 5 * DAY
     agreement_end(
         agreement=agreement,
@@ -407,20 +401,20 @@ def test_end_on_a_later_day_keeps_it_in_force_until_then(li_ming, son, clerk, re
     assert in_force(last_day).exists()
     assert not in_force(last_day + DAY).exists()
     with pytest.raises(errors.AgreementExists):
-        register(li_ming, son, clerk, effective_from=last_day)
-    assert register(li_ming, son, clerk, effective_from=last_day + DAY).pk
+        register(li_ming, li_xiaoming, clerk, effective_from=last_day)
+    assert register(li_ming, li_xiaoming, clerk, effective_from=last_day + DAY).pk
 
 
 def test_scenario_4_suspended_beneficiary_ends_every_agreement_nothing_deleted(
-    li_ming, son, clerk, reviewer
+    li_ming, li_xiaoming, clerk, reviewer
 ):
     mother = make_person(name="张梅", birth=dt.date(1975, 1, 1), gender="F", operator=clerk)
-    from_father = make_agreement(li_ming, son, operator=clerk, reviewer=reviewer)
-    from_mother = make_agreement(mother, son, operator=clerk)  # still pending
+    from_father = make_agreement(li_ming, li_xiaoming, operator=clerk, reviewer=reviewer)
+    from_mother = make_agreement(mother, li_xiaoming, operator=clerk)  # still pending
     untouched = make_agreement(
         li_ming, mother, operator=clerk, reviewer=reviewer, relationship="spouse"
     )
-    person_update(person=son, status=EnrolmentStatus.SUSPENDED, operator=clerk)
+    person_update(person=li_xiaoming, status=EnrolmentStatus.SUSPENDED, operator=clerk)
     today = timezone.localdate()
     for agreement in (from_father, from_mother):
         agreement.refresh_from_db()
@@ -435,31 +429,33 @@ def test_scenario_4_suspended_beneficiary_ends_every_agreement_nothing_deleted(
     assert ledger_mismatches() == []
 
 
-def test_grantor_moving_region_ends_the_agreements_as_grantor(li_ming, son, clerk, reviewer):
-    agreement = make_agreement(li_ming, son, operator=clerk, reviewer=reviewer)
+def test_grantor_moving_region_ends_the_agreements_as_grantor(
+    li_ming, li_xiaoming, clerk, reviewer
+):
+    agreement = make_agreement(li_ming, li_xiaoming, operator=clerk, reviewer=reviewer)
     person_update(person=li_ming, region=PoolingRegion.objects.get(code="320100"), operator=clerk)
     agreement.refresh_from_db()
     assert agreement.status == AgreementStatus.ENDED
     assert agreement.end_reason == EndReason.REGION_CHANGED
 
 
-def test_other_changes_of_a_person_leave_agreements_alone(li_ming, son, clerk, reviewer):
-    agreement = make_agreement(li_ming, son, operator=clerk, reviewer=reviewer)
-    person_update(person=son, phone="13812345678", name="李晓明", operator=clerk)
+def test_other_changes_of_a_person_leave_agreements_alone(li_ming, li_xiaoming, clerk, reviewer):
+    agreement = make_agreement(li_ming, li_xiaoming, operator=clerk, reviewer=reviewer)
+    person_update(person=li_xiaoming, phone="13812345678", name="李晓明", operator=clerk)
     agreement.refresh_from_db()
     assert agreement.status == AgreementStatus.APPROVED
 
 
 def test_ending_calls_the_wallet_return_once_the_transfers_app_provides_it(
-    li_ming, son, clerk, reviewer, monkeypatch
+    li_ming, li_xiaoming, clerk, reviewer, monkeypatch
 ):
     calls = []
     wallets = types.ModuleType("transfers.services.wallets")
     wallets.wallet_return_for_agreement = lambda **kw: calls.append(kw)
     monkeypatch.setitem(sys.modules, "transfers.services", types.ModuleType("transfers.services"))
     monkeypatch.setitem(sys.modules, "transfers.services.wallets", wallets)
-    agreement = make_agreement(li_ming, son, operator=clerk, reviewer=reviewer)
-    person_update(person=son, status=EnrolmentStatus.SUSPENDED, operator=clerk)
+    agreement = make_agreement(li_ming, li_xiaoming, operator=clerk, reviewer=reviewer)
+    person_update(person=li_xiaoming, status=EnrolmentStatus.SUSPENDED, operator=clerk)
     assert calls == [{"agreement": agreement, "operator": clerk}]
 
 
@@ -469,33 +465,35 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
 
 
 def test_evidence_scan_is_checked_by_content_and_stored_outside_the_web_root(
-    li_ming, son, clerk, settings, tmp_path
+    li_ming, li_xiaoming, clerk, settings, tmp_path
 ):
     settings.MEDIA_ROOT = tmp_path
     disguised = SimpleUploadedFile("scan.pdf", b"MZ\x90\x00 not a pdf", "application/pdf")
     with pytest.raises(errors.EvidenceScanWrongType):
-        register(li_ming, son, clerk, evidence_scan=disguised)
+        register(li_ming, li_xiaoming, clerk, evidence_scan=disguised)
     scan = SimpleUploadedFile("户口簿.jpg", PNG, "image/jpeg")
-    agreement = register(li_ming, son, clerk, evidence_scan=scan)
+    agreement = register(li_ming, li_xiaoming, clerk, evidence_scan=scan)
     assert agreement.evidence_scan.name.startswith("evidence/")
     assert agreement.evidence_scan.name.endswith(".png")
     assert (tmp_path / agreement.evidence_scan.name).read_bytes() == PNG
 
 
-def test_evidence_scan_over_the_size_limit_is_refused(li_ming, son, clerk, settings, tmp_path):
+def test_evidence_scan_over_the_size_limit_is_refused(
+    li_ming, li_xiaoming, clerk, settings, tmp_path
+):
     settings.MEDIA_ROOT = tmp_path
     big = io.BytesIO(b"%PDF-" + b"0" * (5 * 1024 * 1024))
     scan = SimpleUploadedFile("big.pdf", big.getvalue(), "application/pdf")
     with pytest.raises(errors.EvidenceScanTooLarge):
-        register(li_ming, son, clerk, evidence_scan=scan)
+        register(li_ming, li_xiaoming, clerk, evidence_scan=scan)
     assert not SharingAgreement.objects.exists()
 
 
 def test_database_constraint_turns_into_the_same_refusal_when_the_check_is_passed(
-    li_ming, son, clerk, monkeypatch
+    li_ming, li_xiaoming, clerk, monkeypatch
 ):
     """What a registration racing past the check meets: the constraint, shown as the rule."""
-    register(li_ming, son, clerk)
+    register(li_ming, li_xiaoming, clerk)
     monkeypatch.setattr("accounts.services.agreements._check_cap_and_pair", lambda *a: None)
     with pytest.raises(errors.AgreementExists):
-        register(li_ming, son, clerk)
+        register(li_ming, li_xiaoming, clerk)

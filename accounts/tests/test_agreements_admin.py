@@ -24,13 +24,6 @@ PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n"
 
 
 @pytest.fixture
-def son(db, clerk):
-    return make_person(
-        name="李小明", scheme=Scheme.RESIDENT, birth=dt.date(2010, 3, 1), operator=clerk
-    )
-
-
-@pytest.fixture
 def daughter(db, clerk):
     return make_person(
         name="李晓", scheme=Scheme.RESIDENT, birth=dt.date(2012, 6, 1), gender="F", operator=clerk
@@ -68,18 +61,23 @@ def beneficiary_rows(*rows):
     return data
 
 
+def post_counter(client, grantor, *rows):
+    url = reverse("admin:accounts_sharingagreement_counter_grantor", args=[grantor.pk])
+    return client.post(url, beneficiary_rows(*rows))
+
+
 def test_clerk_looks_up_the_grantor_by_card_reader_input_and_sees_the_account(
-    clerk_client, li_ming, son, clerk, reviewer
+    clerk_client, li_ming, li_xiaoming, clerk, reviewer
 ):
-    make_agreement(li_ming, son, operator=clerk, reviewer=reviewer)
+    make_agreement(li_ming, li_xiaoming, operator=clerk, reviewer=reviewer)
     response = clerk_client.post(reverse(COUNTER), {"id_number": li_ming.id_number.lower()})
     assert response.status_code == 302
     assert li_ming.id_number not in response["Location"]
     page = clerk_client.get(response["Location"]).content.decode()
     assert li_ming.account.number in page
     assert "500.00" in page
-    assert son.masked_id_number in page
-    assert li_ming.id_number not in page and son.id_number not in page
+    assert li_xiaoming.masked_id_number in page
+    assert li_ming.id_number not in page and li_xiaoming.id_number not in page
 
 
 def test_lookup_of_an_unregistered_number_is_shown_next_to_the_field(clerk_client, li_ming):
@@ -90,31 +88,33 @@ def test_lookup_of_an_unregistered_number_is_shown_next_to_the_field(clerk_clien
 
 
 def test_counter_registers_several_beneficiaries_at_once(
-    clerk_client, li_ming, son, daughter, settings, tmp_path
+    clerk_client, li_ming, li_xiaoming, daughter, settings, tmp_path
 ):
     settings.MEDIA_ROOT = tmp_path
-    url = reverse("admin:accounts_sharingagreement_counter_grantor", args=[li_ming.pk])
-    response = clerk_client.post(
-        url,
-        beneficiary_rows(
-            {"id_number": son.id_number, "relationship": "child", "evidence_number": "户001"},
-            {
-                "id_number": daughter.id_number,
-                "relationship": "child",
-                "evidence_type": "birth_certificate",
-                "scan": SimpleUploadedFile("出生证.pdf", PDF, "application/pdf"),
-            },
-        ),
+    response = post_counter(
+        clerk_client,
+        li_ming,
+        {
+            "id_number": li_xiaoming.id_number,
+            "relationship": "child",
+            "evidence_number": "户001",
+        },
+        {
+            "id_number": daughter.id_number,
+            "relationship": "child",
+            "evidence_type": "birth_certificate",
+            "scan": SimpleUploadedFile("出生证.pdf", PDF, "application/pdf"),
+        },
     )
     assert response.status_code == 302, response.context["formset"].errors
     agreements = SharingAgreement.objects.filter(grantor=li_ming).order_by("pk")
-    assert [a.beneficiary for a in agreements] == [son, daughter]
+    assert [a.beneficiary for a in agreements] == [li_xiaoming, daughter]
     assert {a.status for a in agreements} == {AgreementStatus.PENDING}
     assert agreements[1].evidence_scan.name.endswith(".pdf")
 
 
 def test_one_refused_beneficiary_writes_none_and_the_reason_sits_at_the_field(
-    clerk_client, li_ming, son, clerk, supervisor, settings, tmp_path
+    clerk_client, li_ming, li_xiaoming, clerk, supervisor, settings, tmp_path
 ):
     settings.MEDIA_ROOT = tmp_path
     policy_update(
@@ -125,17 +125,15 @@ def test_one_refused_beneficiary_writes_none_and_the_reason_sits_at_the_field(
     grandmother = make_person(
         name="王秀英", scheme=Scheme.RESIDENT, birth=dt.date(1930, 1, 1), gender="F", operator=clerk
     )
-    url = reverse("admin:accounts_sharingagreement_counter_grantor", args=[li_ming.pk])
-    response = clerk_client.post(
-        url,
-        beneficiary_rows(
-            {
-                "id_number": son.id_number,
-                "relationship": "child",
-                "scan": SimpleUploadedFile("a.png", b"\x89PNG\r\n\x1a\n0000", "image/png"),
-            },
-            {"id_number": grandmother.id_number, "relationship": "maternal_grandparent"},
-        ),
+    response = post_counter(
+        clerk_client,
+        li_ming,
+        {
+            "id_number": li_xiaoming.id_number,
+            "relationship": "child",
+            "scan": SimpleUploadedFile("a.png", b"\x89PNG\r\n\x1a\n0000", "image/png"),
+        },
+        {"id_number": grandmother.id_number, "relationship": "maternal_grandparent"},
     )
     assert response.status_code == 200
     forms = response.context["formset"].forms
@@ -146,13 +144,12 @@ def test_one_refused_beneficiary_writes_none_and_the_reason_sits_at_the_field(
     assert not list(tmp_path.rglob("*.png"))
 
 
-def test_grantor_refusal_is_shown_in_the_grantor_panel(clerk_client, clerk, son):
+def test_grantor_refusal_is_shown_in_the_grantor_panel(clerk_client, clerk, li_xiaoming):
     mother = make_person(
         name="张梅", scheme=Scheme.RESIDENT, birth=dt.date(1960, 1, 1), gender="F", operator=clerk
     )
-    url = reverse("admin:accounts_sharingagreement_counter_grantor", args=[mother.pk])
-    response = clerk_client.post(
-        url, beneficiary_rows({"id_number": son.id_number, "relationship": "child"})
+    response = post_counter(
+        clerk_client, mother, {"id_number": li_xiaoming.id_number, "relationship": "child"}
     )
     assert "张梅" in response.context["grantor_errors"][0]
     assert not SharingAgreement.objects.exists()
@@ -164,9 +161,9 @@ def test_reviewer_cannot_use_the_counter(client, reviewer, li_ming):
 
 
 def test_review_queue_shows_pending_only_and_approves_in_bulk(
-    client, reviewer, clerk, li_ming, son, daughter
+    client, reviewer, clerk, li_ming, li_xiaoming, daughter
 ):
-    pending = make_agreement(li_ming, son, operator=clerk)
+    pending = make_agreement(li_ming, li_xiaoming, operator=clerk)
     approved = make_agreement(li_ming, daughter, operator=clerk, reviewer=reviewer)
     client.force_login(reviewer)
     queue = client.get(reverse(QUEUE))
@@ -180,8 +177,8 @@ def test_review_queue_shows_pending_only_and_approves_in_bulk(
     assert approved.status == AgreementStatus.APPROVED
 
 
-def test_bulk_approval_of_ones_own_entry_is_refused(client, reviewer, li_ming, son):
-    own = make_agreement(li_ming, son, operator=reviewer)
+def test_bulk_approval_of_ones_own_entry_is_refused(client, reviewer, li_ming, li_xiaoming):
+    own = make_agreement(li_ming, li_xiaoming, operator=reviewer)
     client.force_login(reviewer)
     response = client.post(
         reverse(QUEUE), {"action": "approve_selected", "_selected_action": [own.pk]}, follow=True
@@ -191,8 +188,8 @@ def test_bulk_approval_of_ones_own_entry_is_refused(client, reviewer, li_ming, s
     assert own.status == AgreementStatus.PENDING
 
 
-def test_bulk_rejection_asks_for_the_reason_first(client, reviewer, clerk, li_ming, son):
-    pending = make_agreement(li_ming, son, operator=clerk)
+def test_bulk_rejection_asks_for_the_reason_first(client, reviewer, clerk, li_ming, li_xiaoming):
+    pending = make_agreement(li_ming, li_xiaoming, operator=clerk)
     client.force_login(reviewer)
     asked = client.post(
         reverse(QUEUE), {"action": "reject_selected", "_selected_action": [pending.pk]}
@@ -212,8 +209,8 @@ def test_bulk_rejection_asks_for_the_reason_first(client, reviewer, clerk, li_mi
     assert (pending.status, pending.review_note) == (AgreementStatus.REJECTED, "证明材料与关系不符")
 
 
-def test_clerk_has_no_approve_action(clerk_client, clerk, li_ming, son):
-    pending = make_agreement(li_ming, son, operator=clerk)
+def test_clerk_has_no_approve_action(clerk_client, clerk, li_ming, li_xiaoming):
+    pending = make_agreement(li_ming, li_xiaoming, operator=clerk)
     response = clerk_client.get(reverse(QUEUE))
     assert response.context["action_form"] is None  # no review action offered
     clerk_client.post(
@@ -224,9 +221,9 @@ def test_clerk_has_no_approve_action(clerk_client, clerk, li_ming, son):
 
 
 def test_list_finds_either_party_by_exact_id_number_masks_and_counts_by_scope(
-    client, auditor, clerk, li_ming, son
+    client, auditor, clerk, li_ming, li_xiaoming
 ):
-    make_agreement(li_ming, son, operator=clerk)
+    make_agreement(li_ming, li_xiaoming, operator=clerk)
     wife = make_person(
         name="陈静", region="320100", scheme=Scheme.RESIDENT, gender="F", operator=clerk
     )
@@ -237,8 +234,8 @@ def test_list_finds_either_party_by_exact_id_number_masks_and_counts_by_scope(
     # same region, cross-region in the province, cross-province
     assert [n for _, n in everything.context["scope_counts"]] == [1, 1, 0]
     page = everything.content.decode()
-    assert son.masked_id_number in page and son.id_number not in page
-    assert client.get(url, {"q": son.id_number}).context["cl"].result_count == 1
+    assert li_xiaoming.masked_id_number in page and li_xiaoming.id_number not in page
+    assert client.get(url, {"q": li_xiaoming.id_number}).context["cl"].result_count == 1
     assert client.get(url, {"q": "陈静"}).context["cl"].result_count == 1
     assert client.get(url, {"scope__exact": "cross_region"}).context["cl"].result_count == 1
     today = timezone.localdate().isoformat()
@@ -247,23 +244,23 @@ def test_list_finds_either_party_by_exact_id_number_masks_and_counts_by_scope(
 
 
 def test_person_page_shows_agreements_as_grantor_and_as_beneficiary(
-    clerk_client, clerk, li_ming, son
+    clerk_client, clerk, li_ming, li_xiaoming
 ):
-    agreement = make_agreement(li_ming, son, operator=clerk)
+    agreement = make_agreement(li_ming, li_xiaoming, operator=clerk)
     father_page = clerk_client.get(
         reverse("admin:accounts_insuredperson_change", args=[li_ming.pk])
     ).content.decode()
-    assert son.masked_id_number in father_page
+    assert li_xiaoming.masked_id_number in father_page
     link = reverse("admin:accounts_sharingagreement_change", args=[agreement.pk])
     assert link in father_page
     son_page = clerk_client.get(
-        reverse("admin:accounts_insuredperson_change", args=[son.pk])
+        reverse("admin:accounts_insuredperson_change", args=[li_xiaoming.pk])
     ).content.decode()
     assert li_ming.masked_id_number in son_page and link in son_page
 
 
-def test_clerk_ends_an_agreement_on_request(clerk_client, clerk, reviewer, li_ming, son):
-    agreement = make_agreement(li_ming, son, operator=clerk, reviewer=reviewer)
+def test_clerk_ends_an_agreement_on_request(clerk_client, clerk, reviewer, li_ming, li_xiaoming):
+    agreement = make_agreement(li_ming, li_xiaoming, operator=clerk, reviewer=reviewer)
     url = reverse("admin:accounts_sharingagreement_end", args=[agreement.pk])
     refused = clerk_client.post(
         url, {"requested_by": "grantor_request", "reason": "", "ended_on": "2000-01-01"}
@@ -286,27 +283,27 @@ def test_clerk_ends_an_agreement_on_request(clerk_client, clerk, reviewer, li_mi
 
 
 def test_confirmation_form_prints_masked_ids_and_the_undertaking(
-    clerk_client, clerk, li_ming, son, settings
+    clerk_client, clerk, li_ming, li_xiaoming, settings
 ):
     settings.YIBAO_HALL_NAME = "苏州市医疗保障服务大厅"
-    agreement = make_agreement(li_ming, son, operator=clerk)
+    agreement = make_agreement(li_ming, li_xiaoming, operator=clerk)
     page = clerk_client.get(
         reverse("admin:accounts_sharingagreement_print", args=[agreement.pk])
     ).content.decode()
     assert "苏州市医疗保障服务大厅" in page
-    assert li_ming.masked_id_number in page and son.masked_id_number in page
-    assert li_ming.id_number not in page and son.id_number not in page
+    assert li_ming.masked_id_number in page and li_xiaoming.masked_id_number in page
+    assert li_ming.id_number not in page and li_xiaoming.id_number not in page
     assert "the card cannot" in page or "卡不能共用" in page
     assert "@page" in page and "A4" in page
     assert "李小明" in page
 
 
 def test_evidence_scan_is_downloaded_only_with_permission_and_recorded(
-    client, clerk, li_ming, son, settings, tmp_path
+    client, clerk, li_ming, li_xiaoming, settings, tmp_path
 ):
     settings.MEDIA_ROOT = tmp_path
     agreement = make_agreement(
-        li_ming, son, operator=clerk, evidence_scan=SimpleUploadedFile("x.pdf", PDF)
+        li_ming, li_xiaoming, operator=clerk, evidence_scan=SimpleUploadedFile("x.pdf", PDF)
     )
     url = reverse("admin:accounts_sharingagreement_evidence", args=[agreement.pk])
     client.force_login(make_user(None))  # staff, no permission
@@ -317,3 +314,15 @@ def test_evidence_scan_is_downloaded_only_with_permission_and_recorded(
     assert response["Content-Type"] == "application/pdf"
     assert b"".join(response.streaming_content) == PDF
     assert DisclosureLog.objects.filter(user=clerk, subject__contains=str(agreement.pk)).exists()
+
+
+def test_agreements_export_masks_id_numbers_and_has_the_import_columns(
+    client, auditor, clerk, li_ming, li_xiaoming
+):
+    make_agreement(li_ming, li_xiaoming, operator=clerk)
+    client.force_login(auditor)
+    url = reverse("admin:accounts_sharingagreement_export", args=["csv"])
+    text = b"".join(client.get(url).streaming_content).decode("utf-8-sig")
+    header, row = text.splitlines()[:2]
+    assert header.startswith("共济人身份号码,被共济人身份号码,关系,证明材料类型")
+    assert li_ming.masked_id_number in row and li_ming.id_number not in row
