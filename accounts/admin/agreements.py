@@ -290,6 +290,10 @@ class PendingSharingAgreementAdmin(AgreementListAdmin):
     def has_module_permission(self, request):
         return self.has_view_permission(request)
 
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        """An agreement opened from the queue is shown on its own page (print, end)."""
+        return redirect("admin:accounts_sharingagreement_change", object_id)
+
     def has_review_permission(self, request):
         return request.user.has_perm(REVIEW_PERMISSION)
 

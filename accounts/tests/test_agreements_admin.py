@@ -1,9 +1,11 @@
 """The counter flow, the review queue, the lists and the printed form, through the test client."""
 
 import datetime as dt
+import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
@@ -326,3 +328,34 @@ def test_agreements_export_masks_id_numbers_and_has_the_import_columns(
     header, row = text.splitlines()[:2]
     assert header.startswith("共济人身份号码,被共济人身份号码,关系,证明材料类型")
     assert li_ming.masked_id_number in row and li_ming.id_number not in row
+
+
+def test_demo_data_has_an_approved_and_a_pending_agreement_and_runs_twice(db):
+    call_command("load_demo", stdout=io.StringIO())
+    call_command("load_demo", stdout=io.StringIO())
+    statuses = sorted(SharingAgreement.objects.values_list("status", flat=True))
+    assert statuses == [AgreementStatus.APPROVED, AgreementStatus.PENDING]
+
+
+def test_status_changed_on_the_person_form_ends_the_agreements(
+    clerk_client, clerk, reviewer, li_ming, li_xiaoming
+):
+    agreement = make_agreement(li_ming, li_xiaoming, operator=clerk, reviewer=reviewer)
+    response = clerk_client.post(
+        reverse("admin:accounts_insuredperson_change", args=[li_xiaoming.pk]),
+        {
+            "name": li_xiaoming.name,
+            "scheme": li_xiaoming.scheme,
+            "category": "",
+            "status": "terminated",
+            "region": li_xiaoming.region_id,
+            "phone": "",
+            "enrolled_on": "",
+        },
+    )
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    agreement.refresh_from_db()
+    assert (agreement.status, agreement.end_reason) == (
+        AgreementStatus.ENDED,
+        EndReason.ENROLMENT_STOPPED,
+    )

@@ -8,12 +8,19 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from accounts.idnumbers import compose_id_number
-from accounts.models import EntryKind, InsuredPerson, PoolingRegion, Scheme
+from accounts.models import EntryKind, InsuredPerson, PoolingRegion, Scheme, SharingAgreement
 from accounts.roles import ROLE_NAMES, roles_sync
+from accounts.services.agreements import agreement_approve, agreement_register
 from accounts.services.ledger import ledger_post
 from accounts.services.people import person_register
 
 DEMO_PASSWORD = "demo-{role}-2026"
+
+# grantor, beneficiary, relationship, evidence, approved by the reviewer
+DEMO_AGREEMENTS = [
+    ("李明", "李小明", "child", "household_register", True),
+    ("王芳", "张秀英", "parent", "kinship_certificate", False),
+]
 
 # name, region, scheme, birth, order (odd: male), opening credit
 DEMO_PERSONS = [
@@ -44,8 +51,9 @@ class Command(BaseCommand):
             user.groups.add(groups[role])
             self.stdout.write(f"  {group_name:<6} {role:<11} {DEMO_PASSWORD.format(role=role)}")
         operator = User.objects.get(username="clerk")
+        numbers = {}
         for name, region, scheme, birth, order, opening in DEMO_PERSONS:
-            number = compose_id_number(region, birth, order)
+            number = numbers[name] = compose_id_number(region, birth, order)
             person = InsuredPerson.objects.filter(id_number=number).first()
             if person is None:
                 person = person_register(
@@ -66,3 +74,22 @@ class Command(BaseCommand):
                     memo="演示数据：期初划入",
                 )
         self.stdout.write(f"Demo insured persons: {len(DEMO_PERSONS)}")
+        reviewer = User.objects.get(username="reviewer")
+        for grantor, beneficiary, relationship, evidence, approved in DEMO_AGREEMENTS:
+            pair = {
+                "grantor__id_number": numbers[grantor],
+                "beneficiary__id_number": numbers[beneficiary],
+            }
+            if SharingAgreement.objects.live().filter(**pair).exists():
+                continue
+            agreement = agreement_register(
+                grantor_id_number=numbers[grantor],
+                beneficiary_id_number=numbers[beneficiary],
+                relationship=relationship,
+                evidence_type=evidence,
+                effective_from=dt.date(2025, 1, 1),
+                operator=operator,
+            )
+            if approved:
+                agreement_approve(agreement=agreement, reviewer=reviewer)
+        self.stdout.write(f"Demo sharing agreements: {len(DEMO_AGREEMENTS)}")
