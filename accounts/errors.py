@@ -186,10 +186,3 @@ class AgreementNotLive(DomainError):
 
 class EndNeedsReason(DomainError):
     message = _("Ending an agreement on request needs a reason.")
-
-
-class EndDateInPast(DomainError):
-    message = _(
-        "An agreement cannot be ended on %(on_date)s, a day already past: payments made "
-        "under it stand."
-    )

@@ -12,7 +12,6 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
@@ -149,11 +148,6 @@ class EndForm(forms.Form):
     reason = forms.CharField(
         label=_("reason"), max_length=200, widget=forms.Textarea(attrs={"rows": 3})
     )
-    ended_on = forms.DateField(
-        label=_("ended on"),
-        initial=timezone.localdate,
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
 
 
 @admin.register(SharingAgreement)
@@ -199,7 +193,7 @@ class SharingAgreementAdmin(AgreementListAdmin):
         return guarded
 
     def end_view(self, request, pk):
-        """End on a party's request (reason, date, who), through ``agreement_end``."""
+        """End today on a party's request (who asked, why), through ``agreement_end``."""
         agreement = get_object_or_404(SharingAgreement, pk=pk)
         if not request.user.has_perm("accounts.end_sharingagreement"):
             raise Http404
@@ -208,8 +202,8 @@ class SharingAgreementAdmin(AgreementListAdmin):
             try:
                 agreement_end(agreement=agreement, operator=request.user, **form.cleaned_data)
             except errors.DomainError as error:
-                field = {errors.EndNeedsReason: "reason", errors.EndDateInPast: "ended_on"}
-                form.add_error(field.get(type(error)), str(error))
+                field = "reason" if isinstance(error, errors.EndNeedsReason) else None
+                form.add_error(field, str(error))
             else:
                 messages.success(request, _("The agreement was ended."))
                 return redirect("admin:accounts_sharingagreement_change", pk)

@@ -28,7 +28,6 @@ from accounts.errors import (
     BeneficiaryNotActive,
     BeneficiaryNotOlder,
     BeneficiaryNotYounger,
-    EndDateInPast,
     EndNeedsReason,
     EvidenceScanTooLarge,
     EvidenceScanWrongType,
@@ -137,7 +136,7 @@ def agreement_register(
     with transaction.atomic():
         grantor, beneficiary = _lock_persons(grantor, beneficiary)
         scope = _check_rules(grantor, beneficiary, relationship, effective_from)
-        _check_cap_and_pair(grantor, beneficiary, effective_from)
+        _check_cap_and_pair(grantor, beneficiary)
         agreement = SharingAgreement(
             grantor=grantor,
             beneficiary=beneficiary,
@@ -220,21 +219,13 @@ def _check_birth_dates(grantor, beneficiary, relationship) -> None:
         raise BeneficiaryNotYounger(**params)
 
 
-def _check_cap_and_pair(grantor, beneficiary, effective_from) -> None:
-    """The region's cap counts the grantor's live agreements; a pair has one at a time.
-
-    An agreement ended on a future day still blocks the pair until that day.
-    """
-    mine = SharingAgreement.objects.filter(grantor=grantor)
+def _check_cap_and_pair(grantor, beneficiary) -> None:
+    """The region's cap counts the grantor's live agreements; a pair has one at a time."""
+    live = SharingAgreement.objects.live().filter(grantor=grantor)
     cap = grantor.region.beneficiary_cap
-    live = mine.live()
     if cap is not None and live.exclude(beneficiary=beneficiary).count() >= cap:
         raise BeneficiaryCapReached(name=grantor.name, count=cap, region=grantor.region.name)
-    if mine.filter(
-        Q(status__in=[AgreementStatus.PENDING, AgreementStatus.APPROVED])
-        | Q(status=AgreementStatus.ENDED, ended_on__gt=effective_from),
-        beneficiary=beneficiary,
-    ).exists():
+    if live.filter(beneficiary=beneficiary).exists():
         raise AgreementExists(grantor=grantor.name, beneficiary=beneficiary.name)
 
 
@@ -321,29 +312,22 @@ def _review_save(locked, status, reviewer, note) -> SharingAgreement:
 
 
 def agreement_end(
-    *,
-    agreement: SharingAgreement,
-    requested_by: str,
-    reason: str,
-    operator,
-    ended_on: dt.date | None = None,
+    *, agreement: SharingAgreement, requested_by: str, reason: str, operator
 ) -> SharingAgreement:
-    """End an agreement at the request of either party (``requested_by``: an ``EndReason``
-    of a request), with a reason, from ``ended_on`` (default today, never a past day:
-    ``EndDateInPast``). Only a pending or approved agreement ends (``AgreementNotLive``).
+    """End an agreement today at the request of either party (``requested_by``: an
+    ``EndReason`` of a request), with a reason (``EndNeedsReason``). Only a pending or
+    approved agreement ends (``AgreementNotLive``). It is no longer in force from
+    today; payments made under it before stand.
     """
     if requested_by not in PARTY_REQUESTS:
         raise ValueError(f"not a party's request: {requested_by}")
     if not (reason or "").strip():
         raise EndNeedsReason()
-    ended_on = ended_on or timezone.localdate()
-    if ended_on < timezone.localdate():
-        raise EndDateInPast(on_date=ended_on.isoformat())
     with transaction.atomic():
         locked = SharingAgreement.objects.select_for_update().get(pk=agreement.pk)
         if locked.status not in (AgreementStatus.PENDING, AgreementStatus.APPROVED):
             raise AgreementNotLive(number=locked.pk, status=locked.get_status_display())
-        return _end(locked, requested_by, reason.strip(), ended_on, operator)
+        return _end(locked, requested_by, reason.strip(), operator)
 
 
 def agreements_end_for_person(
@@ -358,7 +342,6 @@ def agreements_end_for_person(
     """
     if reason not in (EndReason.ENROLMENT_STOPPED, EndReason.REGION_CHANGED):
         raise ValueError(f"not an automatic end: {reason}")
-    today = timezone.localdate()
     with transaction.atomic():
         live = (
             SharingAgreement.objects.live()
@@ -366,14 +349,14 @@ def agreements_end_for_person(
             .select_for_update()
             .order_by("pk")
         )
-        return [_end(a, reason, "", today, operator) for a in live]
+        return [_end(a, reason, "", operator) for a in live]
 
 
-def _end(locked, reason, note, ended_on, operator) -> SharingAgreement:
+def _end(locked, reason, note, operator) -> SharingAgreement:
     locked.status = AgreementStatus.ENDED
     locked.end_reason = reason
     locked.end_note = note
-    locked.ended_on = ended_on
+    locked.ended_on = timezone.localdate()
     locked.ended_by = operator
     locked._history_user = operator
     locked.save(update_fields=["status", "end_reason", "end_note", "ended_on", "ended_by"])

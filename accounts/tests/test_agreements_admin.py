@@ -264,17 +264,11 @@ def test_person_page_shows_agreements_as_grantor_and_as_beneficiary(
 def test_clerk_ends_an_agreement_on_request(clerk_client, clerk, reviewer, li_ming, li_xiaoming):
     agreement = make_agreement(li_ming, li_xiaoming, operator=clerk, reviewer=reviewer)
     url = reverse("admin:accounts_sharingagreement_end", args=[agreement.pk])
-    refused = clerk_client.post(
-        url, {"requested_by": "grantor_request", "reason": "", "ended_on": "2000-01-01"}
-    )
+    refused = clerk_client.post(url, {"requested_by": "grantor_request", "reason": ""})
     assert refused.context["form"].errors["reason"]
     clerk_client.post(
         url,
-        {
-            "requested_by": "grantor_request",
-            "reason": "本人申请解除",
-            "ended_on": timezone.localdate().isoformat(),
-        },
+        {"requested_by": "grantor_request", "reason": "本人申请解除"},
     )
     agreement.refresh_from_db()
     assert (agreement.status, agreement.end_reason, agreement.ended_by) == (
