@@ -113,7 +113,8 @@ def agreement_register(
 ) -> SharingAgreement:
     """Register an agreement at the counter or from an import row; it waits for review.
 
-    Checks, in this order, each raising its own error: both ID numbers
+    Checks, in this order, each raising its own error: the optional scan
+    (``EvidenceScanTooLarge``, ``EvidenceScanWrongType``), both ID numbers
     (``InvalidIdNumber``, ``PersonNotRegistered``), ``SamePerson``, the grantor
     (``GrantorNotEmployee``, ``GrantorAccountNotOpen``, ``GrantorNotActive``), the
     beneficiary (``BeneficiaryNotActive``), the relationship under the grantor's
@@ -121,8 +122,7 @@ def agreement_register(
     dates (``BeneficiaryNotOlder``/``BeneficiaryNotYounger``), the scope under both
     provinces' policies (``PolicyBlocks``), the grantor region's cap
     (``BeneficiaryCapReached``), one live agreement per pair (``AgreementExists``,
-    also when the database constraint catches a concurrent registration), and the
-    optional scan (``EvidenceScanTooLarge``, ``EvidenceScanWrongType``). Writes no
+    also when the database constraint catches a concurrent registration). Writes no
     ledger entry. ``effective_from`` defaults to today.
     """
     relationship = Relationship(relationship)
@@ -157,7 +157,9 @@ def agreement_register(
             raise AgreementExists(grantor=grantor.name, beneficiary=beneficiary.name) from None
         if scan_extension:
             evidence_scan.seek(0)
-            agreement.evidence_scan.save(f"{uuid.uuid4().hex}.{scan_extension}", evidence_scan)
+            name = f"{uuid.uuid4().hex}.{scan_extension}"  # never the uploaded file's name
+            agreement.evidence_scan.save(name, evidence_scan, save=False)
+            agreement.save(update_fields=["evidence_scan"])
     return agreement
 
 
@@ -257,8 +259,9 @@ def agreement_approve(*, agreement: SharingAgreement, reviewer, note: str = "") 
     are checked again against today's state of the persons and the policies.
     """
     with transaction.atomic():
+        # Persons before the agreement: the lock order of person_update.
+        grantor, beneficiary = _lock_persons(agreement.grantor, agreement.beneficiary)
         locked = _lock_for_review(agreement, reviewer)
-        grantor, beneficiary = _lock_persons(locked.grantor, locked.beneficiary)
         _check_rules(grantor, beneficiary, Relationship(locked.relationship), locked.effective_from)
         return _review_save(locked, AgreementStatus.APPROVED, reviewer, note)
 
