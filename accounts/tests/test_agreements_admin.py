@@ -353,3 +353,22 @@ def test_status_changed_on_the_person_form_ends_the_agreements(
         AgreementStatus.ENDED,
         EndReason.ENROLMENT_STOPPED,
     )
+
+
+def test_agreement_page_offers_print_to_all_and_ending_to_the_clerk(
+    client, clerk, reviewer, li_ming, li_xiaoming
+):
+    agreement = make_agreement(li_ming, li_xiaoming, operator=clerk, reviewer=reviewer)
+    url = reverse("admin:accounts_sharingagreement_change", args=[agreement.pk])
+    print_url = reverse("admin:accounts_sharingagreement_print", args=[agreement.pk])
+    end_url = reverse("admin:accounts_sharingagreement_end", args=[agreement.pk])
+    client.force_login(clerk)
+    page = client.get(url).content.decode()
+    assert print_url in page and end_url in page
+    assert li_xiaoming.id_number not in page
+    client.force_login(reviewer)
+    page = client.get(url).content.decode()
+    assert print_url in page and end_url not in page
+    assert (
+        client.post(end_url, {"requested_by": "grantor_request", "reason": "x"}).status_code == 404
+    )

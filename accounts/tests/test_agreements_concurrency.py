@@ -13,17 +13,33 @@ from accounts.services.people import person_update
 from accounts.tests.factories import make_person, make_user
 
 
-@pytest.mark.django_db(transaction=True)
-def test_concurrent_registrations_of_one_pair_give_one_agreement_and_one_refusal():
-    clerks = [make_user("clerk"), make_user("clerk")]
-    grantor = make_person(name="李明")
-    beneficiary = make_person(name="李小明", scheme=Scheme.RESIDENT, birth=dt.date(2010, 3, 1))
-    barrier = threading.Barrier(2)
-    outcomes = []
+def run_at_once(*actions):
+    """Run each action in its own thread (own connection), released together."""
+    barrier = threading.Barrier(len(actions))
 
-    def register(clerk):
+    def run(action):
         try:
             barrier.wait()
+            action()
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(a,)) for a in actions]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+
+
+def father_and_son():
+    grantor = make_person(name="李明")
+    beneficiary = make_person(name="李小明", scheme=Scheme.RESIDENT, birth=dt.date(2010, 3, 1))
+    return grantor, beneficiary
+
+
+def registration(grantor, beneficiary, clerk, outcomes, refusal):
+    def register():
+        try:
             agreement_register(
                 grantor_id_number=grantor.id_number,
                 beneficiary_id_number=beneficiary.id_number,
@@ -32,16 +48,22 @@ def test_concurrent_registrations_of_one_pair_give_one_agreement_and_one_refusal
                 operator=clerk,
             )
             outcomes.append("registered")
-        except AgreementExists:
+        except refusal:
             outcomes.append("refused")
-        finally:
-            connections.close_all()
 
-    threads = [threading.Thread(target=register, args=(c,)) for c in clerks]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    return register
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_registrations_of_one_pair_give_one_agreement_and_one_refusal():
+    grantor, beneficiary = father_and_son()
+    outcomes = []
+    run_at_once(
+        *(
+            registration(grantor, beneficiary, make_user("clerk"), outcomes, AgreementExists)
+            for _ in range(2)
+        )
+    )
     assert sorted(outcomes) == ["refused", "registered"]
     assert SharingAgreement.objects.live().count() == 1
 
@@ -50,35 +72,11 @@ def test_concurrent_registrations_of_one_pair_give_one_agreement_and_one_refusal
 def test_registration_racing_a_suspension_never_leaves_a_live_agreement():
     """Whichever commits first, a suspended beneficiary ends with no live agreement."""
     clerk = make_user("clerk")
-    grantor = make_person(name="李明")
-    beneficiary = make_person(name="李小明", scheme=Scheme.RESIDENT, birth=dt.date(2010, 3, 1))
-    barrier = threading.Barrier(2)
-
-    def register():
-        try:
-            barrier.wait()
-            agreement_register(
-                grantor_id_number=grantor.id_number,
-                beneficiary_id_number=beneficiary.id_number,
-                relationship="child",
-                evidence_type="household_register",
-                operator=clerk,
-            )
-        except BeneficiaryNotActive:
-            pass
-        finally:
-            connections.close_all()
-
-    def suspend():
-        try:
-            barrier.wait()
-            person_update(person=beneficiary, status=EnrolmentStatus.SUSPENDED, operator=clerk)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=register), threading.Thread(target=suspend)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    grantor, beneficiary = father_and_son()
+    outcomes = []
+    run_at_once(
+        registration(grantor, beneficiary, clerk, outcomes, BeneficiaryNotActive),
+        lambda: person_update(person=beneficiary, status=EnrolmentStatus.SUSPENDED, operator=clerk),
+    )
+    assert len(outcomes) == 1
     assert not SharingAgreement.objects.live().exists()
