@@ -78,6 +78,7 @@ class CreditConflict(DomainError):
     message = _(
         "Batch %(batch)s already credited %(amount)s for %(month)s to this person; "
         "a different amount or month is refused, the posted credit stays as it is."
+    )
 
 
 # Sharing agreements (共济关系): one class per rule of DOMAIN.md.
@@ -85,10 +86,6 @@ class CreditConflict(DomainError):
 
 class InvalidIdNumber(DomainError):
     message = _("%(id_number)s is not a valid ID number: %(reason)s")
-
-
-class PersonNotRegistered(DomainError):
-    message = _("No insured person is registered with the ID number %(id_number)s.")
 
 
 class GrantorNotEmployee(DomainError):

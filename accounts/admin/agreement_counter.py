@@ -33,7 +33,7 @@ FIELD_OF_ERROR = [
     (errors.EvidenceScanTooLarge, "evidence_scan"),
     (errors.EvidenceScanWrongType, "evidence_scan"),
     (errors.InvalidIdNumber, "beneficiary_id_number"),
-    (errors.PersonNotRegistered, "beneficiary_id_number"),
+    (errors.PersonNotFound, "beneficiary_id_number"),
     (errors.SamePerson, "beneficiary_id_number"),
     (errors.BeneficiaryNotActive, "beneficiary_id_number"),
     (errors.AgreementExists, "beneficiary_id_number"),
@@ -58,7 +58,7 @@ class GrantorLookupForm(forms.Form):
     def clean_id_number(self):
         try:
             return person_by_id_number(self.cleaned_data["id_number"])
-        except (errors.InvalidIdNumber, errors.PersonNotRegistered) as error:
+        except (errors.InvalidIdNumber, errors.PersonNotFound) as error:
             raise forms.ValidationError(str(error)) from None
 
 

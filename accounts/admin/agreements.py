@@ -19,7 +19,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from accounts import errors
 from accounts.admin.agreement_counter import counter_grantor_view, counter_lookup_view
 from accounts.admin.ledger import ReadOnlyAdmin
-from accounts.documents import agreement_confirmation_context
+from accounts.documents import agreement_confirmation_document
 from accounts.exports import SharingAgreementExport
 from accounts.models import (
     AgreementStatus,
@@ -41,6 +41,7 @@ from accounts.services.agreements import (
 from accounts.services.audit import disclosure_record
 from yibao.admin_export import ExportAdminMixin
 from yibao.admin_filters import DateRangeFilter
+from yibao.printing import render_print
 
 SHOWN_FIELDS = [
     "grantor_display",
@@ -220,17 +221,18 @@ class SharingAgreementAdmin(AgreementListAdmin):
         )
 
     def print_view(self, request, pk):
-        """共济关系确认单 on A4: a plain page without the admin around it."""
+        """共济关系确认单 on A4 (the shared print layout), or its PDF with ``?format=pdf``."""
         agreement = get_object_or_404(
             SharingAgreement.objects.select_related("grantor__region", "beneficiary__region"),
             pk=pk,
         )
         if not self.has_view_permission(request, agreement):
             raise Http404
-        return TemplateResponse(
+        return render_print(
             request,
             "accounts/print/agreement_confirmation.html",
-            agreement_confirmation_context(agreement, operator=request.user),
+            agreement_confirmation_document(agreement=agreement),
+            filename=f"agreement-{agreement.pk}.pdf",
         )
 
     def evidence_view(self, request, pk):

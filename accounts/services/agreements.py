@@ -36,7 +36,7 @@ from accounts.errors import (
     GrantorNotEmployee,
     InvalidIdNumber,
     NotAReviewer,
-    PersonNotRegistered,
+    PersonNotFound,
     PolicyBlocks,
     RejectionNeedsReason,
     RelationshipNotAllowed,
@@ -97,7 +97,7 @@ def person_by_id_number(id_number: str) -> InsuredPerson:
             id_number=number
         )
     except InsuredPerson.DoesNotExist:
-        raise PersonNotRegistered(id_number=mask_id_number(number)) from None
+        raise PersonNotFound(id_number=mask_id_number(number)) from None
 
 
 def agreement_register(
@@ -115,7 +115,7 @@ def agreement_register(
 
     Checks, in this order, each raising its own error: the optional scan
     (``EvidenceScanTooLarge``, ``EvidenceScanWrongType``), both ID numbers
-    (``InvalidIdNumber``, ``PersonNotRegistered``), ``SamePerson``, the grantor
+    (``InvalidIdNumber``, ``PersonNotFound``), ``SamePerson``, the grantor
     (``GrantorNotEmployee``, ``GrantorAccountNotOpen``, ``GrantorNotActive``), the
     beneficiary (``BeneficiaryNotActive``), the relationship under the grantor's
     province policy on the effective date (``RelationshipNotAllowed``), the birth

@@ -106,7 +106,7 @@ def test_unknown_or_invalid_id_number_is_refused(li_ming, clerk):
         )
     unregistered = li_ming.id_number[:14] + "999"
     unregistered += ric.calc_check_digit(unregistered)
-    with pytest.raises(errors.PersonNotRegistered) as refused:
+    with pytest.raises(errors.PersonNotFound) as refused:
         agreement_register(
             grantor_id_number=li_ming.id_number,
             beneficiary_id_number=unregistered,
