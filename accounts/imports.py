@@ -1,4 +1,5 @@
-"""Imports of the accounts app: insured persons (SPREADSHEETS.md §1) and account credits (§2).
+"""Imports of the accounts app: insured persons (SPREADSHEETS.md §1), account credits (§2)
+and sharing agreements (§3).
 
 Declared with ``yibao.importing``; rows are checked here and written only
 through the services (``person_register``, ``person_update``, ``ledger_post``).
@@ -26,16 +27,26 @@ from accounts.idnumbers import normalize_id_number
 from accounts.masking import mask_id_number, mask_phone
 from accounts.models import (
     AccountStatus,
+    AgreementStatus,
     EnrolmentStatus,
     EntryKind,
+    EvidenceType,
     InsuredPerson,
     LedgerEntry,
     PersonalAccount,
     PersonCategory,
     PoolingRegion,
+    Relationship,
     Scheme,
+    SharingAgreement,
 )
 from accounts.money import parse_amount
+from accounts.services.agreements import (
+    agreement_approve,
+    agreement_error_argument,
+    agreement_register,
+    agreement_register_check,
+)
 from accounts.services.ledger import Posting, ledger_post_many
 from accounts.services.people import normalize_phone, person_register, person_update
 from yibao.importing import (
@@ -293,3 +304,86 @@ class CreditsImport(Import):
         except DomainError as error:
             error.row_index = getattr(error, "posting_index", 0)
             raise
+
+
+# §3 共济关系 ------------------------------------------------------------------
+
+# The file's words, fixed by SPREADSHEETS.md whatever the UI language.
+RELATIONSHIPS = {
+    "配偶": Relationship.SPOUSE,
+    "父母": Relationship.PARENT,
+    "子女": Relationship.CHILD,
+    "兄弟姐妹": Relationship.SIBLING,
+    "祖父母": Relationship.PATERNAL_GRANDPARENT,
+    "外祖父母": Relationship.MATERNAL_GRANDPARENT,
+    "孙子女": Relationship.PATERNAL_GRANDCHILD,
+    "外孙子女": Relationship.MATERNAL_GRANDCHILD,
+}
+EVIDENCE_TYPES = {
+    "户口簿": EvidenceType.HOUSEHOLD_REGISTER,
+    "结婚证": EvidenceType.MARRIAGE_CERTIFICATE,
+    "出生医学证明": EvidenceType.BIRTH_CERTIFICATE,
+    "亲属关系证明": EvidenceType.KINSHIP_CERTIFICATE,
+    "其他": EvidenceType.OTHER,
+}
+
+
+class AgreementsImport(Import):
+    """An agreements file: every row through ``agreement_register``, as at the counter.
+
+    The agreements wait in the review queue, unless ``approved_by`` (a second user,
+    ``--approved-by``) approves the whole batch as it is written. A pair that
+    already has a live agreement with the same relationship is left unchanged, so
+    importing the file again changes nothing.
+    """
+
+    title = "共济关系"
+    permission = "accounts.import_agreements"
+    columns = (
+        Column("共济人身份号码", "grantor_id_number", parse=id_number),
+        Column("被共济人身份号码", "beneficiary_id_number", parse=id_number),
+        Column("关系", "relationship", parse=choice(RELATIONSHIPS)),
+        Column("证明材料类型", "evidence_type", parse=choice(EVIDENCE_TYPES)),
+        Column("证明材料编号", "evidence_number", required=False, parse=text(max_length=50)),
+        Column("生效日期", "effective_from", required=False, parse=date_value),
+    )
+    key = ("grantor_id_number", "beneficiary_id_number")
+
+    def __init__(self, *, approved_by=None):
+        self.approved_by = approved_by
+
+    def prefetch(self, rows):
+        """The live agreements of the file's grantors, by pair."""
+        grantors = [values["grantor_id_number"] for values in rows]
+        live = SharingAgreement.objects.live().filter(grantor__id_number__in=grantors)
+        return {
+            (a.grantor.id_number, a.beneficiary.id_number): a
+            for a in live.select_related("grantor", "beneficiary")
+        }
+
+    def check(self, values, found) -> Change:
+        pair = (values["grantor_id_number"], values["beneficiary_id_number"])
+        label = " → ".join(mask_id_number(number) for number in pair)
+        relationship = Relationship(values["relationship"])
+        existing = found.get(pair)
+        if existing is not None and existing.relationship == relationship:
+            return Change(SKIP, _("already registered: %(pair)s") % {"pair": label})
+        try:
+            scope = agreement_register_check(
+                grantor_id_number=pair[0],
+                beneficiary_id_number=pair[1],
+                relationship=relationship,
+                effective_from=values["effective_from"],
+            )
+        except DomainError as error:
+            raise RowError(agreement_error_argument(error), error) from None
+        status = AgreementStatus.APPROVED if self.approved_by else AgreementStatus.PENDING
+        summary = f"{label} {relationship.label} {scope.label} {status.label}"
+        return Change(
+            CREATE, summary, {**values, "evidence_number": values["evidence_number"] or ""}
+        )
+
+    def write(self, data, *, operator):
+        agreement = agreement_register(operator=operator, **data)
+        if self.approved_by is not None:
+            agreement_approve(agreement=agreement, reviewer=self.approved_by)

@@ -19,32 +19,12 @@ from accounts import errors
 from accounts.models import EvidenceType, InsuredPerson, Relationship, SharingAgreement
 from accounts.services.agreements import (
     EVIDENCE_MAX_BYTES,
+    agreement_error_argument,
     agreement_register,
     person_by_id_number,
 )
 
 BLANK = [("", "---------")]
-# Where each refusal is shown: the first class that matches (subclasses first).
-FIELD_OF_ERROR = [
-    (errors.RelationshipNotAllowed, "relationship"),
-    (errors.BeneficiaryNotOlder, "relationship"),
-    (errors.BeneficiaryNotYounger, "relationship"),
-    (errors.PolicyBlocks, "effective_from"),
-    (errors.EvidenceScanTooLarge, "evidence_scan"),
-    (errors.EvidenceScanWrongType, "evidence_scan"),
-    (errors.InvalidIdNumber, "beneficiary_id_number"),
-    (errors.PersonNotFound, "beneficiary_id_number"),
-    (errors.SamePerson, "beneficiary_id_number"),
-    (errors.BeneficiaryNotActive, "beneficiary_id_number"),
-    (errors.AgreementExists, "beneficiary_id_number"),
-]
-# Refusals about the grantor are shown once, in the grantor's panel.
-GRANTOR_ERRORS = (
-    errors.GrantorNotEmployee,
-    errors.GrantorAccountNotOpen,
-    errors.GrantorNotActive,
-    errors.BeneficiaryCapReached,
-)
 
 
 class GrantorLookupForm(forms.Form):
@@ -149,11 +129,12 @@ def _register_all(grantor, formset, operator):
                 )
             except errors.DomainError as error:
                 refused = True
-                if isinstance(error, GRANTOR_ERRORS):
+                field = agreement_error_argument(error)
+                if field == "grantor_id_number":  # shown once, in the grantor's panel
                     if str(error) not in grantor_errors:
                         grantor_errors.append(str(error))
                 else:
-                    form.add_error(_field_of(error), str(error))
+                    form.add_error(field, str(error))
         if refused:
             transaction.set_rollback(True)
     if refused:
@@ -162,10 +143,6 @@ def _register_all(grantor, formset, operator):
                 agreement.evidence_scan.storage.delete(agreement.evidence_scan.name)
         return [], grantor_errors
     return created, []
-
-
-def _field_of(error):
-    return next((field for cls, field in FIELD_OF_ERROR if isinstance(error, cls)), None)
 
 
 def _render(model_admin, request, **context):

@@ -21,6 +21,7 @@ from accounts.admin.agreement_counter import counter_grantor_view, counter_looku
 from accounts.admin.ledger import ReadOnlyAdmin
 from accounts.documents import agreement_confirmation_document
 from accounts.exports import SharingAgreementExport
+from accounts.imports import AgreementsImport
 from accounts.models import (
     AgreementStatus,
     DisclosureLog,
@@ -41,6 +42,7 @@ from accounts.services.agreements import (
 from accounts.services.audit import disclosure_record
 from yibao.admin_export import ExportAdminMixin
 from yibao.admin_filters import DateRangeFilter
+from yibao.admin_import import ImportAdminMixin
 from yibao.printing import render_print
 
 SHOWN_FIELDS = [
@@ -152,8 +154,13 @@ class EndForm(forms.Form):
 
 
 @admin.register(SharingAgreement)
-class SharingAgreementAdmin(AgreementListAdmin):
+class SharingAgreementAdmin(ImportAdminMixin, AgreementListAdmin):
+    """The agreements list; imported agreements wait in the review queue, where a
+    second user approves them (the admin's confirmation of a batch)."""
+
     change_form_template = "admin/accounts/sharingagreement/change_form.html"
+    change_list_template = AgreementListAdmin.change_list_template
+    importer_class = AgreementsImport
 
     def has_add_permission(self, request):
         """Adding is the counter flow; "add" leads there."""

@@ -28,6 +28,7 @@ from accounts.errors import (
     BeneficiaryNotActive,
     BeneficiaryNotOlder,
     BeneficiaryNotYounger,
+    DomainError,
     EndNeedsReason,
     EvidenceScanTooLarge,
     EvidenceScanWrongType,
@@ -129,10 +130,7 @@ def agreement_register(
     evidence_type = EvidenceType(evidence_type)
     effective_from = effective_from or timezone.localdate()
     scan_extension = evidence_scan_check(evidence_scan) if evidence_scan else None
-    grantor = person_by_id_number(grantor_id_number)
-    beneficiary = person_by_id_number(beneficiary_id_number)
-    if grantor.pk == beneficiary.pk:
-        raise SamePerson()
+    grantor, beneficiary = _parties(grantor_id_number, beneficiary_id_number)
     with transaction.atomic():
         grantor, beneficiary = _lock_persons(grantor, beneficiary)
         scope = _check_rules(grantor, beneficiary, relationship, effective_from)
@@ -161,6 +159,59 @@ def agreement_register(
             agreement.evidence_scan.save(name, evidence_scan, save=False)
             agreement.save(update_fields=["evidence_scan"])
     return agreement
+
+
+def agreement_register_check(
+    *,
+    grantor_id_number: str,
+    beneficiary_id_number: str,
+    relationship: str,
+    effective_from: dt.date | None = None,
+) -> Scope:
+    """The rules of ``agreement_register`` on today's data, writing nothing (an import's
+    preview); the scope the agreement would have. Raises the same errors."""
+    relationship = Relationship(relationship)
+    grantor, beneficiary = _parties(grantor_id_number, beneficiary_id_number)
+    scope = _check_rules(grantor, beneficiary, relationship, effective_from or timezone.localdate())
+    _check_cap_and_pair(grantor, beneficiary)
+    return scope
+
+
+# The argument of agreement_register each refusal is about (forms show it next to
+# that field, import reports in that column); any other is about the beneficiary.
+ERROR_ARGUMENTS = [
+    (RelationshipNotAllowed, "relationship"),
+    (BeneficiaryNotOlder, "relationship"),
+    (BeneficiaryNotYounger, "relationship"),
+    (PolicyBlocks, "effective_from"),
+    (EvidenceScanTooLarge, "evidence_scan"),
+    (EvidenceScanWrongType, "evidence_scan"),
+    (GrantorNotEmployee, "grantor_id_number"),
+    (GrantorAccountNotOpen, "grantor_id_number"),
+    (GrantorNotActive, "grantor_id_number"),
+    (BeneficiaryCapReached, "grantor_id_number"),
+]
+
+
+def agreement_error_argument(error: DomainError) -> str:
+    """Which argument of ``agreement_register`` a refusal it raised is about."""
+    if hasattr(error, "argument"):
+        return error.argument
+    return next(
+        (arg for cls, arg in ERROR_ARGUMENTS if isinstance(error, cls)), "beneficiary_id_number"
+    )
+
+
+def _parties(grantor_id_number, beneficiary_id_number):
+    try:
+        grantor = person_by_id_number(grantor_id_number)
+    except DomainError as error:
+        error.argument = "grantor_id_number"
+        raise
+    beneficiary = person_by_id_number(beneficiary_id_number)
+    if grantor.pk == beneficiary.pk:
+        raise SamePerson()
+    return grantor, beneficiary
 
 
 def _lock_persons(*people: InsuredPerson) -> list[InsuredPerson]:
