@@ -94,42 +94,30 @@ def test_batch_approved_by_a_second_user(clerk, reviewer, li_ming, li_xiaoming):
     assert (agreement.status, agreement.reviewed_by) == (AgreementStatus.APPROVED, reviewer)
 
 
+def import_agreements(path, operator, approver):
+    out = StringIO()
+    call_command(
+        "import_agreements",
+        str(path),
+        "--operator",
+        operator,
+        "--approved-by",
+        approver,
+        stdout=out,
+    )
+    return out.getvalue()
+
+
 def test_command_with_approved_by_and_refusal_of_self_approval(
     tmp_path, supervisor, reviewer, li_ming, li_xiaoming
 ):
     path = tmp_path / "agreements.csv"
     path.write_bytes(csv_file([HEADER, row(li_ming, li_xiaoming)]))
     with pytest.raises(CommandError, match="own batch"):
-        call_command(
-            "import_agreements",
-            str(path),
-            "--operator",
-            supervisor.username,
-            "--approved-by",
-            supervisor.username,
-            stdout=StringIO(),
-        )
+        import_agreements(path, supervisor.username, supervisor.username)
     with pytest.raises(CommandError, match="lacks the permission"):
-        call_command(
-            "import_agreements",
-            str(path),
-            "--operator",
-            supervisor.username,
-            "--approved-by",
-            "clerk1",
-            stdout=StringIO(),
-        )
-    out = StringIO()
-    call_command(
-        "import_agreements",
-        str(path),
-        "--operator",
-        supervisor.username,
-        "--approved-by",
-        reviewer.username,
-        stdout=out,
-    )
-    assert "1 created" in out.getvalue()
+        import_agreements(path, supervisor.username, "clerk1")
+    assert "1 created" in import_agreements(path, supervisor.username, reviewer.username)
     assert SharingAgreement.objects.get().status == AgreementStatus.APPROVED
 
 
