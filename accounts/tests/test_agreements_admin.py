@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
+from pypdf import PdfReader
 
 from accounts.models import (
     AgreementStatus,
@@ -292,6 +293,18 @@ def test_confirmation_form_prints_masked_ids_and_the_undertaking(
     assert "the card cannot" in page or "卡不能共用" in page
     assert "@page" in page and "A4" in page
     assert "李小明" in page
+
+
+def test_confirmation_form_downloads_as_a_pdf_with_the_chinese_text(
+    clerk_client, clerk, li_ming, li_xiaoming
+):
+    agreement = make_agreement(li_ming, li_xiaoming, operator=clerk)
+    url = reverse("admin:accounts_sharingagreement_print", args=[agreement.pk])
+    response = clerk_client.get(url, {"format": "pdf"})
+    assert response["Content-Type"] == "application/pdf"
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    assert "李小明" in text and li_xiaoming.masked_id_number in text
+    assert "同一统筹区" in text
 
 
 def test_evidence_scan_is_downloaded_only_with_permission_and_recorded(
