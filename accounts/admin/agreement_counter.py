@@ -58,7 +58,7 @@ class BeneficiaryForm(forms.Form):
     effective_from = forms.DateField(
         label=_("effective from"),
         initial=timezone.localdate,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
     )
     evidence_scan = forms.FileField(
         label=_("evidence scan"),

@@ -100,6 +100,7 @@ class AgreementListAdmin(ExportAdminMixin, ReadOnlyAdmin, SimpleHistoryAdmin):
     fields = SHOWN_FIELDS
     readonly_fields = SHOWN_FIELDS
     change_list_template = "admin/accounts/sharingagreement/change_list.html"
+    export_resource_class = SharingAgreementExport
 
     def get_search_results(self, request, queryset, search_term):
         """Either party, found as the person list finds people (exact ID number, name)."""
@@ -108,8 +109,6 @@ class AgreementListAdmin(ExportAdminMixin, ReadOnlyAdmin, SimpleHistoryAdmin):
         people = person_search(InsuredPerson.objects.all(), search_term)
         return queryset.filter(Q(grantor__in=people) | Q(beneficiary__in=people)), False
 
-    export_resource_class = SharingAgreementExport
-
     def changelist_view(self, request, extra_context=None):
         """Adds the counts per scope of what the filters show."""
         response = super().changelist_view(request, extra_context)
@@ -117,7 +116,7 @@ class AgreementListAdmin(ExportAdminMixin, ReadOnlyAdmin, SimpleHistoryAdmin):
         if changelist is not None:
             counts = dict(
                 changelist.queryset.order_by()
-                .values_list("scope")
+                .values("scope")
                 .annotate(n=Count("id"))
                 .values_list("scope", "n")
             )
@@ -307,7 +306,8 @@ class PendingSharingAgreementAdmin(AgreementListAdmin):
         except errors.DomainError as error:
             self.message_user(request, str(error), messages.ERROR)
             return
-        self.message_user(request, _("%(count)s agreement(s) approved.") % {"count": len(approved)})
+        count = {"count": len(approved)}
+        self.message_user(request, _("%(count)s agreement(s) approved.") % count, messages.SUCCESS)
 
     @admin.action(description=_("Reject the selected agreements…"), permissions=["review"])
     def reject_selected(self, request, queryset):
@@ -324,7 +324,9 @@ class PendingSharingAgreementAdmin(AgreementListAdmin):
                 self.message_user(request, str(error), messages.ERROR)
                 return None
             self.message_user(
-                request, _("%(count)s agreement(s) rejected.") % {"count": len(rejected)}
+                request,
+                _("%(count)s agreement(s) rejected.") % {"count": len(rejected)},
+                messages.SUCCESS,
             )
             return None
         return TemplateResponse(

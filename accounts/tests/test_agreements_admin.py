@@ -77,6 +77,7 @@ def test_clerk_looks_up_the_grantor_by_card_reader_input_and_sees_the_account(
     assert response.status_code == 302
     assert li_ming.id_number not in response["Location"]
     page = clerk_client.get(response["Location"]).content.decode()
+    assert f'value="{timezone.localdate().isoformat()}"' in page  # what a date input reads
     assert li_ming.account.number in page
     assert "500.00" in page
     assert li_xiaoming.masked_id_number in page
