@@ -12,15 +12,9 @@ import csv
 import datetime as dt
 from pathlib import Path
 
+from accounts.models.regions import POLICY_DATE_FIELDS
+
 DATA = Path(__file__).resolve().parent / "data"
-POLICY_PARTS = (
-    "basic",
-    "cross_region",
-    "extension",
-    "cross_province",
-    "wallet",
-    "ltc_contribution",
-)
 
 
 def read_csv(name: str) -> list[dict]:
@@ -40,10 +34,8 @@ def reference_data_load(Province, PoolingRegion, ProvincePolicy) -> None:
         )
     for row in read_csv("sample_policy.csv"):
         dates = {
-            f"{part}_since": dt.date.fromisoformat(row[f"{part}_since"])
-            if row[f"{part}_since"]
-            else None
-            for part in POLICY_PARTS
+            field: dt.date.fromisoformat(row[field]) if row[field] else None
+            for field in POLICY_DATE_FIELDS
         }
         ProvincePolicy.objects.get_or_create(
             province_id=row["province_code"], defaults={**dates, "is_sample": True}

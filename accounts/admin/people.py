@@ -89,35 +89,26 @@ class InsuredPersonAdmin(
         """The full ID number only for those allowed to see it (and it is recorded)."""
         return "id_number" if can_see_unmasked(request.user) else "masked_id"
 
+    # Shown on the page of a registered person, never edited there.
+    DERIVED = (
+        "birth_date",
+        "gender",
+        "status_changed_on",
+        "account_summary",
+        "latest_entries",
+        "agreements_as_grantor",
+        "agreements_as_beneficiary",
+    )
+
     def get_fields(self, request, obj=None):
         if obj is None:
             return super().get_fields(request, obj)
-        return [
-            "name",
-            self._id_field(request),
-            "birth_date",
-            "gender",
-            *PERSON_CHANGEABLE[1:],
-            "status_changed_on",
-            "account_summary",
-            "latest_entries",
-            "agreements_as_grantor",
-            "agreements_as_beneficiary",
-        ]
+        return ["name", self._id_field(request), *PERSON_CHANGEABLE[1:], *self.DERIVED]
 
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
             return []
-        return [
-            self._id_field(request),
-            "birth_date",
-            "gender",
-            "status_changed_on",
-            "account_summary",
-            "latest_entries",
-            "agreements_as_grantor",
-            "agreements_as_beneficiary",
-        ]
+        return [self._id_field(request), *self.DERIVED]
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         if request.method == "GET" and can_see_unmasked(request.user):

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.models import PoolingRegion, Province, ProvincePolicy
+from accounts.models.regions import POLICY_DATE_FIELDS
 from accounts.services.regions import policy_update
 
 
@@ -43,17 +44,7 @@ class PoolingRegionAdmin(SimpleHistoryAdmin):
 
 @admin.register(ProvincePolicy)
 class ProvincePolicyAdmin(SimpleHistoryAdmin):
-    list_display = [
-        "province",
-        "basic_since",
-        "cross_region_since",
-        "extension_since",
-        "cross_province_since",
-        "wallet_since",
-        "ltc_contribution_since",
-        "is_sample",
-        "updated_by",
-    ]
+    list_display = ["province", *POLICY_DATE_FIELDS, "is_sample", "updated_by"]
     list_filter = ["is_sample"]
     search_fields = ["province__name", "province__code"]
     readonly_fields = ["province", "is_sample", "updated_at", "updated_by"]

@@ -86,6 +86,9 @@ class PolicyPart(models.TextChoices):
     LTC_CONTRIBUTION = "ltc_contribution", _("long-term-care contributions")
 
 
+POLICY_DATE_FIELDS = tuple(f"{part.value}_since" for part in PolicyPart)
+
+
 class ProvincePolicy(models.Model):
     """A province's sharing policy: from which date each part is in force.
 

@@ -2,16 +2,7 @@
 
 from django.db import transaction
 
-from accounts.models import ProvincePolicy
-
-POLICY_DATES = (
-    "basic_since",
-    "cross_region_since",
-    "extension_since",
-    "cross_province_since",
-    "wallet_since",
-    "ltc_contribution_since",
-)
+from accounts.models.regions import POLICY_DATE_FIELDS, ProvincePolicy
 
 
 def policy_update(*, policy: ProvincePolicy, operator, **dates) -> ProvincePolicy:
@@ -20,7 +11,7 @@ def policy_update(*, policy: ProvincePolicy, operator, **dates) -> ProvincePolic
     Takes effect for every check from now on (agreements, payments, transfers
     are checked against the policy on their own date).
     """
-    unknown = set(dates) - set(POLICY_DATES)
+    unknown = set(dates) - set(POLICY_DATE_FIELDS)
     if unknown:
         raise TypeError(f"not policy dates: {sorted(unknown)}")
     with transaction.atomic():
