@@ -76,6 +76,8 @@ class PageProblems:
         self.origin = origin
         self.found: list[str] = []
         self._allowed: list[tuple[int, str]] = []
+        self._downloads: set[str] = set()
+        self._aborted: list[str] = []
 
     def allow(self, status: int, path_contains: str) -> None:
         """Expect a response with ``status`` for a URL containing ``path_contains``."""
@@ -100,6 +102,7 @@ class PageProblems:
         page.on("pageerror", lambda error: self.found.append(f"script error: {error}"))
         page.on("requestfailed", self._request_failed)
         page.on("response", self._response)
+        page.on("download", lambda download: self._downloads.add(download.url))
 
     def _expected(self, status: int, url: str) -> bool:
         return any(status == s and part in url for s, part in self._allowed)
@@ -115,6 +118,9 @@ class PageProblems:
             return
         if request.failure == "net::ERR_ABORTED" and request.resource_type in ("xhr", "fetch"):
             return  # cancelled by the page itself (the autocomplete drops stale searches)
+        if request.failure == "net::ERR_ABORTED" and request.resource_type == "document":
+            self._aborted.append(request.url)  # judged at the end: a download aborts too
+            return
         self.found.append(f"failed request: {request.url} ({request.failure})")
 
     def _response(self, response) -> None:
@@ -122,6 +128,12 @@ class PageProblems:
             self.found.append(f"HTTP {response.status}: {response.request.method} {response.url}")
 
     def assert_clean(self) -> None:
+        self.found += [
+            f"failed request: {url} (net::ERR_ABORTED)"
+            for url in self._aborted
+            if url not in self._downloads  # a file download hands its response over
+        ]
+        self._aborted = []
         found, self.found = self.found, []
         assert not found, "problems on the pages:\n" + "\n".join(f"  {p}" for p in found)
 
