@@ -1,0 +1,17 @@
+"""Models of settlements paid by sharing, their review and reversal, and the wallet."""
+
+from .payments import HoldReason, PaymentStatus, Reversal, ReversalStatus, SharingPayment
+from .rules import HoldRules
+from .wallets import TransferStatus, WalletSpending, WalletTransfer
+
+__all__ = [
+    "HoldReason",
+    "HoldRules",
+    "PaymentStatus",
+    "Reversal",
+    "ReversalStatus",
+    "SharingPayment",
+    "TransferStatus",
+    "WalletSpending",
+    "WalletTransfer",
+]

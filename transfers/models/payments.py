@@ -1,0 +1,191 @@
+"""Sharing payments (共济支付) from settlements, and their reversal (冲正)."""
+
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import InsuredPerson, LedgerEntry, PersonalAccount, Scope, SharingAgreement
+
+from .settlements import Settlement
+
+
+class PaymentStatus(models.TextChoices):
+    """A settlement is decided when received: posted at once, or held for a reviewer."""
+
+    HELD = "held", _("held for review")
+    POSTED = "posted", _("posted")
+    REJECTED = "rejected", _("rejected")
+    REVERSED = "reversed", _("reversed")
+
+
+class HoldReason(models.TextChoices):
+    AMOUNT = "amount", _("amount at or above the review threshold")
+    DAILY_COUNT = "daily_count", _("too many payments for the beneficiary in one day")
+    CROSS_PROVINCE = "cross_province", _("cross-province")
+
+
+class SharingPayment(Settlement):
+    """The grantor's account pays the beneficiary's settlement.
+
+    While held, its amount is reserved on the account (``selectors.held_total``)
+    so the same money cannot be spent twice before the reviewer decides.
+    """
+
+    grantor = models.ForeignKey(
+        InsuredPerson, on_delete=models.PROTECT, related_name="+", verbose_name=_("grantor")
+    )
+    beneficiary = models.ForeignKey(
+        InsuredPerson, on_delete=models.PROTECT, related_name="+", verbose_name=_("beneficiary")
+    )
+    account = models.ForeignKey(
+        PersonalAccount,
+        on_delete=models.PROTECT,
+        related_name="sharing_payments",
+        verbose_name=_("personal account"),
+    )
+    agreement = models.ForeignKey(
+        SharingAgreement,
+        on_delete=models.PROTECT,
+        related_name="payments",
+        verbose_name=_("sharing agreement"),
+    )
+    scope = models.CharField(_("scope"), max_length=16, choices=Scope.choices)
+    status = models.CharField(_("status"), max_length=10, choices=PaymentStatus.choices)
+    hold_reasons = ArrayField(
+        models.CharField(max_length=16, choices=HoldReason.choices),
+        verbose_name=_("hold reasons"),
+        default=list,
+        blank=True,
+    )
+    reject_reason = models.CharField(_("reject reason"), max_length=200, blank=True)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reviewed by"),
+    )
+
+    CONTENT_FIELDS = (*Settlement.CONTENT_FIELDS, "grantor_id", "beneficiary_id")
+
+    class Meta:
+        verbose_name = _("sharing payment")
+        verbose_name_plural = _("sharing payments")
+        ordering = ["-settled_at", "-id"]
+        constraints = [
+            *Settlement.base_constraints("payment"),
+            models.CheckConstraint(
+                condition=~models.Q(grantor=models.F("beneficiary")), name="payment_not_self"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(reviewed_by__isnull=True)
+                | models.Q(created_by__isnull=True)
+                | ~models.Q(reviewed_by=models.F("created_by")),
+                name="payment_reviewer_not_creator",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status__in=["posted", "reversed"])
+                | models.Q(ledger_entry__isnull=False),
+                name="payment_posted_has_entry",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="rejected") | ~models.Q(reject_reason=""),
+                name="payment_rejected_has_reason",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["account", "status"], name="payment_account_status_idx"),
+            models.Index(fields=["beneficiary", "settled_at"], name="payment_beneficiary_day_idx"),
+        ]
+        permissions = [
+            ("review_sharingpayment", _("Can approve or reject held sharing payments")),
+            ("import_settlements", _("Can import settlements")),
+        ]
+
+    def __str__(self):
+        return f"{self.settlement_id} {self.amount}"
+
+    def get_hold_reasons_display(self) -> str:
+        return "、".join(str(HoldReason(r).label) for r in self.hold_reasons)
+
+
+class ReversalStatus(models.TextChoices):
+    REQUESTED = "requested", _("requested")
+    APPROVED = "approved", _("approved")
+    REJECTED = "rejected", _("rejected")
+
+
+class Reversal(models.Model):
+    """冲正 of a posted sharing payment: a clerk asks, a reviewer approves.
+
+    Approval posts a compensating entry that ``reverses`` the payment's entry.
+    A payment has at most one reversal requested or approved (unique below; the
+    ledger's one-to-one ``reverses`` holds the same line). A reversal has no
+    reversal of its own: nothing refers to it to reverse.
+    """
+
+    payment = models.ForeignKey(
+        SharingPayment,
+        on_delete=models.PROTECT,
+        related_name="reversals",
+        verbose_name=_("sharing payment"),
+    )
+    reason = models.CharField(_("reason"), max_length=200)
+    status = models.CharField(
+        _("status"), max_length=10, choices=ReversalStatus.choices, default=ReversalStatus.REQUESTED
+    )
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reviewed by"),
+    )
+    review_note = models.CharField(_("review note"), max_length=200, blank=True)
+    ledger_entry = models.OneToOneField(
+        LedgerEntry,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("ledger entry"),
+    )
+
+    class Meta:
+        verbose_name = _("reversal")
+        verbose_name_plural = _("reversals")
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["payment"],
+                condition=models.Q(status__in=["requested", "approved"]),
+                name="reversal_once_per_payment",
+            ),
+            models.CheckConstraint(condition=~models.Q(reason=""), name="reversal_has_reason"),
+            models.CheckConstraint(
+                condition=models.Q(reviewed_by__isnull=True)
+                | ~models.Q(reviewed_by=models.F("requested_by")),
+                name="reversal_reviewer_not_requester",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="approved") | models.Q(ledger_entry__isnull=False),
+                name="reversal_approved_has_entry",
+            ),
+        ]
+        permissions = [("review_reversal", _("Can approve or reject reversals"))]
+
+    def __str__(self):
+        return f"{_('reversal')} {self.payment.settlement_id}"

@@ -1,0 +1,61 @@
+"""What a settlement row says, shared by payments from an account and from a wallet."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Use
+from accounts.models.ledger import MONEY
+
+INSTITUTION_CODE = r"^[HP][0-9]{11}$"
+
+
+class Settlement(models.Model):
+    """共济结算明细 (SPREADSHEETS.md §4): one settlement of the settlement system.
+
+    ``settlement_id`` is the source system's key; a re-sent row with the same
+    content is the same settlement, with other content it is refused.
+    """
+
+    settlement_id = models.CharField(_("settlement ID"), max_length=30, unique=True)
+    settled_at = models.DateTimeField(_("settlement time"))
+    institution_code = models.CharField(_("institution code"), max_length=12, blank=True)
+    institution_name = models.CharField(_("institution name"), max_length=100, blank=True)
+    use = models.CharField(_("use"), max_length=24, choices=Use.choices)
+    amount = models.DecimalField(_("amount"), **MONEY)
+    ledger_entry = models.OneToOneField(
+        "accounts.LedgerEntry",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("ledger entry"),
+    )
+    created_at = models.DateTimeField(_("received at"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("entered by"),
+    )
+
+    class Meta:
+        abstract = True
+
+    # The fields a re-sent row must repeat exactly to count as the same settlement.
+    CONTENT_FIELDS = ("settled_at", "institution_code", "institution_name", "use", "amount")
+
+    @classmethod
+    def base_constraints(cls, prefix: str) -> list:
+        return [
+            models.CheckConstraint(
+                condition=models.Q(amount__gt=0), name=f"{prefix}_amount_positive"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(institution_code="")
+                | models.Q(institution_code__regex=INSTITUTION_CODE),
+                name=f"{prefix}_institution_code_format",
+            ),
+        ]

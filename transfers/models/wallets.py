@@ -1,0 +1,145 @@
+"""Wallet transfers (钱包转账) into a relative's wallet, and spending from the wallet."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import (
+    InsuredPerson,
+    LedgerEntry,
+    PersonalAccount,
+    Scope,
+    SharingAgreement,
+    Wallet,
+)
+from accounts.models.ledger import MONEY
+
+from .settlements import Settlement
+
+
+class TransferStatus(models.TextChoices):
+    PENDING = "pending", _("waiting for the recipient")
+    ACCEPTED = "accepted", _("accepted")
+    RETURNED = "returned", _("returned to the sender")
+    REFUSED = "refused", _("refused by the recipient")
+
+
+def _entry(name):
+    return models.OneToOneField(
+        LedgerEntry,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=name,
+    )
+
+
+class WalletTransfer(models.Model):
+    """A grantor moves money from the personal account into a relative's wallet.
+
+    Both sides post at once (account debit, wallet credit). The money can be
+    spent only after the recipient accepts; a transfer not accepted by
+    ``return_due_at`` goes back. ``unspent`` is what of this transfer is still
+    in the wallet: spending takes from the oldest accepted transfers first, so
+    when the agreement ends exactly the grantor's unused money returns.
+    """
+
+    transfer_number = models.CharField(_("transfer number"), max_length=30, unique=True)
+    transferred_at = models.DateTimeField(_("transfer time"))
+    sender = models.ForeignKey(
+        InsuredPerson, on_delete=models.PROTECT, related_name="+", verbose_name=_("sender")
+    )
+    recipient = models.ForeignKey(
+        InsuredPerson, on_delete=models.PROTECT, related_name="+", verbose_name=_("recipient")
+    )
+    account = models.ForeignKey(
+        PersonalAccount,
+        on_delete=models.PROTECT,
+        related_name="wallet_transfers",
+        verbose_name=_("personal account"),
+    )
+    wallet = models.ForeignKey(
+        Wallet, on_delete=models.PROTECT, related_name="transfers", verbose_name=_("wallet")
+    )
+    agreement = models.ForeignKey(
+        SharingAgreement,
+        on_delete=models.PROTECT,
+        related_name="wallet_transfers",
+        verbose_name=_("sharing agreement"),
+    )
+    amount = models.DecimalField(_("amount"), **MONEY)
+    unspent = models.DecimalField(_("unspent"), **MONEY)
+    scope = models.CharField(_("scope"), max_length=16, choices=Scope.choices)
+    status = models.CharField(
+        _("status"), max_length=10, choices=TransferStatus.choices, default=TransferStatus.PENDING
+    )
+    return_due_at = models.DateTimeField(_("returns if not accepted by"))
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    returned_at = models.DateTimeField(_("returned at"), null=True, blank=True)
+    returned_amount = models.DecimalField(_("amount returned"), null=True, blank=True, **MONEY)
+    return_reason = models.CharField(_("why returned"), max_length=200, blank=True)
+    account_entry = _entry(_("account entry"))
+    wallet_entry = _entry(_("wallet entry"))
+    return_wallet_entry = _entry(_("return entry of the wallet"))
+    return_account_entry = _entry(_("return entry of the account"))
+    created_at = models.DateTimeField(_("received at"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("entered by"),
+    )
+
+    CONTENT_FIELDS = ("transferred_at", "sender_id", "recipient_id", "amount")
+
+    class Meta:
+        verbose_name = _("wallet transfer")
+        verbose_name_plural = _("wallet transfers")
+        ordering = ["-transferred_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(amount__gt=0), name="transfer_amount_positive"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(unspent__gte=0, unspent__lte=models.F("amount")),
+                name="transfer_unspent_within_amount",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(sender=models.F("recipient")), name="transfer_not_self"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status__in=["returned", "refused"])
+                | models.Q(returned_at__isnull=False, returned_amount__isnull=False),
+                name="transfer_returned_has_time_and_amount",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["account", "transferred_at"], name="transfer_sender_day_idx"),
+            models.Index(fields=["status", "return_due_at"], name="transfer_due_idx"),
+        ]
+        permissions = [("import_wallet_transfers", _("Can import wallet transfers"))]
+
+    def __str__(self):
+        return f"{self.transfer_number} {self.amount}"
+
+
+class WalletSpending(Settlement):
+    """A settlement paid from the patient's own wallet (medical costs, contributions)."""
+
+    wallet = models.ForeignKey(
+        Wallet, on_delete=models.PROTECT, related_name="spendings", verbose_name=_("wallet")
+    )
+
+    CONTENT_FIELDS = (*Settlement.CONTENT_FIELDS, "wallet_id")
+
+    class Meta:
+        verbose_name = _("wallet spending")
+        verbose_name_plural = _("wallet spendings")
+        ordering = ["-settled_at", "-id"]
+        constraints = Settlement.base_constraints("spending")
+
+    def __str__(self):
+        return f"{self.settlement_id} {self.amount}"

@@ -1,0 +1,62 @@
+"""Reads of the transfers app: what an account can share now, and the review queues."""
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Sum
+
+from accounts.models import EntryKind, PersonalAccount
+
+from .models import PaymentStatus, Reversal, ReversalStatus, SharingPayment
+
+ZERO = Decimal("0.00")
+
+
+@dataclass(frozen=True)
+class Shareable:
+    balance: Decimal
+    held: Decimal
+    available: Decimal
+
+
+def held_total(account: PersonalAccount) -> Decimal:
+    """Money reserved on ``account`` by payments waiting for a reviewer."""
+    total = SharingPayment.objects.filter(account=account, status=PaymentStatus.HELD).aggregate(
+        s=Sum("amount")
+    )["s"]
+    return total or ZERO
+
+
+def account_shareable(account: PersonalAccount, on_date: dt.date) -> Shareable:
+    """What ``account`` can pay or transfer now, held reservations deducted.
+
+    Where the region shares only earlier years' balance (Zhejiang's 历年账户 rule),
+    this year's credits are not shareable: the balance less the credits of the
+    year of ``on_date``, never below zero. Call under the account's lock to act on it.
+    """
+    base = account.balance
+    if account.person.region.share_prior_years_only:
+        credits = account.entries.filter(
+            kind=EntryKind.CREDIT, occurred_at__year=on_date.year
+        ).aggregate(s=Sum("amount"))["s"]
+        base = max(ZERO, base - (credits or ZERO))
+    held = held_total(account)
+    return Shareable(balance=account.balance, held=held, available=max(ZERO, base - held))
+
+
+def held_payments():
+    """The review queue of payments, oldest first, with what the list shows."""
+    return (
+        SharingPayment.objects.filter(status=PaymentStatus.HELD)
+        .select_related("grantor", "beneficiary", "created_by")
+        .order_by("created_at", "id")
+    )
+
+
+def requested_reversals():
+    return (
+        Reversal.objects.filter(status=ReversalStatus.REQUESTED)
+        .select_related("payment__grantor", "payment__beneficiary", "requested_by")
+        .order_by("requested_at", "id")
+    )

@@ -1,0 +1,137 @@
+"""Checks shared by settlements paid from an account and from a wallet, and by
+wallet transfers. Each raises the domain error of the rule it enforces."""
+
+import datetime as dt
+import re
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from accounts.idnumbers import normalize_id_number
+from accounts.models import (
+    AccountStatus,
+    InsuredPerson,
+    PersonalAccount,
+    PolicyPart,
+    SharingAgreement,
+    Use,
+)
+from accounts.policy import require_part
+from transfers.errors import (
+    AmountOverAvailable,
+    BeneficiaryNotActive,
+    GrantorHasNoAccount,
+    InstitutionDoesNotMatchUse,
+    InstitutionNameMissing,
+    InvalidInstitutionCode,
+    InvalidUse,
+    NoAgreementInForce,
+    UnknownPerson,
+)
+from transfers.models.settlements import INSTITUTION_CODE
+from transfers.selectors import account_shareable
+
+# 就医 is paid to a designated medical institution (H…), 购药 to a designated
+# retail pharmacy (P…); contributions go to the insurance fund, no institution letter.
+INSTITUTION_LETTER = {Use.MEDICAL: "H", Use.PHARMACY: "P"}
+
+
+def text_key(value, error_class) -> str:
+    """A source system's key (结算ID, 转账流水号): 1–30 characters after trimming."""
+    key = str(value or "").strip()
+    if not 0 < len(key) <= 30:
+        raise error_class()
+    return key
+
+
+def aware(moment: dt.datetime) -> dt.datetime:
+    """A time from a file has no zone: it is local time of the deployment."""
+    return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
+
+
+def person_by_id_number(id_number: str) -> InsuredPerson:
+    try:
+        number = normalize_id_number(id_number)
+        return InsuredPerson.objects.select_related("region__province__policy").get(
+            id_number=number
+        )
+    except (ValidationError, InsuredPerson.DoesNotExist):
+        raise UnknownPerson(id_number=id_number) from None
+
+
+def open_account_of(person: InsuredPerson) -> PersonalAccount:
+    account = PersonalAccount.objects.filter(person=person, status=AccountStatus.OPEN).first()
+    if account is None:
+        raise GrantorHasNoAccount(name=person.name)
+    return account
+
+
+def require_active_on(person: InsuredPerson, on_date: dt.date) -> None:
+    """DOMAIN rule 2: active on the date. The status holds from ``status_changed_on``;
+    before that day the person was in the other state (active ↔ not active)."""
+    current = person.is_active
+    if person.status_changed_on is not None and on_date < person.status_changed_on:
+        current = not current
+    if not current:
+        raise BeneficiaryNotActive(name=person.name, on_date=on_date.isoformat())
+
+
+def agreement_in_force(
+    grantor: InsuredPerson, beneficiary: InsuredPerson, on_date: dt.date
+) -> SharingAgreement:
+    agreement = (
+        SharingAgreement.objects.in_force(on_date)
+        .filter(grantor=grantor, beneficiary=beneficiary)
+        .first()
+    )
+    if agreement is None:
+        raise NoAgreementInForce(
+            grantor=grantor.name, beneficiary=beneficiary.name, on_date=on_date.isoformat()
+        )
+    return agreement
+
+
+def require_use_allowed(use: str, persons, on_date: dt.date) -> None:
+    """Long-term-care contributions only where the policy has them in force (Jan 2026
+    notice), for every province involved, the payer's first."""
+    if use not in Use.values:
+        raise InvalidUse(use=use)
+    if use == Use.LTC_CONTRIBUTION:
+        for province in dict.fromkeys(p.region.province for p in persons):
+            require_part(province, PolicyPart.LTC_CONTRIBUTION, on_date)
+
+
+def require_institution(use: str, code: str, name: str) -> None:
+    """The code has the H/P + 11 digits form and its letter matches the use.
+
+    Contributions may come without an institution; if one is given it must be
+    well formed.
+    """
+    letter = INSTITUTION_LETTER.get(use)
+    if letter is None and not code:
+        return
+    if not re.match(INSTITUTION_CODE, code or ""):
+        raise InvalidInstitutionCode(code=code or "—")
+    if letter is not None and code[0] != letter:
+        raise InstitutionDoesNotMatchUse(use=Use(use).label, letter=letter)
+    if not (name or "").strip():
+        raise InstitutionNameMissing()
+
+
+def require_available(account: PersonalAccount, amount, on_date: dt.date) -> None:
+    """Enough shareable money, reservations of held payments deducted (call under lock)."""
+    shareable = account_shareable(account, on_date)
+    if amount > shareable.available:
+        raise AmountOverAvailable(
+            amount=amount,
+            available=shareable.available,
+            balance=shareable.balance,
+            held=shareable.held,
+        )
+
+
+def same_or_conflict(existing, values: dict, error):
+    """A re-sent row: the existing record when its content is the same, else ``error``."""
+    if all(getattr(existing, f) == values[f] for f in existing.CONTENT_FIELDS):
+        return existing
+    raise error

@@ -1,0 +1,194 @@
+"""Sharing payments: receiving a settlement, and the review of held ones."""
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from accounts.errors import IdempotencyConflict
+from accounts.models import EntryKind, Scope
+from accounts.money import parse_amount
+from accounts.policy import require_scope_allowed
+from accounts.services.ledger import ledger_lock, ledger_post
+from transfers.errors import (
+    InvalidSettlementId,
+    NotHeld,
+    ReasonRequired,
+    ReviewerIsCreator,
+    SettlementConflict,
+)
+from transfers.models import HoldReason, HoldRules, PaymentStatus, SharingPayment
+
+from .checks import (
+    agreement_in_force,
+    aware,
+    open_account_of,
+    person_by_id_number,
+    require_active_on,
+    require_available,
+    require_institution,
+    require_use_allowed,
+    same_or_conflict,
+    text_key,
+)
+
+
+def settlement_receive(
+    *,
+    settlement_id: str,
+    settled_at,
+    institution_code: str,
+    institution_name: str,
+    use: str,
+    beneficiary_id_number: str,
+    grantor_id_number: str,
+    amount,
+    operator,
+    note: str = "",
+) -> SharingPayment:
+    """Receive one settlement (a file row or a clerk's manual correction).
+
+    Preconditions, all on the settlement's date: an agreement in force from the
+    grantor to the beneficiary; the beneficiary actively enrolled; the scope and
+    the use allowed by policy; the institution code matching the use; the amount
+    within what the grantor's account can share, held reservations deducted.
+
+    Raises ``InvalidSettlementId``, ``InvalidAmount``, ``UnknownPerson``,
+    ``GrantorHasNoAccount``, ``NoAgreementInForce``, ``BeneficiaryNotActive``,
+    ``PolicyBlocks``, ``InvalidUse``, ``InvalidInstitutionCode``,
+    ``InstitutionDoesNotMatchUse``, ``InstitutionNameMissing``,
+    ``AmountOverAvailable``, ``SettlementConflict``.
+
+    Writes: a payment, posted at once (one ``sharing_payment`` debit keyed by the
+    结算ID) or held for review when a hold rule applies (nothing posted, amount
+    reserved). A 结算ID received before with the same content returns that
+    payment and writes nothing.
+    """
+    key = text_key(settlement_id, InvalidSettlementId)
+    grantor = person_by_id_number(grantor_id_number)
+    beneficiary = person_by_id_number(beneficiary_id_number)
+    values = {
+        "settled_at": aware(settled_at),
+        "institution_code": (institution_code or "").strip().upper(),
+        "institution_name": (institution_name or "").strip(),
+        "use": use,
+        "amount": parse_amount(amount),
+        "grantor_id": grantor.pk,
+        "beneficiary_id": beneficiary.pk,
+    }
+    if existing := SharingPayment.objects.filter(settlement_id=key).first():
+        return same_or_conflict(existing, values, SettlementConflict(settlement_id=key))
+    on_date = timezone.localdate(values["settled_at"])
+    require_institution(use, values["institution_code"], values["institution_name"])
+    require_use_allowed(use, [grantor, beneficiary], on_date)
+    account = open_account_of(grantor)
+    agreement = agreement_in_force(grantor, beneficiary, on_date)
+    require_active_on(beneficiary, on_date)
+    scope = require_scope_allowed(grantor.region, beneficiary.region, on_date)
+    try:
+        with transaction.atomic():
+            (account,) = ledger_lock(account)
+            # Re-read under the lock: a concurrent copy of this row may have committed.
+            if existing := SharingPayment.objects.filter(settlement_id=key).first():
+                return same_or_conflict(existing, values, SettlementConflict(settlement_id=key))
+            require_available(account, values["amount"], on_date)
+            payment = SharingPayment(
+                settlement_id=key,
+                account=account,
+                agreement=agreement,
+                scope=scope,
+                note=(note or "").strip(),
+                created_by=operator,
+                **values,
+            )
+            payment.hold_reasons = _hold_reasons(payment, on_date)
+            if payment.hold_reasons:
+                payment.status = PaymentStatus.HELD
+            else:
+                payment.status = PaymentStatus.POSTED
+                payment.ledger_entry = _post(payment, operator)
+            payment.save()
+    except (IntegrityError, IdempotencyConflict):
+        # The same 结算ID committed by another grantor's transaction meanwhile.
+        existing = SharingPayment.objects.filter(settlement_id=key).first()
+        if existing is None:
+            raise
+        return same_or_conflict(existing, values, SettlementConflict(settlement_id=key))
+    return payment
+
+
+def _hold_reasons(payment: SharingPayment, on_date) -> list[str]:
+    rules = HoldRules.current()
+    reasons = []
+    if payment.amount >= rules.amount_threshold:
+        reasons.append(HoldReason.AMOUNT)
+    same_day = SharingPayment.objects.filter(
+        beneficiary=payment.beneficiary_id, settled_at__date=on_date
+    ).exclude(status=PaymentStatus.REJECTED)
+    if same_day.count() >= rules.daily_payments_per_beneficiary:
+        reasons.append(HoldReason.DAILY_COUNT)
+    if rules.hold_cross_province and payment.scope == Scope.CROSS_PROVINCE:
+        reasons.append(HoldReason.CROSS_PROVINCE)
+    return reasons
+
+
+def _post(payment: SharingPayment, operator):
+    return ledger_post(
+        holder=payment.account,
+        kind=EntryKind.SHARING_PAYMENT,
+        amount=-payment.amount,
+        idempotency_key=f"settlement:{payment.settlement_id}",
+        operator=operator,
+        occurred_at=payment.settled_at,
+        reference=payment.settlement_id,
+        counterpart=payment.beneficiary,
+        use=payment.use,
+        scope=payment.scope,
+        institution_code=payment.institution_code,
+        institution_name=payment.institution_name,
+        memo=payment.note,
+    )
+
+
+def _lock_held(payment: SharingPayment, operator) -> SharingPayment:
+    """Lock the account then the payment (the order every service uses) and check
+    that it still waits for review and that the reviewer did not enter it."""
+    ledger_lock(payment.account)
+    locked = SharingPayment.objects.select_for_update().get(pk=payment.pk)
+    if locked.status != PaymentStatus.HELD:
+        raise NotHeld(status=locked.get_status_display())
+    if locked.created_by_id is not None and locked.created_by_id == operator.pk:
+        raise ReviewerIsCreator()
+    return locked
+
+
+def payment_approve(*, payment: SharingPayment, operator) -> SharingPayment:
+    """Post a held payment. Its amount was reserved, so the balance covers it.
+
+    Raises ``NotHeld`` (already decided: concurrent reviewers post once),
+    ``ReviewerIsCreator``, and ``AccountNotOpen`` if the account was frozen meanwhile.
+    """
+    with transaction.atomic():
+        locked = _lock_held(payment, operator)
+        locked.ledger_entry = _post(locked, operator)
+        locked.status = PaymentStatus.POSTED
+        locked.reviewed_by = operator
+        locked.reviewed_at = timezone.now()
+        locked.save(update_fields=["ledger_entry", "status", "reviewed_by", "reviewed_at"])
+    return locked
+
+
+def payment_reject(*, payment: SharingPayment, reason: str, operator) -> SharingPayment:
+    """Reject a held payment with a reason; nothing is posted and the reservation ends.
+
+    Raises ``ReasonRequired``, ``NotHeld``, ``ReviewerIsCreator``.
+    """
+    reason = (reason or "").strip()
+    if not reason:
+        raise ReasonRequired()
+    with transaction.atomic():
+        locked = _lock_held(payment, operator)
+        locked.status = PaymentStatus.REJECTED
+        locked.reject_reason = reason
+        locked.reviewed_by = operator
+        locked.reviewed_at = timezone.now()
+        locked.save(update_fields=["status", "reject_reason", "reviewed_by", "reviewed_at"])
+    return locked

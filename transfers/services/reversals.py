@@ -1,0 +1,104 @@
+"""Reversal (冲正) of a posted sharing payment: requested by a clerk, approved by a reviewer."""
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from accounts.models import EntryKind
+from accounts.services.ledger import ledger_lock, ledger_post
+from transfers.errors import (
+    PaymentNotPosted,
+    ReasonRequired,
+    ReversalAlreadyRequested,
+    ReversalNotRequested,
+    ReviewerIsCreator,
+)
+from transfers.models import PaymentStatus, Reversal, ReversalStatus, SharingPayment
+
+
+def _reason(reason: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ReasonRequired()
+    return reason
+
+
+def reversal_request(*, payment: SharingPayment, reason: str, operator) -> Reversal:
+    """Ask for a posted payment to be reversed. Nothing is posted yet.
+
+    Raises ``ReasonRequired``, ``PaymentNotPosted``, ``ReversalAlreadyRequested``
+    (a payment is reversed at most once; the database holds the same line).
+    """
+    reason = _reason(reason)
+    try:
+        with transaction.atomic():
+            locked = SharingPayment.objects.select_for_update().get(pk=payment.pk)
+            if locked.status != PaymentStatus.POSTED:
+                raise PaymentNotPosted(status=locked.get_status_display())
+            if locked.reversals.exclude(status=ReversalStatus.REJECTED).exists():
+                raise ReversalAlreadyRequested()
+            return Reversal.objects.create(payment=locked, reason=reason, requested_by=operator)
+    except IntegrityError:
+        raise ReversalAlreadyRequested() from None
+
+
+def _lock_requested(reversal: Reversal, operator) -> Reversal:
+    """Lock the account, then the reversal (every service's order), and check it waits."""
+    ledger_lock(reversal.payment.account)
+    locked = Reversal.objects.select_for_update().select_related("payment").get(pk=reversal.pk)
+    if locked.status != ReversalStatus.REQUESTED:
+        raise ReversalNotRequested(status=locked.get_status_display())
+    if locked.requested_by_id == operator.pk:
+        raise ReviewerIsCreator()
+    return locked
+
+
+def reversal_approve(*, reversal: Reversal, operator) -> Reversal:
+    """Post the compensating entry: the payment's amount back to the grantor's account.
+
+    Raises ``ReversalNotRequested``, ``ReviewerIsCreator``; the ledger refuses
+    (``AlreadyReversed``) a second reversal of the same entry.
+    Writes one ``reversal`` credit that ``reverses`` the payment's entry; the
+    payment becomes reversed.
+    """
+    with transaction.atomic():
+        locked = _lock_requested(reversal, operator)
+        payment = SharingPayment.objects.select_for_update().get(pk=locked.payment_id)
+        original = payment.ledger_entry
+        locked.ledger_entry = ledger_post(
+            holder=payment.account,
+            kind=EntryKind.REVERSAL,
+            amount=payment.amount,
+            idempotency_key=f"reversal:{payment.settlement_id}",
+            operator=operator,
+            reference=payment.settlement_id,
+            counterpart=payment.beneficiary,
+            use=payment.use,
+            scope=payment.scope,
+            institution_code=payment.institution_code,
+            institution_name=payment.institution_name,
+            reverses=original,
+            memo=locked.reason,
+        )
+        locked.status = ReversalStatus.APPROVED
+        locked.reviewed_by = operator
+        locked.reviewed_at = timezone.now()
+        locked.save(update_fields=["ledger_entry", "status", "reviewed_by", "reviewed_at"])
+        payment.status = PaymentStatus.REVERSED
+        payment.save(update_fields=["status"])
+    return locked
+
+
+def reversal_reject(*, reversal: Reversal, reason: str, operator) -> Reversal:
+    """Refuse a requested reversal with a reason; the payment stays posted.
+
+    Raises ``ReasonRequired``, ``ReversalNotRequested``, ``ReviewerIsCreator``.
+    """
+    reason = _reason(reason)
+    with transaction.atomic():
+        locked = _lock_requested(reversal, operator)
+        locked.status = ReversalStatus.REJECTED
+        locked.review_note = reason
+        locked.reviewed_by = operator
+        locked.reviewed_at = timezone.now()
+        locked.save(update_fields=["status", "review_note", "reviewed_by", "reviewed_at"])
+    return locked

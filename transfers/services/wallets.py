@@ -1,0 +1,368 @@
+"""The wallet (医保钱包): transfers in from a relative's account, acceptance, the
+cut-off return, spending, and the return of unused money when an agreement ends."""
+
+import datetime as dt
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.errors import IdempotencyConflict
+from accounts.models import EntryKind, PolicyPart, PoolingRegion, SharingAgreement, Wallet
+from accounts.money import parse_amount
+from accounts.policy import require_part, require_scope_allowed
+from accounts.services.ledger import ledger_lock, ledger_post
+from transfers.errors import (
+    DailyTransfersExceeded,
+    InvalidSettlementId,
+    InvalidTransferNumber,
+    QuietHours,
+    SettlementConflict,
+    TransferConflict,
+    TransferNotPending,
+    TransferOverLimit,
+    WalletSpendableTooLow,
+    WalletSwitchedOff,
+)
+from transfers.models import TransferStatus, WalletSpending, WalletTransfer
+
+from .checks import (
+    agreement_in_force,
+    aware,
+    open_account_of,
+    person_by_id_number,
+    require_active_on,
+    require_available,
+    require_institution,
+    require_use_allowed,
+    same_or_conflict,
+    text_key,
+)
+
+
+def wallet_transfer_create(
+    *,
+    transfer_number: str,
+    transferred_at,
+    sender_id_number: str,
+    recipient_id_number: str,
+    amount,
+    operator,
+) -> WalletTransfer:
+    """Move money from the sender's personal account into the recipient's wallet.
+
+    Preconditions on the transfer's date: an agreement in force from the sender
+    (grantor) to the recipient; the recipient actively enrolled; the wallet
+    switched on in both regions and in force in both provinces' policies; the
+    scope allowed (cross-province only where both provinces allow it). The
+    sender's region settings: not in quiet hours, at most the per-transfer limit,
+    at most the daily number of transfers; and enough shareable balance.
+
+    Raises ``InvalidTransferNumber``, ``InvalidAmount``, ``UnknownPerson``,
+    ``GrantorHasNoAccount``, ``NoAgreementInForce``, ``BeneficiaryNotActive``,
+    ``WalletSwitchedOff``, ``PolicyBlocks``, ``QuietHours``, ``TransferOverLimit``,
+    ``DailyTransfersExceeded``, ``AmountOverAvailable``, ``TransferConflict``.
+
+    Writes, in one transaction: a ``wallet_transfer_out`` debit of the account and
+    a ``wallet_transfer_in`` credit of the wallet, and the pending transfer. A
+    转账流水号 received before with the same content returns that transfer.
+    """
+    number = text_key(transfer_number, InvalidTransferNumber)
+    sender = person_by_id_number(sender_id_number)
+    recipient = person_by_id_number(recipient_id_number)
+    values = {
+        "transferred_at": aware(transferred_at),
+        "sender_id": sender.pk,
+        "recipient_id": recipient.pk,
+        "amount": parse_amount(amount),
+    }
+    conflict = TransferConflict(number=number)
+    if existing := WalletTransfer.objects.filter(transfer_number=number).first():
+        return same_or_conflict(existing, values, conflict)
+    moment = timezone.localtime(values["transferred_at"])
+    on_date = moment.date()
+    account = open_account_of(sender)
+    agreement = agreement_in_force(sender, recipient, on_date)
+    require_active_on(recipient, on_date)
+    for region in (sender.region, recipient.region):
+        if not region.wallet_enabled:
+            raise WalletSwitchedOff(region=region.name)
+    for person in (sender, recipient):
+        require_part(person.region.province, PolicyPart.WALLET, on_date)
+    scope = require_scope_allowed(sender.region, recipient.region, on_date)
+    rules = sender.region
+    _require_outside_quiet_hours(rules, moment.time())
+    if values["amount"] > rules.wallet_transfer_limit:
+        raise TransferOverLimit(limit=rules.wallet_transfer_limit, amount=values["amount"])
+    wallet, _created = Wallet.objects.get_or_create(person=recipient)
+    try:
+        with transaction.atomic():
+            account, wallet = ledger_lock(account, wallet)
+            if existing := WalletTransfer.objects.filter(transfer_number=number).first():
+                return same_or_conflict(existing, values, conflict)
+            _require_daily_count(rules, account, sender.name, on_date)
+            require_available(account, values["amount"], on_date)
+            posting = {
+                "operator": operator,
+                "occurred_at": values["transferred_at"],
+                "reference": number,
+                "scope": scope,
+            }
+            account_entry = ledger_post(
+                holder=account,
+                kind=EntryKind.WALLET_TRANSFER_OUT,
+                amount=-values["amount"],
+                idempotency_key=f"wallet-transfer:{number}:out",
+                counterpart=recipient,
+                **posting,
+            )
+            wallet_entry = ledger_post(
+                holder=wallet,
+                kind=EntryKind.WALLET_TRANSFER_IN,
+                amount=values["amount"],
+                idempotency_key=f"wallet-transfer:{number}:in",
+                counterpart=sender,
+                **posting,
+            )
+            return WalletTransfer.objects.create(
+                transfer_number=number,
+                account=account,
+                wallet=wallet,
+                agreement=agreement,
+                scope=scope,
+                unspent=values["amount"],
+                return_due_at=_return_due(rules, on_date),
+                account_entry=account_entry,
+                wallet_entry=wallet_entry,
+                created_by=operator,
+                **values,
+            )
+    except (IntegrityError, IdempotencyConflict):
+        # The same 转账流水号 committed by another sender's transaction meanwhile.
+        existing = WalletTransfer.objects.filter(transfer_number=number).first()
+        if existing is None:
+            raise
+        return same_or_conflict(existing, values, conflict)
+
+
+def _require_outside_quiet_hours(region: PoolingRegion, at: dt.time) -> None:
+    start, end = region.wallet_quiet_from, region.wallet_quiet_until
+    quiet = (start <= at < end) if start <= end else (at >= start or at < end)
+    if quiet:
+        raise QuietHours(start=f"{start:%H:%M}", end=f"{end:%H:%M}", time=f"{at:%H:%M}")
+
+
+def _require_daily_count(region: PoolingRegion, account, name: str, on_date: dt.date) -> None:
+    """Counted under the account's lock, so concurrent transfers cannot all pass."""
+    count = WalletTransfer.objects.filter(account=account, transferred_at__date=on_date).count()
+    if count >= region.wallet_daily_transfers:
+        raise DailyTransfersExceeded(
+            name=name, count=count, on_date=on_date.isoformat(), limit=region.wallet_daily_transfers
+        )
+
+
+def _return_due(region: PoolingRegion, on_date: dt.date) -> dt.datetime:
+    """Not accepted by the region's return time of the next day, the money goes back."""
+    return timezone.make_aware(
+        dt.datetime.combine(on_date + dt.timedelta(days=1), region.wallet_return_at)
+    )
+
+
+def _lock_transfer(transfer: WalletTransfer) -> WalletTransfer:
+    """Account and wallet first (the ledger's order), then the transfer row."""
+    ledger_lock(transfer.account, transfer.wallet)
+    return WalletTransfer.objects.select_for_update().get(pk=transfer.pk)
+
+
+def wallet_transfer_accept(*, transfer: WalletTransfer, operator) -> WalletTransfer:
+    """The recipient accepts: the money becomes spendable. Raises ``TransferNotPending``."""
+    with transaction.atomic():
+        locked = _lock_transfer(transfer)
+        if locked.status != TransferStatus.PENDING:
+            raise TransferNotPending(status=locked.get_status_display())
+        locked.status = TransferStatus.ACCEPTED
+        locked.accepted_at = timezone.now()
+        locked.save(update_fields=["status", "accepted_at"])
+    return locked
+
+
+def wallet_transfer_refuse(*, transfer: WalletTransfer, operator) -> WalletTransfer:
+    """The recipient refuses: the money goes back at once. Raises ``TransferNotPending``."""
+    with transaction.atomic():
+        locked = _lock_transfer(transfer)
+        if locked.status != TransferStatus.PENDING:
+            raise TransferNotPending(status=locked.get_status_display())
+        _give_back(locked, TransferStatus.REFUSED, _("refused by the recipient"), operator)
+    return locked
+
+
+def _give_back(locked: WalletTransfer, status: str, why: str, operator) -> None:
+    """Post the unspent part of a locked transfer back from the wallet to the account."""
+    amount = locked.unspent
+    posting = {"operator": operator, "reference": locked.transfer_number, "memo": why}
+    locked.return_wallet_entry = ledger_post(
+        holder=locked.wallet,
+        kind=EntryKind.WALLET_RETURN,
+        amount=-amount,
+        idempotency_key=f"wallet-return:{locked.transfer_number}:wallet",
+        counterpart=locked.sender,
+        **posting,
+    )
+    locked.return_account_entry = ledger_post(
+        holder=locked.account,
+        kind=EntryKind.WALLET_RETURN,
+        amount=amount,
+        idempotency_key=f"wallet-return:{locked.transfer_number}:account",
+        counterpart=locked.recipient,
+        **posting,
+    )
+    locked.status = status
+    locked.unspent = Decimal("0.00")
+    locked.returned_amount = amount
+    locked.returned_at = timezone.now()
+    locked.return_reason = why
+    locked.save(
+        update_fields=[
+            "return_wallet_entry",
+            "return_account_entry",
+            "status",
+            "unspent",
+            "returned_amount",
+            "returned_at",
+            "return_reason",
+        ]
+    )
+
+
+def _give_back_each(transfers, *, still, why: str, operator) -> list[WalletTransfer]:
+    """Return each transfer that, locked, still matches ``still``; one transaction each."""
+    returned = []
+    for transfer in transfers:
+        with transaction.atomic():
+            locked = _lock_transfer(transfer)
+            if still(locked):
+                _give_back(locked, TransferStatus.RETURNED, why, operator)
+                returned.append(locked)
+    return returned
+
+
+def wallet_transfers_return_unaccepted(*, operator, now: dt.datetime | None = None):
+    """Return every pending transfer whose cut-off has passed (run by a scheduler).
+
+    Idempotent: a transfer returns once; a second run finds nothing pending.
+    Returns the transfers returned by this run.
+    """
+    now = now or timezone.now()
+    due = WalletTransfer.objects.filter(status=TransferStatus.PENDING, return_due_at__lte=now)
+    return _give_back_each(
+        due.order_by("pk"),
+        still=lambda t: t.status == TransferStatus.PENDING,
+        why=_("not accepted by the cut-off"),
+        operator=operator,
+    )
+
+
+def wallet_return_for_agreement(*, agreement: SharingAgreement, operator):
+    """When an agreement ends, the grantor's money still in the wallet goes back.
+
+    What is unspent of each transfer made under the agreement (pending ones in
+    full) returns to the grantor's account. Must be called by whatever ends the
+    agreement (``accounts.services.agreements``). Idempotent.
+    """
+    open_transfers = WalletTransfer.objects.filter(
+        agreement=agreement,
+        status__in=[TransferStatus.PENDING, TransferStatus.ACCEPTED],
+        unspent__gt=0,
+    )
+    return _give_back_each(
+        open_transfers.order_by("pk"),
+        still=lambda t: (
+            t.status in (TransferStatus.PENDING, TransferStatus.ACCEPTED) and t.unspent > 0
+        ),
+        why=_("the sharing agreement ended"),
+        operator=operator,
+    )
+
+
+def wallet_spend(
+    *,
+    settlement_id: str,
+    settled_at,
+    institution_code: str,
+    institution_name: str,
+    use: str,
+    id_number: str,
+    amount,
+    operator,
+) -> WalletSpending:
+    """A settlement paid from the patient's own wallet (the card is never shared).
+
+    Only accepted money is spent, oldest transfer first. Preconditions: the
+    patient actively enrolled on the date, the use allowed by policy, the
+    institution code matching the use, the amount within the accepted money.
+
+    Raises ``InvalidSettlementId``, ``InvalidAmount``, ``UnknownPerson``,
+    ``BeneficiaryNotActive``, ``PolicyBlocks``, ``InvalidUse``,
+    ``InvalidInstitutionCode``, ``InstitutionDoesNotMatchUse``,
+    ``InstitutionNameMissing``, ``WalletSpendableTooLow``, ``SettlementConflict``.
+    Writes one ``wallet_spending`` debit keyed by the 结算ID.
+    """
+    key = text_key(settlement_id, InvalidSettlementId)
+    person = person_by_id_number(id_number)
+    values = {
+        "settled_at": aware(settled_at),
+        "institution_code": (institution_code or "").strip().upper(),
+        "institution_name": (institution_name or "").strip(),
+        "use": use,
+        "amount": parse_amount(amount),
+    }
+    conflict = SettlementConflict(settlement_id=key)
+    wallet = Wallet.objects.filter(person=person).first()
+    if existing := WalletSpending.objects.filter(settlement_id=key).first():
+        return same_or_conflict(
+            existing, {**values, "wallet_id": getattr(wallet, "pk", None)}, conflict
+        )
+    on_date = timezone.localdate(values["settled_at"])
+    require_institution(use, values["institution_code"], values["institution_name"])
+    require_use_allowed(use, [person], on_date)
+    require_active_on(person, on_date)
+    if wallet is None:
+        raise WalletSpendableTooLow(spendable=Decimal("0.00"), amount=values["amount"])
+    with transaction.atomic():
+        (wallet,) = ledger_lock(wallet)
+        if existing := WalletSpending.objects.filter(settlement_id=key).first():
+            return same_or_conflict(existing, {**values, "wallet_id": wallet.pk}, conflict)
+        sources = list(
+            WalletTransfer.objects.select_for_update()
+            .filter(wallet=wallet, status=TransferStatus.ACCEPTED, unspent__gt=0)
+            .order_by("accepted_at", "pk")
+        )
+        spendable = sum((t.unspent for t in sources), Decimal("0.00"))
+        if values["amount"] > spendable:
+            raise WalletSpendableTooLow(spendable=spendable, amount=values["amount"])
+        entry = ledger_post(
+            holder=wallet,
+            kind=EntryKind.WALLET_SPENDING,
+            amount=-values["amount"],
+            idempotency_key=f"wallet-spending:{key}",
+            operator=operator,
+            occurred_at=values["settled_at"],
+            reference=key,
+            use=use,
+            institution_code=values["institution_code"],
+            institution_name=values["institution_name"],
+        )
+        _take_oldest_first(sources, values["amount"])
+        return WalletSpending.objects.create(
+            settlement_id=key, wallet=wallet, ledger_entry=entry, created_by=operator, **values
+        )
+
+
+def _take_oldest_first(sources: list[WalletTransfer], amount: Decimal) -> None:
+    for transfer in sources:
+        take = min(transfer.unspent, amount)
+        if take:
+            transfer.unspent -= take
+            transfer.save(update_fields=["unspent"])
+            amount -= take
