@@ -1,0 +1,104 @@
+"""Concurrent postings from real threads: nothing overdraws, nothing posts twice."""
+
+import threading
+from decimal import Decimal
+
+import pytest
+from django.db import connections
+
+from accounts.errors import DomainError
+from accounts.selectors import ledger_mismatches
+from accounts.tests.factories import credit, make_user
+from transfers.models import PaymentStatus, SharingPayment, WalletTransfer
+from transfers.services.payments import payment_approve
+
+from .test_payments import receive
+from .test_wallets import transfer
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+def run_at_once(*calls):
+    """Run each call in its own thread, released together; return results or errors."""
+    barrier = threading.Barrier(len(calls))
+    outcomes = [None] * len(calls)
+
+    def run(i, call):
+        try:
+            barrier.wait()
+            outcomes[i] = call()
+        except DomainError as error:
+            outcomes[i] = error
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return outcomes
+
+
+def test_scenario_5_two_payments_together_over_balance_exactly_one_posts(
+    li_ming, li_xiaoming, son_agreement, clerk
+):
+    outcomes = run_at_once(
+        lambda: receive(li_ming, li_xiaoming, "300.00", operator=clerk, sid="A"),
+        lambda: receive(li_ming, li_xiaoming, "300.00", operator=clerk, sid="B"),
+    )
+    assert sorted(type(o).__name__ for o in outcomes) == ["AmountOverAvailable", "SharingPayment"]
+    li_ming.account.refresh_from_db()
+    assert li_ming.account.balance == Decimal("200.00")
+    assert ledger_mismatches() == []
+
+
+def test_same_settlement_from_two_threads_posts_once(li_ming, li_xiaoming, son_agreement, clerk):
+    outcomes = run_at_once(
+        *[lambda: receive(li_ming, li_xiaoming, "100.00", operator=clerk, sid="DUP")] * 3
+    )
+    assert len({o.pk for o in outcomes}) == 1
+    li_ming.account.refresh_from_db()
+    assert li_ming.account.balance == Decimal("400.00")
+    assert ledger_mismatches() == []
+
+
+def test_concurrent_reviewers_approving_the_same_payment_post_once(
+    li_ming, li_xiaoming, son_agreement, clerk
+):
+    credit(li_ming.account, "5000.00")
+    held = receive(li_ming, li_xiaoming, "5000.00", operator=clerk)
+    reviewers = [make_user("reviewer") for _ in range(3)]
+    outcomes = run_at_once(
+        *[lambda r=r: payment_approve(payment=held, operator=r) for r in reviewers]
+    )
+    assert sorted(type(o).__name__ for o in outcomes) == ["NotHeld", "NotHeld", "SharingPayment"]
+    assert SharingPayment.objects.get().status == PaymentStatus.POSTED
+    li_ming.account.refresh_from_db()
+    assert li_ming.account.balance == Decimal("500.00")
+    assert ledger_mismatches() == []
+
+
+def test_many_threads_paying_and_transferring_from_one_account_never_overdraw(
+    li_ming, li_xiaoming, son_agreement, clerk
+):
+    """¥500: four payments of ¥90 and four transfers of ¥90 at once; five can succeed."""
+    calls = [
+        lambda i=i: receive(li_ming, li_xiaoming, "90.00", operator=clerk, sid=f"M{i}")
+        for i in range(4)
+    ] + [
+        lambda i=i: transfer(li_ming, li_xiaoming, "90.00", operator=clerk, number=f"T{i}")
+        for i in range(4)
+    ]
+    # The wallet allows three transfers a day; lift it so only the balance limits.
+    region = li_ming.region
+    region.wallet_daily_transfers = 10
+    region.save(update_fields=["wallet_daily_transfers"])
+    outcomes = run_at_once(*calls)
+    done = [o for o in outcomes if not isinstance(o, DomainError)]
+    assert len(done) == 5
+    assert {type(o).__name__ for o in outcomes if o not in done} == {"AmountOverAvailable"}
+    li_ming.account.refresh_from_db()
+    assert li_ming.account.balance == Decimal("50.00")
+    assert SharingPayment.objects.count() + WalletTransfer.objects.count() == 5
+    assert ledger_mismatches() == []

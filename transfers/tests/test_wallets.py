@@ -1,0 +1,232 @@
+"""The wallet: transfer checks, acceptance, cut-off return, spending, agreement end."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+
+from accounts.errors import PolicyBlocks
+from accounts.models import EntryKind, LedgerEntry, PoolingRegion, Scope, Use, Wallet
+from accounts.selectors import ledger_mismatches
+from accounts.services.regions import policy_update
+from accounts.tests.factories import credit, make_person
+from transfers.errors import (
+    AmountOverAvailable,
+    DailyTransfersExceeded,
+    NoAgreementInForce,
+    QuietHours,
+    TransferConflict,
+    TransferNotPending,
+    TransferOverLimit,
+    WalletSpendableTooLow,
+    WalletSwitchedOff,
+)
+from transfers.models import TransferStatus, WalletTransfer
+from transfers.services.wallets import (
+    wallet_return_for_agreement,
+    wallet_spend,
+    wallet_transfer_accept,
+    wallet_transfer_create,
+    wallet_transfer_refuse,
+    wallet_transfers_return_unaccepted,
+)
+
+from .factories import local, make_agreement
+
+_numbers = iter(range(1, 10_000))
+
+
+def transfer(sender, recipient, amount="300.00", *, operator, at=None, number=None):
+    return wallet_transfer_create(
+        transfer_number=number or f"WT{next(_numbers):08d}",
+        transferred_at=at or local(2025, 3, 10, 10, 0),
+        sender_id_number=sender.id_number,
+        recipient_id_number=recipient.id_number,
+        amount=amount,
+        operator=operator,
+    )
+
+
+def balances(transfer_):
+    transfer_.account.refresh_from_db()
+    transfer_.wallet.refresh_from_db()
+    return transfer_.account.balance, transfer_.wallet.balance
+
+
+@pytest.fixture
+def son_wallet(li_ming, li_xiaoming, son_agreement):
+    return li_ming, li_xiaoming
+
+
+def test_scenario_2_cross_province_refused_naming_henan_then_allowed(clerk, supervisor):
+    daughter = make_person(name="陈静", region="320500", gender="F")
+    credit(daughter.account, "1000.00")
+    father = make_person(name="陈建国", region="411300", scheme="390", birth=dt.date(1955, 4, 2))
+    make_agreement(daughter, father, relationship="parent", effective_from=dt.date(2024, 12, 2))
+    at = local(2025, 1, 10, 10, 0)
+    with pytest.raises(PolicyBlocks, match="河南省"):
+        transfer(daughter, father, "300.00", operator=clerk, at=at, number="WT-HN-1")
+    assert not WalletTransfer.objects.exists()
+    henan = PoolingRegion.objects.get(code="411300").province.policy
+    policy_update(
+        policy=henan,
+        operator=supervisor,
+        cross_province_since=dt.date(2025, 1, 1),
+        wallet_since=dt.date(2025, 1, 1),
+    )
+    done = transfer(daughter, father, "300.00", operator=clerk, at=at, number="WT-HN-1")
+    assert done.scope == Scope.CROSS_PROVINCE
+    assert done.status == TransferStatus.PENDING
+    assert balances(done) == (Decimal("700.00"), Decimal("300.00"))
+    assert done.account_entry.scope == Scope.CROSS_PROVINCE
+    assert ledger_mismatches() == []
+
+
+def test_same_transfer_number_twice_moves_money_once(son_wallet, clerk):
+    first = transfer(*son_wallet, operator=clerk, number="WT-SAME")
+    again = transfer(*son_wallet, operator=clerk, number="WT-SAME")
+    assert again.pk == first.pk
+    assert balances(first) == (Decimal("200.00"), Decimal("300.00"))
+    with pytest.raises(TransferConflict):
+        transfer(*son_wallet, "301.00", operator=clerk, number="WT-SAME")
+    assert ledger_mismatches() == []
+
+
+def test_fourth_transfer_of_the_day_refused(son_wallet, clerk):
+    for hour in (8, 9, 10):
+        transfer(*son_wallet, "10.00", operator=clerk, at=local(2025, 3, 10, hour))
+    with pytest.raises(DailyTransfersExceeded):
+        transfer(*son_wallet, "10.00", operator=clerk, at=local(2025, 3, 10, 11))
+    transfer(*son_wallet, "10.00", operator=clerk, at=local(2025, 3, 11, 8))
+
+
+def test_transfer_over_the_limit_refused(li_ming, li_xiaoming, son_agreement, clerk):
+    credit(li_ming.account, "3000.00")
+    with pytest.raises(TransferOverLimit):
+        transfer(li_ming, li_xiaoming, "2000.01", operator=clerk)
+    assert transfer(li_ming, li_xiaoming, "2000.00", operator=clerk).amount == Decimal("2000.00")
+
+
+@pytest.mark.parametrize(
+    ("hour", "minute", "refused"),
+    [(22, 0, True), (23, 59, True), (0, 0, True), (5, 59, True), (6, 0, False), (21, 59, False)],
+)
+def test_quiet_hours(son_wallet, clerk, hour, minute, refused):
+    at = local(2025, 3, 10, hour, minute)
+    if refused:
+        with pytest.raises(QuietHours):
+            transfer(*son_wallet, operator=clerk, at=at)
+    else:
+        transfer(*son_wallet, operator=clerk, at=at)
+
+
+@pytest.mark.parametrize("side", ["sender", "recipient"])
+def test_wallet_switched_off_in_either_region_refused(son_wallet, clerk, side):
+    grantor, son = son_wallet
+    nephew_region = PoolingRegion.objects.get(code="320100")
+    recipient = make_person(name="李侄", region="320100", scheme="390", birth=dt.date(2010, 1, 1))
+    make_agreement(grantor, recipient, relationship="sibling")
+    off = grantor.region if side == "sender" else nephew_region
+    off.wallet_enabled = False
+    off.save(update_fields=["wallet_enabled"])
+    with pytest.raises(WalletSwitchedOff, match=off.name):
+        transfer(grantor, recipient, operator=clerk)
+
+
+def test_transfer_needs_agreement_and_balance(li_ming, li_xiaoming, clerk, son_agreement):
+    stranger = make_person(name="路人", scheme="390")
+    with pytest.raises(NoAgreementInForce):
+        transfer(li_ming, stranger, operator=clerk)
+    with pytest.raises(AmountOverAvailable):
+        transfer(li_ming, li_xiaoming, "500.01", operator=clerk)
+    assert not WalletTransfer.objects.exists()
+
+
+def test_unaccepted_transfer_returns_at_cut_off_once(son_wallet, clerk):
+    pending = transfer(*son_wallet, "300.00", operator=clerk, at=local(2025, 3, 10, 21, 0))
+    assert pending.return_due_at == local(2025, 3, 11, 6, 0)
+    assert wallet_transfers_return_unaccepted(operator=None, now=local(2025, 3, 11, 5, 59)) == []
+    returned = wallet_transfers_return_unaccepted(operator=None, now=local(2025, 3, 11, 6, 0))
+    assert [t.pk for t in returned] == [pending.pk]
+    assert wallet_transfers_return_unaccepted(operator=None, now=local(2025, 3, 12)) == []
+    pending.refresh_from_db()
+    assert (pending.status, pending.returned_amount) == (TransferStatus.RETURNED, Decimal("300"))
+    assert balances(pending) == (Decimal("500.00"), Decimal("0.00"))
+    with pytest.raises(TransferNotPending):
+        wallet_transfer_accept(transfer=pending, operator=clerk)
+    assert ledger_mismatches() == []
+
+
+def test_return_command_is_idempotent(son_wallet, clerk, capsys):
+    pending = transfer(*son_wallet, "50.00", operator=clerk)
+    call_command("wallet_transfers_return_unaccepted", "--operator", clerk.username)
+    call_command("wallet_transfers_return_unaccepted")
+    assert capsys.readouterr().out.splitlines()[-2:] == [
+        "1 wallet transfer(s) returned",
+        "0 wallet transfer(s) returned",
+    ]
+    assert balances(pending) == (Decimal("500.00"), Decimal("0.00"))
+    assert LedgerEntry.objects.filter(kind=EntryKind.WALLET_RETURN).count() == 2
+
+
+def test_refused_transfer_returns_at_once(son_wallet, clerk):
+    pending = transfer(*son_wallet, "80.00", operator=clerk)
+    refused = wallet_transfer_refuse(transfer=pending, operator=clerk)
+    assert refused.status == TransferStatus.REFUSED
+    assert balances(pending) == (Decimal("500.00"), Decimal("0.00"))
+    assert ledger_mismatches() == []
+
+
+def spend(person, amount, sid, use=Use.PHARMACY, **extra):
+    return wallet_spend(
+        settlement_id=sid,
+        settled_at=local(2025, 3, 12, 10, 0),
+        institution_code="P32050000031",
+        institution_name="老百姓大药房",
+        use=use,
+        id_number=person.id_number,
+        amount=amount,
+        operator=None,
+        **extra,
+    )
+
+
+def test_only_accepted_money_is_spent_and_recorded_like_a_settlement(son_wallet, clerk):
+    grantor, son = son_wallet
+    pending = transfer(grantor, son, "300.00", operator=clerk)
+    with pytest.raises(WalletSpendableTooLow):
+        spend(son, "10.00", "S-1")
+    wallet_transfer_accept(transfer=pending, operator=clerk)
+    spending = spend(son, "120.00", "S-1")
+    assert spend(son, "120.00", "S-1").pk == spending.pk
+    entry = spending.ledger_entry
+    assert (entry.kind, entry.amount, entry.use) == (
+        EntryKind.WALLET_SPENDING,
+        Decimal("-120.00"),
+        Use.PHARMACY,
+    )
+    assert entry.institution_name == "老百姓大药房"
+    with pytest.raises(WalletSpendableTooLow):
+        spend(son, "180.01", "S-2")
+    assert Wallet.objects.get(person=son).balance == Decimal("180.00")
+    assert ledger_mismatches() == []
+
+
+def test_agreement_end_returns_only_that_grantors_unused_money(son_wallet, clerk):
+    father, son = son_wallet
+    mother = make_person(name="王梅", gender="F")
+    credit(mother.account, "500.00")
+    mother_agreement = make_agreement(mother, son)
+    from_father = transfer(father, son, "100.00", operator=clerk, at=local(2025, 3, 10, 9))
+    from_mother = transfer(mother, son, "200.00", operator=clerk, at=local(2025, 3, 10, 10))
+    for t in (from_father, from_mother):
+        wallet_transfer_accept(transfer=t, operator=clerk)
+    spend(son, "150.00", "S-OLD-FIRST")  # the father's ¥100 first, then ¥50 of the mother's
+    returned = wallet_return_for_agreement(agreement=mother_agreement, operator=clerk)
+    assert [(t.pk, t.returned_amount) for t in returned] == [(from_mother.pk, Decimal("150.00"))]
+    assert wallet_return_for_agreement(agreement=mother_agreement, operator=clerk) == []
+    mother.account.refresh_from_db()
+    assert mother.account.balance == Decimal("450.00")
+    assert Wallet.objects.get(person=son).balance == Decimal("0.00")
+    assert ledger_mismatches() == []
