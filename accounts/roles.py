@@ -23,6 +23,17 @@ _VIEW_ALL = [
     "accounts.view_wallet",
     "accounts.view_ledgerentry",
     "accounts.view_sharingagreement",
+    *(
+        f"transfers.view_{model}"
+        for model in (
+            "sharingpayment",
+            "heldpayment",
+            "reversal",
+            "wallettransfer",
+            "walletspending",
+            "holdrules",
+        )
+    ),
 ]
 
 ROLE_PERMISSIONS = {
@@ -34,8 +45,17 @@ ROLE_PERMISSIONS = {
         "accounts.export_data",
         "accounts.add_sharingagreement",
         "accounts.end_sharingagreement",
+        "transfers.add_sharingpayment",
+        "transfers.add_wallettransfer",
+        "transfers.add_reversal",
     ],
-    "reviewer": [*_VIEW_ALL, "accounts.export_data", "accounts.review_sharingagreement"],
+    "reviewer": [
+        *_VIEW_ALL,
+        "accounts.export_data",
+        "accounts.review_sharingagreement",
+        "transfers.review_sharingpayment",
+        "transfers.review_reversal",
+    ],
     "supervisor": [
         *_VIEW_ALL,
         "accounts.change_poolingregion",
@@ -46,6 +66,9 @@ ROLE_PERMISSIONS = {
         "accounts.import_persons",
         "accounts.import_credits",
         "accounts.import_agreements",
+        "transfers.change_holdrules",
+        "transfers.import_settlements",
+        "transfers.import_wallet_transfers",
         "accounts.view_unmasked",
         "accounts.export_unmasked",
         "accounts.export_data",

@@ -1,10 +1,18 @@
 """Models of settlements paid by sharing, their review and reversal, and the wallet."""
 
-from .payments import HoldReason, PaymentStatus, Reversal, ReversalStatus, SharingPayment
+from .payments import (
+    HeldPayment,
+    HoldReason,
+    PaymentStatus,
+    Reversal,
+    ReversalStatus,
+    SharingPayment,
+)
 from .rules import HoldRules
 from .wallets import TransferStatus, WalletSpending, WalletTransfer
 
 __all__ = [
+    "HeldPayment",
     "HoldReason",
     "HoldRules",
     "PaymentStatus",

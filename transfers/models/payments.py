@@ -113,6 +113,15 @@ class SharingPayment(Settlement):
         return "、".join(str(HoldReason(r).label) for r in self.hold_reasons)
 
 
+class HeldPayment(SharingPayment):
+    """The review queue: payments held by the hold rules (a list of its own in the admin)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("held payment")
+        verbose_name_plural = _("review queue: held payments")
+
+
 class ReversalStatus(models.TextChoices):
     REQUESTED = "requested", _("requested")
     APPROVED = "approved", _("approved")

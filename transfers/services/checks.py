@@ -49,14 +49,17 @@ def aware(moment: dt.datetime) -> dt.datetime:
     return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
 
 
-def person_by_id_number(id_number: str) -> InsuredPerson:
+def person_by_id_number(id_number: str, *, field: str | None = None) -> InsuredPerson:
+    """The person with this ID number; ``field`` names the input for the error."""
     try:
         number = normalize_id_number(id_number)
         return InsuredPerson.objects.select_related("region__province__policy").get(
             id_number=number
         )
     except (ValidationError, InsuredPerson.DoesNotExist):
-        raise UnknownPerson(id_number=id_number) from None
+        error = UnknownPerson(id_number=id_number)
+        error.field = field
+        raise error from None
 
 
 def open_account_of(person: InsuredPerson) -> PersonalAccount:

@@ -63,8 +63,8 @@ def settlement_receive(
     payment and writes nothing.
     """
     key = text_key(settlement_id, InvalidSettlementId)
-    grantor = person_by_id_number(grantor_id_number)
-    beneficiary = person_by_id_number(beneficiary_id_number)
+    grantor = person_by_id_number(grantor_id_number, field="grantor_id_number")
+    beneficiary = person_by_id_number(beneficiary_id_number, field="beneficiary_id_number")
     values = {
         "settled_at": aware(settled_at),
         "institution_code": (institution_code or "").strip().upper(),

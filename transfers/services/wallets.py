@@ -69,8 +69,8 @@ def wallet_transfer_create(
     转账流水号 received before with the same content returns that transfer.
     """
     number = text_key(transfer_number, InvalidTransferNumber)
-    sender = person_by_id_number(sender_id_number)
-    recipient = person_by_id_number(recipient_id_number)
+    sender = person_by_id_number(sender_id_number, field="sender_id_number")
+    recipient = person_by_id_number(recipient_id_number, field="recipient_id_number")
     values = {
         "transferred_at": aware(transferred_at),
         "sender_id": sender.pk,
@@ -309,7 +309,7 @@ def wallet_spend(
     Writes one ``wallet_spending`` debit keyed by the 结算ID.
     """
     key = text_key(settlement_id, InvalidSettlementId)
-    person = person_by_id_number(id_number)
+    person = person_by_id_number(id_number, field="id_number")
     values = {
         "settled_at": aware(settled_at),
         "institution_code": (institution_code or "").strip().upper(),

@@ -1,0 +1,73 @@
+"""Thin adapters shared by the transfers screens: a service call from a form, bulk
+review actions whose outcomes are messages, and the reason page of a rejection."""
+
+from django.contrib import messages
+from django.contrib.admin import helpers
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+
+from accounts.admin.ledger import StatusReasonForm
+from accounts.errors import DomainError, InvalidAmount
+
+# Errors of the accounts app that belong next to a field of the counter forms.
+ACCOUNTS_ERROR_FIELDS = {InvalidAmount: "amount"}
+
+
+def form_service_call(form, service, **kwargs):
+    """Call ``service``; a refusal is shown next to its field or above the form.
+
+    Returns the service's result, or ``None`` when it refused (the form then
+    carries the error).
+    """
+    try:
+        return service(**kwargs)
+    except DomainError as error:
+        field = getattr(error, "field", None) or ACCOUNTS_ERROR_FIELDS.get(type(error))
+        form.add_error(field if field in form.fields else None, str(error))
+        return None
+
+
+def bulk_review(request, queryset, service, label, **kwargs):
+    """Apply a review service to each selected row; one message per outcome."""
+    done = 0
+    for obj in queryset:
+        try:
+            service(operator=request.user, **{label: obj}, **kwargs)
+        except DomainError as error:
+            messages.error(request, f"{obj}: {error}")
+        else:
+            done += 1
+    if done:
+        messages.success(request, _("%(count)d done.") % {"count": done})
+
+
+def reason_action(modeladmin, request, queryset, *, service, label, title):
+    """A bulk rejection: first a page asking the reason, then the service per row."""
+    form = StatusReasonForm(request.POST if "apply" in request.POST else None)
+    if form.is_valid():
+        bulk_review(request, queryset, service, label, reason=form.cleaned_data["reason"])
+        return None
+    return counter_page(
+        modeladmin,
+        request,
+        form,
+        title,
+        template="admin/transfers/reason_action.html",
+        queryset=queryset,
+        action=request.POST.get("action"),
+        action_checkbox_name=helpers.ACTION_CHECKBOX_NAME,
+    )
+
+
+def counter_page(
+    modeladmin, request, form, title, template="admin/transfers/counter_form.html", **extra
+):
+    """A form page inside the admin (breadcrumbs, messages) for a counter action."""
+    context = {
+        **modeladmin.admin_site.each_context(request),
+        "opts": modeladmin.model._meta,
+        "title": title,
+        "form": form,
+        **extra,
+    }
+    return TemplateResponse(request, template, context)

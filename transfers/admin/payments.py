@@ -1,0 +1,148 @@
+"""Sharing payments: the list, the review queue of held ones, the manual settlement
+correction, and the clerk's request to reverse a payment."""
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import path
+from django.utils.translation import gettext_lazy as _
+
+from accounts.admin.ledger import ReadOnlyAdmin, StatusReasonForm
+from transfers.models import HeldPayment, PaymentStatus, SharingPayment
+from transfers.selectors import held_payments
+from transfers.services.payments import payment_approve, payment_reject, settlement_receive
+from transfers.services.reversals import reversal_request
+from yibao.admin_filters import DateRangeFilter
+
+from .common import bulk_review, counter_page, form_service_call, reason_action
+from .forms import SettlementCorrectionForm
+
+
+class PaymentAdminBase(ReadOnlyAdmin):
+    list_display = [
+        "settlement_id",
+        "settled_at",
+        "grantor",
+        "beneficiary",
+        "use",
+        "scope",
+        "institution_name",
+        "amount",
+        "status",
+        "why",
+        "created_by",
+        "reviewed_by",
+    ]
+    list_filter = [
+        "status",
+        "scope",
+        "use",
+        ("grantor__region__province", admin.RelatedOnlyFieldListFilter),
+        ("grantor__region", admin.RelatedOnlyFieldListFilter),
+        ("settled_at", DateRangeFilter),
+        ("created_at", DateRangeFilter),
+    ]
+    search_fields = [
+        "=settlement_id",
+        "=grantor__id_number",
+        "=beneficiary__id_number",
+        "institution_code",
+        "institution_name",
+    ]
+    search_help_text = _("Settlement ID, exact ID number, institution code or name.")
+    list_select_related = ["grantor", "beneficiary", "created_by", "reviewed_by"]
+    actions = ["approve", "reject"]
+
+    @admin.display(description=_("held / rejected because"))
+    def why(self, obj):
+        return obj.reject_reason or obj.get_hold_reasons_display()
+
+    def has_review_permission(self, request):
+        return request.user.has_perm("transfers.review_sharingpayment")
+
+    @admin.action(description=_("Approve the selected held payments"), permissions=["review"])
+    def approve(self, request, queryset):
+        bulk_review(request, queryset, payment_approve, "payment")
+
+    @admin.action(description=_("Reject the selected held payments"), permissions=["review"])
+    def reject(self, request, queryset):
+        return reason_action(
+            self,
+            request,
+            queryset,
+            service=payment_reject,
+            label="payment",
+            title=_("Reject held payments"),
+        )
+
+
+@admin.register(SharingPayment)
+class SharingPaymentAdmin(PaymentAdminBase):
+    change_form_template = "admin/transfers/sharingpayment/change_form.html"
+
+    def has_add_permission(self, request):
+        return request.user.has_perm("transfers.add_sharingpayment")
+
+    def add_view(self, request, form_url="", extra_context=None):
+        """The manual settlement correction: the same service as a file row."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = SettlementCorrectionForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            payment = form_service_call(
+                form, settlement_receive, operator=request.user, **form.cleaned_data
+            )
+            if payment is not None:
+                messages.success(
+                    request,
+                    _("Settlement %(id)s: %(status)s.")
+                    % {"id": payment.settlement_id, "status": payment.get_status_display()},
+                )
+                return redirect("admin:transfers_sharingpayment_change", payment.pk)
+        return counter_page(self, request, form, _("Manual settlement correction"))
+
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/reverse/",
+                self.admin_site.admin_view(self.reverse_view),
+                name="transfers_sharingpayment_reverse",
+            ),
+            *super().get_urls(),
+        ]
+
+    def reverse_view(self, request, object_id):
+        """A clerk asks for a reversal, with a reason; a reviewer decides later."""
+        payment = get_object_or_404(SharingPayment, pk=object_id)
+        if not request.user.has_perm("transfers.add_reversal"):
+            return redirect("admin:transfers_sharingpayment_change", object_id)
+        form = StatusReasonForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            reversal = form_service_call(
+                form,
+                reversal_request,
+                payment=payment,
+                reason=form.cleaned_data["reason"],
+                operator=request.user,
+            )
+            if reversal is not None:
+                messages.success(request, _("The reversal was requested for review."))
+                return redirect("admin:transfers_reversal_change", reversal.pk)
+        return counter_page(self, request, form, _("Request a reversal"), original=payment)
+
+    def render_change_form(self, request, context, *args, obj=None, **kwargs):
+        context["can_request_reversal"] = (
+            obj is not None
+            and obj.status == PaymentStatus.POSTED
+            and request.user.has_perm("transfers.add_reversal")
+        )
+        return super().render_change_form(request, context, *args, obj=obj, **kwargs)
+
+
+@admin.register(HeldPayment)
+class HeldPaymentAdmin(PaymentAdminBase):
+    list_filter = PaymentAdminBase.list_filter[1:]
+    ordering = ["created_at", "id"]
+
+    def get_queryset(self, request):
+        return held_payments()

@@ -1,0 +1,100 @@
+"""Reversals: the list, the reviewer's bulk approve/reject, and the receipt."""
+
+from django.contrib import admin
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
+
+from accounts.admin.ledger import ReadOnlyAdmin
+from transfers.models import Reversal
+from transfers.services.reversals import reversal_approve, reversal_reject
+from yibao.admin_filters import DateRangeFilter
+
+from .common import bulk_review, reason_action
+from .receipts import ReceiptMixin, receipt_page
+
+
+@admin.register(Reversal)
+class ReversalAdmin(ReceiptMixin, ReadOnlyAdmin):
+    receipt_url_name = "transfers_reversal_receipt"
+    list_display = [
+        "settlement_id",
+        "grantor",
+        "beneficiary",
+        "amount",
+        "reason",
+        "status",
+        "review_note",
+        "requested_by",
+        "requested_at",
+        "reviewed_by",
+        "receipt_link",
+    ]
+    list_filter = [
+        "status",
+        "payment__scope",
+        "payment__use",
+        ("payment__grantor__region", admin.RelatedOnlyFieldListFilter),
+        ("requested_at", DateRangeFilter),
+    ]
+    search_fields = [
+        "=payment__settlement_id",
+        "=payment__grantor__id_number",
+        "=payment__beneficiary__id_number",
+        "payment__institution_code",
+        "payment__institution_name",
+    ]
+    search_help_text = _("Settlement ID, exact ID number, institution code or name.")
+    list_select_related = [
+        "payment__grantor",
+        "payment__beneficiary",
+        "requested_by",
+        "reviewed_by",
+    ]
+    actions = ["approve", "reject"]
+
+    @admin.display(description=_("settlement ID"), ordering="payment__settlement_id")
+    def settlement_id(self, obj):
+        return obj.payment.settlement_id
+
+    @admin.display(description=_("grantor"))
+    def grantor(self, obj):
+        return obj.payment.grantor
+
+    @admin.display(description=_("beneficiary"))
+    def beneficiary(self, obj):
+        return obj.payment.beneficiary
+
+    @admin.display(description=_("amount"))
+    def amount(self, obj):
+        return obj.payment.amount
+
+    def has_review_permission(self, request):
+        return request.user.has_perm("transfers.review_reversal")
+
+    @admin.action(description=_("Approve the selected reversals"), permissions=["review"])
+    def approve(self, request, queryset):
+        bulk_review(request, queryset, reversal_approve, "reversal")
+
+    @admin.action(description=_("Reject the selected reversals"), permissions=["review"])
+    def reject(self, request, queryset):
+        return reason_action(
+            self,
+            request,
+            queryset,
+            service=reversal_reject,
+            label="reversal",
+            title=_("Reject reversals"),
+        )
+
+    def receipt_view(self, request, object_id):
+        reversal = get_object_or_404(
+            Reversal.objects.select_related("payment__grantor", "payment__account"),
+            pk=object_id,
+        )
+        return receipt_page(
+            request,
+            "transfers/receipt_reversal.html",
+            _("Reversal receipt"),
+            reversal=reversal,
+            payment=reversal.payment,
+        )

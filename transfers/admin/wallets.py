@@ -1,0 +1,142 @@
+"""Wallet transfers (list, counter transfer, receipt), wallet spending, hold rules."""
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from accounts.admin.ledger import ReadOnlyAdmin
+from transfers.models import HoldRules, WalletSpending, WalletTransfer
+from transfers.services.wallets import (
+    wallet_transfer_accept,
+    wallet_transfer_create,
+    wallet_transfer_refuse,
+)
+from yibao.admin_filters import DateRangeFilter
+
+from .common import bulk_review, counter_page, form_service_call
+from .forms import CounterTransferForm
+from .receipts import ReceiptMixin, receipt_page
+
+
+@admin.register(WalletTransfer)
+class WalletTransferAdmin(ReceiptMixin, ReadOnlyAdmin):
+    receipt_url_name = "transfers_wallettransfer_receipt"
+    list_display = [
+        "transfer_number",
+        "transferred_at",
+        "sender",
+        "recipient",
+        "amount",
+        "unspent",
+        "scope",
+        "status",
+        "return_due_at",
+        "return_reason",
+        "created_by",
+        "receipt_link",
+    ]
+    list_filter = [
+        "status",
+        "scope",
+        ("sender__region__province", admin.RelatedOnlyFieldListFilter),
+        ("sender__region", admin.RelatedOnlyFieldListFilter),
+        ("recipient__region", admin.RelatedOnlyFieldListFilter),
+        ("transferred_at", DateRangeFilter),
+    ]
+    search_fields = ["=transfer_number", "=sender__id_number", "=recipient__id_number"]
+    search_help_text = _("Transfer number or exact ID number.")
+    list_select_related = ["sender", "recipient", "created_by"]
+    actions = ["accept", "refuse"]
+
+    def has_add_permission(self, request):
+        return request.user.has_perm("transfers.add_wallettransfer")
+
+    def has_counter_permission(self, request):
+        return self.has_add_permission(request)
+
+    @admin.action(
+        description=_("Accept the selected transfers for the recipient"), permissions=["counter"]
+    )
+    def accept(self, request, queryset):
+        bulk_review(request, queryset, wallet_transfer_accept, "transfer")
+
+    @admin.action(
+        description=_("Refuse the selected transfers for the recipient"), permissions=["counter"]
+    )
+    def refuse(self, request, queryset):
+        bulk_review(request, queryset, wallet_transfer_refuse, "transfer")
+
+    def add_view(self, request, form_url="", extra_context=None):
+        """The counter transfer: checked and posted by the same service as a file row."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = CounterTransferForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            number = form.cleaned_data["transfer_number"]
+            if done := WalletTransfer.objects.filter(transfer_number=number).first():
+                # The same form sent twice (double click, reload): the first one stands.
+                return redirect("admin:transfers_wallettransfer_change", done.pk)
+            transfer = form_service_call(
+                form,
+                wallet_transfer_create,
+                transferred_at=timezone.now(),
+                operator=request.user,
+                **form.cleaned_data,
+            )
+            if transfer is not None:
+                messages.success(request, _("The transfer was made; print the receipt."))
+                return redirect("admin:transfers_wallettransfer_change", transfer.pk)
+        return counter_page(self, request, form, _("Counter wallet transfer"))
+
+    def receipt_view(self, request, object_id):
+        transfer = get_object_or_404(
+            WalletTransfer.objects.select_related("sender", "recipient", "account"),
+            pk=object_id,
+        )
+        return receipt_page(
+            request,
+            "transfers/receipt_transfer.html",
+            _("Wallet transfer receipt"),
+            transfer=transfer,
+        )
+
+
+@admin.register(WalletSpending)
+class WalletSpendingAdmin(ReadOnlyAdmin):
+    list_display = [
+        "settlement_id",
+        "settled_at",
+        "wallet",
+        "use",
+        "institution_name",
+        "amount",
+        "created_by",
+    ]
+    list_filter = ["use", ("settled_at", DateRangeFilter)]
+    search_fields = ["=settlement_id", "=wallet__person__id_number", "institution_code"]
+    search_help_text = _("Settlement ID, exact ID number or institution code.")
+    list_select_related = ["wallet__person", "created_by"]
+
+
+@admin.register(HoldRules)
+class HoldRulesAdmin(SimpleHistoryAdmin):
+    """One row of settings: the list opens it directly."""
+
+    fields = ["amount_threshold", "daily_payments_per_beneficiary", "hold_cross_province"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def changelist_view(self, request, extra_context=None):
+        return redirect("admin:transfers_holdrules_change", HoldRules.current().pk)
+
+    def save_model(self, request, obj, form, change):
+        obj.updated_by = request.user
+        obj._history_user = request.user
+        super().save_model(request, obj, form, change)

@@ -1,0 +1,225 @@
+"""The clerk's and reviewer's screens, through Django's test client."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.auth.models import Permission
+from django.urls import reverse
+
+from accounts.selectors import ledger_mismatches
+from accounts.tests.factories import credit
+from transfers.errors import ReviewerIsCreator
+from transfers.models import (
+    HoldReason,
+    HoldRules,
+    PaymentStatus,
+    Reversal,
+    ReversalStatus,
+    WalletTransfer,
+)
+
+from .test_payments import balance, receive
+
+
+def logged_in(client, user):
+    client.force_login(user)
+    return client
+
+
+def settlement_form(grantor, beneficiary, **changes):
+    return {
+        "settlement_id": "MANUAL-1",
+        "settled_at": "2025-03-10T09:30",
+        "use": "medical",
+        "institution_code": "H32050000012",
+        "institution_name": "苏州市立医院",
+        "beneficiary_id_number": beneficiary.id_number,
+        "grantor_id_number": grantor.id_number,
+        "amount": "100.00",
+        "note": "结算文件漏传",
+        **changes,
+    }
+
+
+def test_manual_settlement_correction_posts_through_the_service(
+    client, clerk, li_ming, li_xiaoming, son_agreement
+):
+    response = logged_in(client, clerk).post(
+        reverse("admin:transfers_sharingpayment_add"), settlement_form(li_ming, li_xiaoming)
+    )
+    assert response.status_code == 302
+    assert balance(li_ming) == Decimal("400.00")
+    page = client.get(response.url)
+    assert "MANUAL-1" in page.content.decode()
+    assert ledger_mismatches() == []
+
+
+def test_manual_settlement_error_shown_next_to_the_field(
+    client, clerk, li_ming, li_xiaoming, son_agreement
+):
+    response = logged_in(client, clerk).post(
+        reverse("admin:transfers_sharingpayment_add"),
+        settlement_form(li_ming, li_xiaoming, institution_code="P32050000012"),
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["institution_code"]
+    response = client.post(
+        reverse("admin:transfers_sharingpayment_add"),
+        settlement_form(li_ming, li_xiaoming, amount="900.00"),
+    )
+    assert "900.00" in str(response.context["form"].errors["amount"])
+    assert balance(li_ming) == Decimal("500.00")
+
+
+@pytest.fixture
+def no_quiet_hours(li_ming):
+    """Counter transfers happen now; the test must not depend on the hour it runs."""
+    region = li_ming.region
+    region.wallet_quiet_from = region.wallet_quiet_until = dt.time(0, 0)
+    region.save(update_fields=["wallet_quiet_from", "wallet_quiet_until"])
+
+
+def test_counter_wallet_transfer_and_its_printable_receipt(
+    client, clerk, li_ming, li_xiaoming, son_agreement, no_quiet_hours
+):
+    add = reverse("admin:transfers_wallettransfer_add")
+    form = logged_in(client, clerk).get(add).context["form"]
+    number = form.fields["transfer_number"].initial
+    data = {
+        "transfer_number": number,
+        "sender_id_number": li_ming.id_number,
+        "recipient_id_number": li_xiaoming.id_number,
+        "amount": "300",
+    }
+    assert client.post(add, data).status_code == 302
+    assert client.post(add, data).status_code == 302  # a double submission moves money once
+    transfer = WalletTransfer.objects.get()
+    assert transfer.transfer_number == number
+    assert balance(li_ming) == Decimal("200.00")
+    receipt = client.get(reverse("admin:transfers_wallettransfer_receipt", args=[transfer.pk]))
+    html = receipt.content.decode()
+    assert "size: A4" in html and number in html and li_xiaoming.masked_id_number in html
+    assert li_xiaoming.id_number not in html
+    assert "<link" not in html and "<script src" not in html  # no admin chrome, nothing external
+    assert ledger_mismatches() == []
+
+
+def test_counter_transfer_refusal_shown_as_form_error(
+    client, clerk, li_ming, li_xiaoming, no_quiet_hours
+):
+    response = logged_in(client, clerk).post(
+        reverse("admin:transfers_wallettransfer_add"),
+        {
+            "transfer_number": "CT-1",
+            "sender_id_number": li_ming.id_number,
+            "recipient_id_number": li_xiaoming.id_number,
+            "amount": "100",
+        },
+    )
+    assert "李小明" in str(response.context["form"].non_field_errors())
+    assert not WalletTransfer.objects.exists()
+
+
+@pytest.fixture
+def held(li_ming, li_xiaoming, son_agreement, clerk):
+    credit(li_ming.account, "5000.00")
+    return receive(li_ming, li_xiaoming, "5000.00", operator=clerk, sid="BIG-1")
+
+
+def test_review_queue_shows_why_held_and_bulk_approve_reports(client, reviewer, held, li_ming):
+    queue = reverse("admin:transfers_heldpayment_changelist")
+    page = logged_in(client, reviewer).get(queue).content.decode()
+    assert "BIG-1" in page and str(HoldReason.AMOUNT.label) in page
+    response = client.post(
+        queue, {"action": "approve", ACTION_CHECKBOX_NAME: [held.pk]}, follow=True
+    )
+    assert [m.level_tag for m in response.context["messages"]] == ["success"]
+    held.refresh_from_db()
+    assert held.status == PaymentStatus.POSTED
+    assert balance(li_ming) == Decimal("500.00")
+
+
+def test_bulk_reject_asks_for_a_reason_first(client, reviewer, held):
+    queue = reverse("admin:transfers_heldpayment_changelist")
+    ask = logged_in(client, reviewer).post(
+        queue, {"action": "reject", ACTION_CHECKBOX_NAME: [held.pk]}
+    )
+    assert ask.status_code == 200 and "reason" in ask.context["form"].fields
+    client.post(
+        queue,
+        {"action": "reject", ACTION_CHECKBOX_NAME: [held.pk], "apply": "1", "reason": "重复结算"},
+    )
+    held.refresh_from_db()
+    assert (held.status, held.reject_reason) == (PaymentStatus.REJECTED, "重复结算")
+    listing = client.get(reverse("admin:transfers_sharingpayment_changelist"))
+    assert "重复结算" in listing.content.decode()
+
+
+def test_own_entry_cannot_be_approved_and_the_message_says_why(client, clerk, held):
+    clerk.user_permissions.add(Permission.objects.get(codename="review_sharingpayment"))
+    response = logged_in(client, clerk).post(
+        reverse("admin:transfers_heldpayment_changelist"),
+        {"action": "approve", ACTION_CHECKBOX_NAME: [held.pk]},
+        follow=True,
+    )
+    assert [str(m) for m in response.context["messages"]] == [f"{held}: {ReviewerIsCreator()}"]
+    held.refresh_from_db()
+    assert held.status == PaymentStatus.HELD
+
+
+def test_clerk_requests_reversal_reviewer_approves_and_prints_receipt(
+    client, clerk, reviewer, li_ming, li_xiaoming, son_agreement
+):
+    payment = receive(li_ming, li_xiaoming, "100.00", operator=clerk)
+    logged_in(client, clerk).post(
+        reverse("admin:transfers_sharingpayment_reverse", args=[payment.pk]),
+        {"reason": "医院重复上传"},
+    )
+    reversal = Reversal.objects.get()
+    logged_in(client, reviewer).post(
+        reverse("admin:transfers_reversal_changelist"),
+        {"action": "approve", ACTION_CHECKBOX_NAME: [reversal.pk]},
+    )
+    reversal.refresh_from_db()
+    assert reversal.status == ReversalStatus.APPROVED
+    assert balance(li_ming) == Decimal("500.00")
+    html = client.get(reverse("admin:transfers_reversal_receipt", args=[reversal.pk])).content
+    assert "医院重复上传" in html.decode() and "size: A4" in html.decode()
+    assert ledger_mismatches() == []
+
+
+def test_lists_search_and_filter(client, auditor, clerk, li_ming, li_xiaoming, son_agreement):
+    receive(li_ming, li_xiaoming, "100.00", operator=clerk, sid="FIND-ME")
+    receive(li_ming, li_xiaoming, "50.00", operator=clerk, sid="OTHER")
+    url = reverse("admin:transfers_sharingpayment_changelist")
+    client = logged_in(client, auditor)
+    for query, expected in [
+        ({"q": "FIND-ME"}, 1),
+        ({"q": li_xiaoming.id_number}, 2),
+        ({"q": "H32050000012"}, 2),
+        ({"status": "posted", "scope": "same_region", "use": "medical"}, 2),
+        ({"settled_at__from": "2025-03-10", "settled_at__to": "2025-03-10"}, 2),
+        ({"settled_at__from": "2025-03-11"}, 0),
+    ]:
+        response = client.get(url, query)
+        assert response.status_code == 200
+        assert response.context["cl"].result_count == expected, query
+    # An auditor reads; the add button and review actions are not offered.
+    assert not response.context["has_add_permission"]
+    assert client.get(reverse("admin:transfers_sharingpayment_add")).status_code == 403
+    for name in ("wallettransfer", "reversal", "walletspending", "heldpayment"):
+        assert client.get(reverse(f"admin:transfers_{name}_changelist")).status_code == 200
+
+
+def test_supervisor_edits_hold_rules(client, supervisor):
+    page = logged_in(client, supervisor).get(reverse("admin:transfers_holdrules_changelist"))
+    assert page.status_code == 302
+    response = client.post(
+        page.url,
+        {"amount_threshold": "3000.00", "daily_payments_per_beneficiary": "5"},
+    )
+    assert response.status_code == 302
+    assert HoldRules.current().amount_threshold == Decimal("3000.00")
+    assert HoldRules.current().updated_by == supervisor
