@@ -1,4 +1,4 @@
-"""Reads of the transfers app: what an account can share now, and the review queues."""
+"""Reads of the transfers app: what an account can share now, and the review queue."""
 
 import datetime as dt
 from dataclasses import dataclass
@@ -8,7 +8,7 @@ from django.db.models import Sum
 
 from accounts.models import EntryKind, PersonalAccount
 
-from .models import PaymentStatus, Reversal, ReversalStatus, SharingPayment
+from .models import PaymentStatus, SharingPayment
 
 ZERO = Decimal("0.00")
 
@@ -53,10 +53,3 @@ def held_payments():
         .order_by("created_at", "id")
     )
 
-
-def requested_reversals():
-    return (
-        Reversal.objects.filter(status=ReversalStatus.REQUESTED)
-        .select_related("payment__grantor", "payment__beneficiary", "requested_by")
-        .order_by("requested_at", "id")
-    )

@@ -1,10 +1,11 @@
 """Thin adapters shared by the transfers screens: a service call from a form, bulk
 review actions whose outcomes are messages, and the reason page of a rejection."""
 
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.admin.ledger import StatusReasonForm
 from accounts.errors import DomainError, InvalidAmount
@@ -71,3 +72,39 @@ def counter_page(
         **extra,
     }
     return TemplateResponse(request, template, context)
+
+
+class ReviewActions:
+    """Bulk approve and reject for a review queue (reject asks for the reason first).
+
+    The admin class names the permission and the two services; each service
+    takes the record as keyword ``review_label``, and ``operator``.
+    """
+
+    review_permission: str
+    review_label: str
+    actions = ["approve", "reject"]
+
+    def has_review_permission(self, request):
+        return request.user.has_perm(self.review_permission)
+
+    @admin.action(
+        description=gettext_lazy("Approve the selected %(verbose_name_plural)s"),
+        permissions=["review"],
+    )
+    def approve(self, request, queryset):
+        bulk_review(request, queryset, self.approve_service, self.review_label)
+
+    @admin.action(
+        description=gettext_lazy("Reject the selected %(verbose_name_plural)s"),
+        permissions=["review"],
+    )
+    def reject(self, request, queryset):
+        return reason_action(
+            self,
+            request,
+            queryset,
+            service=self.reject_service,
+            label=self.review_label,
+            title=_("Reject"),
+        )

@@ -14,11 +14,16 @@ from transfers.services.payments import payment_approve, payment_reject, settlem
 from transfers.services.reversals import reversal_request
 from yibao.admin_filters import DateRangeFilter
 
-from .common import bulk_review, counter_page, form_service_call, reason_action
+from .common import ReviewActions, counter_page, form_service_call
 from .forms import SettlementCorrectionForm
 
 
-class PaymentAdminBase(ReadOnlyAdmin):
+class PaymentAdminBase(ReviewActions, ReadOnlyAdmin):
+    review_permission = "transfers.review_sharingpayment"
+    review_label = "payment"
+    approve_service = staticmethod(payment_approve)
+    reject_service = staticmethod(payment_reject)
+
     list_display = [
         "settlement_id",
         "settled_at",
@@ -51,29 +56,10 @@ class PaymentAdminBase(ReadOnlyAdmin):
     ]
     search_help_text = _("Settlement ID, exact ID number, institution code or name.")
     list_select_related = ["grantor", "beneficiary", "created_by", "reviewed_by"]
-    actions = ["approve", "reject"]
 
     @admin.display(description=_("held / rejected because"))
     def why(self, obj):
         return obj.reject_reason or obj.get_hold_reasons_display()
-
-    def has_review_permission(self, request):
-        return request.user.has_perm("transfers.review_sharingpayment")
-
-    @admin.action(description=_("Approve the selected held payments"), permissions=["review"])
-    def approve(self, request, queryset):
-        bulk_review(request, queryset, payment_approve, "payment")
-
-    @admin.action(description=_("Reject the selected held payments"), permissions=["review"])
-    def reject(self, request, queryset):
-        return reason_action(
-            self,
-            request,
-            queryset,
-            service=payment_reject,
-            label="payment",
-            title=_("Reject held payments"),
-        )
 
 
 @admin.register(SharingPayment)

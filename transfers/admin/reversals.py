@@ -9,13 +9,17 @@ from transfers.models import Reversal
 from transfers.services.reversals import reversal_approve, reversal_reject
 from yibao.admin_filters import DateRangeFilter
 
-from .common import bulk_review, reason_action
+from .common import ReviewActions
 from .receipts import ReceiptMixin, receipt_page
 
 
 @admin.register(Reversal)
-class ReversalAdmin(ReceiptMixin, ReadOnlyAdmin):
+class ReversalAdmin(ReviewActions, ReceiptMixin, ReadOnlyAdmin):
     receipt_url_name = "transfers_reversal_receipt"
+    review_permission = "transfers.review_reversal"
+    review_label = "reversal"
+    approve_service = staticmethod(reversal_approve)
+    reject_service = staticmethod(reversal_reject)
     list_display = [
         "settlement_id",
         "grantor",
@@ -50,7 +54,6 @@ class ReversalAdmin(ReceiptMixin, ReadOnlyAdmin):
         "requested_by",
         "reviewed_by",
     ]
-    actions = ["approve", "reject"]
 
     @admin.display(description=_("settlement ID"), ordering="payment__settlement_id")
     def settlement_id(self, obj):
@@ -67,24 +70,6 @@ class ReversalAdmin(ReceiptMixin, ReadOnlyAdmin):
     @admin.display(description=_("amount"))
     def amount(self, obj):
         return obj.payment.amount
-
-    def has_review_permission(self, request):
-        return request.user.has_perm("transfers.review_reversal")
-
-    @admin.action(description=_("Approve the selected reversals"), permissions=["review"])
-    def approve(self, request, queryset):
-        bulk_review(request, queryset, reversal_approve, "reversal")
-
-    @admin.action(description=_("Reject the selected reversals"), permissions=["review"])
-    def reject(self, request, queryset):
-        return reason_action(
-            self,
-            request,
-            queryset,
-            service=reversal_reject,
-            label="reversal",
-            title=_("Reject reversals"),
-        )
 
     def receipt_view(self, request, object_id):
         reversal = get_object_or_404(

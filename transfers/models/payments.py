@@ -1,12 +1,12 @@
 """Sharing payments (共济支付) from settlements, and their reversal (冲正)."""
 
-from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import InsuredPerson, LedgerEntry, PersonalAccount, Scope, SharingAgreement
+from accounts.models import LedgerEntry, PersonalAccount, Scope, SharingAgreement
 
+from .fields import operator_field, person_field
 from .settlements import Settlement
 
 
@@ -32,12 +32,8 @@ class SharingPayment(Settlement):
     so the same money cannot be spent twice before the reviewer decides.
     """
 
-    grantor = models.ForeignKey(
-        InsuredPerson, on_delete=models.PROTECT, related_name="+", verbose_name=_("grantor")
-    )
-    beneficiary = models.ForeignKey(
-        InsuredPerson, on_delete=models.PROTECT, related_name="+", verbose_name=_("beneficiary")
-    )
+    grantor = person_field(_("grantor"))
+    beneficiary = person_field(_("beneficiary"))
     account = models.ForeignKey(
         PersonalAccount,
         on_delete=models.PROTECT,
@@ -61,14 +57,7 @@ class SharingPayment(Settlement):
     reject_reason = models.CharField(_("reject reason"), max_length=200, blank=True)
     note = models.CharField(_("note"), max_length=200, blank=True)
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("reviewed by"),
-    )
+    reviewed_by = operator_field(_("reviewed by"))
 
     CONTENT_FIELDS = (*Settlement.CONTENT_FIELDS, "grantor_id", "beneficiary_id")
 
@@ -148,21 +137,9 @@ class Reversal(models.Model):
         _("status"), max_length=10, choices=ReversalStatus.choices, default=ReversalStatus.REQUESTED
     )
     requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("requested by"),
-    )
+    requested_by = operator_field(_("requested by"), required=True)
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("reviewed by"),
-    )
+    reviewed_by = operator_field(_("reviewed by"))
     review_note = models.CharField(_("review note"), max_length=200, blank=True)
     ledger_entry = models.OneToOneField(
         LedgerEntry,

@@ -2,12 +2,13 @@
 
 from decimal import Decimal
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from accounts.models.ledger import MONEY
+
+from .fields import operator_field
 
 
 class HoldRules(models.Model):
@@ -25,14 +26,7 @@ class HoldRules(models.Model):
     )
     hold_cross_province = models.BooleanField(_("hold cross-province payments"), default=False)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("updated by"),
-    )
+    updated_by = operator_field(_("updated by"))
     history = HistoricalRecords()
 
     class Meta:

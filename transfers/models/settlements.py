@@ -1,11 +1,12 @@
 """What a settlement row says, shared by payments from an account and from a wallet."""
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Use
 from accounts.models.ledger import MONEY
+
+from .fields import operator_field
 
 INSTITUTION_CODE = r"^[HP][0-9]{11}$"
 
@@ -32,14 +33,7 @@ class Settlement(models.Model):
         verbose_name=_("ledger entry"),
     )
     created_at = models.DateTimeField(_("received at"), auto_now_add=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("entered by"),
-    )
+    created_by = operator_field(_("entered by"))
 
     class Meta:
         abstract = True

@@ -1,11 +1,9 @@
 """Wallet transfers (钱包转账) into a relative's wallet, and spending from the wallet."""
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import (
-    InsuredPerson,
     LedgerEntry,
     PersonalAccount,
     Scope,
@@ -14,6 +12,7 @@ from accounts.models import (
 )
 from accounts.models.ledger import MONEY
 
+from .fields import operator_field, person_field
 from .settlements import Settlement
 
 
@@ -47,12 +46,8 @@ class WalletTransfer(models.Model):
 
     transfer_number = models.CharField(_("transfer number"), max_length=30, unique=True)
     transferred_at = models.DateTimeField(_("transfer time"))
-    sender = models.ForeignKey(
-        InsuredPerson, on_delete=models.PROTECT, related_name="+", verbose_name=_("sender")
-    )
-    recipient = models.ForeignKey(
-        InsuredPerson, on_delete=models.PROTECT, related_name="+", verbose_name=_("recipient")
-    )
+    sender = person_field(_("sender"))
+    recipient = person_field(_("recipient"))
     account = models.ForeignKey(
         PersonalAccount,
         on_delete=models.PROTECT,
@@ -84,14 +79,7 @@ class WalletTransfer(models.Model):
     return_wallet_entry = _entry(_("return entry of the wallet"))
     return_account_entry = _entry(_("return entry of the account"))
     created_at = models.DateTimeField(_("received at"), auto_now_add=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("entered by"),
-    )
+    created_by = operator_field(_("entered by"))
 
     CONTENT_FIELDS = ("transferred_at", "sender_id", "recipient_id", "amount")
 

@@ -16,6 +16,7 @@ from accounts.models import (
     SharingAgreement,
     Use,
 )
+from accounts.money import parse_amount
 from accounts.policy import require_part
 from transfers.errors import (
     AmountOverAvailable,
@@ -47,6 +48,23 @@ def text_key(value, error_class) -> str:
 def aware(moment: dt.datetime) -> dt.datetime:
     """A time from a file has no zone: it is local time of the deployment."""
     return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
+
+
+def settlement_values(*, settled_at, institution_code, institution_name, use, amount) -> dict:
+    """The content of a settlement row in stored form (what a re-sent row must repeat)."""
+    return {
+        "settled_at": aware(settled_at),
+        "institution_code": (institution_code or "").strip().upper(),
+        "institution_name": (institution_name or "").strip(),
+        "use": use,
+        "amount": parse_amount(amount),
+    }
+
+
+def require_settlement_allowed(values: dict, persons, on_date: dt.date) -> None:
+    """The institution matches the use, and the use is allowed for these persons' provinces."""
+    require_institution(values["use"], values["institution_code"], values["institution_name"])
+    require_use_allowed(values["use"], persons, on_date)
 
 
 def person_by_id_number(id_number: str, *, field: str | None = None) -> InsuredPerson:

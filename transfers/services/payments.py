@@ -5,7 +5,6 @@ from django.utils import timezone
 
 from accounts.errors import IdempotencyConflict
 from accounts.models import EntryKind, Scope
-from accounts.money import parse_amount
 from accounts.policy import require_scope_allowed
 from accounts.services.ledger import ledger_lock, ledger_post
 from transfers.errors import (
@@ -19,14 +18,13 @@ from transfers.models import HoldReason, HoldRules, PaymentStatus, SharingPaymen
 
 from .checks import (
     agreement_in_force,
-    aware,
     open_account_of,
     person_by_id_number,
     require_active_on,
     require_available,
-    require_institution,
-    require_use_allowed,
+    require_settlement_allowed,
     same_or_conflict,
+    settlement_values,
     text_key,
 )
 
@@ -66,19 +64,20 @@ def settlement_receive(
     grantor = person_by_id_number(grantor_id_number, field="grantor_id_number")
     beneficiary = person_by_id_number(beneficiary_id_number, field="beneficiary_id_number")
     values = {
-        "settled_at": aware(settled_at),
-        "institution_code": (institution_code or "").strip().upper(),
-        "institution_name": (institution_name or "").strip(),
-        "use": use,
-        "amount": parse_amount(amount),
+        **settlement_values(
+            settled_at=settled_at,
+            institution_code=institution_code,
+            institution_name=institution_name,
+            use=use,
+            amount=amount,
+        ),
         "grantor_id": grantor.pk,
         "beneficiary_id": beneficiary.pk,
     }
     if existing := SharingPayment.objects.filter(settlement_id=key).first():
         return same_or_conflict(existing, values, SettlementConflict(settlement_id=key))
     on_date = timezone.localdate(values["settled_at"])
-    require_institution(use, values["institution_code"], values["institution_name"])
-    require_use_allowed(use, [grantor, beneficiary], on_date)
+    require_settlement_allowed(values, [grantor, beneficiary], on_date)
     account = open_account_of(grantor)
     agreement = agreement_in_force(grantor, beneficiary, on_date)
     require_active_on(beneficiary, on_date)
@@ -130,6 +129,18 @@ def _hold_reasons(payment: SharingPayment, on_date) -> list[str]:
     return reasons
 
 
+def payment_entry_details(payment: SharingPayment) -> dict:
+    """What the statement shows of a payment, on its entry and on its reversal's."""
+    return {
+        "reference": payment.settlement_id,
+        "counterpart": payment.beneficiary,
+        "use": payment.use,
+        "scope": payment.scope,
+        "institution_code": payment.institution_code,
+        "institution_name": payment.institution_name,
+    }
+
+
 def _post(payment: SharingPayment, operator):
     return ledger_post(
         holder=payment.account,
@@ -138,13 +149,8 @@ def _post(payment: SharingPayment, operator):
         idempotency_key=f"settlement:{payment.settlement_id}",
         operator=operator,
         occurred_at=payment.settled_at,
-        reference=payment.settlement_id,
-        counterpart=payment.beneficiary,
-        use=payment.use,
-        scope=payment.scope,
-        institution_code=payment.institution_code,
-        institution_name=payment.institution_name,
         memo=payment.note,
+        **payment_entry_details(payment),
     )
 
 

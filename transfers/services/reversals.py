@@ -14,6 +14,8 @@ from transfers.errors import (
 )
 from transfers.models import PaymentStatus, Reversal, ReversalStatus, SharingPayment
 
+from .payments import payment_entry_details
+
 
 def _reason(reason: str) -> str:
     reason = (reason or "").strip()
@@ -70,14 +72,9 @@ def reversal_approve(*, reversal: Reversal, operator) -> Reversal:
             amount=payment.amount,
             idempotency_key=f"reversal:{payment.settlement_id}",
             operator=operator,
-            reference=payment.settlement_id,
-            counterpart=payment.beneficiary,
-            use=payment.use,
-            scope=payment.scope,
-            institution_code=payment.institution_code,
-            institution_name=payment.institution_name,
             reverses=original,
             memo=locked.reason,
+            **payment_entry_details(payment),
         )
         locked.status = ReversalStatus.APPROVED
         locked.reviewed_by = operator

@@ -34,9 +34,9 @@ from .checks import (
     person_by_id_number,
     require_active_on,
     require_available,
-    require_institution,
-    require_use_allowed,
+    require_settlement_allowed,
     same_or_conflict,
+    settlement_values,
     text_key,
 )
 
@@ -310,13 +310,13 @@ def wallet_spend(
     """
     key = text_key(settlement_id, InvalidSettlementId)
     person = person_by_id_number(id_number, field="id_number")
-    values = {
-        "settled_at": aware(settled_at),
-        "institution_code": (institution_code or "").strip().upper(),
-        "institution_name": (institution_name or "").strip(),
-        "use": use,
-        "amount": parse_amount(amount),
-    }
+    values = settlement_values(
+        settled_at=settled_at,
+        institution_code=institution_code,
+        institution_name=institution_name,
+        use=use,
+        amount=amount,
+    )
     conflict = SettlementConflict(settlement_id=key)
     wallet = Wallet.objects.filter(person=person).first()
     if existing := WalletSpending.objects.filter(settlement_id=key).first():
@@ -324,8 +324,7 @@ def wallet_spend(
             existing, {**values, "wallet_id": getattr(wallet, "pk", None)}, conflict
         )
     on_date = timezone.localdate(values["settled_at"])
-    require_institution(use, values["institution_code"], values["institution_name"])
-    require_use_allowed(use, [person], on_date)
+    require_settlement_allowed(values, [person], on_date)
     require_active_on(person, on_date)
     if wallet is None:
         raise WalletSpendableTooLow(spendable=Decimal("0.00"), amount=values["amount"])
