@@ -29,6 +29,7 @@ _VIEW_ALL = [
             "sharingpayment",
             "heldpayment",
             "reversal",
+            "requestedreversal",
             "wallettransfer",
             "walletspending",
             "holdrules",

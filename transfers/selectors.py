@@ -1,4 +1,4 @@
-"""Reads of the transfers app: what an account can share now, and the review queue."""
+"""Reads of the transfers app: what an account can share now."""
 
 import datetime as dt
 from dataclasses import dataclass
@@ -43,13 +43,3 @@ def account_shareable(account: PersonalAccount, on_date: dt.date) -> Shareable:
         base = max(ZERO, base - (credits or ZERO))
     held = held_total(account)
     return Shareable(balance=account.balance, held=held, available=max(ZERO, base - held))
-
-
-def held_payments():
-    """The review queue of payments, oldest first, with what the list shows."""
-    return (
-        SharingPayment.objects.filter(status=PaymentStatus.HELD)
-        .select_related("grantor", "beneficiary", "created_by")
-        .order_by("created_at", "id")
-    )
-

@@ -9,7 +9,6 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.admin.ledger import ReadOnlyAdmin, StatusReasonForm
 from transfers.models import HeldPayment, PaymentStatus, SharingPayment
-from transfers.selectors import held_payments
 from transfers.services.payments import payment_approve, payment_reject, settlement_receive
 from transfers.services.reversals import reversal_request
 from yibao.admin_filters import DateRangeFilter
@@ -131,4 +130,4 @@ class HeldPaymentAdmin(PaymentAdminBase):
     ordering = ["created_at", "id"]
 
     def get_queryset(self, request):
-        return held_payments()
+        return super().get_queryset(request).filter(status=PaymentStatus.HELD)

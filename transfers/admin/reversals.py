@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 
 from accounts.admin.ledger import ReadOnlyAdmin
-from transfers.models import Reversal
+from transfers.models import RequestedReversal, Reversal, ReversalStatus
 from transfers.services.reversals import reversal_approve, reversal_reject
 from yibao.admin_filters import DateRangeFilter
 
@@ -83,3 +83,13 @@ class ReversalAdmin(ReviewActions, ReceiptMixin, ReadOnlyAdmin):
             reversal=reversal,
             payment=reversal.payment,
         )
+
+
+@admin.register(RequestedReversal)
+class RequestedReversalAdmin(ReversalAdmin):
+    receipt_url_name = "transfers_requestedreversal_receipt"
+    list_filter = ReversalAdmin.list_filter[1:]
+    ordering = ["requested_at", "id"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(status=ReversalStatus.REQUESTED)

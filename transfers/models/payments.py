@@ -175,3 +175,12 @@ class Reversal(models.Model):
 
     def __str__(self):
         return f"{_('reversal')} {self.payment.settlement_id}"
+
+
+class RequestedReversal(Reversal):
+    """The review queue of reversals: requested and not yet decided."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("requested reversal")
+        verbose_name_plural = _("review queue: requested reversals")

@@ -178,8 +178,10 @@ def test_clerk_requests_reversal_reviewer_approves_and_prints_receipt(
         {"reason": "医院重复上传"},
     )
     reversal = Reversal.objects.get()
-    logged_in(client, reviewer).post(
-        reverse("admin:transfers_reversal_changelist"),
+    queue = reverse("admin:transfers_requestedreversal_changelist")
+    assert "医院重复上传" in logged_in(client, reviewer).get(queue).content.decode()
+    client.post(
+        queue,
         {"action": "approve", ACTION_CHECKBOX_NAME: [reversal.pk]},
     )
     reversal.refresh_from_db()
