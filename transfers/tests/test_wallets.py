@@ -5,20 +5,34 @@ from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
-from accounts.errors import PolicyBlocks
-from accounts.models import EntryKind, LedgerEntry, PoolingRegion, Scope, Use, Wallet
+from accounts.errors import InvalidAmount, PolicyBlocks
+from accounts.models import (
+    EnrolmentStatus,
+    EntryKind,
+    LedgerEntry,
+    PoolingRegion,
+    Scope,
+    Use,
+    Wallet,
+)
 from accounts.selectors import ledger_mismatches
+from accounts.services.people import account_freeze, person_update
 from accounts.services.regions import policy_update
 from accounts.tests.factories import credit, make_person
 from transfers.errors import (
     AmountOverAvailable,
+    BeneficiaryNotActive,
     DailyTransfersExceeded,
+    GrantorHasNoAccount,
+    InvalidTransferNumber,
     NoAgreementInForce,
     QuietHours,
     TransferConflict,
     TransferNotPending,
     TransferOverLimit,
+    UnknownPerson,
     WalletSpendableTooLow,
     WalletSwitchedOff,
 )
@@ -230,3 +244,41 @@ def test_agreement_end_returns_only_that_grantors_unused_money(son_wallet, clerk
     assert mother.account.balance == Decimal("450.00")
     assert Wallet.objects.get(person=son).balance == Decimal("0.00")
     assert ledger_mismatches() == []
+
+
+@pytest.mark.parametrize(
+    ("changes", "error"),
+    [
+        ({"transfer_number": " "}, InvalidTransferNumber),
+        ({"transfer_number": "N" * 31}, InvalidTransferNumber),
+        ({"amount": "0"}, InvalidAmount),
+        ({"recipient_id_number": "12345"}, UnknownPerson),
+    ],
+)
+def test_malformed_transfer_rows_refused(son_wallet, clerk, changes, error):
+    grantor, son = son_wallet
+    row = {
+        "transfer_number": "WT-ROW",
+        "transferred_at": local(2025, 3, 10, 10),
+        "sender_id_number": grantor.id_number,
+        "recipient_id_number": son.id_number,
+        "amount": "10.00",
+        "operator": clerk,
+        **changes,
+    }
+    with pytest.raises(error) as refused:
+        wallet_transfer_create(**row)
+    if error is UnknownPerson:
+        assert refused.value.field == "recipient_id_number"
+    assert not WalletTransfer.objects.exists()
+
+
+def test_transfer_to_suspended_recipient_or_from_frozen_account_refused(son_wallet, clerk):
+    grantor, son = son_wallet
+    person_update(person=son, status=EnrolmentStatus.SUSPENDED, operator=clerk)
+    today = timezone.localtime().replace(hour=10, minute=0)
+    with pytest.raises(BeneficiaryNotActive):
+        transfer(grantor, son, operator=clerk, at=today)
+    account_freeze(account=grantor.account, reason="司法冻结", operator=clerk)
+    with pytest.raises(GrantorHasNoAccount):
+        transfer(grantor, son, operator=clerk)
