@@ -37,6 +37,24 @@ from transfers.selectors import account_shareable
 INSTITUTION_LETTER = {Use.MEDICAL: "H", Use.PHARMACY: "P"}
 
 
+# 用途 as the settlement file writes it (SPREADSHEETS.md §4).
+USE_WORDS = {
+    "就医": Use.MEDICAL,
+    "购药": Use.PHARMACY,
+    "居民医保缴费": Use.RESIDENT_CONTRIBUTION,
+    "长护险缴费": Use.LTC_CONTRIBUTION,
+}
+
+
+def use_from_text(value: str) -> str:
+    """A use given as its code (``medical``) or as the file's word (``就医``)."""
+    text = str(value or "").strip()
+    use = USE_WORDS.get(text, text)
+    if use not in Use.values:
+        raise InvalidUse(use=text or "—")
+    return use
+
+
 def text_key(value, error_class) -> str:
     """A source system's key (结算ID, 转账流水号): 1–30 characters after trimming."""
     key = str(value or "").strip()
@@ -56,7 +74,7 @@ def settlement_values(*, settled_at, institution_code, institution_name, use, am
         "settled_at": aware(settled_at),
         "institution_code": (institution_code or "").strip().upper(),
         "institution_name": (institution_name or "").strip(),
-        "use": use,
+        "use": use_from_text(use),
         "amount": parse_amount(amount),
     }
 
@@ -115,8 +133,6 @@ def agreement_in_force(
 def require_use_allowed(use: str, persons, on_date: dt.date) -> None:
     """Long-term-care contributions only where the policy has them in force (Jan 2026
     notice), for every province involved, the payer's first."""
-    if use not in Use.values:
-        raise InvalidUse(use=use)
     if use == Use.LTC_CONTRIBUTION:
         for province in dict.fromkeys(p.region.province for p in persons):
             require_part(province, PolicyPart.LTC_CONTRIBUTION, on_date)

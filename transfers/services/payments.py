@@ -44,6 +44,9 @@ def settlement_receive(
 ) -> SharingPayment:
     """Receive one settlement (a file row or a clerk's manual correction).
 
+    ``use`` is a ``Use`` code or the file's word (就医, 购药, 居民医保缴费, 长护险缴费);
+    ``settled_at`` without a zone is local time; ``amount`` is a Decimal or text.
+
     Preconditions, all on the settlement's date: an agreement in force from the
     grantor to the beneficiary; the beneficiary actively enrolled; the scope and
     the use allowed by policy; the institution code matching the use; the amount

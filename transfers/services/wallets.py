@@ -348,7 +348,7 @@ def wallet_spend(
             operator=operator,
             occurred_at=values["settled_at"],
             reference=key,
-            use=use,
+            use=values["use"],
             institution_code=values["institution_code"],
             institution_name=values["institution_name"],
         )

@@ -76,6 +76,14 @@ def test_scenario_1_settlement_posted_with_beneficiary_and_hospital(
     assert ledger_mismatches() == []
 
 
+def test_use_may_be_given_as_the_files_word(li_ming, li_xiaoming, son_agreement, clerk):
+    payment = receive(
+        li_ming, li_xiaoming, operator=clerk, use="购药", institution_code="P32050000031"
+    )
+    assert payment.use == Use.PHARMACY
+    assert payment.ledger_entry.use == Use.PHARMACY
+
+
 def test_same_settlement_id_twice_posts_once(li_ming, li_xiaoming, son_agreement, clerk):
     first = receive(li_ming, li_xiaoming, "100", operator=clerk)
     again = receive(li_ming, li_xiaoming, "100.00", operator=clerk)
