@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import InsuredPerson
 
@@ -16,6 +17,16 @@ def operator_field(verbose_name, *, required: bool = False):
         related_name="+",
         verbose_name=verbose_name,
     )
+
+
+class Reviewed(models.Model):
+    """Who decided a record that waited for review, and when."""
+
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    reviewed_by = operator_field(_("reviewed by"))
+
+    class Meta:
+        abstract = True
 
 
 def person_field(verbose_name):

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import LedgerEntry, PersonalAccount, Scope, SharingAgreement
 
-from .fields import operator_field, person_field
+from .fields import Reviewed, operator_field, person_field
 from .settlements import Settlement
 
 
@@ -25,7 +25,7 @@ class HoldReason(models.TextChoices):
     CROSS_PROVINCE = "cross_province", _("cross-province")
 
 
-class SharingPayment(Settlement):
+class SharingPayment(Reviewed, Settlement):
     """The grantor's account pays the beneficiary's settlement.
 
     While held, its amount is reserved on the account (``selectors.held_total``)
@@ -56,8 +56,6 @@ class SharingPayment(Settlement):
     )
     reject_reason = models.CharField(_("reject reason"), max_length=200, blank=True)
     note = models.CharField(_("note"), max_length=200, blank=True)
-    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
-    reviewed_by = operator_field(_("reviewed by"))
 
     CONTENT_FIELDS = (*Settlement.CONTENT_FIELDS, "grantor_id", "beneficiary_id")
 
@@ -117,7 +115,7 @@ class ReversalStatus(models.TextChoices):
     REJECTED = "rejected", _("rejected")
 
 
-class Reversal(models.Model):
+class Reversal(Reviewed):
     """冲正 of a posted sharing payment: a clerk asks, a reviewer approves.
 
     Approval posts a compensating entry that ``reverses`` the payment's entry.
@@ -138,8 +136,6 @@ class Reversal(models.Model):
     )
     requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
     requested_by = operator_field(_("requested by"), required=True)
-    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
-    reviewed_by = operator_field(_("reviewed by"))
     review_note = models.CharField(_("review note"), max_length=200, blank=True)
     ledger_entry = models.OneToOneField(
         LedgerEntry,

@@ -27,6 +27,7 @@ from .checks import (
     settlement_values,
     text_key,
 )
+from .review import review_record
 
 
 def settlement_receive(
@@ -177,11 +178,12 @@ def payment_approve(*, payment: SharingPayment, operator) -> SharingPayment:
     """
     with transaction.atomic():
         locked = _lock_held(payment, operator)
-        locked.ledger_entry = _post(locked, operator)
-        locked.status = PaymentStatus.POSTED
-        locked.reviewed_by = operator
-        locked.reviewed_at = timezone.now()
-        locked.save(update_fields=["ledger_entry", "status", "reviewed_by", "reviewed_at"])
+        review_record(
+            locked,
+            operator=operator,
+            ledger_entry=_post(locked, operator),
+            status=PaymentStatus.POSTED,
+        )
     return locked
 
 
@@ -195,9 +197,7 @@ def payment_reject(*, payment: SharingPayment, reason: str, operator) -> Sharing
         raise ReasonRequired()
     with transaction.atomic():
         locked = _lock_held(payment, operator)
-        locked.status = PaymentStatus.REJECTED
-        locked.reject_reason = reason
-        locked.reviewed_by = operator
-        locked.reviewed_at = timezone.now()
-        locked.save(update_fields=["status", "reject_reason", "reviewed_by", "reviewed_at"])
+        review_record(
+            locked, operator=operator, status=PaymentStatus.REJECTED, reject_reason=reason
+        )
     return locked

@@ -1,7 +1,6 @@
 """Reversal (冲正) of a posted sharing payment: requested by a clerk, approved by a reviewer."""
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 
 from accounts.models import EntryKind
 from accounts.services.ledger import ledger_lock, ledger_post
@@ -15,6 +14,7 @@ from transfers.errors import (
 from transfers.models import PaymentStatus, Reversal, ReversalStatus, SharingPayment
 
 from .payments import payment_entry_details
+from .review import review_record
 
 
 def _reason(reason: str) -> str:
@@ -66,7 +66,7 @@ def reversal_approve(*, reversal: Reversal, operator) -> Reversal:
         locked = _lock_requested(reversal, operator)
         payment = SharingPayment.objects.select_for_update().get(pk=locked.payment_id)
         original = payment.ledger_entry
-        locked.ledger_entry = ledger_post(
+        entry = ledger_post(
             holder=payment.account,
             kind=EntryKind.REVERSAL,
             amount=payment.amount,
@@ -76,10 +76,7 @@ def reversal_approve(*, reversal: Reversal, operator) -> Reversal:
             memo=locked.reason,
             **payment_entry_details(payment),
         )
-        locked.status = ReversalStatus.APPROVED
-        locked.reviewed_by = operator
-        locked.reviewed_at = timezone.now()
-        locked.save(update_fields=["ledger_entry", "status", "reviewed_by", "reviewed_at"])
+        review_record(locked, operator=operator, ledger_entry=entry, status=ReversalStatus.APPROVED)
         payment.status = PaymentStatus.REVERSED
         payment.save(update_fields=["status"])
     return locked
@@ -93,9 +90,5 @@ def reversal_reject(*, reversal: Reversal, reason: str, operator) -> Reversal:
     reason = _reason(reason)
     with transaction.atomic():
         locked = _lock_requested(reversal, operator)
-        locked.status = ReversalStatus.REJECTED
-        locked.review_note = reason
-        locked.reviewed_by = operator
-        locked.reviewed_at = timezone.now()
-        locked.save(update_fields=["status", "review_note", "reviewed_by", "reviewed_at"])
+        review_record(locked, operator=operator, status=ReversalStatus.REJECTED, review_note=reason)
     return locked
