@@ -8,16 +8,19 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 from accounts.admin.ledger import ReadOnlyAdmin, StatusReasonForm
+from transfers.exports import SharingPaymentExport
 from transfers.models import HeldPayment, PaymentStatus, SharingPayment
 from transfers.services.payments import payment_approve, payment_reject, settlement_receive
 from transfers.services.reversals import reversal_request
+from yibao.admin_export import ExportAdminMixin
 from yibao.admin_filters import DateRangeFilter
 
 from .common import ReviewActions, counter_page, form_service_call
 from .forms import SettlementCorrectionForm
 
 
-class PaymentAdminBase(ReviewActions, ReadOnlyAdmin):
+class PaymentAdminBase(ReviewActions, ExportAdminMixin, ReadOnlyAdmin):
+    export_resource_class = SharingPaymentExport
     review_permission = "transfers.review_sharingpayment"
     review_label = "payment"
     approve_service = staticmethod(payment_approve)

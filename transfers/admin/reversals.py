@@ -5,8 +5,10 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 
 from accounts.admin.ledger import ReadOnlyAdmin
+from transfers.exports import ReversalExport
 from transfers.models import RequestedReversal, Reversal, ReversalStatus
 from transfers.services.reversals import reversal_approve, reversal_reject
+from yibao.admin_export import ExportAdminMixin
 from yibao.admin_filters import DateRangeFilter
 
 from .common import ReviewActions
@@ -14,7 +16,8 @@ from .receipts import ReceiptMixin, receipt_page
 
 
 @admin.register(Reversal)
-class ReversalAdmin(ReviewActions, ReceiptMixin, ReadOnlyAdmin):
+class ReversalAdmin(ReviewActions, ReceiptMixin, ExportAdminMixin, ReadOnlyAdmin):
+    export_resource_class = ReversalExport
     receipt_url_name = "transfers_reversal_receipt"
     review_permission = "transfers.review_reversal"
     review_label = "reversal"

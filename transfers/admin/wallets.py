@@ -8,12 +8,14 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.admin.ledger import ReadOnlyAdmin
+from transfers.exports import WalletTransferExport
 from transfers.models import HoldRules, WalletSpending, WalletTransfer
 from transfers.services.wallets import (
     wallet_transfer_accept,
     wallet_transfer_create,
     wallet_transfer_refuse,
 )
+from yibao.admin_export import ExportAdminMixin
 from yibao.admin_filters import DateRangeFilter
 
 from .common import bulk_review, counter_page, form_service_call
@@ -22,7 +24,8 @@ from .receipts import ReceiptMixin, receipt_page
 
 
 @admin.register(WalletTransfer)
-class WalletTransferAdmin(ReceiptMixin, ReadOnlyAdmin):
+class WalletTransferAdmin(ReceiptMixin, ExportAdminMixin, ReadOnlyAdmin):
+    export_resource_class = WalletTransferExport
     receipt_url_name = "transfers_wallettransfer_receipt"
     list_display = [
         "transfer_number",

@@ -225,3 +225,20 @@ def test_supervisor_edits_hold_rules(client, supervisor):
     assert response.status_code == 302
     assert HoldRules.current().amount_threshold == Decimal("3000.00")
     assert HoldRules.current().updated_by == supervisor
+
+
+def test_payment_export_holds_the_filtered_rows_masked(
+    client, clerk, li_ming, li_xiaoming, son_agreement
+):
+    receive(li_ming, li_xiaoming, "100.00", operator=clerk, sid="EXP-1")
+    receive(li_ming, li_xiaoming, "20.00", operator=clerk, sid="EXP-2")
+    url = reverse("admin:transfers_sharingpayment_export", args=["csv"])
+    response = logged_in(client, clerk).get(url, {"q": "EXP-1"})
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    lines = text.strip().splitlines()
+    assert lines[0].startswith("结算ID,结算时间,定点机构编码,定点机构名称,用途,被共济人身份号码")
+    assert len(lines) == 2 and "EXP-1" in lines[1] and ",就医," in lines[1]
+    assert li_xiaoming.masked_id_number in lines[1] and li_xiaoming.id_number not in text
+    for name in ("wallettransfer", "reversal"):
+        export = reverse(f"admin:transfers_{name}_export", args=["xlsx"])
+        assert client.get(export).status_code == 200
