@@ -18,6 +18,7 @@ from transfers.models import HoldReason, HoldRules, PaymentStatus, SharingPaymen
 
 from .checks import (
     agreement_in_force,
+    local_day,
     open_account_of,
     person_by_id_number,
     require_active_on,
@@ -123,8 +124,9 @@ def _hold_reasons(payment: SharingPayment, on_date) -> list[str]:
     reasons = []
     if payment.amount >= rules.amount_threshold:
         reasons.append(HoldReason.AMOUNT)
+    start, end = local_day(on_date)
     same_day = SharingPayment.objects.filter(
-        beneficiary=payment.beneficiary_id, settled_at__date=on_date
+        beneficiary=payment.beneficiary_id, settled_at__gte=start, settled_at__lt=end
     ).exclude(status=PaymentStatus.REJECTED)
     if same_day.count() >= rules.daily_payments_per_beneficiary:
         reasons.append(HoldReason.DAILY_COUNT)

@@ -30,6 +30,7 @@ from transfers.models import TransferStatus, WalletSpending, WalletTransfer
 from .checks import (
     agreement_in_force,
     aware,
+    local_day,
     open_account_of,
     person_by_id_number,
     require_active_on,
@@ -155,7 +156,10 @@ def _require_outside_quiet_hours(region: PoolingRegion, at: dt.time) -> None:
 
 def _require_daily_count(region: PoolingRegion, account, name: str, on_date: dt.date) -> None:
     """Counted under the account's lock, so concurrent transfers cannot all pass."""
-    count = WalletTransfer.objects.filter(account=account, transferred_at__date=on_date).count()
+    start, end = local_day(on_date)
+    count = WalletTransfer.objects.filter(
+        account=account, transferred_at__gte=start, transferred_at__lt=end
+    ).count()
     if count >= region.wallet_daily_transfers:
         raise DailyTransfersExceeded(
             name=name, count=count, on_date=on_date.isoformat(), limit=region.wallet_daily_transfers
