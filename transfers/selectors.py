@@ -1,12 +1,13 @@
-"""Reads of the transfers app: what an account can share now."""
+"""Reads of the transfers app: what an account can share now; wallets against their transfers."""
 
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Sum
+from django.db.models import F, Sum, Value
+from django.db.models.functions import Coalesce
 
-from accounts.models import EntryKind, PersonalAccount
+from accounts.models import EntryKind, PersonalAccount, Wallet
 
 from .models import PaymentStatus, SharingPayment
 
@@ -43,3 +44,17 @@ def account_shareable(account: PersonalAccount, on_date: dt.date) -> Shareable:
         base = max(ZERO, base - (credits or ZERO))
     held = held_total(account)
     return Shareable(balance=account.balance, held=held, available=max(ZERO, base - held))
+
+
+def wallet_mismatches() -> list[Wallet]:
+    """Wallets whose balance is not the unspent money of their transfers.
+
+    Each yuan in a wallet came from one transfer and is spent or returned from
+    that transfer's ``unspent``; when they disagree, an agreement's end would
+    return the wrong amount to a grantor. Each wallet carries ``unspent_total``.
+    """
+    return list(
+        Wallet.objects.annotate(
+            unspent_total=Coalesce(Sum("transfers__unspent"), Value(ZERO))
+        ).exclude(balance=F("unspent_total"))
+    )

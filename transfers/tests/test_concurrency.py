@@ -112,3 +112,20 @@ def test_many_threads_paying_and_transferring_from_one_account_never_overdraw(
     assert li_ming.account.balance == Decimal("50.00")
     assert SharingPayment.objects.count() + WalletTransfer.objects.count() == 5
     assert ledger_mismatches() == []
+
+
+def test_concurrent_transfers_never_pass_the_daily_count(
+    li_ming, li_xiaoming, son_agreement, clerk
+):
+    outcomes = run_at_once(
+        *[
+            lambda i=i: transfer(li_ming, li_xiaoming, "10.00", operator=clerk, number=f"D{i}")
+            for i in range(4)
+        ]
+    )
+    assert (
+        sorted(type(o).__name__ for o in outcomes)
+        == ["DailyTransfersExceeded"] + ["WalletTransfer"] * 3
+    )
+    assert WalletTransfer.objects.count() == 3
+    assert ledger_mismatches() == []

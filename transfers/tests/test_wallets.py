@@ -4,7 +4,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from accounts.errors import InvalidAmount, PolicyBlocks
@@ -244,6 +244,7 @@ def test_agreement_end_returns_only_that_grantors_unused_money(son_wallet, clerk
     assert mother.account.balance == Decimal("450.00")
     assert Wallet.objects.get(person=son).balance == Decimal("0.00")
     assert ledger_mismatches() == []
+    call_command("verify_wallets")
 
 
 @pytest.mark.parametrize(
@@ -282,3 +283,11 @@ def test_transfer_to_suspended_recipient_or_from_frozen_account_refused(son_wall
     account_freeze(account=grantor.account, reason="司法冻结", operator=clerk)
     with pytest.raises(GrantorHasNoAccount):
         transfer(grantor, son, operator=clerk)
+
+
+def test_verify_wallets_names_a_wallet_whose_transfers_disagree(son_wallet, clerk):
+    made = transfer(*son_wallet, "50.00", operator=clerk)
+    call_command("verify_wallets")
+    WalletTransfer.objects.filter(pk=made.pk).update(unspent=Decimal("40.00"))
+    with pytest.raises(CommandError, match="1 wallet"):
+        call_command("verify_wallets")
