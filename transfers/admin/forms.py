@@ -2,6 +2,7 @@
 view passes ``cleaned_data`` straight on; every business rule stays in the service."""
 
 import secrets
+from decimal import Decimal
 
 from django import forms
 from django.utils import timezone
@@ -10,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Use
 
 ID_NUMBER = {"max_length": 18, "min_length": 18}
-AMOUNT = {"max_digits": 14, "decimal_places": 2, "min_value": 0.01}
+AMOUNT = {"max_digits": 14, "decimal_places": 2, "min_value": Decimal("0.01")}
 
 
 class SettlementCorrectionForm(forms.Form):

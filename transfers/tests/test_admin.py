@@ -173,7 +173,13 @@ def test_clerk_requests_reversal_reviewer_approves_and_prints_receipt(
     client, clerk, reviewer, li_ming, li_xiaoming, son_agreement
 ):
     payment = receive(li_ming, li_xiaoming, "100.00", operator=clerk)
-    logged_in(client, clerk).post(
+    page = logged_in(client, clerk).get(
+        reverse("admin:transfers_sharingpayment_change", args=[payment.pk])
+    )
+    assert reverse("admin:transfers_sharingpayment_reverse", args=[payment.pk]) in str(
+        page.content, "utf-8"
+    )
+    client.post(
         reverse("admin:transfers_sharingpayment_reverse", args=[payment.pk]),
         {"reason": "医院重复上传"},
     )
