@@ -1,10 +1,13 @@
 """Sharing payments: receiving a settlement, and the review of held ones."""
 
+import datetime as dt
+from dataclasses import dataclass
+
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.errors import IdempotencyConflict
-from accounts.models import EntryKind, Scope
+from accounts.models import EntryKind, PersonalAccount, Scope, SharingAgreement
 from accounts.policy import require_scope_allowed
 from accounts.services.ledger import ledger_lock, ledger_post
 from transfers.errors import (
@@ -31,7 +34,20 @@ from .checks import (
 from .review import review_record
 
 
-def settlement_receive(
+@dataclass
+class CheckedSettlement:
+    """A settlement that passed every check that needs no lock (``settlement_check``)."""
+
+    key: str
+    values: dict
+    existing: SharingPayment | None = None
+    account: PersonalAccount | None = None
+    agreement: SharingAgreement | None = None
+    scope: str = ""
+    on_date: dt.date | None = None
+
+
+def settlement_check(
     *,
     settlement_id: str,
     settled_at,
@@ -41,13 +57,49 @@ def settlement_receive(
     beneficiary_id_number: str,
     grantor_id_number: str,
     amount,
-    operator,
-    note: str = "",
-) -> SharingPayment:
+) -> CheckedSettlement:
+    """Check a settlement without writing (an import's preview; the first half of
+    ``settlement_receive``, which documents the arguments and the errors).
+
+    A 结算ID received before comes back as ``existing`` when the content is the
+    same; with other content ``SettlementConflict`` is raised. The balance is
+    checked too, but only ``settlement_receive`` holds the account's lock.
+    """
+    key = text_key(settlement_id, InvalidSettlementId)
+    grantor = person_by_id_number(grantor_id_number, field="grantor_id_number")
+    beneficiary = person_by_id_number(beneficiary_id_number, field="beneficiary_id_number")
+    values = {
+        **settlement_values(
+            settled_at=settled_at,
+            institution_code=institution_code,
+            institution_name=institution_name,
+            use=use,
+            amount=amount,
+        ),
+        "grantor_id": grantor.pk,
+        "beneficiary_id": beneficiary.pk,
+    }
+    if existing := SharingPayment.objects.filter(settlement_id=key).first():
+        same_or_conflict(existing, values, SettlementConflict(settlement_id=key))
+        return CheckedSettlement(key=key, values=values, existing=existing)
+    on_date = timezone.localdate(values["settled_at"])
+    require_settlement_allowed(values, [grantor, beneficiary], on_date)
+    account = open_account_of(grantor)
+    agreement = agreement_in_force(grantor, beneficiary, on_date)
+    require_active_on(beneficiary, on_date)
+    scope = require_scope_allowed(grantor.region, beneficiary.region, on_date)
+    require_available(account, values["amount"], on_date)
+    return CheckedSettlement(key, values, None, account, agreement, scope, on_date)
+
+
+def settlement_receive(*, operator, note: str = "", **settlement) -> SharingPayment:
     """Receive one settlement (a file row or a clerk's manual correction).
 
-    ``use`` is a ``Use`` code or the file's word (就医, 购药, 居民医保缴费, 长护险缴费);
-    ``settled_at`` without a zone is local time; ``amount`` is a Decimal or text.
+    Keyword arguments: ``settlement_id``, ``settled_at``, ``institution_code``,
+    ``institution_name``, ``use``, ``beneficiary_id_number``, ``grantor_id_number``,
+    ``amount``, as the file has them: ``use`` a ``Use`` code or the file's word
+    (就医, 购药, 居民医保缴费, 长护险缴费); ``settled_at`` without a zone is local
+    time; ``amount`` a Decimal or text.
 
     Preconditions, all on the settlement's date: an agreement in force from the
     grantor to the beneficiary; the beneficiary actively enrolled; the scope and
@@ -65,45 +117,27 @@ def settlement_receive(
     reserved). A 结算ID received before with the same content returns that
     payment and writes nothing.
     """
-    key = text_key(settlement_id, InvalidSettlementId)
-    grantor = person_by_id_number(grantor_id_number, field="grantor_id_number")
-    beneficiary = person_by_id_number(beneficiary_id_number, field="beneficiary_id_number")
-    values = {
-        **settlement_values(
-            settled_at=settled_at,
-            institution_code=institution_code,
-            institution_name=institution_name,
-            use=use,
-            amount=amount,
-        ),
-        "grantor_id": grantor.pk,
-        "beneficiary_id": beneficiary.pk,
-    }
-    if existing := SharingPayment.objects.filter(settlement_id=key).first():
-        return same_or_conflict(existing, values, SettlementConflict(settlement_id=key))
-    on_date = timezone.localdate(values["settled_at"])
-    require_settlement_allowed(values, [grantor, beneficiary], on_date)
-    account = open_account_of(grantor)
-    agreement = agreement_in_force(grantor, beneficiary, on_date)
-    require_active_on(beneficiary, on_date)
-    scope = require_scope_allowed(grantor.region, beneficiary.region, on_date)
+    checked = settlement_check(**settlement)
+    if checked.existing is not None:
+        return checked.existing
+    key, values = checked.key, checked.values
     try:
         with transaction.atomic():
-            (account,) = ledger_lock(account)
+            (account,) = ledger_lock(checked.account)
             # Re-read under the lock: a concurrent copy of this row may have committed.
             if existing := SharingPayment.objects.filter(settlement_id=key).first():
                 return same_or_conflict(existing, values, SettlementConflict(settlement_id=key))
-            require_available(account, values["amount"], on_date)
+            require_available(account, values["amount"], checked.on_date)
             payment = SharingPayment(
                 settlement_id=key,
                 account=account,
-                agreement=agreement,
-                scope=scope,
+                agreement=checked.agreement,
+                scope=checked.scope,
                 note=(note or "").strip(),
                 created_by=operator,
                 **values,
             )
-            payment.hold_reasons = _hold_reasons(payment, on_date)
+            payment.hold_reasons = _hold_reasons(payment, checked.on_date)
             if payment.hold_reasons:
                 payment.status = PaymentStatus.HELD
             else:

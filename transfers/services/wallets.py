@@ -2,6 +2,7 @@
 cut-off return, spending, and the return of unused money when an agreement ends."""
 
 import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
@@ -9,7 +10,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.errors import IdempotencyConflict
-from accounts.models import EntryKind, PolicyPart, PoolingRegion, SharingAgreement, Wallet
+from accounts.models import (
+    EntryKind,
+    InsuredPerson,
+    PersonalAccount,
+    PolicyPart,
+    PoolingRegion,
+    SharingAgreement,
+    Wallet,
+)
 from accounts.money import parse_amount
 from accounts.policy import require_part, require_scope_allowed
 from accounts.services.ledger import ledger_lock, ledger_post
@@ -42,16 +51,72 @@ from .checks import (
 )
 
 
-def wallet_transfer_create(
+@dataclass
+class CheckedTransfer:
+    """A wallet transfer that passed every check that needs no lock."""
+
+    number: str
+    values: dict
+    existing: WalletTransfer | None = None
+    recipient: InsuredPerson | None = None
+    account: PersonalAccount | None = None
+    agreement: SharingAgreement | None = None
+    scope: str = ""
+    on_date: dt.date | None = None
+
+
+def wallet_transfer_check(
     *,
     transfer_number: str,
     transferred_at,
     sender_id_number: str,
     recipient_id_number: str,
     amount,
-    operator,
-) -> WalletTransfer:
+) -> CheckedTransfer:
+    """Check a wallet transfer without writing (an import's preview; the first half
+    of ``wallet_transfer_create``, which documents the rules and the errors).
+
+    A 转账流水号 received before comes back as ``existing`` when the content is
+    the same; with other content ``TransferConflict`` is raised. The daily count
+    and the balance are checked too, but only the create holds the account's lock.
+    """
+    number = text_key(transfer_number, InvalidTransferNumber)
+    sender = person_by_id_number(sender_id_number, field="sender_id_number")
+    recipient = person_by_id_number(recipient_id_number, field="recipient_id_number")
+    values = {
+        "transferred_at": aware(transferred_at),
+        "sender_id": sender.pk,
+        "recipient_id": recipient.pk,
+        "amount": parse_amount(amount),
+    }
+    if existing := WalletTransfer.objects.filter(transfer_number=number).first():
+        same_or_conflict(existing, values, TransferConflict(number=number))
+        return CheckedTransfer(number, values, existing)
+    moment = timezone.localtime(values["transferred_at"])
+    on_date = moment.date()
+    account = open_account_of(sender)
+    agreement = agreement_in_force(sender, recipient, on_date)
+    require_active_on(recipient, on_date)
+    for region in (sender.region, recipient.region):
+        if not region.wallet_enabled:
+            raise WalletSwitchedOff(region=region.name)
+    for person in (sender, recipient):
+        require_part(person.region.province, PolicyPart.WALLET, on_date)
+    scope = require_scope_allowed(sender.region, recipient.region, on_date)
+    rules = sender.region
+    _require_outside_quiet_hours(rules, moment.time())
+    if values["amount"] > rules.wallet_transfer_limit:
+        raise TransferOverLimit(limit=rules.wallet_transfer_limit, amount=values["amount"])
+    _require_daily_count(account, sender, on_date)
+    require_available(account, values["amount"], on_date)
+    return CheckedTransfer(number, values, None, recipient, account, agreement, scope, on_date)
+
+
+def wallet_transfer_create(*, operator, **transfer) -> WalletTransfer:
     """Move money from the sender's personal account into the recipient's wallet.
+
+    Keyword arguments: ``transfer_number``, ``transferred_at`` (without a zone:
+    local time), ``sender_id_number``, ``recipient_id_number``, ``amount``.
 
     Preconditions on the transfer's date: an agreement in force from the sender
     (grantor) to the recipient; the recipient actively enrolled; the wallet
@@ -69,53 +134,31 @@ def wallet_transfer_create(
     a ``wallet_transfer_in`` credit of the wallet, and the pending transfer. A
     转账流水号 received before with the same content returns that transfer.
     """
-    number = text_key(transfer_number, InvalidTransferNumber)
-    sender = person_by_id_number(sender_id_number, field="sender_id_number")
-    recipient = person_by_id_number(recipient_id_number, field="recipient_id_number")
-    values = {
-        "transferred_at": aware(transferred_at),
-        "sender_id": sender.pk,
-        "recipient_id": recipient.pk,
-        "amount": parse_amount(amount),
-    }
+    checked = wallet_transfer_check(**transfer)
+    if checked.existing is not None:
+        return checked.existing
+    number, values = checked.number, checked.values
     conflict = TransferConflict(number=number)
-    if existing := WalletTransfer.objects.filter(transfer_number=number).first():
-        return same_or_conflict(existing, values, conflict)
-    moment = timezone.localtime(values["transferred_at"])
-    on_date = moment.date()
-    account = open_account_of(sender)
-    agreement = agreement_in_force(sender, recipient, on_date)
-    require_active_on(recipient, on_date)
-    for region in (sender.region, recipient.region):
-        if not region.wallet_enabled:
-            raise WalletSwitchedOff(region=region.name)
-    for person in (sender, recipient):
-        require_part(person.region.province, PolicyPart.WALLET, on_date)
-    scope = require_scope_allowed(sender.region, recipient.region, on_date)
-    rules = sender.region
-    _require_outside_quiet_hours(rules, moment.time())
-    if values["amount"] > rules.wallet_transfer_limit:
-        raise TransferOverLimit(limit=rules.wallet_transfer_limit, amount=values["amount"])
-    wallet, _created = Wallet.objects.get_or_create(person=recipient)
     try:
         with transaction.atomic():
-            account, wallet = ledger_lock(account, wallet)
+            wallet, _created = Wallet.objects.get_or_create(person=checked.recipient)
+            account, wallet = ledger_lock(checked.account, wallet)
             if existing := WalletTransfer.objects.filter(transfer_number=number).first():
                 return same_or_conflict(existing, values, conflict)
-            _require_daily_count(rules, account, sender.name, on_date)
-            require_available(account, values["amount"], on_date)
+            _require_daily_count(account, account.person, checked.on_date)
+            require_available(account, values["amount"], checked.on_date)
             posting = {
                 "operator": operator,
                 "occurred_at": values["transferred_at"],
                 "reference": number,
-                "scope": scope,
+                "scope": checked.scope,
             }
             account_entry = ledger_post(
                 holder=account,
                 kind=EntryKind.WALLET_TRANSFER_OUT,
                 amount=-values["amount"],
                 idempotency_key=f"wallet-transfer:{number}:out",
-                counterpart=recipient,
+                counterpart=checked.recipient,
                 **posting,
             )
             wallet_entry = ledger_post(
@@ -123,17 +166,17 @@ def wallet_transfer_create(
                 kind=EntryKind.WALLET_TRANSFER_IN,
                 amount=values["amount"],
                 idempotency_key=f"wallet-transfer:{number}:in",
-                counterpart=sender,
+                counterpart=account.person,
                 **posting,
             )
             return WalletTransfer.objects.create(
                 transfer_number=number,
                 account=account,
                 wallet=wallet,
-                agreement=agreement,
-                scope=scope,
+                agreement=checked.agreement,
+                scope=checked.scope,
                 unspent=values["amount"],
-                return_due_at=_return_due(rules, on_date),
+                return_due_at=_return_due(account.person.region, checked.on_date),
                 account_entry=account_entry,
                 wallet_entry=wallet_entry,
                 created_by=operator,
@@ -154,15 +197,20 @@ def _require_outside_quiet_hours(region: PoolingRegion, at: dt.time) -> None:
         raise QuietHours(start=f"{start:%H:%M}", end=f"{end:%H:%M}", time=f"{at:%H:%M}")
 
 
-def _require_daily_count(region: PoolingRegion, account, name: str, on_date: dt.date) -> None:
-    """Counted under the account's lock, so concurrent transfers cannot all pass."""
+def _require_daily_count(account, sender, on_date: dt.date) -> None:
+    """The sender region's transfers a day; the create counts again under the account's
+    lock, so concurrent transfers cannot all pass."""
+    region = sender.region
     start, end = local_day(on_date)
     count = WalletTransfer.objects.filter(
         account=account, transferred_at__gte=start, transferred_at__lt=end
     ).count()
     if count >= region.wallet_daily_transfers:
         raise DailyTransfersExceeded(
-            name=name, count=count, on_date=on_date.isoformat(), limit=region.wallet_daily_transfers
+            name=sender.name,
+            count=count,
+            on_date=on_date.isoformat(),
+            limit=region.wallet_daily_transfers,
         )
 
 
