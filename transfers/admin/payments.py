@@ -9,11 +9,13 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.admin.ledger import ReadOnlyAdmin, StatusReasonForm
 from transfers.exports import SharingPaymentExport
+from transfers.imports import SettlementsImport
 from transfers.models import HeldPayment, PaymentStatus, SharingPayment
 from transfers.services.payments import payment_approve, payment_reject, settlement_receive
 from transfers.services.reversals import reversal_request
 from yibao.admin_export import ExportAdminMixin
 from yibao.admin_filters import DateRangeFilter
+from yibao.admin_import import ImportAdminMixin
 
 from .common import ReviewActions, counter_page, form_service_call
 from .forms import SettlementCorrectionForm
@@ -65,7 +67,8 @@ class PaymentAdminBase(ReviewActions, ExportAdminMixin, ReadOnlyAdmin):
 
 
 @admin.register(SharingPayment)
-class SharingPaymentAdmin(PaymentAdminBase):
+class SharingPaymentAdmin(ImportAdminMixin, PaymentAdminBase):
+    importer_class = SettlementsImport
     change_form_template = "admin/transfers/sharingpayment/change_form.html"
 
     def has_add_permission(self, request):

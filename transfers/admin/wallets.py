@@ -9,6 +9,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.admin.ledger import ReadOnlyAdmin
 from transfers.exports import WalletTransferExport
+from transfers.imports import WalletTransfersImport
 from transfers.models import HoldRules, WalletSpending, WalletTransfer
 from transfers.services.wallets import (
     wallet_transfer_accept,
@@ -17,6 +18,7 @@ from transfers.services.wallets import (
 )
 from yibao.admin_export import ExportAdminMixin
 from yibao.admin_filters import DateRangeFilter
+from yibao.admin_import import ImportAdminMixin
 
 from .common import bulk_review, counter_page, form_service_call
 from .forms import CounterTransferForm
@@ -24,7 +26,8 @@ from .receipts import ReceiptMixin, receipt_page
 
 
 @admin.register(WalletTransfer)
-class WalletTransferAdmin(ReceiptMixin, ExportAdminMixin, ReadOnlyAdmin):
+class WalletTransferAdmin(ReceiptMixin, ImportAdminMixin, ExportAdminMixin, ReadOnlyAdmin):
+    importer_class = WalletTransfersImport
     export_resource_class = WalletTransferExport
     receipt_url_name = "transfers_wallettransfer_receipt"
     list_display = [

@@ -1,0 +1,105 @@
+"""Imports of the transfers app: settlements (SPREADSHEETS.md §4) and wallet transfers (§5).
+
+Declared with ``yibao.importing``. A row is checked by the service's read-only
+half (``settlement_check``, ``wallet_transfer_check``) for the preview and
+written by the service itself, so a file row meets exactly the rules of the
+counter. A row already received with the same content is skipped, with other
+content refused; rows that only fail together (a balance or a daily count that
+several rows of one file exhaust) are refused when written, naming the row, and
+nothing of the file is written.
+"""
+
+from django.utils.translation import gettext as _
+
+from accounts.imports import amount, id_number
+from accounts.masking import mask_id_number
+from yibao.importing import (
+    CREATE,
+    SKIP,
+    Change,
+    Column,
+    Import,
+    RowError,
+    choice,
+    datetime_value,
+    text,
+)
+
+from .errors import TransferError
+from .models import HoldRules
+from .services.checks import USE_WORDS
+from .services.payments import settlement_check, settlement_receive
+from .services.wallets import wallet_transfer_check, wallet_transfer_create
+
+
+def _checked(check, values):
+    """The service's check; its refusal named in the column of the field it is about."""
+    try:
+        return check(**values)
+    except TransferError as error:
+        raise RowError(error.field, error) from None
+
+
+class SettlementsImport(Import):
+    """共济结算明细 from the settlement system; each row becomes a sharing payment."""
+
+    title = "共济结算明细"
+    permission = "transfers.import_settlements"
+    columns = (
+        Column("结算ID", "settlement_id", parse=text(max_length=30)),
+        Column("结算时间", "settled_at", parse=datetime_value),
+        Column("定点机构编码", "institution_code", parse=text(max_length=12)),
+        Column("定点机构名称", "institution_name", parse=text(max_length=100)),
+        Column("用途", "use", parse=choice(USE_WORDS)),
+        Column("被共济人身份号码", "beneficiary_id_number", parse=id_number),
+        Column("共济人身份号码", "grantor_id_number", parse=id_number),
+        Column("共济支付金额", "amount", parse=amount),
+    )
+    key = ("settlement_id",)
+
+    def check(self, values, found) -> Change:
+        checked = _checked(settlement_check, values)
+        summary = _("%(id)s: %(grantor)s → %(beneficiary)s ¥%(amount)s") % {
+            "id": checked.key,
+            "grantor": mask_id_number(values["grantor_id_number"]),
+            "beneficiary": mask_id_number(values["beneficiary_id_number"]),
+            "amount": checked.values["amount"],
+        }
+        if checked.existing is not None:
+            return Change(SKIP, _("already received: %(row)s") % {"row": summary})
+        if checked.values["amount"] >= HoldRules.current().amount_threshold:
+            summary = _("%(row)s (held for review)") % {"row": summary}
+        return Change(CREATE, summary, values)
+
+    def write(self, data, *, operator):
+        settlement_receive(operator=operator, **data)
+
+
+class WalletTransfersImport(Import):
+    """钱包转账 from a file; each row moves money as a counter transfer does."""
+
+    title = "钱包转账"
+    permission = "transfers.import_wallet_transfers"
+    columns = (
+        Column("转账流水号", "transfer_number", parse=text(max_length=30)),
+        Column("转账时间", "transferred_at", parse=datetime_value),
+        Column("转出人身份号码", "sender_id_number", parse=id_number),
+        Column("转入人身份号码", "recipient_id_number", parse=id_number),
+        Column("金额", "amount", parse=amount),
+    )
+    key = ("transfer_number",)
+
+    def check(self, values, found) -> Change:
+        checked = _checked(wallet_transfer_check, values)
+        summary = _("%(number)s: %(sender)s → %(recipient)s ¥%(amount)s") % {
+            "number": checked.number,
+            "sender": mask_id_number(values["sender_id_number"]),
+            "recipient": mask_id_number(values["recipient_id_number"]),
+            "amount": checked.values["amount"],
+        }
+        if checked.existing is not None:
+            return Change(SKIP, _("already received: %(row)s") % {"row": summary})
+        return Change(CREATE, summary, values)
+
+    def write(self, data, *, operator):
+        wallet_transfer_create(operator=operator, **data)
