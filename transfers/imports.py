@@ -40,6 +40,13 @@ def _checked(check, values):
         raise RowError(error.field, error) from None
 
 
+def _change(checked, summary: str, values: dict) -> Change:
+    """Skip a row received before with the same content; create any other."""
+    if checked.existing is not None:
+        return Change(SKIP, _("already received: %(row)s") % {"row": summary})
+    return Change(CREATE, summary, values)
+
+
 class SettlementsImport(Import):
     """共济结算明细 from the settlement system; each row becomes a sharing payment."""
 
@@ -65,11 +72,12 @@ class SettlementsImport(Import):
             "beneficiary": mask_id_number(values["beneficiary_id_number"]),
             "amount": checked.values["amount"],
         }
-        if checked.existing is not None:
-            return Change(SKIP, _("already received: %(row)s") % {"row": summary})
-        if checked.values["amount"] >= HoldRules.current().amount_threshold:
+        if (
+            checked.existing is None
+            and checked.values["amount"] >= HoldRules.current().amount_threshold
+        ):
             summary = _("%(row)s (held for review)") % {"row": summary}
-        return Change(CREATE, summary, values)
+        return _change(checked, summary, values)
 
     def write(self, data, *, operator):
         settlement_receive(operator=operator, **data)
@@ -92,14 +100,12 @@ class WalletTransfersImport(Import):
     def check(self, values, found) -> Change:
         checked = _checked(wallet_transfer_check, values)
         summary = _("%(number)s: %(sender)s → %(recipient)s ¥%(amount)s") % {
-            "number": checked.number,
+            "number": checked.key,
             "sender": mask_id_number(values["sender_id_number"]),
             "recipient": mask_id_number(values["recipient_id_number"]),
             "amount": checked.values["amount"],
         }
-        if checked.existing is not None:
-            return Change(SKIP, _("already received: %(row)s") % {"row": summary})
-        return Change(CREATE, summary, values)
+        return _change(checked, summary, values)
 
     def write(self, data, *, operator):
         wallet_transfer_create(operator=operator, **data)

@@ -3,6 +3,8 @@ wallet transfers. Each raises the domain error of the rule it enforces."""
 
 import datetime as dt
 import re
+from dataclasses import dataclass
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -44,6 +46,22 @@ USE_WORDS = {
     "居民医保缴费": Use.RESIDENT_CONTRIBUTION,
     "长护险缴费": Use.LTC_CONTRIBUTION,
 }
+
+
+@dataclass
+class CheckedRow:
+    """A settlement or transfer that passed every check needing no lock: its key and
+    stored values, the earlier record with the same key if any, and what the write
+    needs (the account to lock, the agreement, the scope, the date)."""
+
+    key: str
+    values: dict
+    existing: Any = None
+    account: PersonalAccount | None = None
+    agreement: SharingAgreement | None = None
+    scope: str = ""
+    on_date: dt.date | None = None
+    beneficiary: InsuredPerson | None = None
 
 
 def use_from_text(value: str) -> str:

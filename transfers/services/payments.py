@@ -1,13 +1,10 @@
 """Sharing payments: receiving a settlement, and the review of held ones."""
 
-import datetime as dt
-from dataclasses import dataclass
-
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.errors import IdempotencyConflict
-from accounts.models import EntryKind, PersonalAccount, Scope, SharingAgreement
+from accounts.models import EntryKind, Scope
 from accounts.policy import require_scope_allowed
 from accounts.services.ledger import ledger_lock, ledger_post
 from transfers.errors import (
@@ -20,6 +17,7 @@ from transfers.errors import (
 from transfers.models import HoldReason, HoldRules, PaymentStatus, SharingPayment
 
 from .checks import (
+    CheckedRow,
     agreement_in_force,
     local_day,
     open_account_of,
@@ -34,19 +32,6 @@ from .checks import (
 from .review import review_record
 
 
-@dataclass
-class CheckedSettlement:
-    """A settlement that passed every check that needs no lock (``settlement_check``)."""
-
-    key: str
-    values: dict
-    existing: SharingPayment | None = None
-    account: PersonalAccount | None = None
-    agreement: SharingAgreement | None = None
-    scope: str = ""
-    on_date: dt.date | None = None
-
-
 def settlement_check(
     *,
     settlement_id: str,
@@ -57,7 +42,7 @@ def settlement_check(
     beneficiary_id_number: str,
     grantor_id_number: str,
     amount,
-) -> CheckedSettlement:
+) -> CheckedRow:
     """Check a settlement without writing (an import's preview; the first half of
     ``settlement_receive``, which documents the arguments and the errors).
 
@@ -81,7 +66,7 @@ def settlement_check(
     }
     if existing := SharingPayment.objects.filter(settlement_id=key).first():
         same_or_conflict(existing, values, SettlementConflict(settlement_id=key))
-        return CheckedSettlement(key=key, values=values, existing=existing)
+        return CheckedRow(key=key, values=values, existing=existing)
     on_date = timezone.localdate(values["settled_at"])
     require_settlement_allowed(values, [grantor, beneficiary], on_date)
     account = open_account_of(grantor)
@@ -89,7 +74,7 @@ def settlement_check(
     require_active_on(beneficiary, on_date)
     scope = require_scope_allowed(grantor.region, beneficiary.region, on_date)
     require_available(account, values["amount"], on_date)
-    return CheckedSettlement(key, values, None, account, agreement, scope, on_date)
+    return CheckedRow(key, values, None, account, agreement, scope, on_date, beneficiary)
 
 
 def settlement_receive(*, operator, note: str = "", **settlement) -> SharingPayment:

@@ -2,7 +2,6 @@
 cut-off return, spending, and the return of unused money when an agreement ends."""
 
 import datetime as dt
-from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
@@ -12,8 +11,6 @@ from django.utils.translation import gettext as _
 from accounts.errors import IdempotencyConflict
 from accounts.models import (
     EntryKind,
-    InsuredPerson,
-    PersonalAccount,
     PolicyPart,
     PoolingRegion,
     SharingAgreement,
@@ -37,6 +34,7 @@ from transfers.errors import (
 from transfers.models import TransferStatus, WalletSpending, WalletTransfer
 
 from .checks import (
+    CheckedRow,
     agreement_in_force,
     aware,
     local_day,
@@ -51,20 +49,6 @@ from .checks import (
 )
 
 
-@dataclass
-class CheckedTransfer:
-    """A wallet transfer that passed every check that needs no lock."""
-
-    number: str
-    values: dict
-    existing: WalletTransfer | None = None
-    recipient: InsuredPerson | None = None
-    account: PersonalAccount | None = None
-    agreement: SharingAgreement | None = None
-    scope: str = ""
-    on_date: dt.date | None = None
-
-
 def wallet_transfer_check(
     *,
     transfer_number: str,
@@ -72,7 +56,7 @@ def wallet_transfer_check(
     sender_id_number: str,
     recipient_id_number: str,
     amount,
-) -> CheckedTransfer:
+) -> CheckedRow:
     """Check a wallet transfer without writing (an import's preview; the first half
     of ``wallet_transfer_create``, which documents the rules and the errors).
 
@@ -91,7 +75,7 @@ def wallet_transfer_check(
     }
     if existing := WalletTransfer.objects.filter(transfer_number=number).first():
         same_or_conflict(existing, values, TransferConflict(number=number))
-        return CheckedTransfer(number, values, existing)
+        return CheckedRow(number, values, existing)
     moment = timezone.localtime(values["transferred_at"])
     on_date = moment.date()
     account = open_account_of(sender)
@@ -109,7 +93,7 @@ def wallet_transfer_check(
         raise TransferOverLimit(limit=rules.wallet_transfer_limit, amount=values["amount"])
     _require_daily_count(account, sender, on_date)
     require_available(account, values["amount"], on_date)
-    return CheckedTransfer(number, values, None, recipient, account, agreement, scope, on_date)
+    return CheckedRow(number, values, None, account, agreement, scope, on_date, recipient)
 
 
 def wallet_transfer_create(*, operator, **transfer) -> WalletTransfer:
@@ -137,11 +121,11 @@ def wallet_transfer_create(*, operator, **transfer) -> WalletTransfer:
     checked = wallet_transfer_check(**transfer)
     if checked.existing is not None:
         return checked.existing
-    number, values = checked.number, checked.values
+    number, values = checked.key, checked.values
     conflict = TransferConflict(number=number)
     try:
         with transaction.atomic():
-            wallet, _created = Wallet.objects.get_or_create(person=checked.recipient)
+            wallet, _created = Wallet.objects.get_or_create(person=checked.beneficiary)
             account, wallet = ledger_lock(checked.account, wallet)
             if existing := WalletTransfer.objects.filter(transfer_number=number).first():
                 return same_or_conflict(existing, values, conflict)
@@ -158,7 +142,7 @@ def wallet_transfer_create(*, operator, **transfer) -> WalletTransfer:
                 kind=EntryKind.WALLET_TRANSFER_OUT,
                 amount=-values["amount"],
                 idempotency_key=f"wallet-transfer:{number}:out",
-                counterpart=checked.recipient,
+                counterpart=checked.beneficiary,
                 **posting,
             )
             wallet_entry = ledger_post(
