@@ -25,10 +25,6 @@ class InvalidTransferNumber(TransferError):
     message = _("A transfer number has 1 to 30 characters.")
 
 
-class UnknownPerson(TransferError):
-    message = _("No insured person has the ID number %(id_number)s.")
-
-
 class SettlementConflict(TransferError):
     field = "settlement_id"
     message = _(

@@ -11,6 +11,7 @@ nothing of the file is written.
 
 from django.utils.translation import gettext as _
 
+from accounts.errors import DomainError
 from accounts.imports import amount, id_number
 from accounts.masking import mask_id_number
 from yibao.importing import (
@@ -25,7 +26,6 @@ from yibao.importing import (
     text,
 )
 
-from .errors import TransferError
 from .models import HoldRules
 from .services.checks import USE_WORDS
 from .services.payments import settlement_check, settlement_receive
@@ -36,8 +36,8 @@ def _checked(check, values):
     """The service's check; its refusal named in the column of the field it is about."""
     try:
         return check(**values)
-    except TransferError as error:
-        raise RowError(error.field, error) from None
+    except DomainError as error:
+        raise RowError(getattr(error, "field", None), error) from None
 
 
 def _change(checked, summary: str, values: dict) -> Change:

@@ -9,7 +9,9 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from accounts.errors import PersonNotFound
 from accounts.idnumbers import normalize_id_number
+from accounts.masking import mask_id_number
 from accounts.models import (
     AccountStatus,
     InsuredPerson,
@@ -29,7 +31,6 @@ from transfers.errors import (
     InvalidInstitutionCode,
     InvalidUse,
     NoAgreementInForce,
-    UnknownPerson,
 )
 from transfers.models.settlements import INSTITUTION_CODE
 from transfers.selectors import account_shareable
@@ -119,7 +120,7 @@ def person_by_id_number(id_number: str, *, field: str | None = None) -> InsuredP
             id_number=number
         )
     except (ValidationError, InsuredPerson.DoesNotExist):
-        error = UnknownPerson(id_number=id_number)
+        error = PersonNotFound(id_number=mask_id_number(str(id_number or "")))
         error.field = field
         raise error from None
 

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from accounts.errors import InvalidAmount, PolicyBlocks
+from accounts.errors import InvalidAmount, PersonNotFound, PolicyBlocks
 from accounts.models import EnrolmentStatus, EntryKind, LedgerEntry, Scope, Use
 from accounts.selectors import ledger_mismatches
 from accounts.services.ledger import ledger_post
@@ -25,7 +25,6 @@ from transfers.errors import (
     ReasonRequired,
     ReviewerIsCreator,
     SettlementConflict,
-    UnknownPerson,
 )
 from transfers.models import HoldReason, HoldRules, PaymentStatus, SharingPayment
 from transfers.services.payments import payment_approve, payment_reject, settlement_receive
@@ -127,7 +126,7 @@ def test_whole_balance_may_be_shared(li_ming, li_xiaoming, son_agreement, clerk)
         ({"amount": "0"}, InvalidAmount),
         ({"amount": "-5"}, InvalidAmount),
         ({"amount": "1.005"}, InvalidAmount),
-        ({"grantor_id_number": "110101199001011234"}, UnknownPerson),
+        ({"grantor_id_number": "110101199001011234"}, PersonNotFound),
         ({"use": "cash"}, InvalidUse),
         ({"institution_code": "H3205000001"}, InvalidInstitutionCode),
         ({"institution_code": "X32050000012"}, InvalidInstitutionCode),

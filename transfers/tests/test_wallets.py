@@ -7,7 +7,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from accounts.errors import InvalidAmount, PolicyBlocks
+from accounts.errors import InvalidAmount, PersonNotFound, PolicyBlocks
 from accounts.models import (
     EnrolmentStatus,
     EntryKind,
@@ -32,7 +32,6 @@ from transfers.errors import (
     TransferConflict,
     TransferNotPending,
     TransferOverLimit,
-    UnknownPerson,
     WalletSpendableTooLow,
     WalletSwitchedOff,
 )
@@ -253,7 +252,7 @@ def test_agreement_end_returns_only_that_grantors_unused_money(son_wallet, clerk
         ({"transfer_number": " "}, InvalidTransferNumber),
         ({"transfer_number": "N" * 31}, InvalidTransferNumber),
         ({"amount": "0"}, InvalidAmount),
-        ({"recipient_id_number": "12345"}, UnknownPerson),
+        ({"recipient_id_number": "12345"}, PersonNotFound),
     ],
 )
 def test_malformed_transfer_rows_refused(son_wallet, clerk, changes, error):
@@ -269,7 +268,7 @@ def test_malformed_transfer_rows_refused(son_wallet, clerk, changes, error):
     }
     with pytest.raises(error) as refused:
         wallet_transfer_create(**row)
-    if error is UnknownPerson:
+    if error is PersonNotFound:
         assert refused.value.field == "recipient_id_number"
     assert not WalletTransfer.objects.exists()
 
