@@ -234,23 +234,32 @@ def wallet_transfer_refuse(*, transfer: WalletTransfer, operator) -> WalletTrans
 
 
 def _give_back(locked: WalletTransfer, status: str, why: str, operator) -> None:
-    """Post the unspent part of a locked transfer back from the wallet to the account."""
+    """Post the unspent part of a locked transfer back from the wallet to the account.
+
+    A transfer never accepted is undone: both entries are reversed, so it is no
+    sharing at all (the statistics leave reversed entries out). Money an accepted
+    transfer left unspent goes back as a ``wallet_return``: the transfer stays a use.
+    """
     amount = locked.unspent
+    undone = locked.status == TransferStatus.PENDING
+    kind = EntryKind.REVERSAL if undone else EntryKind.WALLET_RETURN
     posting = {"operator": operator, "reference": locked.transfer_number, "memo": why}
     locked.return_wallet_entry = ledger_post(
         holder=locked.wallet,
-        kind=EntryKind.WALLET_RETURN,
+        kind=kind,
         amount=-amount,
         idempotency_key=f"wallet-return:{locked.transfer_number}:wallet",
         counterpart=locked.sender,
+        reverses=locked.wallet_entry if undone else None,
         **posting,
     )
     locked.return_account_entry = ledger_post(
         holder=locked.account,
-        kind=EntryKind.WALLET_RETURN,
+        kind=kind,
         amount=amount,
         idempotency_key=f"wallet-return:{locked.transfer_number}:account",
         counterpart=locked.recipient,
+        reverses=locked.account_entry if undone else None,
         **posting,
     )
     locked.status = status

@@ -180,7 +180,13 @@ def test_return_command_is_idempotent(son_wallet, clerk, capsys):
         "0 wallet transfer(s) returned",
     ]
     assert balances(pending) == (Decimal("500.00"), Decimal("0.00"))
-    assert LedgerEntry.objects.filter(kind=EntryKind.WALLET_RETURN).count() == 2
+    # Never accepted, the transfer is undone: both of its entries are reversed.
+    assert set(
+        LedgerEntry.objects.filter(kind=EntryKind.REVERSAL).values_list("reverses", flat=True)
+    ) == {
+        pending.account_entry_id,
+        pending.wallet_entry_id,
+    }
 
 
 def test_refused_transfer_returns_at_once(son_wallet, clerk):
@@ -241,6 +247,7 @@ def test_agreement_end_returns_only_that_grantors_unused_money(son_wallet, clerk
     assert wallet_return_for_agreement(agreement=mother_agreement, operator=clerk) == []
     mother.account.refresh_from_db()
     assert mother.account.balance == Decimal("450.00")
+    assert mother.account.entries.last().kind == EntryKind.WALLET_RETURN  # it was a use
     assert Wallet.objects.get(person=son).balance == Decimal("0.00")
     assert ledger_mismatches() == []
     call_command("verify_wallets")
