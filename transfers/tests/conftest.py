@@ -10,12 +10,6 @@ from accounts.tests.factories import make_person
 from .factories import make_agreement
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    """Each test makes several users; the production hasher takes most of its time."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def li_xiaoming(db, clerk):
     """李明's son 李小明: resident scheme in 苏州市, same region as his father."""

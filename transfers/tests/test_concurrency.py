@@ -7,8 +7,6 @@ import pytest
 from django.db import connections
 
 from accounts.errors import DomainError
-from accounts.models import PoolingRegion, Province, ProvincePolicy
-from accounts.reference import reference_data_load
 from accounts.selectors import ledger_mismatches
 from accounts.tests.factories import credit, make_user
 from transfers.models import PaymentStatus, SharingPayment, WalletTransfer
@@ -18,14 +16,6 @@ from .test_payments import receive
 from .test_wallets import transfer
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture(autouse=True)
-def _reference_data(transactional_db):
-    """A transactional test ends by emptying every table, the regions and policies that
-    the migrations loaded too; put them back for the next one."""
-    if not PoolingRegion.objects.exists():
-        reference_data_load(Province, PoolingRegion, ProvincePolicy)
 
 
 def run_at_once(*calls):
