@@ -1,9 +1,11 @@
 """Domain errors of settlements, sharing payments, reversals and the wallet.
 
 One class per reason a row or a counter entry is refused, message defined once
-(English msgid, Chinese under zh-hans). ``field`` names the input the error is
-about, so a counter form can show it next to that field and an import can name
-the column; ``None`` means the entry as a whole.
+(English msgid, Chinese under zh-hans). ``argument`` names the service argument
+the error is about (as ``accounts.services.agreements`` does), so a counter form
+shows it next to that field and an import names the column; ``None`` means the
+entry as a whole. Refusals the accounts app already defines (an unknown ID
+number, a grantor without an open account, a policy) are reused from there.
 """
 
 from django.utils.translation import gettext_lazy as _
@@ -12,21 +14,21 @@ from accounts.errors import DomainError
 
 
 class TransferError(DomainError):
-    field: str | None = None
+    argument: str | None = None
 
 
 class InvalidSettlementId(TransferError):
-    field = "settlement_id"
+    argument = "settlement_id"
     message = _("A settlement ID has 1 to 30 characters.")
 
 
 class InvalidTransferNumber(TransferError):
-    field = "transfer_number"
+    argument = "transfer_number"
     message = _("A transfer number has 1 to 30 characters.")
 
 
 class SettlementConflict(TransferError):
-    field = "settlement_id"
+    argument = "settlement_id"
     message = _(
         "Settlement %(settlement_id)s was already received with different content; "
         "it is not overwritten."
@@ -34,7 +36,7 @@ class SettlementConflict(TransferError):
 
 
 class TransferConflict(TransferError):
-    field = "transfer_number"
+    argument = "transfer_number"
     message = _(
         "Wallet transfer %(number)s was already received with different content; "
         "it is not overwritten."
@@ -47,31 +49,27 @@ class NoAgreementInForce(TransferError):
     )
 
 
-class BeneficiaryNotActive(TransferError):
+class NotEnrolledOn(TransferError):
     message = _("%(name)s is not actively enrolled on %(on_date)s.")
 
 
-class GrantorHasNoAccount(TransferError):
-    message = _("%(name)s has no open personal account.")
-
-
 class InvalidInstitutionCode(TransferError):
-    field = "institution_code"
+    argument = "institution_code"
     message = _("%(code)s is not an institution code (H or P followed by 11 digits).")
 
 
 class InstitutionDoesNotMatchUse(TransferError):
-    field = "institution_code"
+    argument = "institution_code"
     message = _("%(use)s must be paid to an institution whose code starts with %(letter)s.")
 
 
 class InstitutionNameMissing(TransferError):
-    field = "institution_name"
+    argument = "institution_name"
     message = _("The institution name is required.")
 
 
 class AmountOverAvailable(TransferError):
-    field = "amount"
+    argument = "amount"
     message = _(
         "The amount %(amount)s is more than the %(available)s that can be shared now "
         "(balance %(balance)s, held for review %(held)s)."
@@ -87,7 +85,7 @@ class ReviewerIsCreator(TransferError):
 
 
 class ReasonRequired(TransferError):
-    field = "reason"
+    argument = "reason"
     message = _("A reason is required.")
 
 
@@ -115,7 +113,7 @@ class DailyTransfersExceeded(TransferError):
 
 
 class TransferOverLimit(TransferError):
-    field = "amount"
+    argument = "amount"
     message = _("A wallet transfer may be at most %(limit)s; this one is %(amount)s.")
 
 
@@ -128,10 +126,10 @@ class TransferNotPending(TransferError):
 
 
 class WalletSpendableTooLow(TransferError):
-    field = "amount"
+    argument = "amount"
     message = _("The wallet can pay %(spendable)s now; the amount is %(amount)s.")
 
 
 class InvalidUse(TransferError):
-    field = "use"
+    argument = "use"
     message = _("%(use)s is not a use that shared money may pay for.")

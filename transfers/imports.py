@@ -37,7 +37,7 @@ def _checked(check, values):
     try:
         return check(**values)
     except DomainError as error:
-        raise RowError(getattr(error, "field", None), error) from None
+        raise RowError(getattr(error, "argument", None), error) from None
 
 
 def _change(checked, summary: str, values: dict) -> Change:

@@ -23,7 +23,7 @@ def form_service_call(form, service, **kwargs):
     try:
         return service(**kwargs)
     except DomainError as error:
-        field = getattr(error, "field", None) or ACCOUNTS_ERROR_FIELDS.get(type(error))
+        field = getattr(error, "argument", None) or ACCOUNTS_ERROR_FIELDS.get(type(error))
         form.add_error(field if field in form.fields else None, str(error))
         return None
 

@@ -6,12 +6,9 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from accounts.errors import PersonNotFound
-from accounts.idnumbers import normalize_id_number
-from accounts.masking import mask_id_number
+from accounts.errors import DomainError, GrantorAccountNotOpen, GrantorNotEmployee
 from accounts.models import (
     AccountStatus,
     InsuredPerson,
@@ -22,15 +19,15 @@ from accounts.models import (
 )
 from accounts.money import parse_amount
 from accounts.policy import require_part
+from accounts.services.agreements import person_by_id_number as registered_person
 from transfers.errors import (
     AmountOverAvailable,
-    BeneficiaryNotActive,
-    GrantorHasNoAccount,
     InstitutionDoesNotMatchUse,
     InstitutionNameMissing,
     InvalidInstitutionCode,
     InvalidUse,
     NoAgreementInForce,
+    NotEnrolledOn,
 )
 from transfers.models.settlements import INSTITUTION_CODE
 from transfers.selectors import account_shareable
@@ -112,23 +109,24 @@ def local_day(on_date: dt.date) -> tuple[dt.datetime, dt.datetime]:
     )
 
 
-def person_by_id_number(id_number: str, *, field: str | None = None) -> InsuredPerson:
-    """The person with this ID number; ``field`` names the input for the error."""
+def person_by_id_number(id_number: str, *, argument: str) -> InsuredPerson:
+    """The registered person (``InvalidIdNumber``, ``PersonNotFound``), the refusal
+    naming ``argument``."""
     try:
-        number = normalize_id_number(id_number)
-        return InsuredPerson.objects.select_related("region__province__policy").get(
-            id_number=number
-        )
-    except (ValidationError, InsuredPerson.DoesNotExist):
-        error = PersonNotFound(id_number=mask_id_number(str(id_number or "")))
-        error.field = field
-        raise error from None
+        return registered_person(id_number)
+    except DomainError as error:
+        error.argument = argument
+        raise
 
 
 def open_account_of(person: InsuredPerson) -> PersonalAccount:
-    account = PersonalAccount.objects.filter(person=person, status=AccountStatus.OPEN).first()
+    account = PersonalAccount.objects.filter(person=person).first()
     if account is None:
-        raise GrantorHasNoAccount(name=person.name)
+        raise GrantorNotEmployee(name=person.name)
+    if account.status != AccountStatus.OPEN:
+        raise GrantorAccountNotOpen(
+            name=person.name, number=account.number, status=account.get_status_display()
+        )
     return account
 
 
@@ -139,7 +137,7 @@ def require_active_on(person: InsuredPerson, on_date: dt.date) -> None:
     if person.status_changed_on is not None and on_date < person.status_changed_on:
         current = not current
     if not current:
-        raise BeneficiaryNotActive(name=person.name, on_date=on_date.isoformat())
+        raise NotEnrolledOn(name=person.name, on_date=on_date.isoformat())
 
 
 def agreement_in_force(

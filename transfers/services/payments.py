@@ -51,8 +51,8 @@ def settlement_check(
     checked too, but only ``settlement_receive`` holds the account's lock.
     """
     key = text_key(settlement_id, InvalidSettlementId)
-    grantor = person_by_id_number(grantor_id_number, field="grantor_id_number")
-    beneficiary = person_by_id_number(beneficiary_id_number, field="beneficiary_id_number")
+    grantor = person_by_id_number(grantor_id_number, argument="grantor_id_number")
+    beneficiary = person_by_id_number(beneficiary_id_number, argument="beneficiary_id_number")
     values = {
         **settlement_values(
             settled_at=settled_at,
@@ -69,10 +69,13 @@ def settlement_check(
         return CheckedRow(key=key, values=values, existing=existing)
     on_date = timezone.localdate(values["settled_at"])
     require_settlement_allowed(values, [grantor, beneficiary], on_date)
-    account = open_account_of(grantor)
-    agreement = agreement_in_force(grantor, beneficiary, on_date)
-    require_active_on(beneficiary, on_date)
+    # Policy first: where a province's policy blocks the sharing, that is the reason.
     scope = require_scope_allowed(grantor.region, beneficiary.region, on_date)
+    account = open_account_of(grantor)
+    # Enrolment before the agreement: a suspension also ends the agreement, and the
+    # suspension is the reason to give.
+    require_active_on(beneficiary, on_date)
+    agreement = agreement_in_force(grantor, beneficiary, on_date)
     require_available(account, values["amount"], on_date)
     return CheckedRow(key, values, None, account, agreement, scope, on_date, beneficiary)
 
@@ -91,8 +94,8 @@ def settlement_receive(*, operator, note: str = "", **settlement) -> SharingPaym
     the use allowed by policy; the institution code matching the use; the amount
     within what the grantor's account can share, held reservations deducted.
 
-    Raises ``InvalidSettlementId``, ``InvalidAmount``, ``UnknownPerson``,
-    ``GrantorHasNoAccount``, ``NoAgreementInForce``, ``BeneficiaryNotActive``,
+    Raises ``InvalidSettlementId``, ``InvalidAmount``, ``InvalidIdNumber``, ``PersonNotFound``,
+    ``GrantorNotEmployee``, ``GrantorAccountNotOpen``, ``NoAgreementInForce``, ``NotEnrolledOn``,
     ``PolicyBlocks``, ``InvalidUse``, ``InvalidInstitutionCode``,
     ``InstitutionDoesNotMatchUse``, ``InstitutionNameMissing``,
     ``AmountOverAvailable``, ``SettlementConflict``.

@@ -65,8 +65,8 @@ def wallet_transfer_check(
     and the balance are checked too, but only the create holds the account's lock.
     """
     number = text_key(transfer_number, InvalidTransferNumber)
-    sender = person_by_id_number(sender_id_number, field="sender_id_number")
-    recipient = person_by_id_number(recipient_id_number, field="recipient_id_number")
+    sender = person_by_id_number(sender_id_number, argument="sender_id_number")
+    recipient = person_by_id_number(recipient_id_number, argument="recipient_id_number")
     values = {
         "transferred_at": aware(transferred_at),
         "sender_id": sender.pk,
@@ -78,15 +78,16 @@ def wallet_transfer_check(
         return CheckedRow(number, values, existing)
     moment = timezone.localtime(values["transferred_at"])
     on_date = moment.date()
-    account = open_account_of(sender)
-    agreement = agreement_in_force(sender, recipient, on_date)
-    require_active_on(recipient, on_date)
+    # Settings and policy first: where a region or a province blocks, that is the reason.
     for region in (sender.region, recipient.region):
         if not region.wallet_enabled:
             raise WalletSwitchedOff(region=region.name)
     for person in (sender, recipient):
         require_part(person.region.province, PolicyPart.WALLET, on_date)
     scope = require_scope_allowed(sender.region, recipient.region, on_date)
+    account = open_account_of(sender)
+    require_active_on(recipient, on_date)  # before the agreement, which a suspension ends
+    agreement = agreement_in_force(sender, recipient, on_date)
     rules = sender.region
     _require_outside_quiet_hours(rules, moment.time())
     if values["amount"] > rules.wallet_transfer_limit:
@@ -109,8 +110,8 @@ def wallet_transfer_create(*, operator, **transfer) -> WalletTransfer:
     sender's region settings: not in quiet hours, at most the per-transfer limit,
     at most the daily number of transfers; and enough shareable balance.
 
-    Raises ``InvalidTransferNumber``, ``InvalidAmount``, ``UnknownPerson``,
-    ``GrantorHasNoAccount``, ``NoAgreementInForce``, ``BeneficiaryNotActive``,
+    Raises ``InvalidTransferNumber``, ``InvalidAmount``, ``InvalidIdNumber``, ``PersonNotFound``,
+    ``GrantorNotEmployee``, ``GrantorAccountNotOpen``, ``NoAgreementInForce``, ``NotEnrolledOn``,
     ``WalletSwitchedOff``, ``PolicyBlocks``, ``QuietHours``, ``TransferOverLimit``,
     ``DailyTransfersExceeded``, ``AmountOverAvailable``, ``TransferConflict``.
 
@@ -347,14 +348,14 @@ def wallet_spend(
     patient actively enrolled on the date, the use allowed by policy, the
     institution code matching the use, the amount within the accepted money.
 
-    Raises ``InvalidSettlementId``, ``InvalidAmount``, ``UnknownPerson``,
-    ``BeneficiaryNotActive``, ``PolicyBlocks``, ``InvalidUse``,
+    Raises ``InvalidSettlementId``, ``InvalidAmount``, ``InvalidIdNumber``, ``PersonNotFound``,
+    ``NotEnrolledOn``, ``PolicyBlocks``, ``InvalidUse``,
     ``InvalidInstitutionCode``, ``InstitutionDoesNotMatchUse``,
     ``InstitutionNameMissing``, ``WalletSpendableTooLow``, ``SettlementConflict``.
     Writes one ``wallet_spending`` debit keyed by the 结算ID.
     """
     key = text_key(settlement_id, InvalidSettlementId)
-    person = person_by_id_number(id_number, field="id_number")
+    person = person_by_id_number(id_number, argument="id_number")
     values = settlement_values(
         settled_at=settled_at,
         institution_code=institution_code,

@@ -1,38 +1,29 @@
-"""Test data of the transfers app: approved agreements, written directly.
-
-Agreement registration and approval are the agreements services' business (and
-tested there); payments and transfers only need an agreement in force.
-"""
+"""Test data of the transfers app, built through the services as the product builds it."""
 
 import datetime as dt
 
 from django.utils import timezone
 
-from accounts.models import AgreementStatus, EvidenceType, Relationship, Scope, SharingAgreement
-from accounts.tests.factories import make_user
+from accounts.models import SharingAgreement
+from accounts.tests import factories
 
 
 def make_agreement(
     grantor,
     beneficiary,
     *,
-    relationship: str = Relationship.CHILD,
+    relationship: str = "child",
     effective_from: dt.date = dt.date(2024, 1, 1),
-    created_by=None,
-    reviewed_by=None,
 ) -> SharingAgreement:
-    """An approved agreement in force from ``effective_from``."""
-    return SharingAgreement.objects.create(
-        grantor=grantor,
-        beneficiary=beneficiary,
+    """An agreement registered by a clerk and approved by a reviewer, in force from
+    ``effective_from`` (early enough for the 2025 settlements of these tests)."""
+    return factories.make_agreement(
+        grantor,
+        beneficiary,
+        operator=factories.make_user("clerk"),
+        reviewer=factories.make_user("reviewer"),
         relationship=relationship,
-        scope=Scope.between(grantor.region, beneficiary.region),
-        evidence_type=EvidenceType.HOUSEHOLD_REGISTER,
         effective_from=effective_from,
-        status=AgreementStatus.APPROVED,
-        created_by=created_by,
-        reviewed_by=reviewed_by or make_user("reviewer"),
-        reviewed_at=timezone.now(),
     )
 
 

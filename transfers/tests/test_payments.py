@@ -5,22 +5,27 @@ from decimal import Decimal
 
 import pytest
 
-from accounts.errors import InvalidAmount, PersonNotFound, PolicyBlocks
+from accounts.errors import (
+    GrantorAccountNotOpen,
+    InvalidAmount,
+    InvalidIdNumber,
+    PersonNotFound,
+    PolicyBlocks,
+)
 from accounts.models import EnrolmentStatus, EntryKind, LedgerEntry, Scope, Use
 from accounts.selectors import ledger_mismatches
 from accounts.services.ledger import ledger_post
 from accounts.services.people import account_freeze, person_update
-from accounts.tests.factories import credit, make_person, make_user
+from accounts.tests.factories import credit, make_id_number, make_person, make_user
 from transfers.errors import (
     AmountOverAvailable,
-    BeneficiaryNotActive,
-    GrantorHasNoAccount,
     InstitutionDoesNotMatchUse,
     InstitutionNameMissing,
     InvalidInstitutionCode,
     InvalidSettlementId,
     InvalidUse,
     NoAgreementInForce,
+    NotEnrolledOn,
     NotHeld,
     ReasonRequired,
     ReviewerIsCreator,
@@ -126,7 +131,8 @@ def test_whole_balance_may_be_shared(li_ming, li_xiaoming, son_agreement, clerk)
         ({"amount": "0"}, InvalidAmount),
         ({"amount": "-5"}, InvalidAmount),
         ({"amount": "1.005"}, InvalidAmount),
-        ({"grantor_id_number": "110101199001011234"}, PersonNotFound),
+        ({"grantor_id_number": "110101199001011234"}, InvalidIdNumber),
+        ({"grantor_id_number": make_id_number()}, PersonNotFound),
         ({"use": "cash"}, InvalidUse),
         ({"institution_code": "H3205000001"}, InvalidInstitutionCode),
         ({"institution_code": "X32050000012"}, InvalidInstitutionCode),
@@ -177,7 +183,7 @@ def test_no_agreement_for_this_pair_rejected(li_ming, li_xiaoming, son_agreement
 
 def test_grantor_without_open_account_rejected(li_ming, li_xiaoming, son_agreement, clerk):
     account_freeze(account=li_ming.account, reason="司法冻结", operator=clerk)
-    with pytest.raises(GrantorHasNoAccount):
+    with pytest.raises(GrantorAccountNotOpen):
         receive(li_ming, li_xiaoming, operator=clerk)
 
 
@@ -187,7 +193,7 @@ def test_scenario_4_settlement_after_beneficiary_suspended_rejected(
     person_update(person=li_xiaoming, status=EnrolmentStatus.SUSPENDED, operator=clerk)
     li_xiaoming.refresh_from_db()
     today = li_xiaoming.status_changed_on
-    with pytest.raises(BeneficiaryNotActive):
+    with pytest.raises(NotEnrolledOn):
         receive(li_ming, li_xiaoming, operator=clerk, settled_at=local(*today.timetuple()[:3], 9))
     # Settlements dated before the suspension still pay.
     day_before = today - dt.timedelta(days=1)
@@ -199,7 +205,7 @@ def test_scenario_4_settlement_after_beneficiary_suspended_rejected(
 
 def test_cross_region_payment_before_province_policy_rejected(li_ming, clerk):
     daughter = make_person(name="李丽", region="320100", scheme="390", birth=dt.date(2005, 1, 1))
-    make_agreement(li_ming, daughter, effective_from=dt.date(2023, 1, 1))
+    make_agreement(li_ming, daughter)
     with pytest.raises(PolicyBlocks, match="江苏省"):
         receive(li_ming, daughter, operator=clerk, settled_at=local(2023, 6, 1, 9))
     assert receive(li_ming, daughter, operator=clerk).scope == Scope.CROSS_REGION
@@ -258,7 +264,7 @@ def test_sixth_payment_for_beneficiary_in_a_day_held(li_ming, li_xiaoming, son_a
 
 def test_cross_province_held_only_when_rule_switched_on(li_ming, clerk, supervisor):
     father = make_person(name="李父", region="411300", scheme="390", birth=dt.date(1950, 1, 1))
-    make_agreement(li_ming, father, relationship="parent")
+    make_agreement(li_ming, father, relationship="parent", effective_from=dt.date(2025, 2, 4))
     assert receive(li_ming, father, operator=clerk, sid="a").status == PaymentStatus.POSTED
     rules = HoldRules.current()
     rules.hold_cross_province = True

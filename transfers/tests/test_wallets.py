@@ -7,8 +7,15 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from accounts.errors import InvalidAmount, PersonNotFound, PolicyBlocks
+from accounts.errors import (
+    GrantorAccountNotOpen,
+    InvalidAmount,
+    InvalidIdNumber,
+    PersonNotFound,
+    PolicyBlocks,
+)
 from accounts.models import (
+    EndReason,
     EnrolmentStatus,
     EntryKind,
     LedgerEntry,
@@ -18,16 +25,16 @@ from accounts.models import (
     Wallet,
 )
 from accounts.selectors import ledger_mismatches
+from accounts.services.agreements import agreement_end
 from accounts.services.people import account_freeze, person_update
 from accounts.services.regions import policy_update
-from accounts.tests.factories import credit, make_person
+from accounts.tests.factories import credit, make_id_number, make_person
 from transfers.errors import (
     AmountOverAvailable,
-    BeneficiaryNotActive,
     DailyTransfersExceeded,
-    GrantorHasNoAccount,
     InvalidTransferNumber,
     NoAgreementInForce,
+    NotEnrolledOn,
     QuietHours,
     TransferConflict,
     TransferNotPending,
@@ -76,8 +83,8 @@ def test_scenario_2_cross_province_refused_naming_henan_then_allowed(clerk, supe
     daughter = make_person(name="陈静", region="320500", gender="F")
     credit(daughter.account, "1000.00")
     father = make_person(name="陈建国", region="411300", scheme="390", birth=dt.date(1955, 4, 2))
-    make_agreement(daughter, father, relationship="parent", effective_from=dt.date(2024, 12, 2))
     at = local(2025, 1, 10, 10, 0)
+    # Henan's policy (sample data: from 2025-02-04) blocks first, agreement or not.
     with pytest.raises(PolicyBlocks, match="河南省"):
         transfer(daughter, father, "300.00", operator=clerk, at=at, number="WT-HN-1")
     assert not WalletTransfer.objects.exists()
@@ -88,6 +95,8 @@ def test_scenario_2_cross_province_refused_naming_henan_then_allowed(clerk, supe
         cross_province_since=dt.date(2025, 1, 1),
         wallet_since=dt.date(2025, 1, 1),
     )
+    # Now the counter can register the agreement, and the same transfer goes through.
+    make_agreement(daughter, father, relationship="parent", effective_from=dt.date(2025, 1, 1))
     done = transfer(daughter, father, "300.00", operator=clerk, at=at, number="WT-HN-1")
     assert done.scope == Scope.CROSS_PROVINCE
     assert done.status == TransferStatus.PENDING
@@ -139,7 +148,7 @@ def test_wallet_switched_off_in_either_region_refused(son_wallet, clerk, side):
     grantor, son = son_wallet
     nephew_region = PoolingRegion.objects.get(code="320100")
     recipient = make_person(name="李侄", region="320100", scheme="390", birth=dt.date(2010, 1, 1))
-    make_agreement(grantor, recipient, relationship="sibling")
+    make_agreement(grantor, recipient, relationship="sibling", effective_from=dt.date(2024, 10, 1))
     off = grantor.region if side == "sender" else nephew_region
     off.wallet_enabled = False
     off.save(update_fields=["wallet_enabled"])
@@ -259,7 +268,8 @@ def test_agreement_end_returns_only_that_grantors_unused_money(son_wallet, clerk
         ({"transfer_number": " "}, InvalidTransferNumber),
         ({"transfer_number": "N" * 31}, InvalidTransferNumber),
         ({"amount": "0"}, InvalidAmount),
-        ({"recipient_id_number": "12345"}, PersonNotFound),
+        ({"recipient_id_number": "12345"}, InvalidIdNumber),
+        ({"recipient_id_number": make_id_number()}, PersonNotFound),
     ],
 )
 def test_malformed_transfer_rows_refused(son_wallet, clerk, changes, error):
@@ -275,8 +285,8 @@ def test_malformed_transfer_rows_refused(son_wallet, clerk, changes, error):
     }
     with pytest.raises(error) as refused:
         wallet_transfer_create(**row)
-    if error is PersonNotFound:
-        assert refused.value.field == "recipient_id_number"
+    if error in (InvalidIdNumber, PersonNotFound):
+        assert refused.value.argument == "recipient_id_number"
     assert not WalletTransfer.objects.exists()
 
 
@@ -284,10 +294,10 @@ def test_transfer_to_suspended_recipient_or_from_frozen_account_refused(son_wall
     grantor, son = son_wallet
     person_update(person=son, status=EnrolmentStatus.SUSPENDED, operator=clerk)
     today = timezone.localtime().replace(hour=10, minute=0)
-    with pytest.raises(BeneficiaryNotActive):
+    with pytest.raises(NotEnrolledOn):
         transfer(grantor, son, operator=clerk, at=today)
     account_freeze(account=grantor.account, reason="司法冻结", operator=clerk)
-    with pytest.raises(GrantorHasNoAccount):
+    with pytest.raises(GrantorAccountNotOpen):
         transfer(grantor, son, operator=clerk)
 
 
@@ -297,3 +307,28 @@ def test_verify_wallets_names_a_wallet_whose_transfers_disagree(son_wallet, cler
     WalletTransfer.objects.filter(pk=made.pk).update(unspent=Decimal("40.00"))
     with pytest.raises(CommandError, match="1 wallet"):
         call_command("verify_wallets")
+
+
+def test_ending_the_agreement_at_the_counter_returns_the_unused_wallet_money(
+    son_wallet, son_agreement, clerk
+):
+    grantor, son = son_wallet
+    accepted = transfer(grantor, son, "100.00", operator=clerk, at=local(2025, 3, 10, 9))
+    wallet_transfer_accept(transfer=accepted, operator=clerk)
+    pending = transfer(grantor, son, "40.00", operator=clerk, at=local(2025, 3, 11, 9))
+    spend(son, "30.00", "S-BEFORE-END")
+    agreement_end(
+        agreement=son_agreement,
+        requested_by=EndReason.GRANTOR_REQUEST,
+        reason="本人申请解除",
+        operator=clerk,
+    )
+    accepted.refresh_from_db()
+    pending.refresh_from_db()
+    assert (accepted.status, accepted.returned_amount) == (TransferStatus.RETURNED, Decimal("70"))
+    assert (pending.status, pending.returned_amount) == (TransferStatus.RETURNED, Decimal("40"))
+    grantor.account.refresh_from_db()
+    assert grantor.account.balance == Decimal("470.00")
+    assert Wallet.objects.get(person=son).balance == Decimal("0.00")
+    assert ledger_mismatches() == []
+    call_command("verify_wallets")
