@@ -28,25 +28,26 @@ def form_service_call(form, service, **kwargs):
         return None
 
 
-def bulk_review(request, queryset, service, label, **kwargs):
-    """Apply a review service to each selected row; one message per outcome."""
-    done = 0
+def bulk_review(request, queryset, service, label, done, **kwargs):
+    """Apply a service to each selected row: one error message per refusal, and ``done``
+    (a message with ``%(count)d``) for the rows it succeeded on."""
+    done_message, count = done, 0
     for obj in queryset:
         try:
             service(operator=request.user, **{label: obj}, **kwargs)
         except DomainError as error:
             messages.error(request, f"{obj}: {error}")
         else:
-            done += 1
-    if done:
-        messages.success(request, _("%(count)d done.") % {"count": done})
+            count += 1
+    if count:
+        messages.success(request, done_message % {"count": count})
 
 
-def reason_action(modeladmin, request, queryset, *, service, label, title):
+def reason_action(modeladmin, request, queryset, *, service, label, title, done):
     """A bulk rejection: first a page asking the reason, then the service per row."""
     form = StatusReasonForm(request.POST if "apply" in request.POST else None)
     if form.is_valid():
-        bulk_review(request, queryset, service, label, reason=form.cleaned_data["reason"])
+        bulk_review(request, queryset, service, label, done, reason=form.cleaned_data["reason"])
         return None
     return counter_page(
         modeladmin,
@@ -93,7 +94,9 @@ class ReviewActions:
         permissions=["review"],
     )
     def approve(self, request, queryset):
-        bulk_review(request, queryset, self.approve_service, self.review_label)
+        bulk_review(
+            request, queryset, self.approve_service, self.review_label, _("%(count)d approved.")
+        )
 
     @admin.action(
         description=gettext_lazy("Reject the selected %(verbose_name_plural)s"),
@@ -107,4 +110,5 @@ class ReviewActions:
             service=self.reject_service,
             label=self.review_label,
             title=_("Reject"),
+            done=_("%(count)d rejected."),
         )

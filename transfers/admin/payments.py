@@ -31,8 +31,8 @@ class PaymentAdminBase(ReviewActions, ExportAdminMixin, ReadOnlyAdmin):
     list_display = [
         "settlement_id",
         "settled_at",
-        "grantor",
-        "beneficiary",
+        "grantor_name",
+        "beneficiary_name",
         "use",
         "scope",
         "institution_name",
@@ -60,6 +60,14 @@ class PaymentAdminBase(ReviewActions, ExportAdminMixin, ReadOnlyAdmin):
     ]
     search_help_text = _("Settlement ID, exact ID number, institution code or name.")
     list_select_related = ["grantor", "beneficiary", "created_by", "reviewed_by"]
+
+    @admin.display(description=_("grantor"), ordering="grantor__name")
+    def grantor_name(self, obj):
+        return obj.grantor.masked_name
+
+    @admin.display(description=_("beneficiary"), ordering="beneficiary__name")
+    def beneficiary_name(self, obj):
+        return obj.beneficiary.masked_name
 
     @admin.display(description=_("held / rejected because"))
     def why(self, obj):
@@ -132,6 +140,16 @@ class SharingPaymentAdmin(ImportAdminMixin, PaymentAdminBase):
 
 @admin.register(HeldPayment)
 class HeldPaymentAdmin(PaymentAdminBase):
+    # Narrow enough that why each one is held shows without scrolling.
+    list_display = [
+        "settlement_id",
+        "settled_at",
+        "grantor_name",
+        "beneficiary_name",
+        "amount",
+        "why",
+        "created_by",
+    ]
     list_filter = PaymentAdminBase.list_filter[1:]
     ordering = ["created_at", "id"]
 

@@ -90,6 +90,15 @@ class ReversalAdmin(ReviewActions, ReceiptMixin, ExportAdminMixin, ReadOnlyAdmin
 
 @admin.register(RequestedReversal)
 class RequestedReversalAdmin(ReversalAdmin):
+    list_display = [
+        "settlement_id",
+        "grantor",
+        "amount",
+        "reason",
+        "requested_by",
+        "requested_at",
+        "receipt_link",
+    ]
     receipt_url_name = "transfers_requestedreversal_receipt"
     list_filter = ReversalAdmin.list_filter[1:]
     ordering = ["requested_at", "id"]

@@ -67,13 +67,19 @@ class WalletTransferAdmin(ReceiptMixin, ImportAdminMixin, ExportAdminMixin, Read
         description=_("Accept the selected transfers for the recipient"), permissions=["counter"]
     )
     def accept(self, request, queryset):
-        bulk_review(request, queryset, wallet_transfer_accept, "transfer")
+        bulk_review(request, queryset, wallet_transfer_accept, "transfer", _("%(count)d accepted."))
 
     @admin.action(
         description=_("Refuse the selected transfers for the recipient"), permissions=["counter"]
     )
     def refuse(self, request, queryset):
-        bulk_review(request, queryset, wallet_transfer_refuse, "transfer")
+        bulk_review(
+            request,
+            queryset,
+            wallet_transfer_refuse,
+            "transfer",
+            _("%(count)d refused; the money went back."),
+        )
 
     def add_view(self, request, form_url="", extra_context=None):
         """The counter transfer: checked and posted by the same service as a file row."""

@@ -21,6 +21,7 @@ from transfers.models import (
 )
 
 from .test_payments import balance, receive
+from .test_wallets import transfer
 
 
 def logged_in(client, user):
@@ -248,3 +249,21 @@ def test_payment_export_holds_the_filtered_rows_masked(
     for name in ("wallettransfer", "reversal"):
         export = reverse(f"admin:transfers_{name}_export", args=["xlsx"])
         assert client.get(export).status_code == 200
+
+
+def test_clerk_accepts_or_refuses_transfers_for_the_recipient(
+    client, clerk, li_ming, li_xiaoming, son_agreement
+):
+    first = transfer(li_ming, li_xiaoming, "100.00", operator=clerk)
+    second = transfer(li_ming, li_xiaoming, "50.00", operator=clerk)
+    url = reverse("admin:transfers_wallettransfer_changelist")
+    logged_in(client, clerk).post(url, {"action": "accept", ACTION_CHECKBOX_NAME: [first.pk]})
+    response = client.post(
+        url, {"action": "refuse", ACTION_CHECKBOX_NAME: [second.pk]}, follow=True
+    )
+    assert [m.level_tag for m in response.context["messages"]] == ["success", "success"]
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.status, second.status) == ("accepted", "refused")
+    assert balance(li_ming) == Decimal("400.00")
+    assert ledger_mismatches() == []

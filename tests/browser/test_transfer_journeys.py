@@ -1,0 +1,73 @@
+"""A counter wallet transfer with its receipt, and a held payment approved from the queue."""
+
+import datetime as dt
+from decimal import Decimal
+
+from django.urls import reverse
+
+from accounts.tests.factories import credit
+from tests.browser.support import field_error
+from transfers.models import PaymentStatus, SharingPayment, WalletTransfer
+from transfers.services.payments import settlement_receive
+from transfers.tests.factories import local, make_agreement
+
+
+def test_clerk_transfers_to_a_wallet_and_prints_the_receipt(
+    page_as, shot, clerk, li_ming, li_xiaoming
+):
+    make_agreement(li_ming, li_xiaoming)
+    region = li_ming.region  # the journey runs at any hour: no quiet hours
+    region.wallet_quiet_from = region.wallet_quiet_until = dt.time(0, 0)
+    region.save(update_fields=["wallet_quiet_from", "wallet_quiet_until"])
+    page = page_as(clerk)
+    page.goto(reverse("admin:transfers_wallettransfer_add"))
+    page.fill("#id_sender_id_number", li_ming.id_number)
+    page.fill("#id_recipient_id_number", li_xiaoming.id_number)
+    page.fill("#id_amount", "2500")
+    with page.expect_navigation():
+        page.click("input.default[type=submit]")
+    assert "2000" in field_error(page, "amount")
+    shot(page, "over the limit, next to the amount")
+    assert not WalletTransfer.objects.exists()
+
+    page.fill("#id_amount", "300")
+    with page.expect_navigation():
+        page.click("input.default[type=submit]")
+    assert page.locator(".messagelist .success").is_visible()
+    shot(page, "transfer made")
+    transfer = WalletTransfer.objects.get()
+    assert transfer.amount == Decimal("300.00")
+
+    page.goto(reverse("admin:transfers_wallettransfer_receipt", args=[transfer.pk]))
+    assert li_xiaoming.masked_id_number in page.content()
+    assert li_xiaoming.id_number not in page.content()
+    shot(page, "receipt")
+
+
+def test_reviewer_approves_a_held_payment_from_the_queue(
+    page_as, shot, clerk, li_ming, li_xiaoming
+):
+    make_agreement(li_ming, li_xiaoming)
+    credit(li_ming.account, "6000.00")
+    settlement_receive(
+        settlement_id="JS-BIG",
+        settled_at=local(2025, 3, 10, 9, 30),
+        institution_code="H32050000012",
+        institution_name="苏州市立医院",
+        use="就医",
+        beneficiary_id_number=li_xiaoming.id_number,
+        grantor_id_number=li_ming.id_number,
+        amount="5000.00",
+        operator=clerk,
+    )
+    reviewer = page_as("reviewer")
+    reviewer.goto(reverse("admin:transfers_heldpayment_changelist"))
+    assert "JS-BIG" in reviewer.content()
+    shot(reviewer, "queue shows why it is held")
+    reviewer.check("#result_list tbody input.action-select")
+    reviewer.select_option("select[name=action]", "approve")
+    with reviewer.expect_navigation():
+        reviewer.click("button[name=index]")
+    assert reviewer.locator(".messagelist .success").is_visible()
+    shot(reviewer, "approved and posted")
+    assert SharingPayment.objects.get().status == PaymentStatus.POSTED
