@@ -48,7 +48,7 @@ class WalletTransferExport(ExportResource):
     scope = _field("get_scope_display", "共济范围")
     unspent = _field("unspent", "未用金额")
     returned_amount = _field("returned_amount", "退回金额")
-    return_reason = _field("return_reason", "退回原因")
+    return_reason = _field("get_return_reason_display", "退回原因")
     created_by = _field("created_by__username", "录入人")
     created_at = _field("created_at", "录入时间")
 

@@ -10,7 +10,7 @@ from .payments import (
     SharingPayment,
 )
 from .rules import HoldRules
-from .wallets import TransferStatus, WalletSpending, WalletTransfer
+from .wallets import ReturnReason, TransferStatus, WalletSpending, WalletTransfer
 
 __all__ = [
     "HeldPayment",
@@ -19,6 +19,7 @@ __all__ = [
     "PaymentStatus",
     "RequestedReversal",
     "Reversal",
+    "ReturnReason",
     "ReversalStatus",
     "SharingPayment",
     "TransferStatus",

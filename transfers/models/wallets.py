@@ -23,6 +23,12 @@ class TransferStatus(models.TextChoices):
     REFUSED = "refused", _("refused by the recipient")
 
 
+class ReturnReason(models.TextChoices):
+    CUT_OFF = "cut_off", _("not accepted by the cut-off")
+    REFUSED = "refused", _("refused by the recipient")
+    AGREEMENT_ENDED = "agreement_ended", _("the sharing agreement ended")
+
+
 def _entry(name):
     return models.OneToOneField(
         LedgerEntry,
@@ -73,7 +79,9 @@ class WalletTransfer(models.Model):
     accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
     returned_at = models.DateTimeField(_("returned at"), null=True, blank=True)
     returned_amount = models.DecimalField(_("amount returned"), null=True, blank=True, **MONEY)
-    return_reason = models.CharField(_("why returned"), max_length=200, blank=True)
+    return_reason = models.CharField(
+        _("why returned"), max_length=16, choices=ReturnReason.choices, blank=True
+    )
     account_entry = _entry(_("account entry"))
     wallet_entry = _entry(_("wallet entry"))
     return_wallet_entry = _entry(_("return entry of the wallet"))

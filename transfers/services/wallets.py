@@ -4,9 +4,9 @@ cut-off return, spending, and the return of unused money when an agreement ends.
 import datetime as dt
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils import timezone, translation
 
 from accounts.errors import IdempotencyConflict
 from accounts.models import (
@@ -31,7 +31,7 @@ from transfers.errors import (
     WalletSpendableTooLow,
     WalletSwitchedOff,
 )
-from transfers.models import TransferStatus, WalletSpending, WalletTransfer
+from transfers.models import ReturnReason, TransferStatus, WalletSpending, WalletTransfer
 
 from .checks import (
     CheckedRow,
@@ -230,11 +230,11 @@ def wallet_transfer_refuse(*, transfer: WalletTransfer, operator) -> WalletTrans
         locked = _lock_transfer(transfer)
         if locked.status != TransferStatus.PENDING:
             raise TransferNotPending(status=locked.get_status_display())
-        _give_back(locked, TransferStatus.REFUSED, _("refused by the recipient"), operator)
+        _give_back(locked, TransferStatus.REFUSED, ReturnReason.REFUSED, operator)
     return locked
 
 
-def _give_back(locked: WalletTransfer, status: str, why: str, operator) -> None:
+def _give_back(locked: WalletTransfer, status: str, why: ReturnReason, operator) -> None:
     """Post the unspent part of a locked transfer back from the wallet to the account.
 
     A transfer never accepted is undone: both entries are reversed, so it is no
@@ -244,7 +244,11 @@ def _give_back(locked: WalletTransfer, status: str, why: str, operator) -> None:
     amount = locked.unspent
     undone = locked.status == TransferStatus.PENDING
     kind = EntryKind.REVERSAL if undone else EntryKind.WALLET_RETURN
-    posting = {"operator": operator, "reference": locked.transfer_number, "memo": why}
+    # The memo is printed on statements: in the hall's language, whoever runs this
+    # (the scheduler's command runs without a request's language).
+    with translation.override(settings.LANGUAGE_CODE):
+        memo = str(why.label)
+    posting = {"operator": operator, "reference": locked.transfer_number, "memo": memo}
     locked.return_wallet_entry = ledger_post(
         holder=locked.wallet,
         kind=kind,
@@ -281,7 +285,7 @@ def _give_back(locked: WalletTransfer, status: str, why: str, operator) -> None:
     )
 
 
-def _give_back_each(transfers, *, still, why: str, operator) -> list[WalletTransfer]:
+def _give_back_each(transfers, *, still, why: ReturnReason, operator) -> list[WalletTransfer]:
     """Return each transfer that, locked, still matches ``still``; one transaction each."""
     returned = []
     for transfer in transfers:
@@ -304,7 +308,7 @@ def wallet_transfers_return_unaccepted(*, operator, now: dt.datetime | None = No
     return _give_back_each(
         due.order_by("pk"),
         still=lambda t: t.status == TransferStatus.PENDING,
-        why=_("not accepted by the cut-off"),
+        why=ReturnReason.CUT_OFF,
         operator=operator,
     )
 
@@ -326,7 +330,7 @@ def wallet_return_for_agreement(*, agreement: SharingAgreement, operator):
         still=lambda t: (
             t.status in (TransferStatus.PENDING, TransferStatus.ACCEPTED) and t.unspent > 0
         ),
-        why=_("the sharing agreement ended"),
+        why=ReturnReason.AGREEMENT_ENDED,
         operator=operator,
     )
 

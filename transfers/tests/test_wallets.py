@@ -42,7 +42,7 @@ from transfers.errors import (
     WalletSpendableTooLow,
     WalletSwitchedOff,
 )
-from transfers.models import TransferStatus, WalletTransfer
+from transfers.models import ReturnReason, TransferStatus, WalletTransfer
 from transfers.services.wallets import (
     wallet_return_for_agreement,
     wallet_spend,
@@ -174,6 +174,7 @@ def test_unaccepted_transfer_returns_at_cut_off_once(son_wallet, clerk):
     assert wallet_transfers_return_unaccepted(operator=None, now=local(2025, 3, 12)) == []
     pending.refresh_from_db()
     assert (pending.status, pending.returned_amount) == (TransferStatus.RETURNED, Decimal("300"))
+    assert pending.return_reason == ReturnReason.CUT_OFF
     assert balances(pending) == (Decimal("500.00"), Decimal("0.00"))
     with pytest.raises(TransferNotPending):
         wallet_transfer_accept(transfer=pending, operator=clerk)
