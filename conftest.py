@@ -11,7 +11,7 @@ import pytest
 from django.utils import translation
 
 from accounts.models import Scheme
-from accounts.tests.factories import credit, make_person, make_user
+from accounts.tests.factories import credit, make_person, make_user, serials_reset
 
 
 def _is_transactional(item) -> bool:
@@ -63,6 +63,11 @@ def _reference_data(request):
     if not PoolingRegion.objects.exists():
         for model, instances in rows:
             model.objects.bulk_create(instances)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_serials():
+    serials_reset()
 
 
 @pytest.fixture(autouse=True)

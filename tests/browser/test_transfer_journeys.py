@@ -50,7 +50,7 @@ def test_reviewer_approves_a_held_payment_from_the_queue(
     make_agreement(li_ming, li_xiaoming)
     credit(li_ming.account, "6000.00")
     settlement_receive(
-        settlement_id="JS-BIG",
+        settlement_id="JS20250301000001",
         settled_at=local(2025, 3, 10, 9, 30),
         institution_code="H32050000012",
         institution_name="苏州市立医院",
@@ -62,7 +62,7 @@ def test_reviewer_approves_a_held_payment_from_the_queue(
     )
     reviewer = page_as("reviewer")
     reviewer.goto(reverse("admin:transfers_heldpayment_changelist"))
-    assert "JS-BIG" in reviewer.content()
+    assert "JS20250301000001" in reviewer.content()
     shot(reviewer, "queue shows why it is held")
     reviewer.check("#result_list tbody input.action-select")
     reviewer.select_option("select[name=action]", "approve")
