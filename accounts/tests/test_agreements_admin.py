@@ -8,7 +8,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
-from pypdf import PdfReader
 
 from accounts.models import (
     AgreementStatus,
@@ -20,6 +19,7 @@ from accounts.models import (
 )
 from accounts.services.regions import policy_update
 from accounts.tests.factories import make_agreement, make_person, make_user
+from yibao.tests.pdfs import pdf_text
 
 COUNTER = "admin:accounts_sharingagreement_counter"
 QUEUE = "admin:accounts_pendingsharingagreement_changelist"
@@ -303,7 +303,7 @@ def test_confirmation_form_downloads_as_a_pdf_with_the_chinese_text(
     url = reverse("admin:accounts_sharingagreement_print", args=[agreement.pk])
     response = clerk_client.get(url, {"format": "pdf"})
     assert response["Content-Type"] == "application/pdf"
-    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    text = pdf_text(response.content)
     assert "李小明" in text and li_xiaoming.masked_id_number in text
     assert "同一统筹区" in text
 

@@ -19,6 +19,7 @@ from accounts.selectors import ledger_mismatches
 from accounts.tests.factories import make_person, make_user
 from accounts.tests.postings import post_credit, post_reversal, post_sharing_payment
 from yibao.printing import print_page
+from yibao.tests.pdfs import read_pdf
 
 # A fontconfig set-up that knows no font at all: a machine with no fonts installed.
 NO_FONTS = """<?xml version="1.0"?>
@@ -85,7 +86,7 @@ def test_pdf_statement_embeds_its_font_and_renders_the_chinese_text(client, cler
 
     assert response["Content-Type"] == "application/pdf"
     assert "attachment" in response["Content-Disposition"]
-    text, font_names, embedded = _read_pdf(response.content)
+    text, font_names, embedded = read_pdf(response.content)
     for words in ("医疗保障服务大厅", "李明", li_ming.masked_id_number, son.masked_name, "同仁堂"):
         assert words in text
     assert gettext("Personal account statement") in text
@@ -132,21 +133,11 @@ def test_pdf_shows_every_character_on_a_machine_without_fonts(rf, clerk, history
         env={**os.environ, "FONTCONFIG_FILE": str(conf)},
     )
 
-    text, font_names, embedded = _read_pdf(drawn.stdout)
+    text, font_names, embedded = read_pdf(drawn.stdout)
     assert "李明" in text and "苏州市立医院" in text and son.masked_name in text
     assert font_names and all("YibaoPrint" in name for name in font_names) and embedded
     font = TTCollection(settings.YIBAO_PRINT_FONTS["regular"]).fonts[0].getBestCmap()
     assert [c for c in text if not c.isspace() and ord(c) not in font] == []
-
-
-def _read_pdf(data: bytes) -> tuple[str, list[str], bool]:
-    """The text of every page, the names of the fonts used, whether all are embedded."""
-    pdf = PdfReader(io.BytesIO(data))
-    text = "".join(page.extract_text() for page in pdf.pages)
-    fonts = [f.get_object() for p in pdf.pages for f in p["/Resources"]["/Font"].values()]
-    descriptors = [f["/DescendantFonts"][0].get_object()["/FontDescriptor"] for f in fonts]
-    embedded = all({"/FontFile", "/FontFile2", "/FontFile3"} & set(d) for d in descriptors)
-    return text, [str(f["/BaseFont"]) for f in fonts], embedded
 
 
 def test_beneficiary_statement_prints_who_paid(client, clerk, history):

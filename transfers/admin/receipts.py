@@ -1,11 +1,8 @@
 """The URL and the list link of a record's printable receipt (回执)."""
 
-from django.conf import settings
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
-from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
@@ -14,7 +11,8 @@ class ReceiptMixin:
     """Adds ``<pk>/receipt/`` (whoever may view the list may print) and a list column.
 
     The admin class names the URL (``receipt_url_name``) and renders the page
-    (``receipt_view``).
+    (``receipt_view``) with ``yibao.printing.render_print``: the print view, or
+    the PDF with ``?format=pdf``.
     """
 
     receipt_url_name: str
@@ -36,15 +34,3 @@ class ReceiptMixin:
     def receipt_link(self, obj):
         url = reverse(f"admin:{self.receipt_url_name}", args=[obj.pk])
         return format_html('<a href="{}" target="_blank">{}</a>', url, _("print"))
-
-
-def receipt_page(request, template, title, **context):
-    """A printable 回执: plain A4 page, no admin chrome, nothing loaded from outside."""
-    context = {
-        "title": title,
-        "hall": settings.YIBAO_HALL_NAME,
-        "printed_at": timezone.localtime(),
-        "printed_by": request.user,
-        **context,
-    }
-    return TemplateResponse(request, template, context)

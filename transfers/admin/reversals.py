@@ -5,14 +5,16 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 
 from accounts.admin.ledger import ReadOnlyAdmin
+from transfers.documents import reversal_receipt_document
 from transfers.exports import ReversalExport
 from transfers.models import RequestedReversal, Reversal, ReversalStatus
 from transfers.services.reversals import reversal_approve, reversal_reject
 from yibao.admin_export import ExportAdminMixin
 from yibao.admin_filters import DateRangeFilter
+from yibao.printing import render_print
 
 from .common import ReviewActions
-from .receipts import ReceiptMixin, receipt_page
+from .receipts import ReceiptMixin
 
 
 @admin.register(Reversal)
@@ -79,12 +81,11 @@ class ReversalAdmin(ReviewActions, ReceiptMixin, ExportAdminMixin, ReadOnlyAdmin
             Reversal.objects.select_related("payment__grantor", "payment__account"),
             pk=object_id,
         )
-        return receipt_page(
+        return render_print(
             request,
-            "transfers/receipt_reversal.html",
-            _("Reversal receipt"),
-            reversal=reversal,
-            payment=reversal.payment,
+            "transfers/print/reversal_receipt.html",
+            reversal_receipt_document(reversal=reversal),
+            filename=f"reversal-{reversal.pk}.pdf",
         )
 
 

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.admin.ledger import ReadOnlyAdmin
+from transfers.documents import wallet_transfer_receipt_document
 from transfers.exports import WalletTransferExport
 from transfers.imports import WalletTransfersImport
 from transfers.models import HoldRules, WalletSpending, WalletTransfer
@@ -19,10 +20,11 @@ from transfers.services.wallets import (
 from yibao.admin_export import ExportAdminMixin
 from yibao.admin_filters import DateRangeFilter
 from yibao.admin_import import ImportAdminMixin
+from yibao.printing import render_print
 
 from .common import bulk_review, counter_page, form_service_call
 from .forms import CounterTransferForm
-from .receipts import ReceiptMixin, receipt_page
+from .receipts import ReceiptMixin
 
 
 @admin.register(WalletTransfer)
@@ -108,11 +110,11 @@ class WalletTransferAdmin(ReceiptMixin, ImportAdminMixin, ExportAdminMixin, Read
             WalletTransfer.objects.select_related("sender", "recipient", "account"),
             pk=object_id,
         )
-        return receipt_page(
+        return render_print(
             request,
-            "transfers/receipt_transfer.html",
-            _("Wallet transfer receipt"),
-            transfer=transfer,
+            "transfers/print/wallet_transfer_receipt.html",
+            wallet_transfer_receipt_document(transfer=transfer),
+            filename=f"wallet-transfer-{transfer.pk}.pdf",
         )
 
 
