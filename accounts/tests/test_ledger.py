@@ -1,10 +1,9 @@
 """The posting function and the database guards of the ledger."""
 
-import threading
 from decimal import Decimal
 
 import pytest
-from django.db import connection, connections, transaction
+from django.db import connection, transaction
 from django.db.utils import DatabaseError, IntegrityError
 
 from accounts.errors import (
@@ -13,11 +12,12 @@ from accounts.errors import (
     InsufficientBalance,
     InvalidAmount,
 )
-from accounts.models import EntryKind, LedgerEntry
+from accounts.models import EntryKind, LedgerEntry, PersonalAccount
 from accounts.selectors import ledger_mismatches
 from accounts.services.ledger import ledger_post
 from accounts.services.people import account_freeze
 from accounts.tests.factories import credit, make_person
+from yibao.tests.threads import run_at_once
 
 
 def debit(account, amount, key, operator=None):
@@ -118,25 +118,15 @@ def test_concurrent_debits_never_overdraw():
     """Eight threads each take ¥80 from ¥500 at once: exactly six succeed."""
     person = make_person(name="王芳")
     credit(person.account, "500.00")
-    barrier = threading.Barrier(8)
-    outcomes = []
-
-    def pay(i):
-        try:
-            barrier.wait()
-            debit(person.account.__class__.objects.get(pk=person.account.pk), "80.00", f"c-{i}")
-            outcomes.append("ok")
-        except InsufficientBalance:
-            outcomes.append("refused")
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=pay, args=(i,)) for i in range(8)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert sorted(outcomes) == ["ok"] * 6 + ["refused"] * 2
+    outcomes = run_at_once(
+        *[
+            lambda i=i: debit(PersonalAccount.objects.get(pk=person.account.pk), "80.00", f"c-{i}")
+            for i in range(8)
+        ]
+    )
+    refused = [o for o in outcomes if isinstance(o, InsufficientBalance)]
+    assert len(refused) == 2
+    assert all(isinstance(o, LedgerEntry) for o in outcomes if o not in refused)
     person.account.refresh_from_db()
     assert person.account.balance == Decimal("20.00")
     assert ledger_mismatches() == []

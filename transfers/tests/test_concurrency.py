@@ -1,43 +1,20 @@
 """Concurrent postings from real threads: nothing overdraws, nothing posts twice."""
 
-import threading
 from decimal import Decimal
 
 import pytest
-from django.db import connections
 
 from accounts.errors import DomainError
 from accounts.selectors import ledger_mismatches
 from accounts.tests.factories import credit, make_user
 from transfers.models import PaymentStatus, SharingPayment, WalletTransfer
 from transfers.services.payments import payment_approve
+from yibao.tests.threads import run_at_once
 
 from .test_payments import receive
 from .test_wallets import transfer
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def run_at_once(*calls):
-    """Run each call in its own thread, released together; return results or errors."""
-    barrier = threading.Barrier(len(calls))
-    outcomes = [None] * len(calls)
-
-    def run(i, call):
-        try:
-            barrier.wait()
-            outcomes[i] = call()
-        except DomainError as error:
-            outcomes[i] = error
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return outcomes
 
 
 def test_scenario_5_two_payments_together_over_balance_exactly_one_posts(
