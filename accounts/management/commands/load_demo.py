@@ -1,4 +1,5 @@
-"""Demo logins for each role and a few insured persons with money; safe to run again."""
+"""Demo logins for each role, insured persons with money, agreements, and the transfers
+app's payments, held payment, wallet transfer and reversal request; safe to run again."""
 
 import datetime as dt
 from decimal import Decimal
@@ -13,6 +14,7 @@ from accounts.roles import ROLE_NAMES, roles_sync
 from accounts.services.agreements import agreement_approve, agreement_register
 from accounts.services.ledger import ledger_post
 from accounts.services.people import person_register
+from transfers.demo import demo_transfers_load
 
 DEMO_PASSWORD = "demo-{role}-2026"
 
@@ -34,7 +36,7 @@ DEMO_PERSONS = [
 
 
 class Command(BaseCommand):
-    help = "Create demo users (one per role) and demo insured persons; print the logins."
+    help = "Create demo users, insured persons, agreements and transfers; print the logins."
 
     @transaction.atomic
     def handle(self, *args, **options):
@@ -93,3 +95,10 @@ class Command(BaseCommand):
             if approved:
                 agreement_approve(agreement=agreement, reviewer=reviewer)
         self.stdout.write(f"Demo sharing agreements: {len(DEMO_AGREEMENTS)}")
+        persons = InsuredPerson.objects.in_bulk(
+            [numbers["李明"], numbers["李小明"]], field_name="id_number"
+        )
+        demo_transfers_load(
+            grantor=persons[numbers["李明"]], beneficiary=persons[numbers["李小明"]], clerk=operator
+        )
+        self.stdout.write("Demo payments, a held payment, a wallet transfer, a reversal request.")
