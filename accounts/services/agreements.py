@@ -85,6 +85,19 @@ YOUNGER_THAN_GRANTOR = {
 PARTY_REQUESTS = (EndReason.GRANTOR_REQUEST, EndReason.BENEFICIARY_REQUEST)
 
 
+def open_account_of(person: InsuredPerson) -> PersonalAccount:
+    """The account a grantor shares from; agreements, payments and transfers all need
+    one open (``GrantorNotEmployee`` without an account, ``GrantorAccountNotOpen``)."""
+    account = PersonalAccount.objects.filter(person=person).first()
+    if account is None:
+        raise GrantorNotEmployee(name=person.name)
+    if account.status != AccountStatus.OPEN:
+        raise GrantorAccountNotOpen(
+            name=person.name, number=account.number, status=account.get_status_display()
+        )
+    return account
+
+
 def person_by_id_number(id_number: str) -> InsuredPerson:
     """The registered person with this ID number (typed, pasted or read from a card)."""
     try:
@@ -232,13 +245,7 @@ def _check_rules(
     """The rules about the two persons, their relationship and the policies; returns the scope."""
     if grantor.scheme != Scheme.EMPLOYEE:
         raise GrantorNotEmployee(name=grantor.name)
-    account = PersonalAccount.objects.filter(person=grantor).first()
-    if account is None:
-        raise GrantorNotEmployee(name=grantor.name)
-    if account.status != AccountStatus.OPEN:
-        raise GrantorAccountNotOpen(
-            name=grantor.name, number=account.number, status=account.get_status_display()
-        )
+    open_account_of(grantor)
     if not grantor.is_active:
         raise GrantorNotActive(name=grantor.name, status=grantor.get_status_display())
     if not beneficiary.is_active:

@@ -1,21 +1,43 @@
 """The URL and the list link of a record's printable receipt (回执)."""
 
+from pathlib import Path
+
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+
+from yibao.printing import render_print
 
 
 class ReceiptMixin:
     """Adds ``<pk>/receipt/`` (whoever may view the list may print) and a list column.
 
-    The admin class names the URL (``receipt_url_name``) and renders the page
-    (``receipt_view``) with ``yibao.printing.render_print``: the print view, or
-    the PDF with ``?format=pdf``.
+    The admin class names the URL (``receipt_url_name``), the template
+    (``receipt_template``, extending ``transfers/print/receipt.html``), the
+    relations the page shows (``receipt_related``) and the context
+    (``receipt_document``, from ``transfers.documents``). The page is rendered
+    by ``yibao.printing.render_print``: the print view, or the PDF with
+    ``?format=pdf``.
     """
 
     receipt_url_name: str
+    receipt_template: str
+    receipt_related: tuple[str, ...] = ()
+
+    def receipt_document(self, obj) -> dict:
+        """The context of the receipt of ``obj`` (a function of ``transfers.documents``)."""
+        raise NotImplementedError
+
+    def receipt_view(self, request, object_id):
+        queryset = self.model._default_manager.select_related(*self.receipt_related)
+        obj = get_object_or_404(queryset, pk=object_id)
+        filename = f"{Path(self.receipt_template).stem}-{obj.pk}.pdf"
+        return render_print(
+            request, self.receipt_template, self.receipt_document(obj), filename=filename
+        )
 
     def get_urls(self):
         def view(request, object_id):

@@ -1,7 +1,6 @@
 """Reversals: the list, the reviewer's bulk approve/reject, and the receipt."""
 
 from django.contrib import admin
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 
 from accounts.admin.ledger import ReadOnlyAdmin
@@ -11,7 +10,6 @@ from transfers.models import RequestedReversal, Reversal, ReversalStatus
 from transfers.services.reversals import reversal_approve, reversal_reject
 from yibao.admin_export import ExportAdminMixin
 from yibao.admin_filters import DateRangeFilter
-from yibao.printing import render_print
 
 from .common import ReviewActions
 from .receipts import ReceiptMixin
@@ -21,6 +19,8 @@ from .receipts import ReceiptMixin
 class ReversalAdmin(ReviewActions, ReceiptMixin, ExportAdminMixin, ReadOnlyAdmin):
     export_resource_class = ReversalExport
     receipt_url_name = "transfers_reversal_receipt"
+    receipt_template = "transfers/print/reversal_receipt.html"
+    receipt_related = ("payment__grantor", "payment__beneficiary", "payment__account")
     review_permission = "transfers.review_reversal"
     review_label = "reversal"
     approve_service = staticmethod(reversal_approve)
@@ -76,17 +76,8 @@ class ReversalAdmin(ReviewActions, ReceiptMixin, ExportAdminMixin, ReadOnlyAdmin
     def amount(self, obj):
         return obj.payment.amount
 
-    def receipt_view(self, request, object_id):
-        reversal = get_object_or_404(
-            Reversal.objects.select_related("payment__grantor", "payment__account"),
-            pk=object_id,
-        )
-        return render_print(
-            request,
-            "transfers/print/reversal_receipt.html",
-            reversal_receipt_document(reversal=reversal),
-            filename=f"reversal-{reversal.pk}.pdf",
-        )
+    def receipt_document(self, obj):
+        return reversal_receipt_document(reversal=obj)
 
 
 @admin.register(RequestedReversal)

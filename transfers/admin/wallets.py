@@ -2,7 +2,7 @@
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
@@ -20,7 +20,6 @@ from transfers.services.wallets import (
 from yibao.admin_export import ExportAdminMixin
 from yibao.admin_filters import DateRangeFilter
 from yibao.admin_import import ImportAdminMixin
-from yibao.printing import render_print
 
 from .common import bulk_review, counter_page, form_service_call
 from .forms import CounterTransferForm
@@ -32,6 +31,8 @@ class WalletTransferAdmin(ReceiptMixin, ImportAdminMixin, ExportAdminMixin, Read
     importer_class = WalletTransfersImport
     export_resource_class = WalletTransferExport
     receipt_url_name = "transfers_wallettransfer_receipt"
+    receipt_template = "transfers/print/wallet_transfer_receipt.html"
+    receipt_related = ("sender", "recipient", "account")
     list_display = [
         "transfer_number",
         "transferred_at",
@@ -105,17 +106,8 @@ class WalletTransferAdmin(ReceiptMixin, ImportAdminMixin, ExportAdminMixin, Read
                 return redirect("admin:transfers_wallettransfer_change", transfer.pk)
         return counter_page(self, request, form, _("Counter wallet transfer"))
 
-    def receipt_view(self, request, object_id):
-        transfer = get_object_or_404(
-            WalletTransfer.objects.select_related("sender", "recipient", "account"),
-            pk=object_id,
-        )
-        return render_print(
-            request,
-            "transfers/print/wallet_transfer_receipt.html",
-            wallet_transfer_receipt_document(transfer=transfer),
-            filename=f"wallet-transfer-{transfer.pk}.pdf",
-        )
+    def receipt_document(self, obj):
+        return wallet_transfer_receipt_document(transfer=obj)
 
 
 @admin.register(WalletSpending)

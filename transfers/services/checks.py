@@ -8,9 +8,8 @@ from typing import Any
 
 from django.utils import timezone
 
-from accounts.errors import DomainError, GrantorAccountNotOpen, GrantorNotEmployee
+from accounts.errors import DomainError
 from accounts.models import (
-    AccountStatus,
     InsuredPerson,
     PersonalAccount,
     PolicyPart,
@@ -117,17 +116,6 @@ def person_by_id_number(id_number: str, *, argument: str) -> InsuredPerson:
     except DomainError as error:
         error.argument = argument
         raise
-
-
-def open_account_of(person: InsuredPerson) -> PersonalAccount:
-    account = PersonalAccount.objects.filter(person=person).first()
-    if account is None:
-        raise GrantorNotEmployee(name=person.name)
-    if account.status != AccountStatus.OPEN:
-        raise GrantorAccountNotOpen(
-            name=person.name, number=account.number, status=account.get_status_display()
-        )
-    return account
 
 
 def require_active_on(person: InsuredPerson, on_date: dt.date) -> None:

@@ -6,6 +6,7 @@ from django.utils import timezone
 from accounts.errors import IdempotencyConflict
 from accounts.models import EntryKind, Scope
 from accounts.policy import require_scope_allowed
+from accounts.services.agreements import open_account_of
 from accounts.services.ledger import ledger_lock, ledger_post
 from transfers.errors import (
     InvalidSettlementId,
@@ -20,7 +21,6 @@ from .checks import (
     CheckedRow,
     agreement_in_force,
     local_day,
-    open_account_of,
     person_by_id_number,
     require_active_on,
     require_available,

@@ -18,6 +18,7 @@ from accounts.models import (
 )
 from accounts.money import parse_amount
 from accounts.policy import require_part, require_scope_allowed
+from accounts.services.agreements import open_account_of
 from accounts.services.ledger import ledger_lock, ledger_post
 from transfers.errors import (
     DailyTransfersExceeded,
@@ -38,7 +39,6 @@ from .checks import (
     agreement_in_force,
     aware,
     local_day,
-    open_account_of,
     person_by_id_number,
     require_active_on,
     require_available,
