@@ -5,6 +5,7 @@ import datetime as dt
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 
@@ -143,9 +144,11 @@ class ProvincePolicy(models.Model):
 class Scope(models.TextChoices):
     """Where a sharing happens, as the official statistics report it."""
 
-    SAME_REGION = "same_region", _("same pooling region")
-    CROSS_REGION = "cross_region", _("cross-region within the province")
-    CROSS_PROVINCE = "cross_province", _("cross-province")
+    # The statistics' own words (同一统筹区 / 省内跨统筹区 / 跨省), distinct from the
+    # policy parts of the same English name, hence the context.
+    SAME_REGION = "same_region", pgettext_lazy("scope", "same pooling region")
+    CROSS_REGION = "cross_region", pgettext_lazy("scope", "cross-region within the province")
+    CROSS_PROVINCE = "cross_province", pgettext_lazy("scope", "cross-province")
 
     @classmethod
     def between(cls, a: PoolingRegion, b: PoolingRegion) -> "Scope":
