@@ -213,6 +213,13 @@ class Import:
 Progress = Callable[[str, int, int], None]
 
 
+PLANNED_KEPT = 1000  # planned rows kept for the preview page; the counts cover all
+
+
+class _Refused(Exception):
+    """Leaves the write transaction when a row is refused, rolling it back."""
+
+
 def import_run(
     importer: Import,
     content: bytes | Path,
@@ -221,9 +228,17 @@ def import_run(
     operator,
     dry_run: bool,
     progress: Progress | None = None,
-    progress_every: int = 500,
+    progress_every: int = 1000,
 ) -> ImportReport:
-    """Check every row of the file; unless ``dry_run`` or any error, write them all."""
+    """Check every row of the file; unless ``dry_run`` or any error, write them all.
+
+    Rows go through in chunks of ``progress_every``: parsed, prefetched, checked
+    and (when confirmed) written, one chunk after the other inside one
+    transaction, so a file of any length holds only one chunk's objects in
+    memory; ``progress("rows", done, total)`` follows each chunk. A refused row
+    stops the writing, the remaining rows are still checked so that the report
+    names every refusal, and the transaction is rolled back.
+    """
     if isinstance(content, Path):
         filename = filename or content.name
         content = content.read_bytes()
@@ -238,20 +253,31 @@ def import_run(
     report.rows = len(sheet.rows)
     if not sheet.rows:
         report.warnings.append(Problem(_("The file has no data rows.")))
-    parsed = []
-    for row in sheet.rows:
-        values = _row_parse(importer, row, report)
-        if values is not None:
-            parsed.append((row.number, values))
-    _duplicates_refuse(importer, parsed, report)
-    failed = {problem.row for problem in report.errors}
-    parsed = [(number, values) for number, values in parsed if number not in failed]
-    changes = _rows_check(importer, parsed, report, progress, progress_every)
+    chunks = _checked_chunks(importer, sheet.rows, report, progress_every, progress)
+    if dry_run:
+        for _chunk in chunks:
+            pass
+    else:
+        _write_all(importer, chunks, operator, report)
     report.errors.sort(key=lambda problem: problem.row or 0)
-    if report.errors or dry_run:
-        return report
-    _write_all(importer, changes, operator, report, progress, progress_every)
     return report
+
+
+def _checked_chunks(importer, rows, report, chunk_rows, progress):
+    """Yield, chunk by chunk, the rows that passed every check with their change.
+
+    Progress is reported when the consumer asks for the next chunk, that is once
+    it has written (or, in a dry run, passed over) the one before."""
+    first_row: dict[tuple, int] = {}
+    for start in range(0, len(rows), chunk_rows):
+        parsed = []
+        for row in rows[start : start + chunk_rows]:
+            values = _row_parse(importer, row, report)
+            if values is not None and _key_first(importer, row.number, values, first_row, report):
+                parsed.append((row.number, values))
+        yield _rows_check(importer, parsed, report)
+        if progress:
+            progress("rows", min(start + chunk_rows, len(rows)), len(rows))
 
 
 def _headers_ok(importer: Import, headers: list[str], report: ImportReport) -> bool:
@@ -288,11 +314,11 @@ def _row_parse(importer: Import, row, report: ImportReport) -> dict | None:
     return values if ok else None
 
 
-def _rows_check(importer, parsed, report, progress, progress_every) -> list:
-    """``importer.check`` of every parsed row; the planned changes, counted in the report."""
+def _rows_check(importer, parsed, report) -> list:
+    """``importer.check`` of a chunk of parsed rows; the planned changes, counted."""
     found = importer.prefetch([values for _number, values in parsed])
     changes = []
-    for done, (number, values) in enumerate(parsed, start=1):
+    for number, values in parsed:
         try:
             change = importer.check(values, found)
         except RowError as error:
@@ -301,49 +327,53 @@ def _rows_check(importer, parsed, report, progress, progress_every) -> list:
             report.errors.append(Problem(_message(error), number))
         else:
             changes.append((number, change))
-            report.planned.append(PlannedRow(number, change.action, change.summary))
+            if len(report.planned) < PLANNED_KEPT:
+                report.planned.append(PlannedRow(number, change.action, change.summary))
             counter = {CREATE: "created", UPDATE: "updated", SKIP: "skipped"}[change.action]
             setattr(report, counter, getattr(report, counter) + 1)
-        if progress and done % progress_every == 0:
-            progress("check", done, len(parsed))
     return changes
 
 
-def _duplicates_refuse(importer: Import, parsed: list, report: ImportReport) -> None:
+def _key_first(importer: Import, number: int, values: dict, first_row: dict, report) -> bool:
+    """False (and the error recorded) when the row's key was in an earlier row of the file."""
     if not importer.key:
-        return
-    first_row = {}
-    for number, values in parsed:
-        key = tuple(values[f] for f in importer.key)
-        if key in first_row:
-            report.errors.append(
-                Problem(
-                    _("The same key is already in row %(row)d of this file.")
-                    % {"row": first_row[key]},
-                    number,
-                    importer.header_of(importer.key[-1]),
-                )
+        return True
+    key = tuple(values[f] for f in importer.key)
+    if key in first_row:
+        report.errors.append(
+            Problem(
+                _("The same key is already in row %(row)d of this file.") % {"row": first_row[key]},
+                number,
+                importer.header_of(importer.key[-1]),
             )
-        else:
-            first_row[key] = number
+        )
+        return False
+    first_row[key] = number
+    return True
 
 
-def _write_all(importer, changes, operator, report, progress, progress_every) -> None:
-    """Write the changes in chunks of ``progress_every`` rows, all in one transaction."""
-    pending = [(number, change) for number, change in changes if change.action != SKIP]
+def _write_all(importer, chunks, operator, report) -> None:
+    """Write each checked chunk, all in one transaction; after a refused row only
+    check the rest (so the report names every refusal), then roll back."""
     current = None
     try:
         with transaction.atomic():
-            for start in range(0, len(pending), progress_every):
-                chunk = pending[start : start + progress_every]
-                current = chunk[0][0]
+            for changes in chunks:
+                if report.errors:
+                    continue
+                pending = [(number, change) for number, change in changes if change.action != SKIP]
+                if not pending:
+                    continue
+                current = pending[0][0]
                 try:
-                    importer.write_batch([change.data for _, change in chunk], operator=operator)
+                    importer.write_batch([c.data for _, c in pending], operator=operator)
                 except Exception as error:
-                    current = chunk[getattr(error, "row_index", 0)][0]
+                    current = pending[getattr(error, "row_index", 0)][0]
                     raise
-                if progress:
-                    progress("write", start + len(chunk), len(pending))
+            if report.errors:
+                raise _Refused
+    except _Refused:
+        return
     except (ValidationError, DomainError) as error:
         report.errors.append(Problem(_message(error), current))
     except (IntegrityError, OperationalError):  # a unique key taken meanwhile; a lock timeout

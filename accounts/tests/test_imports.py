@@ -24,6 +24,7 @@ from accounts.tests.factories import make_id_number, make_person
 from yibao.exporting import write_xlsx
 from yibao.importing import import_run
 from yibao.tests.files import csv_file, xlsx_file
+from yibao.tests.threads import run_at_once
 
 PERSON_HEADER = [
     "姓名",
@@ -368,7 +369,7 @@ def test_one_bad_credit_row_posts_nothing(db, clerk):
     assert ledger_mismatches() == []
 
 
-def test_progress_is_reported_while_checking_and_writing(db, clerk):
+def test_progress_is_reported_after_each_chunk_is_checked_and_written(db, clerk):
     people = [make_person(name=f"职工{i}", operator=clerk) for i in range(4)]
     calls = []
     import_run(
@@ -379,7 +380,8 @@ def test_progress_is_reported_while_checking_and_writing(db, clerk):
         progress=lambda stage, done, total: calls.append((stage, done, total)),
         progress_every=2,
     )
-    assert calls == [("check", 2, 4), ("check", 4, 4), ("write", 2, 4), ("write", 4, 4)]
+    assert calls == [("rows", 2, 4), ("rows", 4, 4)]
+    assert LedgerEntry.objects.filter(reference="2025-03-320500-01").count() == 4
 
 
 def test_exported_person_list_re_imports_unchanged(db, clerk):
@@ -396,20 +398,24 @@ def test_exported_person_list_re_imports_unchanged(db, clerk):
     assert {w.column for w in report.warnings} == {"个人账户号", "账户余额", "创建人", "创建时间"}
 
 
-def test_person_registered_meanwhile_rolls_the_whole_file_back(db, clerk, monkeypatch):
+@pytest.mark.django_db(transaction=True)
+def test_person_registered_meanwhile_rolls_the_whole_file_back(monkeypatch):
     first, second = make_id_number(), make_id_number()
     real_check = PersonsImport.check
 
     def check_while_a_clerk_registers(self, values, found):
         change = real_check(self, values, found)
         if values["id_number"] == second:  # the counter registers the person right now
-            person_register(
-                name="赵六",
-                id_number=second,
-                scheme="390",
-                region=PoolingRegion.objects.get(code="320500"),
-                operator=clerk,
+            (registered,) = run_at_once(
+                lambda: person_register(
+                    name="赵六",
+                    id_number=second,
+                    scheme="390",
+                    region=PoolingRegion.objects.get(code="320500"),
+                    operator=None,
+                )
             )
+            assert isinstance(registered, InsuredPerson)
         return change
 
     monkeypatch.setattr(PersonsImport, "check", check_while_a_clerk_registers)
