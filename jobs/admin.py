@@ -7,13 +7,13 @@ offers the result file; the file is served only to the user who started the job.
 from django.contrib import admin
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
-from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from accounts.admin.ledger import ReadOnlyAdmin
 from jobs.models import Job
+from jobs.pages import job_progress_page
 
 
 @admin.register(Job)
@@ -55,13 +55,7 @@ class JobAdmin(ReadOnlyAdmin):
 
     def progress_view(self, request, pk):
         job = get_object_or_404(self.get_queryset(request), pk=pk)
-        context = {
-            **self.admin_site.each_context(request),
-            "title": job.title,
-            "job": job,
-            "opts": self.opts,
-        }
-        return TemplateResponse(request, "jobs/progress.html", context)
+        return job_progress_page(request, job, self.admin_site)
 
     def download_view(self, request, pk):
         job = get_object_or_404(self.get_queryset(request), pk=pk)

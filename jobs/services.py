@@ -89,6 +89,11 @@ def job_progress(job: Job, *, done: int, total: int | None = None) -> None:
     _job_set(job, **changes)
 
 
+def dotted_path(cls: type) -> str:
+    """A class as a job parameter (JSON text); the job gets it back with ``import_string``."""
+    return f"{cls.__module__}.{cls.__qualname__}"
+
+
 def job_url(job: Job) -> str:
     """The page that shows the job's progress and, when done, its result."""
     return reverse("admin:jobs_job_progress", args=[job.pk])

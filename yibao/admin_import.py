@@ -10,7 +10,11 @@ The changelist gets an "Import" and a "Blank template" button for users who
 hold ``importer_class.permission``. The upload is checked as a dry run and the
 preview lists what would be created, updated and left unchanged and every
 rejected row; the confirm button runs the import again on the stored upload
-(``yibao.import_uploads``) and writes all or nothing.
+(``yibao.import_uploads``) and writes all or nothing. A file of more rows than
+``settings.YIBAO_IMPORT_BACKGROUND_ROWS`` is previewed and imported by background
+jobs (``yibao.import_jobs``): the user follows them on ``import/jobs/<pk>/``,
+which shows the progress, then the same report page (with the confirm button
+after the dry run).
 
 The mixin sets ``change_list_template`` to ``admin/import/change_list.html``,
 which extends the export buttons' template (``yibao/admin_export.py``), so list
@@ -21,22 +25,32 @@ template extends ``admin/import/change_list.html``.
 from pathlib import Path
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
 
-from yibao.import_uploads import upload_discard, upload_path, upload_store, upload_take
+from jobs.models import Job, JobStatus
+from jobs.pages import job_progress_page
+from yibao.import_jobs import PLANNED_KEPT, import_enqueue, import_job, import_job_result
+from yibao.import_uploads import (
+    upload_claim,
+    upload_claimed_path,
+    upload_discard,
+    upload_path,
+    upload_store,
+)
 from yibao.importing import import_run
-from yibao.spreadsheets import template_xlsx
+from yibao.spreadsheets import sheet_rows_at_most, template_xlsx
 
 SUFFIXES = (".xlsx", ".csv")
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
-PREVIEW_ROWS = 1000  # planned rows listed on the preview; errors are always all listed
+PREVIEW_ROWS = PLANNED_KEPT  # planned rows listed on the preview; errors are always all listed
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -69,6 +83,11 @@ class ImportAdminMixin:
                 "import/template/",
                 view(self.import_template_view),
                 name=self._url_name("_template"),
+            ),
+            path(
+                "import/jobs/<int:pk>/",
+                view(self.import_job_view),
+                name=self._url_name("_job"),
             ),
             path(
                 "import/<str:token>/",
@@ -115,6 +134,8 @@ class ImportAdminMixin:
                 file.chunks(), filename=file.name, importer=self._url_name(""), user=request.user
             )
             content = upload_path(upload.token).read_bytes()
+            if self._in_background(content):
+                return self._enqueue(request, upload, dry_run=True)
             report = self._run(request, upload, content, dry_run=True)
             if not report.accepted:
                 upload_discard(upload.token)
@@ -128,14 +149,47 @@ class ImportAdminMixin:
         self._require_import_permission(request)
         if request.method != "POST":
             return redirect(f"admin:{self._url_name('')}")
-        taken = upload_take(token, importer=self._url_name(""), user=request.user)
-        if taken is None:
+        upload = upload_claim(token, importer=self._url_name(""), user=request.user)
+        if upload is None:
             raise Http404
-        report = self._run(request, *taken, dry_run=False)
+        content = upload_claimed_path(token).read_bytes()
+        if self._in_background(content):
+            return self._enqueue(request, upload, dry_run=False)  # the job reads the file
+        upload_claimed_path(token).unlink()
+        report = self._run(request, upload, content, dry_run=False)
         if not report.written:
             return self._preview(request, report, None)
         messages.success(request, report.summary())
         return redirect(f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist")
+
+    def import_job_view(self, request, pk):
+        """A background preview or import: its progress, then its report."""
+        self._require_import_permission(request)
+        job = get_object_or_404(
+            Job, pk=pk, created_by=request.user, task_path=import_job.module_path
+        )
+        if job.status != JobStatus.DONE:
+            return job_progress_page(request, job, self.admin_site)
+        importer, token, report = import_job_result(job)
+        if importer != self._url_name(""):
+            raise Http404
+        confirmable = token is not None and upload_path(token).exists()
+        return self._preview(request, report, token if confirmable else None)
+
+    @staticmethod
+    def _in_background(content: bytes) -> bool:
+        return sheet_rows_at_most(content) > settings.YIBAO_IMPORT_BACKGROUND_ROWS
+
+    def _enqueue(self, request, upload, *, dry_run):
+        title = _("Import %(title)s") % {"title": self.importer_class().title}
+        job = import_enqueue(
+            self.importer_class,
+            upload=upload,
+            dry_run=dry_run,
+            title=_("%(title)s: preview") % {"title": title} if dry_run else title,
+            operator=request.user,
+        )
+        return redirect(f"admin:{self._url_name('_job')}", job.pk)
 
     def _run(self, request, upload, content, *, dry_run):
         return import_run(
@@ -152,8 +206,9 @@ class ImportAdminMixin:
             report=report,
             token=token,
             planned=report.planned[:PREVIEW_ROWS],
-            planned_hidden=max(len(report.planned) - PREVIEW_ROWS, 0),
+            planned_hidden=max(report.created + report.updated + report.skipped - PREVIEW_ROWS, 0),
             confirm_url_name=f"admin:{self._url_name('_confirm')}",
+            upload_url_name=f"admin:{self._url_name('')}",
         )
         return TemplateResponse(request, "admin/import/preview.html", context)
 

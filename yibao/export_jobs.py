@@ -17,7 +17,7 @@ from django.core.files import File
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
-from jobs.services import job_enqueue, job_progress, job_task
+from jobs.services import dotted_path, job_enqueue, job_progress, job_task
 from yibao.exporting import csv_chunks, write_xlsx
 
 PROGRESS_EVERY = 1000
@@ -31,7 +31,7 @@ def list_export_enqueue(queryset, *, resource_class, fmt, unmasked, filename, ti
         operator=operator,
         model=queryset.model._meta.label,
         query=base64.b64encode(pickle.dumps(queryset.query)).decode(),
-        resource=f"{resource_class.__module__}.{resource_class.__qualname__}",
+        resource=dotted_path(resource_class),
         fmt=fmt,
         unmasked=unmasked,
         filename=filename,

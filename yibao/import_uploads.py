@@ -3,7 +3,8 @@
 The file waits under ``settings.VAR_DIR / "imports"`` (not in the session, not
 in the web root) with a small JSON note of who uploaded it, for which import
 and under which name. The confirm step takes it (once), so what is written is
-exactly what was previewed; a background job can read ``upload_path(token)``.
+exactly what was previewed; a background job reads ``upload_path(token)`` to
+preview, and ``upload_claimed_read(token)`` after the confirm claimed it.
 Uploads older than a day are removed when the next one is stored.
 """
 
@@ -53,9 +54,10 @@ def upload_store(chunks, *, filename: str, importer: str, user) -> Upload:
     return upload
 
 
-def upload_take(token: str, *, importer: str, user) -> tuple[Upload, bytes] | None:
-    """The upload and its content, removed from the store: a double-clicked confirm
-    finds nothing the second time. None unless ``user`` stored it for ``importer``."""
+def upload_claim(token: str, *, importer: str, user) -> Upload | None:
+    """Take the upload out of the store, once: a double-clicked confirm finds nothing
+    the second time. Its content waits for ``upload_claimed_read`` (in this request
+    or in a background job). None unless ``user`` stored it for ``importer``."""
     if not TOKEN.match(token):
         return None
     note = upload_path(token).with_suffix(".json")
@@ -65,15 +67,25 @@ def upload_take(token: str, *, importer: str, user) -> tuple[Upload, bytes] | No
         return None
     if data["importer"] != importer or data["user_id"] != user.pk:
         return None
-    taken = upload_path(token).with_suffix(".taken")
     try:
-        upload_path(token).rename(taken)  # atomic: only one request gets the file
+        upload_path(token).rename(
+            upload_claimed_path(token)
+        )  # atomic: only one request gets the file
     except FileNotFoundError:
         return None
-    content = taken.read_bytes()
-    taken.unlink()
     note.unlink(missing_ok=True)
-    return Upload(token, data["filename"], importer, user.pk), content
+    return Upload(token, data["filename"], importer, user.pk)
+
+
+def upload_claimed_read(token: str) -> bytes:
+    """The content of a claimed upload, removed from the disk."""
+    content = upload_claimed_path(token).read_bytes()
+    upload_claimed_path(token).unlink()
+    return content
+
+
+def upload_claimed_path(token: str) -> Path:
+    return upload_path(token).with_suffix(".taken")
 
 
 def upload_discard(token: str) -> None:

@@ -136,6 +136,9 @@ YIBAO_PRINT_FONTS = {
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # A list export of more rows than this is made by a background job (yibao/export_jobs.py).
 YIBAO_EXPORT_BACKGROUND_ROWS = 10_000
+# An admin import of a file with more rows than this is previewed and written by
+# background jobs (yibao/import_jobs.py); smaller files stay in the request.
+YIBAO_IMPORT_BACKGROUND_ROWS = 2_000
 
 LOGGING = {
     "version": 1,

@@ -66,6 +66,30 @@ def sheet_read(content: bytes) -> Sheet:
     return sheet
 
 
+def sheet_rows_at_most(content: bytes) -> int:
+    """How many data rows the file has at most, without reading its cells.
+
+    Why: deciding whether an import runs in the background must not itself read
+    a 100,000-row file in the web request. A CSV file has at most one row per
+    line; a workbook says its size in its dimension (formatted blank rows
+    count too); one that does not is streamed and counted.
+    """
+    if not content.startswith(ZIP_MAGIC):
+        return content.count(b"\n")
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(content), read_only=True)
+        try:
+            sheet = book.worksheets[0]
+            rows = sheet.max_row
+            if rows is None:
+                rows = sum(1 for _row in sheet.iter_rows(values_only=True))
+        finally:
+            book.close()
+    except Exception:  # a damaged workbook: the import's own reading reports it
+        return 0
+    return max(rows - 1, 0)
+
+
 def _xlsx_records(content: bytes) -> Iterator[tuple]:
     try:
         book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)

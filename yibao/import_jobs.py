@@ -1,0 +1,77 @@
+"""Large imports in the background: the admin's preview and confirm, each as a job.
+
+Why: checking a settlement or credit file of 100,000 rows takes minutes, longer
+than a web request may. Past ``settings.YIBAO_IMPORT_BACKGROUND_ROWS`` rows,
+``yibao.admin_import`` queues ``import_job`` (as ``yibao.export_jobs`` does for
+exports): the dry run reads the stored upload and leaves it for the confirm;
+the real run reads the upload the confirm claimed. Both run ``import_run`` with
+the job's starter as operator, record its progress, and keep the report (plain
+data, the planned rows cut to what the page lists) as the job's result file,
+which the admin renders as the same page as the synchronous preview.
+"""
+
+import json
+from dataclasses import asdict
+
+from django.core.files.base import ContentFile
+from django.utils.module_loading import import_string
+
+from jobs.services import dotted_path, job_enqueue, job_progress, job_task
+from yibao.import_uploads import Upload, upload_claimed_read, upload_discard, upload_path
+from yibao.importing import ImportReport, PlannedRow, Problem, import_run
+
+PROGRESS_EVERY = 500
+PLANNED_KEPT = 1000  # the planned rows the report page lists; errors are all kept
+
+
+def import_enqueue(importer_class, *, upload: Upload, dry_run: bool, title: str, operator):
+    """Queue the dry run (``dry_run``) or the real import of ``upload``."""
+    return job_enqueue(
+        import_job,
+        title=title,
+        operator=operator,
+        importer=dotted_path(importer_class),
+        importer_key=upload.importer,
+        token=upload.token,
+        filename=upload.filename,
+        dry_run=dry_run,
+    )
+
+
+@job_task
+def import_job(job, *, importer, importer_key, token, filename, dry_run):
+    content = upload_path(token).read_bytes() if dry_run else upload_claimed_read(token)
+    report = import_run(
+        import_string(importer)(),
+        content,
+        filename=filename,
+        operator=job.created_by,
+        dry_run=dry_run,
+        progress=lambda _stage, done, total: job_progress(job, done=done, total=total),
+        progress_every=PROGRESS_EVERY,
+    )
+    if dry_run and not report.accepted:
+        upload_discard(token)
+    report.planned = report.planned[:PLANNED_KEPT]
+    result = {
+        "importer": importer_key,
+        "token": token if dry_run and report.accepted else None,
+        "report": asdict(report),
+    }
+    return ContentFile(json.dumps(result, ensure_ascii=False).encode(), name="import-report.json")
+
+
+def import_job_result(job) -> tuple[str, str | None, ImportReport]:
+    """The finished job's import key, the upload token a confirm may use, and its report."""
+    with job.result_file.open("rb") as file:
+        result = json.load(file)
+    data = result["report"]
+    report = ImportReport(
+        **data
+        | {
+            "planned": [PlannedRow(**row) for row in data["planned"]],
+            "warnings": [Problem(**problem) for problem in data["warnings"]],
+            "errors": [Problem(**problem) for problem in data["errors"]],
+        }
+    )
+    return result["importer"], result["token"], report
