@@ -186,7 +186,7 @@ class ImportAdminMixin:
             self.importer_class,
             upload=upload,
             dry_run=dry_run,
-            title=_("%(title)s: preview") % {"title": title} if dry_run else title,
+            title=f"{_('Preview')} — {title}" if dry_run else title,
             operator=request.user,
         )
         return redirect(f"admin:{self._url_name('_job')}", job.pk)
