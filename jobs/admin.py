@@ -1,12 +1,13 @@
 """Background jobs in the admin: everyone sees the jobs they started, nobody edits them.
 
 The progress page refreshes itself (no script) until the job is finished, then
-offers the result file; the file is served only to the user who started the job.
+offers the result file (or sends the user to the job's result page, such as an
+import report); the file is served only to the user who started the job.
 """
 
 from django.contrib import admin
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -14,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.admin.ledger import ReadOnlyAdmin
 from jobs.models import Job
 from jobs.pages import job_progress_page
+from jobs.services import job_result_url
 
 
 @admin.register(Job)
@@ -40,6 +42,9 @@ class JobAdmin(ReadOnlyAdmin):
 
     @admin.display(description=_("result"))
     def result(self, job):
+        page = job_result_url(job)
+        if page:
+            return format_html('<a href="{}">{}</a>', page, job.title)
         if not job.result_file:
             return "—"
         url = reverse("admin:jobs_job_download", args=[job.pk])
@@ -55,6 +60,9 @@ class JobAdmin(ReadOnlyAdmin):
 
     def progress_view(self, request, pk):
         job = get_object_or_404(self.get_queryset(request), pk=pk)
+        page = job_result_url(job)
+        if page:
+            return redirect(page)
         return job_progress_page(request, job, self.admin_site)
 
     def download_view(self, request, pk):

@@ -25,6 +25,10 @@ How to add a job::
                       region_code="320500")
     return redirect(job_url(job))
 
+A job whose result is better shown as a page than downloaded (an import
+report) registers that page: ``@job_result_page(task)`` on ``page(job, params)
+-> url``; the jobs list and progress page then lead there once it is done.
+
 The function gets the ``Job`` first and its keyword params; what it returns (a
 django ``File`` whose name is the download name, or None) becomes the result
 file. An exception marks the job failed with ``str(error)`` as its message (so a
@@ -37,7 +41,9 @@ import functools
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django_tasks import task
+from django_tasks.exceptions import TaskResultDoesNotExist
 
 from jobs.models import Job, JobStatus
 
@@ -97,6 +103,32 @@ def dotted_path(cls: type) -> str:
 def job_url(job: Job) -> str:
     """The page that shows the job's progress and, when done, its result."""
     return reverse("admin:jobs_job_progress", args=[job.pk])
+
+
+_RESULT_PAGES = {}  # task path -> page(job, params) -> url
+
+
+def job_result_page(job_task_):
+    """Register the decorated ``page(job, params) -> url`` as where ``job_task_``'s
+    finished jobs show their result (``params``: what the job was queued with)."""
+
+    def register(page):
+        _RESULT_PAGES[job_task_.module_path] = page
+        return page
+
+    return register
+
+
+def job_result_url(job: Job) -> str | None:
+    """The finished job's result page, if its task registered one (else its file is it)."""
+    page = _RESULT_PAGES.get(job.task_path)
+    if page is None or job.status != JobStatus.DONE:
+        return None
+    try:
+        queued = import_string(job.task_path).get_result(job.task_id)
+    except TaskResultDoesNotExist:  # the queue's row was pruned: the file is still there
+        return None
+    return page(job, queued.kwargs)
 
 
 def _job_set(job: Job, **changes) -> None:

@@ -14,9 +14,10 @@ import json
 from dataclasses import asdict
 
 from django.core.files.base import ContentFile
+from django.urls import reverse
 from django.utils.module_loading import import_string
 
-from jobs.services import dotted_path, job_enqueue, job_progress, job_task
+from jobs.services import dotted_path, job_enqueue, job_progress, job_result_page, job_task
 from yibao.import_uploads import Upload, upload_claimed_read, upload_discard, upload_path
 from yibao.importing import ImportReport, PlannedRow, Problem, import_run
 
@@ -59,6 +60,12 @@ def import_job(job, *, importer, importer_key, token, filename, dry_run):
         "report": asdict(report),
     }
     return ContentFile(json.dumps(result, ensure_ascii=False).encode(), name="import-report.json")
+
+
+@job_result_page(import_job)
+def import_job_page(job, params) -> str:
+    """The admin page of the import (``ImportAdminMixin.import_job_view``) shows the report."""
+    return reverse(f"admin:{params['importer_key']}_job", args=[job.pk])
 
 
 def import_job_result(job) -> tuple[str, str | None, ImportReport]:

@@ -75,7 +75,7 @@ def sheet_rows_at_most(content: bytes) -> int:
     count too); one that does not is streamed and counted.
     """
     if not content.startswith(ZIP_MAGIC):
-        return content.count(b"\n")
+        return content.rstrip(b"\r\n").count(b"\n")  # the lines after the header
     try:
         book = openpyxl.load_workbook(io.BytesIO(content), read_only=True)
         try:

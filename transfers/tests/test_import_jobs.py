@@ -9,6 +9,7 @@ from django.urls import reverse
 from accounts.selectors import ledger_mismatches
 from accounts.tests.factories import make_user
 from jobs.models import Job, JobStatus
+from jobs.services import job_url
 from jobs.tests.helpers import run_queued_jobs
 from transfers.models import SharingPayment
 from yibao import import_jobs
@@ -57,6 +58,7 @@ def test_large_file_is_previewed_and_imported_by_jobs_with_progress(
     preview = finished(supervisor_client, queued)
     job = Job.objects.get(created_by=supervisor)
     assert (job.status, job.rows_done, job.rows_total) == (JobStatus.DONE, 2, 2)
+    assert supervisor_client.get(job_url(job)).url == queued.url  # the jobs list leads here
     assert (preview.context["report"].created, preview.context["report"].written) == (2, False)
     confirm_url = reverse(f"{IMPORT}_confirm", args=[preview.context["token"]])
     assert f'action="{confirm_url}"' in preview.content.decode()

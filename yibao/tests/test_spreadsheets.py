@@ -6,7 +6,7 @@ import io
 import openpyxl
 import pytest
 
-from yibao.spreadsheets import FileRejected, sheet_read, template_xlsx
+from yibao.spreadsheets import FileRejected, sheet_read, sheet_rows_at_most, template_xlsx
 from yibao.tests.files import csv_file, xlsx_file
 
 ROWS = [["姓名", "金额"], ["李明", "1,000.50"], ["王芳", "20"]]
@@ -67,3 +67,10 @@ def test_template_has_the_headers_in_bold_and_no_data():
 def test_xlsx_number_reads_as_excel_shows_it():
     content = xlsx_file([["金额", "电话"], [100.30000000000001, 13812345678]])
     assert sheet_read(content).rows[0].cells == {"金额": "100.3", "电话": "13812345678"}
+
+
+def test_row_count_bound_is_read_without_the_cells():
+    rows = [["姓名", "金额"], *[["张伟", str(i)] for i in range(5)]]
+    assert sheet_rows_at_most(xlsx_file(rows)) == 5
+    assert sheet_rows_at_most(csv_file(rows)) == 5
+    assert sheet_rows_at_most(b"PK\x03\x04broken") == 0  # the import itself reports it
