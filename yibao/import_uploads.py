@@ -56,8 +56,9 @@ def upload_store(chunks, *, filename: str, importer: str, user) -> Upload:
 
 def upload_claim(token: str, *, importer: str, user) -> Upload | None:
     """Take the upload out of the store, once: a double-clicked confirm finds nothing
-    the second time. Its content waits for ``upload_claimed_read`` (in this request
-    or in a background job). None unless ``user`` stored it for ``importer``."""
+    the second time. Its content waits at ``upload_claimed_path(token)`` for this
+    request or a background job to read it (``upload_claimed_read``) and remove it.
+    None unless ``user`` stored it for ``importer``."""
     if not TOKEN.match(token):
         return None
     note = upload_path(token).with_suffix(".json")
@@ -67,10 +68,8 @@ def upload_claim(token: str, *, importer: str, user) -> Upload | None:
         return None
     if data["importer"] != importer or data["user_id"] != user.pk:
         return None
-    try:
-        upload_path(token).rename(
-            upload_claimed_path(token)
-        )  # atomic: only one request gets the file
+    try:  # a rename is atomic: only one request gets the file
+        upload_path(token).rename(upload_claimed_path(token))
     except FileNotFoundError:
         return None
     note.unlink(missing_ok=True)
