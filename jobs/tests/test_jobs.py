@@ -3,11 +3,12 @@
 import pytest
 from django.core.files.base import ContentFile
 from django.urls import reverse
+from django_tasks_db.models import DBTaskResult
 
 from accounts.errors import InsufficientBalance
 from accounts.tests.factories import make_user
 from jobs.models import Job, JobStatus
-from jobs.services import job_enqueue, job_progress, job_task, job_url
+from jobs.services import job_enqueue, job_progress, job_result_page, job_task, job_url
 from jobs.tests.helpers import run_queued_jobs
 
 seen_progress = []
@@ -26,6 +27,16 @@ def count_rows(job, *, rows: int):
 @job_task
 def refuse(job):
     raise InsufficientBalance(balance="1.00", amount="2.00")
+
+
+@job_task
+def report(job, *, name: str):
+    return ContentFile(b"{}", name="report.json")
+
+
+@job_result_page(report)
+def report_page(job, params):
+    return f"/admin/report/{params['name']}/{job.pk}/"
 
 
 @pytest.fixture(autouse=True)
@@ -83,3 +94,18 @@ def test_staff_without_any_role_can_follow_their_own_jobs(client, db):
     client.force_login(user)
     assert "mine" in client.get(reverse("admin:jobs_job_changelist")).content.decode()
     assert client.get(job_url(job)).status_code == 200
+
+
+def test_a_job_with_a_result_page_leads_there_once_done(client, clerk):
+    job = job_enqueue(report, title="report", operator=clerk, name="settlements")
+    client.force_login(clerk)
+    assert client.get(job_url(job)).status_code == 200  # progress while queued
+
+    run_queued_jobs()
+
+    page = f"/admin/report/settlements/{job.pk}/"
+    assert client.get(job_url(job)).url == page
+    assert page in client.get(reverse("admin:jobs_job_changelist")).content.decode()
+    DBTaskResult.objects.filter(id=job.task_id).delete()  # the queue pruned: the file remains
+    done = client.get(job_url(job)).content.decode()
+    assert reverse("admin:jobs_job_download", args=[job.pk]) in done
