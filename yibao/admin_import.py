@@ -37,7 +37,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jobs.models import Job, JobStatus
 from jobs.pages import job_progress_page
-from yibao.import_jobs import PLANNED_KEPT, import_enqueue, import_job, import_job_result
+from yibao.import_jobs import import_enqueue, import_job, import_job_result
 from yibao.import_uploads import (
     upload_claim,
     upload_claimed_path,
@@ -45,12 +45,11 @@ from yibao.import_uploads import (
     upload_path,
     upload_store,
 )
-from yibao.importing import import_run
+from yibao.importing import PLANNED_KEPT, import_run
 from yibao.spreadsheets import sheet_rows_at_most, template_xlsx
 
 SUFFIXES = (".xlsx", ".csv")
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
-PREVIEW_ROWS = PLANNED_KEPT  # planned rows listed on the preview; errors are always all listed
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -205,8 +204,8 @@ class ImportAdminMixin:
             request,
             report=report,
             token=token,
-            planned=report.planned[:PREVIEW_ROWS],
-            planned_hidden=max(report.created + report.updated + report.skipped - PREVIEW_ROWS, 0),
+            planned=report.planned,  # the first PLANNED_KEPT; errors are always all listed
+            planned_hidden=max(report.created + report.updated + report.skipped - PLANNED_KEPT, 0),
             confirm_url_name=f"admin:{self._url_name('_confirm')}",
             upload_url_name=f"admin:{self._url_name('')}",
         )

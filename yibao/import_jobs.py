@@ -6,7 +6,7 @@ than a web request may. Past ``settings.YIBAO_IMPORT_BACKGROUND_ROWS`` rows,
 exports): the dry run reads the stored upload and leaves it for the confirm;
 the real run reads the upload the confirm claimed. Both run ``import_run`` with
 the job's starter as operator, record its progress, and keep the report (plain
-data, the planned rows cut to what the page lists) as the job's result file,
+data; ``import_run`` keeps the first ``PLANNED_KEPT`` planned rows) as the job's result file,
 which the admin renders as the same page as the synchronous preview.
 """
 
@@ -21,8 +21,7 @@ from jobs.services import dotted_path, job_enqueue, job_progress, job_result_pag
 from yibao.import_uploads import Upload, upload_claimed_read, upload_discard, upload_path
 from yibao.importing import ImportReport, PlannedRow, Problem, import_run
 
-PROGRESS_EVERY = 500
-PLANNED_KEPT = 1000  # the planned rows the report page lists; errors are all kept
+PROGRESS_EVERY = 1000  # rows per chunk; each chunk done is recorded as progress
 
 
 def import_enqueue(importer_class, *, upload: Upload, dry_run: bool, title: str, operator):
@@ -53,7 +52,6 @@ def import_job(job, *, importer, importer_key, token, filename, dry_run):
     )
     if dry_run and not report.accepted:
         upload_discard(token)
-    report.planned = report.planned[:PLANNED_KEPT]
     result = {
         "importer": importer_key,
         "token": token if dry_run and report.accepted else None,
