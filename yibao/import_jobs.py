@@ -6,7 +6,7 @@ than a web request may. Past ``settings.YIBAO_IMPORT_BACKGROUND_ROWS`` rows,
 exports): the dry run reads the stored upload and leaves it for the confirm;
 the real run reads the upload the confirm claimed. Both run ``import_run`` with
 the job's starter as operator, record its progress, and keep the report (plain
-data; ``import_run`` keeps the first ``PLANNED_KEPT`` planned rows) as the job's result file,
+data, with the first ``PLANNED_KEPT`` planned rows) as the job's result file,
 which the admin renders as the same page as the synchronous preview.
 """
 
