@@ -44,7 +44,12 @@ class ExportResource(resources.Resource):
         self.unmasked = unmasked
 
     def export_field(self, field, instance, **kwargs):
-        value = super().export_field(field, instance, **kwargs)
+        """The field's value itself (a dehydrate method's, if any), not the widget's
+        text: dates and amounts stay dates and numbers, datetimes are shown in local
+        time (``_plain``) rather than as UTC strings."""
+        method = field.get_dehydrate_method(self.get_field_name(field))
+        method = method if callable(method) else getattr(self, method, None)
+        value = method(instance) if method else field.get_value(instance)
         kind = self.sensitive.get(field.attribute)
         if kind and not self.unmasked and value:
             return MASKS[kind](str(value))

@@ -1,0 +1,64 @@
+"""Exported lists re-import cleanly where a format exists: importing the export changes nothing."""
+
+import io
+
+from django.utils import translation
+
+from accounts.exports import SharingAgreementExport
+from accounts.imports import AgreementsImport
+from accounts.models import LedgerEntry, SharingAgreement
+from accounts.selectors import ledger_mismatches
+from accounts.tests.factories import credit
+from transfers.exports import SharingPaymentExport, WalletTransferExport
+from transfers.imports import SettlementsImport, WalletTransfersImport
+from transfers.models import SharingPayment, WalletTransfer
+from transfers.services.payments import settlement_receive
+from transfers.services.wallets import wallet_transfer_create
+from yibao.exporting import write_xlsx
+from yibao.importing import import_run
+
+from .factories import local
+
+
+def export_then_import(resource, queryset, importer):
+    out = io.BytesIO()
+    with translation.override("zh-hans"):
+        write_xlsx(resource.get_export_headers(), resource.rows(queryset), out)
+    return import_run(importer, out.getvalue(), operator=None, dry_run=False)
+
+
+def test_exported_agreements_settlements_and_transfers_re_import_unchanged(
+    li_ming, li_xiaoming, son_agreement, clerk
+):
+    credit(li_ming.account, "1000.00")
+    settlement_receive(
+        settlement_id="JS20250310000001",
+        settled_at=local(2025, 3, 10, 9, 30),
+        institution_code="H32050000012",
+        institution_name="苏州市立医院",
+        use="就医",
+        beneficiary_id_number=li_xiaoming.id_number,
+        grantor_id_number=li_ming.id_number,
+        amount="100.00",
+        operator=clerk,
+    )
+    wallet_transfer_create(
+        transfer_number="WT00000001",
+        transferred_at=local(2025, 3, 10, 10, 0),
+        sender_id_number=li_ming.id_number,
+        recipient_id_number=li_xiaoming.id_number,
+        amount="300.00",
+        operator=clerk,
+    )
+    entries = LedgerEntry.objects.count()
+    for resource, model, importer in (
+        (SharingAgreementExport, SharingAgreement, AgreementsImport()),
+        (SharingPaymentExport, SharingPayment, SettlementsImport()),
+        (WalletTransferExport, WalletTransfer, WalletTransfersImport()),
+    ):
+        report = export_then_import(resource(unmasked=True), model.objects.all(), importer)
+        assert report.accepted, [str(e) for e in report.errors]
+        assert (report.created, report.updated, report.skipped) == (0, 0, 1), importer.title
+        assert model.objects.count() == 1
+    assert LedgerEntry.objects.count() == entries
+    assert ledger_mismatches() == []
