@@ -20,7 +20,7 @@ from collections.abc import Iterable, Iterator
 from decimal import Decimal
 
 from django.utils import timezone
-from import_export import resources
+from import_export import fields, resources
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
@@ -29,6 +29,12 @@ from accounts.masking import mask_id_number, mask_name, mask_phone
 EXCEL_MAX_ROWS = 1_048_576
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 MASKS = {"id": mask_id_number, "phone": mask_phone, "name": mask_name}
+
+
+def column(attribute: str, header: str) -> fields.Field:
+    """One export column: the value at ``attribute`` (``__`` follows relations; a
+    method such as ``get_status_display`` is called) under the Chinese ``header``."""
+    return fields.Field(attribute=attribute, column_name=header, readonly=True)
 
 
 class ExportResource(resources.Resource):
