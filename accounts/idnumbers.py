@@ -27,7 +27,7 @@ def normalize_id_number(value: str) -> str:
         raise ValidationError(
             _("An ID number is 17 digits followed by a digit or X."), code="format"
         )
-    if ric.calc_check_digit(number[:17]) != number[17]:
+    if check_character(number[:17]) != number[17]:
         raise ValidationError(_("The check digit of the ID number is wrong."), code="check_digit")
     try:
         birth = birth_date(number)
@@ -63,7 +63,17 @@ def gender(number: str) -> str:
     return "M" if int(number[16]) % 2 else "F"
 
 
+def check_character(body: str) -> str:
+    """The check character (0–9 or X) of a 17-digit body, by ISO 7064 MOD 11-2.
+
+    ``stdnum.cn.ric.calc_check_digit`` takes the whole 18-character number and drops
+    its last character itself; given the 17-digit body it would drop a digit of the
+    body. Hence the placeholder appended here.
+    """
+    return ric.calc_check_digit(body + "?")
+
+
 def compose_id_number(division_code: str, birth: dt.date, order: int) -> str:
     """A valid number from its parts (demo data and tests): the order's parity is the gender."""
     body = f"{division_code}{birth:%Y%m%d}{order:03d}"
-    return body + ric.calc_check_digit(body)
+    return body + check_character(body)

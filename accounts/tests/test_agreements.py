@@ -9,9 +9,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError
 from django.utils import timezone, translation
-from stdnum.cn import ric
 
 from accounts import errors
+from accounts.idnumbers import check_character
 from accounts.models import (
     AgreementStatus,
     EndReason,
@@ -105,7 +105,7 @@ def test_unknown_or_invalid_id_number_is_refused(li_ming, clerk):
             operator=clerk,
         )
     unregistered = li_ming.id_number[:14] + "999"
-    unregistered += ric.calc_check_digit(unregistered)
+    unregistered += check_character(unregistered)
     with pytest.raises(errors.PersonNotFound) as refused:
         agreement_register(
             grantor_id_number=li_ming.id_number,

@@ -6,9 +6,9 @@ from decimal import Decimal
 
 import pytest
 from django.utils import timezone, translation
-from stdnum.cn import ric
 
 from accounts.exports import InsuredPersonExport
+from accounts.idnumbers import check_character
 from accounts.imports import CreditsImport, PersonsImport
 from accounts.masking import mask_id_number
 from accounts.models import (
@@ -62,7 +62,7 @@ def errors(report):
 
 
 def id_with_check(body: str) -> str:
-    return body + ric.calc_check_digit(body)
+    return body + check_character(body)
 
 
 def wrong_check_digit(number: str) -> str:
