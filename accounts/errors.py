@@ -55,6 +55,13 @@ class FreezeNeedsReason(DomainError):
     message = _("Freezing an account needs a reason.")
 
 
+class EnrolmentDateAfterChange(DomainError):
+    message = _(
+        "The enrolment date %(enrolled_on)s is after the enrolment change of %(changed_on)s "
+        "already recorded; an enrolment date must come before it."
+    )
+
+
 class UnknownRegion(DomainError):
     message = _("%(code)s is not a known pooling region.")
 

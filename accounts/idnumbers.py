@@ -39,7 +39,7 @@ def normalize_id_number(value: str) -> str:
         raise ValidationError(
             _("The birth date in the ID number is in the future."), code="birth_date"
         )
-    if not _division_code_known(number[:6]):
+    if not division_code_known(number[:6]):
         raise ValidationError(
             _("The first six digits of the ID number are not a known division code."),
             code="division",
@@ -47,8 +47,9 @@ def normalize_id_number(value: str) -> str:
     return number
 
 
-def _division_code_known(code: str) -> bool:
-    """True when the table names the 6-digit code (province part, then county part)."""
+def division_code_known(code: str) -> bool:
+    """True when python-stdnum's table names the 6-digit code in any era (province
+    part, then county part); institution codes carry one too."""
     parts = numdb.get("cn/loc").info(code)
     return len(parts) == 2 and bool(parts[1][1])
 

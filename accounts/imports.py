@@ -48,7 +48,12 @@ from accounts.services.agreements import (
     agreement_register_check,
 )
 from accounts.services.ledger import Posting, ledger_post_many
-from accounts.services.people import normalize_phone, person_register, person_update
+from accounts.services.people import (
+    normalize_phone,
+    person_register,
+    person_update,
+    person_update_check,
+)
 from yibao.importing import (
     CREATE,
     SKIP,
@@ -114,7 +119,8 @@ class PersonsImport(Import):
 
     An empty optional cell (category, phone, enrolment date) keeps what is
     registered: a file never wipes data by leaving a cell blank. Ending the
-    person's agreements on a status or region change is ``person_update``'s job.
+    person's agreements on a status, region or scheme change, and writing the
+    enrolment history, is ``person_update``'s job.
     """
 
     title = "参保人员"
@@ -139,7 +145,9 @@ class PersonsImport(Import):
     def prefetch(self, rows):
         numbers = [values["id_number"] for values in rows]
         return PersonsFound(
-            persons=InsuredPerson.objects.in_bulk(numbers, field_name="id_number"),
+            persons=InsuredPerson.objects.prefetch_related("enrolment_periods").in_bulk(
+                numbers, field_name="id_number"
+            ),
             regions=PoolingRegion.objects.in_bulk(),
         )
 
@@ -165,6 +173,10 @@ class PersonsImport(Import):
         }
         if not changes:
             return Change(SKIP, _("unchanged: %(person)s") % {"person": label})
+        try:
+            person_update_check(person, **changes)
+        except DomainError as error:
+            raise RowError("enrolled_on", error) from None
         shown = "; ".join(
             f"{InsuredPerson._meta.get_field(field).verbose_name}: "
             f"{_shown(person, field, _stored(person, field), found)} → "

@@ -7,8 +7,16 @@ error naming the province whose policy blocks the action and the policy part.
 
 import datetime as dt
 
-from accounts.errors import PolicyBlocks
-from accounts.models import PolicyPart, PoolingRegion, Province, ProvincePolicy, Scope
+from accounts.errors import PolicyBlocks, RelationshipNotAllowed
+from accounts.models import (
+    BASIC_RELATIONSHIPS,
+    PolicyPart,
+    PoolingRegion,
+    Province,
+    ProvincePolicy,
+    Relationship,
+    Scope,
+)
 
 
 def policy_of(province: Province) -> ProvincePolicy:
@@ -29,6 +37,22 @@ def require_part(province: Province, part: PolicyPart, on_date: dt.date) -> None
             on_date=on_date.isoformat(),
             since=since.isoformat() if since else "—",
         )
+
+
+def require_relationship_allowed(
+    province: Province, relationship: Relationship, on_date: dt.date
+) -> None:
+    """The basic set or the close-relative extension, whichever the relationship is
+    in, in force on the date in ``province`` (the grantor's: the grantor's account
+    pays). Checked when an agreement is registered and again on the date of every
+    payment and transfer made under it, so a later extension date also refuses
+    what is dated before it. Raises ``RelationshipNotAllowed``."""
+    relationship = Relationship(relationship)
+    part = PolicyPart.BASIC if relationship in BASIC_RELATIONSHIPS else PolicyPart.EXTENSION
+    try:
+        require_part(province, part, on_date)
+    except PolicyBlocks as blocked:
+        raise RelationshipNotAllowed(relationship=relationship.label, **blocked.params) from blocked
 
 
 def require_scope_allowed(

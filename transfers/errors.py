@@ -50,12 +50,41 @@ class NoAgreementInForce(TransferError):
 
 
 class NotEnrolledOn(TransferError):
-    message = _("%(name)s is not actively enrolled on %(on_date)s.")
+    message = _("%(name)s is not actively enrolled on %(on_date)s (on that day: %(status)s).")
+
+
+class GrantorNotEmployeeOn(TransferError):
+    argument = "grantor_id_number"
+    message = _(
+        "%(name)s is not in the employee scheme (310) on %(on_date)s, so the personal "
+        "account cannot pay for a relative on that day."
+    )
+
+
+class ContributionNotResident(TransferError):
+    argument = "use"
+    message = _(
+        "%(name)s is in the employee scheme on %(on_date)s: a resident-scheme contribution "
+        "is only paid for a person in the resident scheme (390)."
+    )
+
+
+class SettlementInFuture(TransferError):
+    argument = "settled_at"
+    message = _("The settlement time %(settled_at)s is later than now.")
 
 
 class InvalidInstitutionCode(TransferError):
     argument = "institution_code"
     message = _("%(code)s is not an institution code (H or P followed by 11 digits).")
+
+
+class InstitutionDivisionUnknown(TransferError):
+    argument = "institution_code"
+    message = _(
+        "%(code)s is not an institution code: %(division)s (its 2nd to 7th characters) "
+        "is not a known division code."
+    )
 
 
 class InstitutionDoesNotMatchUse(TransferError):

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.admin.agreements import PersonAgreementsMixin
+from accounts.errors import DomainError
 from accounts.exports import InsuredPersonExport
 from accounts.idnumbers import normalize_id_number
 from accounts.imports import PersonsImport
@@ -21,6 +22,7 @@ from accounts.services.people import (
     normalize_phone,
     person_register,
     person_update,
+    person_update_check,
 )
 from yibao.admin_export import ExportAdminMixin
 from yibao.admin_filters import DateRangeFilter
@@ -44,6 +46,17 @@ class InsuredPersonForm(forms.ModelForm):
 
     def clean_phone(self):
         return normalize_phone(self.cleaned_data.get("phone", ""))
+
+    def clean(self):
+        """A registered person's changes pass ``person_update``'s own check."""
+        cleaned = super().clean()
+        if self.instance.pk is not None and "enrolled_on" in self.changed_data:
+            changes = {f: cleaned[f] for f in self.changed_data if f in cleaned}
+            try:
+                person_update_check(InsuredPerson.objects.get(pk=self.instance.pk), **changes)
+            except DomainError as error:
+                self.add_error("enrolled_on", str(error))
+        return cleaned
 
 
 @admin.register(InsuredPerson)
@@ -93,7 +106,7 @@ class InsuredPersonAdmin(
     DERIVED = (
         "birth_date",
         "gender",
-        "status_changed_on",
+        "enrolment_history",
         "account_summary",
         "latest_entries",
         "agreements_as_grantor",
@@ -152,6 +165,34 @@ class InsuredPersonAdmin(
     def account_balance(self, obj):
         account = getattr(obj, "account", None)
         return account.balance if account else "—"
+
+    @admin.display(description=_("enrolment history"))
+    def enrolment_history(self, obj):
+        """Each period: from, until, status, scheme, region (what the rules of a date read)."""
+        rows = format_html_join(
+            "",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            (
+                (
+                    p.valid_from or "—",
+                    p.valid_to or "—",
+                    p.get_status_display(),
+                    p.get_scheme_display(),
+                    p.region,
+                )
+                for p in obj.enrolment_periods.select_related("region")
+            ),
+        )
+        return format_html(
+            "<table><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>"
+            "</thead><tbody>{}</tbody></table>",
+            _("from"),
+            _("until (exclusive)"),
+            _("enrolment status"),
+            _("scheme"),
+            _("pooling region"),
+            rows,
+        )
 
     @admin.display(description=_("personal account"))
     def account_summary(self, obj):

@@ -11,7 +11,7 @@ from .agreements import (
 )
 from .audit import DisclosureLog
 from .ledger import AccountStatus, EntryKind, LedgerEntry, PersonalAccount, Use, Wallet
-from .people import EnrolmentStatus, Gender, InsuredPerson, PersonCategory, Scheme
+from .people import EnrolmentPeriod, EnrolmentStatus, Gender, InsuredPerson, PersonCategory, Scheme
 from .regions import PolicyPart, PoolingRegion, Province, ProvincePolicy, Scope
 
 __all__ = [
@@ -25,6 +25,7 @@ __all__ = [
     "Scope",
     "SharingAgreement",
     "AccountStatus",
+    "EnrolmentPeriod",
     "EnrolmentStatus",
     "EntryKind",
     "Gender",

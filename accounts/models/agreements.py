@@ -46,6 +46,7 @@ class EndReason(models.TextChoices):
     GRANTOR_REQUEST = "grantor_request", _("requested by the grantor")
     BENEFICIARY_REQUEST = "beneficiary_request", _("requested by the beneficiary")
     ENROLMENT_STOPPED = "enrolment_stopped", _("enrolment stopped")
+    SCHEME_LEFT = "scheme_left", _("the grantor left the employee scheme")
     REGION_CHANGED = "region_changed", _("moved to another pooling region")
 
 

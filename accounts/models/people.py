@@ -1,6 +1,10 @@
 """Insured persons (参保人)."""
 
+import datetime as dt
+
 from django.conf import settings
+from django.contrib.postgres.constraints import ExclusionConstraint
+from django.contrib.postgres.fields import DateRangeField, RangeOperators
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -74,7 +78,6 @@ class InsuredPerson(models.Model):
     )
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     enrolled_on = models.DateField(_("enrolment date"), null=True, blank=True)
-    status_changed_on = models.DateField(_("status changed on"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -123,4 +126,74 @@ class InsuredPerson(models.Model):
 
     @property
     def is_active(self) -> bool:
+        """Active now; whether the person was on a given date is ``accounts.enrolment``'s answer."""
         return self.status == EnrolmentStatus.ACTIVE
+
+
+class DateRange(models.Func):
+    """PostgreSQL's ``daterange(from, to)``: half-open, an empty bound is unbounded."""
+
+    function = "DATERANGE"
+    output_field = DateRangeField()
+
+
+class EnrolmentPeriod(models.Model):
+    """One stretch of a person's enrolment history: the status, scheme and pooling
+    region that held from ``valid_from`` (inclusive) until ``valid_to`` (exclusive).
+
+    Every rule about a date (DOMAIN.md "Dates that decide") asks this history, not
+    the person's current status: a late settlement is judged by the period its
+    date falls in. The first period begins on the 参保日期 (empty: unknown, so
+    unbounded); the last is open (``valid_to`` empty). Written only by the person
+    services; the database keeps one person's periods from overlapping.
+    """
+
+    person = models.ForeignKey(
+        InsuredPerson,
+        on_delete=models.PROTECT,
+        related_name="enrolment_periods",
+        verbose_name=_("insured person"),
+    )
+    status = models.CharField(_("enrolment status"), max_length=12, choices=EnrolmentStatus.choices)
+    scheme = models.CharField(_("scheme"), max_length=3, choices=Scheme.choices)
+    region = models.ForeignKey(
+        PoolingRegion, on_delete=models.PROTECT, related_name="+", verbose_name=_("pooling region")
+    )
+    valid_from = models.DateField(_("from"), null=True, blank=True)
+    valid_to = models.DateField(_("until (exclusive)"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("enrolment period")
+        verbose_name_plural = _("enrolment history")
+        ordering = ["person", models.F("valid_from").asc(nulls_first=True)]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(valid_from__isnull=True)
+                | models.Q(valid_to__isnull=True)
+                | models.Q(valid_from__lt=models.F("valid_to")),
+                name="enrolment_period_not_empty",
+            ),
+            models.UniqueConstraint(
+                fields=["person"],
+                condition=models.Q(valid_to__isnull=True),
+                name="enrolment_one_open_period",
+            ),
+            # Needs the btree_gist extension (migration 0005) for the equality on person.
+            ExclusionConstraint(
+                name="enrolment_periods_never_overlap",
+                expressions=[
+                    ("person", RangeOperators.EQUAL),
+                    (DateRange("valid_from", "valid_to"), RangeOperators.OVERLAPS),
+                ],
+            ),
+        ]
+
+    def __str__(self):
+        since = self.valid_from.isoformat() if self.valid_from else "…"
+        until = self.valid_to.isoformat() if self.valid_to else "…"
+        return f"{since} – {until} {self.get_status_display()}"
+
+    def covers(self, on_date: dt.date) -> bool:
+        return (self.valid_from is None or self.valid_from <= on_date) and (
+            self.valid_to is None or on_date < self.valid_to
+        )

@@ -20,6 +20,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from accounts.enrolment import PERIODS_PREFETCH, enrolment_shown, person_enrolled_on
 from accounts.errors import (
     AgreementExists,
     AgreementNotLive,
@@ -47,20 +48,18 @@ from accounts.errors import (
 from accounts.idnumbers import normalize_id_number
 from accounts.masking import mask_id_number
 from accounts.models import (
-    BASIC_RELATIONSHIPS,
     AccountStatus,
     AgreementStatus,
     EndReason,
     EvidenceType,
     InsuredPerson,
     PersonalAccount,
-    PolicyPart,
     Relationship,
     Scheme,
     Scope,
     SharingAgreement,
 )
-from accounts.policy import require_part, require_scope_allowed
+from accounts.policy import require_relationship_allowed, require_scope_allowed
 
 REVIEW_PERMISSION = "accounts.review_sharingagreement"
 EVIDENCE_MAX_BYTES = 5 * 1024 * 1024
@@ -107,8 +106,10 @@ def person_by_id_number(id_number: str) -> InsuredPerson:
             id_number=mask_id_number((id_number or "").strip()), reason=error.messages[0]
         ) from None
     try:
-        return InsuredPerson.objects.select_related("region__province__policy", "account").get(
-            id_number=number
+        return (
+            InsuredPerson.objects.select_related("region__province__policy", "account")
+            .prefetch_related(PERIODS_PREFETCH)
+            .get(id_number=number)
         )
     except InsuredPerson.DoesNotExist:
         raise PersonNotFound(id_number=mask_id_number(number)) from None
@@ -233,6 +234,7 @@ def _lock_persons(*people: InsuredPerson) -> list[InsuredPerson]:
         p.pk: p
         for p in InsuredPerson.objects.select_for_update(of=("self",))
         .select_related("region__province__policy")
+        .prefetch_related(PERIODS_PREFETCH)
         .filter(pk__in=[p.pk for p in people])
         .order_by("pk")
     }
@@ -242,26 +244,24 @@ def _lock_persons(*people: InsuredPerson) -> list[InsuredPerson]:
 def _check_rules(
     grantor: InsuredPerson, beneficiary: InsuredPerson, relationship: Relationship, on_date
 ) -> Scope:
-    """The rules about the two persons, their relationship and the policies; returns the scope."""
+    """The rules about the two persons, their relationship and the policies; returns the scope.
+
+    Both persons enrolled today (the day of registering or approving, DOMAIN rule
+    2); the policies on the effective date.
+    """
+    today = timezone.localdate()
     if grantor.scheme != Scheme.EMPLOYEE:
         raise GrantorNotEmployee(name=grantor.name)
     open_account_of(grantor)
-    if not grantor.is_active:
-        raise GrantorNotActive(name=grantor.name, status=grantor.get_status_display())
-    if not beneficiary.is_active:
-        raise BeneficiaryNotActive(name=beneficiary.name, status=beneficiary.get_status_display())
-    _check_relationship_policy(grantor, relationship, on_date)
+    if not person_enrolled_on(grantor, today):
+        raise GrantorNotActive(name=grantor.name, status=enrolment_shown(grantor, today))
+    if not person_enrolled_on(beneficiary, today):
+        raise BeneficiaryNotActive(
+            name=beneficiary.name, status=enrolment_shown(beneficiary, today)
+        )
+    require_relationship_allowed(grantor.region.province, relationship, on_date)
     _check_birth_dates(grantor, beneficiary, relationship)
     return require_scope_allowed(grantor.region, beneficiary.region, on_date)
-
-
-def _check_relationship_policy(grantor, relationship, on_date) -> None:
-    """The grantor's province decides: the grantor's account is the one that pays."""
-    part = PolicyPart.BASIC if relationship in BASIC_RELATIONSHIPS else PolicyPart.EXTENSION
-    try:
-        require_part(grantor.region.province, part, on_date)
-    except PolicyBlocks as blocked:
-        raise RelationshipNotAllowed(relationship=relationship.label, **blocked.params) from blocked
 
 
 def _check_birth_dates(grantor, beneficiary, relationship) -> None:
@@ -394,21 +394,26 @@ def agreement_end(
 def agreements_end_for_person(
     *, person: InsuredPerson, reason: str, operator
 ) -> list[SharingAgreement]:
-    """End today every live agreement in which ``person`` is grantor or beneficiary.
+    """End today every live agreement in which ``person`` takes part.
 
-    Called by ``person_update`` when the enrolment stops
-    (``EndReason.ENROLMENT_STOPPED``) or the person moves to another pooling region
-    (``EndReason.REGION_CHANGED``), whatever path changed the person. Nothing is
-    deleted: each agreement keeps its dates and records the day, reason and operator.
+    Called by ``person_update`` whatever path changed the person: when the
+    enrolment stops (``EndReason.ENROLMENT_STOPPED``) or the person moves to
+    another pooling region (``EndReason.REGION_CHANGED``), every agreement of the
+    person; when the person leaves the employee scheme (``EndReason.SCHEME_LEFT``),
+    the agreements in which they are the grantor (the account no longer shares;
+    a beneficiary may be in either scheme). Nothing is deleted: each agreement
+    keeps its dates and records the day, reason and operator.
     """
-    if reason not in (EndReason.ENROLMENT_STOPPED, EndReason.REGION_CHANGED):
+    roles = {
+        EndReason.ENROLMENT_STOPPED: Q(grantor=person) | Q(beneficiary=person),
+        EndReason.REGION_CHANGED: Q(grantor=person) | Q(beneficiary=person),
+        EndReason.SCHEME_LEFT: Q(grantor=person),
+    }
+    if reason not in roles:
         raise ValueError(f"not an automatic end: {reason}")
     with transaction.atomic():
         live = (
-            SharingAgreement.objects.live()
-            .filter(Q(grantor=person) | Q(beneficiary=person))
-            .select_for_update()
-            .order_by("pk")
+            SharingAgreement.objects.live().filter(roles[reason]).select_for_update().order_by("pk")
         )
         return [_end(a, reason, "", operator) for a in live]
 

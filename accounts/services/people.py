@@ -8,11 +8,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.errors import FreezeNeedsReason, NotAnEmployee
+from accounts.errors import EnrolmentDateAfterChange, FreezeNeedsReason, NotAnEmployee
 from accounts.idnumbers import birth_date, gender, normalize_id_number
 from accounts.models import (
     AccountStatus,
     EndReason,
+    EnrolmentPeriod,
     EnrolmentStatus,
     InsuredPerson,
     PersonalAccount,
@@ -70,21 +71,27 @@ def person_register(
         )
         person._history_user = operator
         person.save()
+        EnrolmentPeriod.objects.create(person=person, valid_from=enrolled_on, **_state(person))
         if scheme == Scheme.EMPLOYEE:
             account_open(person=person, operator=operator)
     return person
 
 
 PERSON_CHANGEABLE = ("name", "scheme", "category", "status", "region", "phone", "enrolled_on")
+# What the enrolment history (EnrolmentPeriod) records of each day.
+ENROLMENT_STATE = ("status", "scheme", "region")
 
 
 def person_update(*, person: InsuredPerson, operator, **changes) -> InsuredPerson:
     """Change a person's registered data; whichever path changed it (form, import, command).
 
-    A new status records the day it changed; when the enrolment stops or the
-    person moves to another pooling region, the person's sharing agreements end.
-    A person moving into scheme 310 gets a personal account. Returns the person;
-    fields not given are kept.
+    A change of status, scheme or region is written to the enrolment history from
+    today (a re-enrolment from its new 参保日期); a new 参保日期 otherwise moves the
+    beginning of the history (``EnrolmentDateAfterChange`` if it falls after a
+    recorded change). When the enrolment stops or the person moves to another
+    pooling region, the person's sharing agreements end; when a grantor leaves the
+    employee scheme, the agreements in which they pay end. A person moving into
+    scheme 310 gets a personal account. Returns the person; fields not given are kept.
     """
     unknown = set(changes) - set(PERSON_CHANGEABLE)
     if unknown:
@@ -96,13 +103,13 @@ def person_update(*, person: InsuredPerson, operator, **changes) -> InsuredPerso
         changed = [f for f, v in changes.items() if getattr(locked, f) != v]
         if not changed:
             return locked
+        left_scheme = "scheme" in changed and locked.scheme == Scheme.EMPLOYEE
+        periods = person_update_check(locked, **{f: changes[f] for f in changed})
         for field in changed:
             setattr(locked, field, changes[field])
-        if "status" in changed:
-            locked.status_changed_on = timezone.localdate()
-            changed.append("status_changed_on")
         locked._history_user = operator
         locked.save(update_fields=[*changed, "updated_at"])
+        _history_record(locked, periods, changed)
         if "status" in changed and not locked.is_active:
             agreements_end_for_person(
                 person=locked, reason=EndReason.ENROLMENT_STOPPED, operator=operator
@@ -111,12 +118,90 @@ def person_update(*, person: InsuredPerson, operator, **changes) -> InsuredPerso
             agreements_end_for_person(
                 person=locked, reason=EndReason.REGION_CHANGED, operator=operator
             )
+        elif left_scheme:
+            agreements_end_for_person(
+                person=locked, reason=EndReason.SCHEME_LEFT, operator=operator
+            )
         if (
             locked.scheme == Scheme.EMPLOYEE
             and not PersonalAccount.objects.filter(person=locked).exists()
         ):
             account_open(person=locked, operator=operator)
     return locked
+
+
+def person_update_check(person: InsuredPerson, **changes) -> list[EnrolmentPeriod]:
+    """The refusal of ``person_update`` for these changes, writing nothing (the person
+    form's validation, an import's preview); the person's history, oldest first.
+
+    A new 参保日期 moves the beginning of the history, so it must come before the
+    first change recorded after it (``EnrolmentDateAfterChange``) — unless it is
+    a re-enrolment, which starts a period of its own.
+    """
+    periods = sorted(person.enrolment_periods.all(), key=_start)
+    enrolled_on = changes.get("enrolled_on", person.enrolled_on)
+    if enrolled_on == person.enrolled_on or _reenrolment(person, periods, changes):
+        return periods
+    first_change = periods[0].valid_to
+    if enrolled_on is not None and first_change is not None and enrolled_on >= first_change:
+        raise EnrolmentDateAfterChange(
+            enrolled_on=enrolled_on.isoformat(), changed_on=first_change.isoformat()
+        )
+    return periods
+
+
+def _start(period: EnrolmentPeriod) -> tuple:
+    return (period.valid_from is not None, period.valid_from)
+
+
+def _state(person: InsuredPerson) -> dict:
+    return {"status": person.status, "scheme": person.scheme, "region_id": person.region_id}
+
+
+def _reenrolment(person, periods, changes) -> bool:
+    """Back to active with a 参保日期 after the open period began: enrolled again from that date."""
+    open_since = periods[-1].valid_from
+    enrolled_on = changes.get("enrolled_on")
+    return (
+        changes.get("status") == EnrolmentStatus.ACTIVE
+        and enrolled_on is not None
+        and (open_since is None or enrolled_on > open_since)
+    )
+
+
+def _history_record(person, periods, changed) -> None:
+    """Bring the enrolment history up to the person's updated record (person locked).
+
+    The new status, scheme and region hold from today: the open period ends and a
+    new one begins. Several changes on one day leave that day's last state, so a
+    person suspended and reactivated on the same day keeps one unbroken period.
+    """
+    changes = {f: getattr(person, f) for f in changed}
+    if "enrolled_on" in changed and not _reenrolment(person, periods, changes):
+        first = periods[0]
+        first.valid_from = person.enrolled_on
+        first.save(update_fields=["valid_from"])
+    if not set(changed) & set(ENROLMENT_STATE):
+        return
+    since = person.enrolled_on if _reenrolment(person, periods, changes) else timezone.localdate()
+    current, state = periods[-1], _state(person)
+    if current.valid_from is not None and current.valid_from >= since:
+        # Began today (or not yet): the new state replaces it, or rejoins the one before.
+        previous = periods[-2] if len(periods) > 1 else None
+        current.delete()
+        if previous is not None and _same(previous, state):
+            previous.valid_to = None
+            previous.save(update_fields=["valid_to"])
+            return
+        since = current.valid_from
+    else:
+        current.valid_to = since
+        current.save(update_fields=["valid_to"])
+    EnrolmentPeriod.objects.create(person=person, valid_from=since, **state)
+
+
+def _same(period: EnrolmentPeriod, state: dict) -> bool:
+    return all(getattr(period, field) == value for field, value in state.items())
 
 
 def account_open(*, person: InsuredPerson, operator) -> PersonalAccount:

@@ -232,7 +232,10 @@ def test_status_imported_as_suspended_updates_the_person(db, clerk, supervisor):
     assert (report.updated, report.written) == (1, True)
     person.refresh_from_db()
     assert person.status == EnrolmentStatus.SUSPENDED
-    assert person.status_changed_on == timezone.localdate()
+    assert [(p.valid_from, p.valid_to, p.status) for p in person.enrolment_periods.all()] == [
+        (None, timezone.localdate(), EnrolmentStatus.ACTIVE),
+        (timezone.localdate(), None, EnrolmentStatus.SUSPENDED),
+    ]
     assert person.history.latest().history_user == supervisor
 
 

@@ -8,25 +8,34 @@ from typing import Any
 
 from django.utils import timezone
 
+from accounts.enrolment import enrolment_on, enrolment_shown, person_enrolled_on, region_on
 from accounts.errors import DomainError
+from accounts.idnumbers import division_code_known
 from accounts.models import (
+    EnrolmentPeriod,
     InsuredPerson,
     PersonalAccount,
     PolicyPart,
+    PoolingRegion,
+    Scheme,
     SharingAgreement,
     Use,
 )
 from accounts.money import parse_amount
-from accounts.policy import require_part
+from accounts.policy import require_part, require_relationship_allowed
 from accounts.services.agreements import person_by_id_number as registered_person
 from transfers.errors import (
     AmountOverAvailable,
+    ContributionNotResident,
+    GrantorNotEmployeeOn,
+    InstitutionDivisionUnknown,
     InstitutionDoesNotMatchUse,
     InstitutionNameMissing,
     InvalidInstitutionCode,
     InvalidUse,
     NoAgreementInForce,
     NotEnrolledOn,
+    SettlementInFuture,
 )
 from transfers.models.settlements import INSTITUTION_CODE
 from transfers.selectors import account_shareable
@@ -84,9 +93,16 @@ def aware(moment: dt.datetime) -> dt.datetime:
 
 
 def settlement_values(*, settled_at, institution_code, institution_name, use, amount) -> dict:
-    """The content of a settlement row in stored form (what a re-sent row must repeat)."""
+    """The content of a settlement row in stored form (what a re-sent row must repeat).
+
+    A settlement is about something that happened: one dated later than now is
+    refused (``SettlementInFuture``), whatever else it says.
+    """
+    settled_at = aware(settled_at)
+    if settled_at > timezone.now():
+        raise SettlementInFuture(settled_at=f"{timezone.localtime(settled_at):%Y-%m-%d %H:%M:%S}")
     return {
-        "settled_at": aware(settled_at),
+        "settled_at": settled_at,
         "institution_code": (institution_code or "").strip().upper(),
         "institution_name": (institution_name or "").strip(),
         "use": use_from_text(use),
@@ -95,7 +111,8 @@ def settlement_values(*, settled_at, institution_code, institution_name, use, am
 
 
 def require_settlement_allowed(values: dict, persons, on_date: dt.date) -> None:
-    """The institution matches the use, and the use is allowed for these persons' provinces."""
+    """The institution matches the use, and the use is allowed for these persons
+    (the payer first, the patient last) on the date."""
     require_institution(values["use"], values["institution_code"], values["institution_name"])
     require_use_allowed(values["use"], persons, on_date)
 
@@ -118,19 +135,30 @@ def person_by_id_number(id_number: str, *, argument: str) -> InsuredPerson:
         raise
 
 
-def require_active_on(person: InsuredPerson, on_date: dt.date) -> None:
-    """DOMAIN rule 2: active on the date. The status holds from ``status_changed_on``;
-    before that day the person was in the other state (active ↔ not active)."""
-    current = person.is_active
-    if person.status_changed_on is not None and on_date < person.status_changed_on:
-        current = not current
-    if not current:
-        raise NotEnrolledOn(name=person.name, on_date=on_date.isoformat())
+def require_active_on(person: InsuredPerson, on_date: dt.date) -> EnrolmentPeriod:
+    """DOMAIN rule 2: actively enrolled on the date, by the person's enrolment
+    history (a day before the 参保日期 or in a suspension is refused, however late
+    the record arrives). Returns the period of that day."""
+    if not person_enrolled_on(person, on_date):
+        raise NotEnrolledOn(
+            name=person.name, on_date=on_date.isoformat(), status=enrolment_shown(person, on_date)
+        )
+    return enrolment_on(person, on_date)
 
 
 def agreement_in_force(
     grantor: InsuredPerson, beneficiary: InsuredPerson, on_date: dt.date
 ) -> SharingAgreement:
+    """The agreement under which the grantor's account pays for the beneficiary on
+    the date. It holds only while the grantor is an active employee-scheme member
+    (``NotEnrolledOn``, ``GrantorNotEmployeeOn``: leaving the scheme ends the
+    sharing), it is approved, effective and not ended then (``NoAgreementInForce``),
+    and the grantor's province policy of that day allows its relationship
+    (``RelationshipNotAllowed``: a later extension date also refuses a payment
+    dated before it)."""
+    grantor_period = require_active_on(grantor, on_date)
+    if grantor_period.scheme != Scheme.EMPLOYEE:
+        raise GrantorNotEmployeeOn(name=grantor.name, on_date=on_date.isoformat())
     agreement = (
         SharingAgreement.objects.in_force(on_date)
         .filter(grantor=grantor, beneficiary=beneficiary)
@@ -140,19 +168,33 @@ def agreement_in_force(
         raise NoAgreementInForce(
             grantor=grantor.name, beneficiary=beneficiary.name, on_date=on_date.isoformat()
         )
+    require_relationship_allowed(grantor_period.region.province, agreement.relationship, on_date)
     return agreement
 
 
+def regions_on(persons, on_date: dt.date) -> list[PoolingRegion]:
+    """Each person's pooling region on the date (the scope and policies of that day)."""
+    return [region_on(person, on_date) for person in persons]
+
+
 def require_use_allowed(use: str, persons, on_date: dt.date) -> None:
-    """Long-term-care contributions only where the policy has them in force (Jan 2026
-    notice), for every province involved, the payer's first."""
+    """What the use needs on the date. Long-term-care contributions: in force (Jan
+    2026 notice) in every province involved, the payer's first. A resident-scheme
+    contribution (居民医保缴费) is paid for a patient (the last person) who is in
+    the resident scheme then, not in the employee scheme (``ContributionNotResident``)."""
     if use == Use.LTC_CONTRIBUTION:
-        for province in dict.fromkeys(p.region.province for p in persons):
+        for province in dict.fromkeys(r.province for r in regions_on(persons, on_date)):
             require_part(province, PolicyPart.LTC_CONTRIBUTION, on_date)
+    if use == Use.RESIDENT_CONTRIBUTION:
+        patient = persons[-1]
+        period = enrolment_on(patient, on_date)
+        if period is not None and period.scheme == Scheme.EMPLOYEE:
+            raise ContributionNotResident(name=patient.name, on_date=on_date.isoformat())
 
 
 def require_institution(use: str, code: str, name: str) -> None:
-    """The code has the H/P + 11 digits form and its letter matches the use.
+    """The code has the H/P + 6-digit division + 5 digits form, its division is a
+    known one, and its letter matches the use.
 
     Contributions may come without an institution; if one is given it must be
     well formed.
@@ -162,6 +204,11 @@ def require_institution(use: str, code: str, name: str) -> None:
         return
     if not re.match(INSTITUTION_CODE, code or ""):
         raise InvalidInstitutionCode(code=code or "—")
+    division = code[1:7]
+    # Any era's code (institutions keep theirs), or one of the project's regions
+    # (the 兵团 divisions 66xx00, which the national table lacks).
+    if not (division_code_known(division) or PoolingRegion.objects.filter(code=division).exists()):
+        raise InstitutionDivisionUnknown(code=code, division=division)
     if letter is not None and code[0] != letter:
         raise InstitutionDoesNotMatchUse(use=Use(use).label, letter=letter)
     if not (name or "").strip():

@@ -22,6 +22,7 @@ from .checks import (
     agreement_in_force,
     local_day,
     person_by_id_number,
+    regions_on,
     require_active_on,
     require_available,
     require_settlement_allowed,
@@ -70,7 +71,7 @@ def settlement_check(
     on_date = timezone.localdate(values["settled_at"])
     require_settlement_allowed(values, [grantor, beneficiary], on_date)
     # Policy first: where a province's policy blocks the sharing, that is the reason.
-    scope = require_scope_allowed(grantor.region, beneficiary.region, on_date)
+    scope = require_scope_allowed(*regions_on([grantor, beneficiary], on_date), on_date)
     account = open_account_of(grantor)
     # Enrolment before the agreement: a suspension also ends the agreement, and the
     # suspension is the reason to give.
@@ -89,16 +90,21 @@ def settlement_receive(*, operator, note: str = "", **settlement) -> SharingPaym
     (就医, 购药, 居民医保缴费, 长护险缴费); ``settled_at`` without a zone is local
     time; ``amount`` a Decimal or text.
 
-    Preconditions, all on the settlement's date: an agreement in force from the
-    grantor to the beneficiary; the beneficiary actively enrolled; the scope and
-    the use allowed by policy; the institution code matching the use; the amount
-    within what the grantor's account can share, held reservations deducted.
+    Preconditions, all on the settlement's date (not in the future), by the
+    enrolment history and the policies of that day: both persons actively
+    enrolled, the grantor in the employee scheme; an agreement in force from the
+    grantor to the beneficiary, its relationship allowed; the scope (of the two
+    regions then) and the use allowed by policy; the institution code matching the
+    use; the amount within what the grantor's account can share, held reservations
+    deducted.
 
-    Raises ``InvalidSettlementId``, ``InvalidAmount``, ``InvalidIdNumber``, ``PersonNotFound``,
-    ``GrantorNotEmployee``, ``GrantorAccountNotOpen``, ``NoAgreementInForce``, ``NotEnrolledOn``,
-    ``PolicyBlocks``, ``InvalidUse``, ``InvalidInstitutionCode``,
-    ``InstitutionDoesNotMatchUse``, ``InstitutionNameMissing``,
-    ``AmountOverAvailable``, ``SettlementConflict``.
+    Raises ``InvalidSettlementId``, ``SettlementInFuture``, ``InvalidAmount``,
+    ``InvalidIdNumber``, ``PersonNotFound``, ``GrantorNotEmployee``,
+    ``GrantorAccountNotOpen``, ``GrantorNotEmployeeOn``, ``NoAgreementInForce``,
+    ``NotEnrolledOn``, ``PolicyBlocks`` (also ``RelationshipNotAllowed``),
+    ``InvalidUse``, ``ContributionNotResident``, ``InvalidInstitutionCode``,
+    ``InstitutionDivisionUnknown``, ``InstitutionDoesNotMatchUse``,
+    ``InstitutionNameMissing``, ``AmountOverAvailable``, ``SettlementConflict``.
 
     Writes: a payment, posted at once (one ``sharing_payment`` debit keyed by the
     结算ID) or held for review when a hold rule applies (nothing posted, amount

@@ -1,0 +1,49 @@
+"""Who was enrolled, where and in which scheme on a date: the one answer that
+agreements, sharing payments and wallet transfers ask (DOMAIN.md, "Dates that
+decide"). It reads the person's enrolment history (``EnrolmentPeriod``), never the
+current status, so a settlement that arrives months late is judged by the day it
+is about. The history is written by ``accounts.services.people``.
+"""
+
+import datetime as dt
+
+from django.db.models import Prefetch
+from django.utils.translation import gettext as _
+
+from accounts.models import EnrolmentPeriod, EnrolmentStatus, InsuredPerson, PoolingRegion
+
+# For the queries that load persons to judge them: the history with the regions and
+# policies the checks read, in one more query per batch of persons.
+PERIODS_PREFETCH = Prefetch(
+    "enrolment_periods",
+    queryset=EnrolmentPeriod.objects.select_related("region__province__policy"),
+)
+
+
+def enrolment_on(person: InsuredPerson, on_date: dt.date) -> EnrolmentPeriod | None:
+    """The period of the person's history in which ``on_date`` falls; None before the
+    history begins (a day before the 参保日期)."""
+    return next((p for p in person.enrolment_periods.all() if p.covers(on_date)), None)
+
+
+def person_enrolled_on(person: InsuredPerson, on_date: dt.date, *, scheme: str = "") -> bool:
+    """Actively enrolled on the date (and in ``scheme`` then, when one is given)."""
+    period = enrolment_on(person, on_date)
+    return (
+        period is not None
+        and period.status == EnrolmentStatus.ACTIVE
+        and (not scheme or period.scheme == scheme)
+    )
+
+
+def region_on(person: InsuredPerson, on_date: dt.date) -> PoolingRegion:
+    """The pooling region the person was insured in on the date (the scope and the
+    province policy of that day); the current one outside the history."""
+    period = enrolment_on(person, on_date)
+    return period.region if period is not None else person.region
+
+
+def enrolment_shown(person: InsuredPerson, on_date: dt.date) -> str:
+    """What the history says of the date, for a refusal: the status, or not yet enrolled."""
+    period = enrolment_on(person, on_date)
+    return period.get_status_display() if period is not None else _("not yet enrolled")
