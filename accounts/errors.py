@@ -188,5 +188,11 @@ class AgreementNotLive(DomainError):
     message = _("Agreement no. %(number)s is %(status)s and cannot be ended.")
 
 
+class OwnBatchApproval(DomainError):
+    message = _(
+        "%(user)s cannot approve the batch they import; a second user approves it (--approved-by)."
+    )
+
+
 class EndNeedsReason(DomainError):
     message = _("Ending an agreement on request needs a reason.")

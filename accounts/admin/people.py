@@ -186,8 +186,8 @@ class InsuredPersonAdmin(
         return format_html(
             "<table><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>"
             "</thead><tbody>{}</tbody></table>",
-            _("from"),
-            _("until (exclusive)"),
+            _("valid from"),
+            _("valid until (exclusive)"),
             _("enrolment status"),
             _("scheme"),
             _("pooling region"),

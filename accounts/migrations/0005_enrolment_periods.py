@@ -122,10 +122,10 @@ class Migration(migrations.Migration):
                         verbose_name="scheme",
                     ),
                 ),
-                ("valid_from", models.DateField(blank=True, null=True, verbose_name="from")),
+                ("valid_from", models.DateField(blank=True, null=True, verbose_name="valid from")),
                 (
                     "valid_to",
-                    models.DateField(blank=True, null=True, verbose_name="until (exclusive)"),
+                    models.DateField(blank=True, null=True, verbose_name="valid until (exclusive)"),
                 ),
                 (
                     "person",
@@ -159,11 +159,6 @@ class Migration(migrations.Migration):
                             _connector="OR",
                         ),
                         name="enrolment_period_not_empty",
-                    ),
-                    models.UniqueConstraint(
-                        condition=models.Q(("valid_to__isnull", True)),
-                        fields=("person",),
-                        name="enrolment_one_open_period",
                     ),
                     django.contrib.postgres.constraints.ExclusionConstraint(
                         expressions=[

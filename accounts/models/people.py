@@ -159,8 +159,8 @@ class EnrolmentPeriod(models.Model):
     region = models.ForeignKey(
         PoolingRegion, on_delete=models.PROTECT, related_name="+", verbose_name=_("pooling region")
     )
-    valid_from = models.DateField(_("from"), null=True, blank=True)
-    valid_to = models.DateField(_("until (exclusive)"), null=True, blank=True)
+    valid_from = models.DateField(_("valid from"), null=True, blank=True)
+    valid_to = models.DateField(_("valid until (exclusive)"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("enrolment period")
@@ -173,12 +173,8 @@ class EnrolmentPeriod(models.Model):
                 | models.Q(valid_from__lt=models.F("valid_to")),
                 name="enrolment_period_not_empty",
             ),
-            models.UniqueConstraint(
-                fields=["person"],
-                condition=models.Q(valid_to__isnull=True),
-                name="enrolment_one_open_period",
-            ),
-            # Needs the btree_gist extension (migration 0005) for the equality on person.
+            # Two open periods of a person overlap too. Needs the btree_gist extension
+            # (migration 0005) for the equality on person.
             ExclusionConstraint(
                 name="enrolment_periods_never_overlap",
                 expressions=[

@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
+from django.utils import translation
 
 from accounts.imports import AgreementsImport, PersonsImport
 from accounts.models import AgreementStatus, EndReason, ProvincePolicy, Scheme, SharingAgreement
@@ -113,8 +114,11 @@ def test_command_with_approved_by_and_refusal_of_self_approval(
 ):
     path = tmp_path / "agreements.csv"
     path.write_bytes(csv_file([HEADER, row(li_ming, li_xiaoming)]))
-    with pytest.raises(CommandError, match="own batch"):
+    with translation.override("zh-hans"), pytest.raises(CommandError) as refused:
         import_agreements(path, supervisor.username, supervisor.username)
+    assert str(refused.value) == (
+        "supervisor1 不能批准自己导入的批次，须由另一位用户批准（--approved-by）。"
+    )
     with pytest.raises(CommandError, match="lacks the permission"):
         import_agreements(path, supervisor.username, "clerk1")
     assert "1 created" in import_agreements(path, supervisor.username, reviewer.username)

@@ -2,6 +2,7 @@
 
 from django.core.management.base import CommandError
 
+from accounts.errors import OwnBatchApproval
 from accounts.imports import AgreementsImport
 from accounts.services.agreements import REVIEW_PERMISSION
 from yibao.import_command import ImportCommand
@@ -22,5 +23,5 @@ class Command(ImportCommand):
     def importer(self, options):
         approver = options["approved_by"]
         if approver and approver == options["operator"]:
-            raise CommandError("the operator cannot approve their own batch (--approved-by)")
+            raise CommandError(str(OwnBatchApproval(user=approver)))
         return AgreementsImport(approved_by=self.user(approver, REVIEW_PERMISSION))
