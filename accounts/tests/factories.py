@@ -104,3 +104,17 @@ def make_agreement(
     if reviewer is not None:
         agreement = agreement_approve(agreement=agreement, reviewer=reviewer)
     return agreement
+
+
+def person_form(person, **changes) -> dict:
+    """The person page's form as a clerk posts it: the person's data, with ``changes``."""
+    return {
+        "name": person.name,
+        "scheme": person.scheme,
+        "category": person.category,
+        "status": person.status,
+        "region": person.region_id,
+        "phone": person.phone,
+        "enrolled_on": person.enrolled_on.isoformat() if person.enrolled_on else "",
+        **changes,
+    }

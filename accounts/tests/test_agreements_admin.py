@@ -18,7 +18,7 @@ from accounts.models import (
     SharingAgreement,
 )
 from accounts.services.regions import policy_update
-from accounts.tests.factories import make_agreement, make_person, make_user
+from accounts.tests.factories import make_agreement, make_person, make_user, person_form
 from yibao.tests.pdfs import pdf_text
 
 COUNTER = "admin:accounts_sharingagreement_counter"
@@ -351,15 +351,7 @@ def test_status_changed_on_the_person_form_ends_the_agreements(
     agreement = make_agreement(li_ming, li_xiaoming, operator=clerk, reviewer=reviewer)
     response = clerk_client.post(
         reverse("admin:accounts_insuredperson_change", args=[li_xiaoming.pk]),
-        {
-            "name": li_xiaoming.name,
-            "scheme": li_xiaoming.scheme,
-            "category": "",
-            "status": "terminated",
-            "region": li_xiaoming.region_id,
-            "phone": "",
-            "enrolled_on": "",
-        },
+        person_form(li_xiaoming, status="terminated"),
     )
     assert response.status_code == 302, response.context["adminform"].form.errors
     agreement.refresh_from_db()

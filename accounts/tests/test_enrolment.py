@@ -30,7 +30,7 @@ from accounts.models import (
     Scheme,
 )
 from accounts.services.people import person_update
-from accounts.tests.factories import make_agreement, make_person
+from accounts.tests.factories import make_agreement, make_person, person_form
 from yibao.importing import import_run
 from yibao.tests.files import xlsx_file
 
@@ -234,15 +234,7 @@ def test_scheme_left_on_the_person_form_ends_the_grantors_agreements(
     client.force_login(clerk)
     response = client.post(
         reverse("admin:accounts_insuredperson_change", args=[li_ming.pk]),
-        {
-            "name": li_ming.name,
-            "scheme": "390",
-            "category": "",
-            "status": "active",
-            "region": li_ming.region_id,
-            "phone": "",
-            "enrolled_on": "",
-        },
+        person_form(li_ming, scheme="390"),
     )
     assert response.status_code == 302, response.context["adminform"].form.errors
     agreement.refresh_from_db()
@@ -267,18 +259,7 @@ def test_person_form_shows_the_history_and_refuses_an_enrolment_date_after_it(
     assert "参保历史" in page
     assert "<td>2015-07-01</td><td>—</td><td>参保缴费</td>" in page
     person_update(person=li_ming, status=SUSPENDED, operator=clerk)
-    response = client.post(
-        url,
-        {
-            "name": li_ming.name,
-            "scheme": "310",
-            "category": "",
-            "status": "suspended",
-            "region": li_ming.region_id,
-            "phone": "",
-            "enrolled_on": (today + DAY).isoformat(),
-        },
-    )
+    response = client.post(url, person_form(fresh(li_ming), enrolled_on=(today + DAY).isoformat()))
     assert response.status_code == 200
     assert response.context["adminform"].form.errors["enrolled_on"] == [
         f"参保日期 {today + DAY} 晚于已记录的 {today} 参保变更；参保日期须早于该变更。"

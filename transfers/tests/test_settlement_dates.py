@@ -51,6 +51,18 @@ def days_ago(n: int) -> dt.datetime:
     return on(timezone.localdate() - n * DAY, 0)
 
 
+def transfer(sender, recipient, at, *, operator, number="WT-1"):
+    """A wallet transfer of ¥50.00: the other path that draws on an agreement."""
+    return wallet_transfer_create(
+        transfer_number=number,
+        transferred_at=at,
+        sender_id_number=sender.id_number,
+        recipient_id_number=recipient.id_number,
+        amount="50.00",
+        operator=operator,
+    )
+
+
 def import_persons(tmp_path, operator, rows):
     path = tmp_path / "persons.xlsx"
     header = ["姓名", "公民身份号码", "险种类型", "参保状态", "参保统筹区"]
@@ -79,14 +91,7 @@ def test_settlement_before_the_beneficiarys_enrolment_date_refused(li_ming, cler
     )
     assert [e.message for e in report.errors] == [str(refused.value)]
     with pytest.raises(NotEnrolledOn):  # a wallet transfer asks the same history
-        wallet_transfer_create(
-            transfer_number="WT-0",
-            transferred_at=local(2025, 5, 31, 10),
-            sender_id_number=li_ming.id_number,
-            recipient_id_number=daughter.id_number,
-            amount="50.00",
-            operator=clerk,
-        )
+        transfer(li_ming, daughter, local(2025, 5, 31, 10), operator=clerk, number="WT-0")
     payment = receive(li_ming, daughter, operator=clerk, settled_at=local(2025, 6, 1, 8))
     assert payment.status == PaymentStatus.POSTED
     assert balance(li_ming) == Decimal("400.00")
@@ -162,14 +167,7 @@ def test_extension_moved_later_refuses_a_maternal_grandparent_payment_dated_befo
         "近亲属扩展的生效日期为 2025-01-01。"
     )
     with pytest.raises(RelationshipNotAllowed):  # the wallet asks the same agreement
-        wallet_transfer_create(
-            transfer_number="WT-b",
-            transferred_at=local(2024, 12, 10, 10),
-            sender_id_number=li_ming.id_number,
-            recipient_id_number=grandmother.id_number,
-            amount="50.00",
-            operator=clerk,
-        )
+        transfer(li_ming, grandmother, local(2024, 12, 10, 10), operator=clerk, number="WT-b")
     assert receive(li_ming, grandmother, operator=clerk, sid="c").status == PaymentStatus.POSTED
     assert balance(li_ming) == Decimal("300.00")
     assert ledger_mismatches() == []
@@ -202,14 +200,7 @@ def test_grantor_who_left_the_employee_scheme_pays_nothing_from_that_day(
         f"李明 在 {today} 未参加职工基本医疗保险（310），当日个人账户不能为亲属支付。"
     )
     with pytest.raises(GrantorNotEmployeeOn):
-        wallet_transfer_create(
-            transfer_number="WT-1",
-            transferred_at=days_ago(0).replace(hour=10),
-            sender_id_number=li_ming.id_number,
-            recipient_id_number=li_xiaoming.id_number,
-            amount="50.00",
-            operator=clerk,
-        )
+        transfer(li_ming, li_xiaoming, days_ago(0).replace(hour=10), operator=clerk, number="WT-1")
     assert balance(li_ming) == Decimal("500.00")
     # A settlement of a day he was still an employee, arriving late, is paid.
     late = receive(li_ming, li_xiaoming, operator=clerk, sid="late", settled_at=days_ago(5))
