@@ -26,14 +26,10 @@ def enrolment_on(person: InsuredPerson, on_date: dt.date) -> EnrolmentPeriod | N
     return next((p for p in person.enrolment_periods.all() if p.covers(on_date)), None)
 
 
-def person_enrolled_on(person: InsuredPerson, on_date: dt.date, *, scheme: str = "") -> bool:
-    """Actively enrolled on the date (and in ``scheme`` then, when one is given)."""
+def person_enrolled_on(person: InsuredPerson, on_date: dt.date) -> bool:
+    """Actively enrolled (参保缴费) on the date, in whichever scheme."""
     period = enrolment_on(person, on_date)
-    return (
-        period is not None
-        and period.status == EnrolmentStatus.ACTIVE
-        and (not scheme or period.scheme == scheme)
-    )
+    return period is not None and period.status == EnrolmentStatus.ACTIVE
 
 
 def region_on(person: InsuredPerson, on_date: dt.date) -> PoolingRegion:

@@ -159,34 +159,37 @@ def _state(person: InsuredPerson) -> dict:
 
 
 def _reenrolment(person, periods, changes) -> bool:
-    """Back to active with a 参保日期 after the open period began: enrolled again from that date."""
+    """Back to active with a 参保日期 not before the open period began: enrolled again
+    from that date."""
     open_since = periods[-1].valid_from
     enrolled_on = changes.get("enrolled_on")
     return (
         changes.get("status") == EnrolmentStatus.ACTIVE
         and enrolled_on is not None
-        and (open_since is None or enrolled_on > open_since)
+        and (open_since is None or enrolled_on >= open_since)
     )
 
 
 def _history_record(person, periods, changed) -> None:
     """Bring the enrolment history up to the person's updated record (person locked).
 
-    The new status, scheme and region hold from today: the open period ends and a
-    new one begins. Several changes on one day leave that day's last state, so a
-    person suspended and reactivated on the same day keeps one unbroken period.
+    A new 参保日期 moves the start of the first period. A new status, scheme or
+    region holds from today (a re-enrolment: from its 参保日期): the open period
+    ends there and a new one begins. Several changes on one day leave that day's
+    last state, so a person suspended and reactivated on the same day keeps one
+    unbroken period.
     """
-    changes = {f: getattr(person, f) for f in changed}
-    if "enrolled_on" in changed and not _reenrolment(person, periods, changes):
+    reenrolment = _reenrolment(person, periods, {f: getattr(person, f) for f in changed})
+    if "enrolled_on" in changed and not reenrolment:
         first = periods[0]
         first.valid_from = person.enrolled_on
         first.save(update_fields=["valid_from"])
     if not set(changed) & set(ENROLMENT_STATE):
         return
-    since = person.enrolled_on if _reenrolment(person, periods, changes) else timezone.localdate()
+    since = person.enrolled_on if reenrolment else timezone.localdate()
     current, state = periods[-1], _state(person)
     if current.valid_from is not None and current.valid_from >= since:
-        # Began today (or not yet): the new state replaces it, or rejoins the one before.
+        # Began that day (or later): the new state replaces it, or rejoins the one before.
         previous = periods[-2] if len(periods) > 1 else None
         current.delete()
         if previous is not None and _same(previous, state):

@@ -17,7 +17,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.enrolment import person_enrolled_on, region_on
+from accounts.enrolment import enrolment_on, person_enrolled_on, region_on
 from accounts.errors import BeneficiaryNotActive
 from accounts.imports import PersonsImport
 from accounts.models import (
@@ -116,8 +116,8 @@ def test_scheme_and_region_are_recorded_with_their_days(clerk):
     ]
     assert region_on(fresh(person), today - DAY).code == "320500"
     assert region_on(fresh(person), today).code == "320100"
-    assert not person_enrolled_on(fresh(person), today - DAY, scheme=Scheme.EMPLOYEE)
-    assert person_enrolled_on(fresh(person), today, scheme=Scheme.EMPLOYEE)
+    assert enrolment_on(fresh(person), today - DAY).scheme == Scheme.RESIDENT
+    assert enrolment_on(fresh(person), today).scheme == Scheme.EMPLOYEE
 
 
 def test_enrolment_date_from_a_later_file_moves_the_start_of_the_history(
@@ -168,6 +168,18 @@ def test_re_enrolment_starts_a_period_on_its_enrolment_date(tmp_path, clerk, sup
     ]
     assert not person_enrolled_on(fresh(person), again - DAY)
     assert person_enrolled_on(fresh(person), again)
+
+
+def test_terminated_and_enrolled_again_from_the_same_day_keeps_one_unbroken_period(
+    tmp_path, clerk, supervisor
+):
+    person = make_person(enrolled_on=dt.date(2020, 1, 1), operator=clerk)
+    person_update(person=person, status=TERMINATED, operator=clerk)
+    today = timezone.localdate()
+    path = persons_file(tmp_path, [row(person, enrolled_on=today.isoformat())])
+    call_command("import_persons", str(path), "--operator", supervisor.username, stdout=StringIO())
+    assert history(person) == [(dt.date(2020, 1, 1), None, ACTIVE, "310", "320500")]
+    assert fresh(person).enrolled_on == today
 
 
 def test_agreement_refused_for_a_beneficiary_enrolled_only_from_next_month(clerk, li_ming):
