@@ -6,17 +6,14 @@ values are written out by hand."""
 
 import datetime as dt
 from decimal import Decimal
-from io import StringIO
 
 import pytest
-from django.core.management import call_command
-from django.core.management.base import CommandError
 
 from accounts.idnumbers import normalize_id_number
 from accounts.models import InsuredPerson, LedgerEntry
 from accounts.selectors import ledger_mismatches
 from accounts.tests.factories import make_id_number, make_person
-from yibao.tests.files import office_file
+from yibao.tests.files import import_command_run, office_file
 
 PERSON_HEADER = [
     "姓名",
@@ -33,24 +30,12 @@ CREDIT_HEADER = ["批次号", "公民身份号码", "划入年月", "金额"]
 REAL, ROUNDED = "320505199001028107", "320505199001028000"
 
 
-def run(command, content, tmp_path, *args):
-    """The command on the file; (exit status, stdout, stderr) as a scheduled job sees them."""
-    path = tmp_path / "file.xlsx"
-    path.write_bytes(content)
-    out, err = StringIO(), StringIO()
-    try:
-        call_command(command, str(path), *args, stdout=out, stderr=err)
-    except CommandError as error:
-        return error.returncode, out.getvalue(), err.getvalue()
-    return 0, out.getvalue(), err.getvalue()
-
-
 def test_oracle_id_number_stored_as_a_number_is_refused_never_registered_as_another(
     db, tmp_path, supervisor
 ):
     assert normalize_id_number(ROUNDED) == ROUNDED  # the corruption would pass every check
     rows = [PERSON_HEADER, ["张伟", REAL, "310", "参保缴费", "320500", "13812345678", "2020-01-01"]]
-    status, _out, err = run(
+    status, _out, err = import_command_run(
         "import_persons", office_file(rows), tmp_path, "--operator", supervisor.username
     )
     assert status == 1
@@ -61,7 +46,9 @@ def test_oracle_id_number_stored_as_a_number_is_refused_never_registered_as_anot
     assert InsuredPerson.objects.count() == 0
 
     as_text = office_file(rows, text_columns=("公民身份号码", "联系电话"))
-    status, out, _err = run("import_persons", as_text, tmp_path, "--operator", supervisor.username)
+    status, out, _err = import_command_run(
+        "import_persons", as_text, tmp_path, "--operator", supervisor.username
+    )
     assert status == 0, out
     person = InsuredPerson.objects.get()
     assert (person.id_number, person.phone) == (REAL, "13812345678")
@@ -79,7 +66,9 @@ def test_enrolment_dates_in_the_common_forms_are_read_as_the_same_day(
     ]
     text_columns = ("公民身份号码", "参保日期") if text_dates else ("公民身份号码",)
     content = office_file(rows, text_columns=text_columns)
-    status, out, err = run("import_persons", content, tmp_path, "--operator", supervisor.username)
+    status, out, err = import_command_run(
+        "import_persons", content, tmp_path, "--operator", supervisor.username
+    )
     assert (status, err) == (0, ""), out
     assert "新增 4" in out
     enrolled = InsuredPerson.objects.filter(id_number__in=numbers).values_list("enrolled_on")
@@ -97,7 +86,7 @@ def test_a_date_that_does_not_exist_is_refused_naming_row_and_column(
     ]
     text_columns = ("公民身份号码", "参保日期") if text_dates else ("公民身份号码",)
     content = office_file(rows, text_columns=text_columns)
-    status, _out, err = run("import_persons", content, tmp_path, "--dry-run")
+    status, _out, err = import_command_run("import_persons", content, tmp_path, "--dry-run")
     assert status == 1
     assert err.splitlines() == ["row 3, column 参保日期: “2025-02-30”是不存在的日期。"]
     assert InsuredPerson.objects.count() == 0
@@ -114,7 +103,7 @@ def test_oracle_amounts_as_numbers_text_and_with_separators_credit_the_same(
         for person, amount in zip(people, written, strict=True)
     ]
     for text_columns in (("公民身份号码",), ("公民身份号码", "金额")):
-        status, out, err = run(
+        status, out, err = import_command_run(
             "import_credits", office_file(rows, text_columns=text_columns), tmp_path
         )
         assert (status, err) == (0, ""), out
@@ -132,7 +121,7 @@ def test_an_amount_whose_comma_is_no_thousands_separator_is_refused(db, tmp_path
         for person, amount in zip(people, ["100", "1,50", "1,0,0"], strict=True)
     ]
     content = office_file(rows, text_columns=("公民身份号码", "金额"))
-    status, _out, err = run("import_credits", content, tmp_path)
+    status, _out, err = import_command_run("import_credits", content, tmp_path)
     assert status == 1
     assert err.splitlines() == [
         "row 3, column 金额: “1,50”不是有效金额：逗号只能作千位分隔符，如 1,000.00",
@@ -144,7 +133,7 @@ def test_an_amount_whose_comma_is_no_thousands_separator_is_refused(db, tmp_path
 def test_batch_number_stored_as_a_number_is_refused(db, tmp_path, clerk):
     person = make_person(operator=clerk)
     rows = [CREDIT_HEADER, ["202503001", person.id_number, "2025-03", "100"]]
-    status, _out, err = run(
+    status, _out, err = import_command_run(
         "import_credits", office_file(rows, text_columns=("公民身份号码",)), tmp_path
     )
     assert status == 1
@@ -157,7 +146,9 @@ def test_batch_number_stored_as_a_number_is_refused(db, tmp_path, clerk):
 @pytest.mark.parametrize("fmt", ["xls", "ods"])
 def test_xls_and_ods_are_refused_saying_to_save_as_xlsx(db, tmp_path, fmt):
     rows = [PERSON_HEADER, ["张伟", make_id_number(), "310", "参保缴费", "320500", "", ""]]
-    status, _out, err = run("import_persons", office_file(rows, fmt), tmp_path, "--dry-run")
+    status, _out, err = import_command_run(
+        "import_persons", office_file(rows, fmt), tmp_path, "--dry-run"
+    )
     assert status == 1
     assert "另存为 .xlsx" in err
     assert InsuredPerson.objects.count() == 0

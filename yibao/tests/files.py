@@ -12,6 +12,8 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
 
 
 def xlsx_file(rows: list[list]) -> bytes:
@@ -89,3 +91,16 @@ def xlsx_with_dimension(content: bytes, dimension: str) -> bytes:
                 assert count == 1, "the sheet declares no dimension"
             target.writestr(item, data)
     return out.getvalue()
+
+
+def import_command_run(command: str, content: bytes, folder, *args, name: str = "file.xlsx"):
+    """``manage.py <command> FILE *args`` on ``content`` saved as ``folder/name``: its
+    (exit status, stdout, stderr), as a scheduled job sees them."""
+    path = Path(folder) / name
+    path.write_bytes(content)
+    out, err = io.StringIO(), io.StringIO()
+    try:
+        call_command(command, str(path), *args, stdout=out, stderr=err)
+    except CommandError as error:
+        return error.returncode, out.getvalue(), err.getvalue()
+    return 0, out.getvalue(), err.getvalue()
