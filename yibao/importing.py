@@ -37,8 +37,9 @@ missing; refuses empty required cells; refuses a number or date cell in an
 identifier column (``Column.identifier``: "must be stored as text"); parses
 each cell with its column's parser (a parser raises ``CellError``,
 ``ValidationError`` or a ``DomainError``); refuses a key that repeats within
-the file; collects every error of every row; and writes only when there is none, in one transaction,
-so a failure while writing (the data changed meanwhile) rolls everything back.
+the file; collects every error of every row; and writes only when there is
+none, in one transaction, so a failure while writing (the data changed
+meanwhile) rolls everything back.
 ``check`` runs for the rows whose cells all parsed, and must not write;
 returning ``Change(SKIP, ...)`` for a row already in the database is what makes
 a second import of the same file change nothing.
@@ -485,7 +486,7 @@ def datetime_value(cell: Cell) -> dt.datetime:
     if isinstance(cell, dt.datetime):
         moment = cell
     else:
-        parts = _date_parts(str(cell), with_time=True) if isinstance(cell, str) else None
+        parts = _date_parts(cell, with_time=True) if isinstance(cell, str) else None
         if parts is None:
             raise CellError(
                 _("%(value)s is not a date and time in the form YYYY-MM-DD HH:MM:SS.")
