@@ -3,8 +3,9 @@ and sharing agreements (§3).
 
 Declared with ``yibao.importing``; rows are checked here and written only
 through the services (``person_register``, ``person_update``, ``ledger_post``).
-The cell parsers ``id_number``, ``amount`` and ``region_code`` are meant for the
-other imports too (agreements, settlements, wallet transfers).
+The cell parsers ``id_number``, ``amount`` and ``region_code`` and the
+``id_number_column`` declaration are meant for the other imports too
+(settlements, wallet transfers).
 """
 
 import re
@@ -67,6 +68,7 @@ from yibao.importing import (
     text,
     year_month,
 )
+from yibao.spreadsheets import Number
 
 REGION_CODE = re.compile(r"^[0-9]{6}$")
 
@@ -76,9 +78,16 @@ def id_number(cell) -> str:
     return normalize_id_number(str(cell))
 
 
+def id_number_column(header: str, field: str) -> Column:
+    """A column of 公民身份号码: an identifier, so text cells only (an 18-digit number
+    cell has lost its last three digits)."""
+    return Column(header, field, parse=id_number, identifier=True)
+
+
 def amount(cell) -> Decimal:
-    """金额: yuan, > 0, at most two decimals, thousands separators allowed."""
-    return parse_amount(str(cell))
+    """金额: yuan, > 0, at most two decimals, thousands separators allowed; a number
+    cell is taken at its value."""
+    return parse_amount(cell.value if isinstance(cell, Number) else str(cell))
 
 
 def region_code(cell) -> str:
@@ -127,7 +136,7 @@ class PersonsImport(Import):
     permission = "accounts.import_persons"
     columns = (
         Column("姓名", "name", parse=text(max_length=50)),
-        Column("公民身份号码", "id_number", parse=id_number),
+        id_number_column("公民身份号码", "id_number"),
         Column("险种类型", "scheme", parse=choice(SCHEMES)),
         Column(
             "人员类别",
@@ -137,7 +146,7 @@ class PersonsImport(Import):
         ),
         Column("参保状态", "status", parse=choice(STATUSES)),
         Column("参保统筹区", "region", parse=region_code),
-        Column("联系电话", "phone", required=False, parse=normalize_phone),
+        Column("联系电话", "phone", required=False, parse=normalize_phone, identifier=True),
         Column("参保日期", "enrolled_on", required=False, parse=date_value),
     )
     key = ("id_number",)
@@ -245,8 +254,8 @@ class CreditsImport(Import):
     title = "个人账户划入"
     permission = "accounts.import_credits"
     columns = (
-        Column("批次号", "batch", parse=text(max_length=80)),
-        Column("公民身份号码", "id_number", parse=id_number),
+        Column("批次号", "batch", parse=text(max_length=80), identifier=True),
+        id_number_column("公民身份号码", "id_number"),
         Column("划入年月", "month", parse=credit_month),
         Column("金额", "amount", parse=amount),
         Column("摘要", "summary", required=False, parse=text(max_length=190)),
@@ -352,11 +361,17 @@ class AgreementsImport(Import):
     title = "共济关系"
     permission = "accounts.import_agreements"
     columns = (
-        Column("共济人身份号码", "grantor_id_number", parse=id_number),
-        Column("被共济人身份号码", "beneficiary_id_number", parse=id_number),
+        id_number_column("共济人身份号码", "grantor_id_number"),
+        id_number_column("被共济人身份号码", "beneficiary_id_number"),
         Column("关系", "relationship", parse=choice(RELATIONSHIPS)),
         Column("证明材料类型", "evidence_type", parse=choice(EVIDENCE_TYPES)),
-        Column("证明材料编号", "evidence_number", required=False, parse=text(max_length=50)),
+        Column(
+            "证明材料编号",
+            "evidence_number",
+            required=False,
+            parse=text(max_length=50),
+            identifier=True,
+        ),
         Column("生效日期", "effective_from", required=False, parse=date_value),
     )
     key = ("grantor_id_number", "beneficiary_id_number")

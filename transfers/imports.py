@@ -12,7 +12,7 @@ nothing of the file is written.
 from django.utils.translation import gettext as _
 
 from accounts.errors import DomainError
-from accounts.imports import amount, id_number
+from accounts.imports import amount, id_number_column
 from accounts.masking import mask_id_number
 from yibao.importing import (
     CREATE,
@@ -53,13 +53,13 @@ class SettlementsImport(Import):
     title = "共济结算明细"
     permission = "transfers.import_settlements"
     columns = (
-        Column("结算ID", "settlement_id", parse=text(max_length=30)),
+        Column("结算ID", "settlement_id", parse=text(max_length=30), identifier=True),
         Column("结算时间", "settled_at", parse=datetime_value),
-        Column("定点机构编码", "institution_code", parse=text(max_length=12)),
+        Column("定点机构编码", "institution_code", parse=text(max_length=12), identifier=True),
         Column("定点机构名称", "institution_name", parse=text(max_length=100)),
         Column("用途", "use", parse=choice(USE_WORDS)),
-        Column("被共济人身份号码", "beneficiary_id_number", parse=id_number),
-        Column("共济人身份号码", "grantor_id_number", parse=id_number),
+        id_number_column("被共济人身份号码", "beneficiary_id_number"),
+        id_number_column("共济人身份号码", "grantor_id_number"),
         Column("共济支付金额", "amount", parse=amount),
     )
     key = ("settlement_id",)
@@ -89,10 +89,10 @@ class WalletTransfersImport(Import):
     title = "钱包转账"
     permission = "transfers.import_wallet_transfers"
     columns = (
-        Column("转账流水号", "transfer_number", parse=text(max_length=30)),
+        Column("转账流水号", "transfer_number", parse=text(max_length=30), identifier=True),
         Column("转账时间", "transferred_at", parse=datetime_value),
-        Column("转出人身份号码", "sender_id_number", parse=id_number),
-        Column("转入人身份号码", "recipient_id_number", parse=id_number),
+        id_number_column("转出人身份号码", "sender_id_number"),
+        id_number_column("转入人身份号码", "recipient_id_number"),
         Column("金额", "amount", parse=amount),
     )
     key = ("transfer_number",)

@@ -6,7 +6,7 @@ Declaring an import (see ``accounts/imports.py`` for two real ones)::
         title = "个人账户划入"                      # shown in reports and file names
         permission = "accounts.import_credits"      # who may run it (admin, --operator)
         columns = (
-            Column("批次号", "batch", parse=text(max_length=80)),
+            Column("批次号", "batch", parse=text(max_length=80), identifier=True),
             Column("金额", "amount", parse=amount),
             Column("摘要", "summary", required=False),
         )
@@ -33,11 +33,13 @@ stages; the report is plain data: ``dataclasses.asdict(report)`` is JSON-ready).
 What the framework does, so an import does not: reads .xlsx / CSV
 (``yibao.spreadsheets``); matches the Chinese headers in any order, warns
 about extra columns, rejects the file before any row when a required column is
-missing; refuses empty required cells; parses each cell with its column's
-parser (a parser raises ``CellError``, ``ValidationError`` or a
-``DomainError``); refuses a key that repeats within the file; collects every
-error of every row; and writes only when there is none, in one transaction,
-so a failure while writing (the data changed meanwhile) rolls everything back.
+missing; refuses empty required cells; refuses a number or date cell in an
+identifier column (``Column.identifier``: "must be stored as text"); parses
+each cell with its column's parser (a parser raises ``CellError``,
+``ValidationError`` or a ``DomainError``); refuses a key that repeats within
+the file; collects every error of every row; and writes only when there is
+none, in one transaction, so a failure while writing (the data changed
+meanwhile) rolls everything back.
 ``check`` runs for the rows whose cells all parsed, and must not write;
 returning ``Change(SKIP, ...)`` for a row already in the database is what makes
 a second import of the same file change nothing.
@@ -56,7 +58,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.errors import DomainError
-from yibao.spreadsheets import Cell, FileRejected, sheet_read
+from yibao.spreadsheets import Cell, FileRejected, Number, sheet_read
 
 CREATE, UPDATE, SKIP = "create", "update", "skip"
 
@@ -77,12 +79,34 @@ class RowError(Exception):
 @dataclass(frozen=True)
 class Column:
     """One column of a format: its Chinese header, the field name the code uses,
-    whether a value is required, and the parser of a non-empty cell."""
+    whether a value is required, the parser of a non-empty cell, and whether it
+    is an identifier.
+
+    An identifier column (ID numbers, keys, phone numbers, codes whose digits
+    are free) takes text cells only: an office program keeps 15 digits of a
+    number cell, so 320505199001016129 arrives as 3.20505199001016E+17 and
+    ``000777`` as 777, and which digits were lost cannot be told back.
+    """
 
     header: str
     field: str
     required: bool = True
     parse: Callable[[Cell], Any] = lambda cell: str(cell)
+    identifier: bool = False
+
+    def read(self, cell: Cell):
+        """The parsed value of a non-empty cell; raises ``CellError`` (or the parser's error)."""
+        if self.identifier and isinstance(cell, Number):
+            raise CellError(
+                _("This column must be stored as text (the cell is the number %(value)s).")
+                % {"value": cell}
+            )
+        if self.identifier and not isinstance(cell, str):
+            raise CellError(
+                _("This column must be stored as text (the cell is the date %(value)s).")
+                % {"value": cell}
+            )
+        return self.parse(cell)
 
 
 @dataclass(frozen=True)
@@ -307,7 +331,7 @@ def _row_parse(importer: Import, row, report: ImportReport) -> dict | None:
             values[column.field] = None
             continue
         try:
-            values[column.field] = column.parse(cell)
+            values[column.field] = column.read(cell)
         except (CellError, ValidationError, DomainError) as error:
             report.errors.append(Problem(_message(error), row.number, column.header))
             ok = False
@@ -400,8 +424,13 @@ def _message(error: Exception) -> str:
 # or raises CellError with the reason.
 
 YEAR_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
-ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}(:\d{2})?$")
+# A date as text: 2025-03-05 or 2025-3-5, 2025/3/5, 2025年3月5日 (what Excel, WPS and
+# LibreOffice show for a date under a Chinese locale); in a date-and-time cell a
+# time H:MM or H:MM:SS follows after a space.
+DATE_TEXT = re.compile(
+    r"(\d{4})(?:-(\d{1,2})-(\d{1,2})|/(\d{1,2})/(\d{1,2})|年(\d{1,2})月(\d{1,2})日)"
+)
+TIME_TEXT = re.compile(r"\s+(\d{1,2}):(\d{2})(?::(\d{2}))?")
 
 
 def text(max_length: int) -> Callable[[Cell], str]:
@@ -433,35 +462,57 @@ def choice(options: dict[str, str]) -> Callable[[Cell], str]:
 
 
 def date_value(cell: Cell) -> dt.date:
-    """``YYYY-MM-DD`` or an Excel date cell."""
+    """An Excel date cell, or text in a form of ``DATE_TEXT``; a date that does not
+    exist (2025-02-30) is refused, never moved to a neighbouring day."""
     if isinstance(cell, dt.datetime):
         return cell.date()
     if isinstance(cell, dt.date):
         return cell
-    value = _iso_parse(dt.date, ISO_DATE, cell)
-    if value is None:
-        raise CellError(_("%(value)s is not a date in the form YYYY-MM-DD.") % {"value": cell})
-    return value
+    parts = _date_parts(str(cell), with_time=False)
+    if parts is None:
+        raise CellError(
+            _("%(value)s is not a date: write it as YYYY-MM-DD (or YYYY/M/D, YYYY年M月D日).")
+            % {"value": cell}
+        )
+    try:
+        return dt.date(*parts)
+    except ValueError:
+        raise CellError(_("%(value)s is not a date that exists.") % {"value": cell}) from None
 
 
 def datetime_value(cell: Cell) -> dt.datetime:
-    """``YYYY-MM-DD HH:MM[:SS]`` or an Excel date-time cell, in the local time zone."""
-    moment = cell if isinstance(cell, dt.datetime) else _iso_parse(dt.datetime, ISO_DATETIME, cell)
-    if moment is None:
-        raise CellError(
-            _("%(value)s is not a date and time in the form YYYY-MM-DD HH:MM:SS.") % {"value": cell}
-        )
+    """An Excel date-time cell, or text: a date as ``date_value`` reads it, a space and
+    ``HH:MM[:SS]``; in the local time zone."""
+    if isinstance(cell, dt.datetime):
+        moment = cell
+    else:
+        parts = _date_parts(cell, with_time=True) if isinstance(cell, str) else None
+        if parts is None:
+            raise CellError(
+                _("%(value)s is not a date and time in the form YYYY-MM-DD HH:MM:SS.")
+                % {"value": cell}
+            )
+        try:
+            moment = dt.datetime(*parts)
+        except ValueError:
+            raise CellError(
+                _("%(value)s is not a date and time that exists.") % {"value": cell}
+            ) from None
     return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
 
 
-def _iso_parse(kind, pattern, cell):
-    """``kind.fromisoformat`` of a text cell matching ``pattern``, or None."""
-    if not isinstance(cell, str) or not pattern.match(cell):
+def _date_parts(value: str, *, with_time: bool) -> list[int] | None:
+    """Year, month, day (then hour, minute, second) of a text in an accepted form, or None."""
+    value = value.strip()
+    date = DATE_TEXT.match(value)
+    if date is None:
         return None
-    try:
-        return kind.fromisoformat(cell)
-    except ValueError:
-        return None
+    parts = [int(group) for group in date.groups() if group is not None]
+    rest = value[date.end() :]
+    if not with_time:
+        return None if rest else parts
+    time = TIME_TEXT.fullmatch(rest)
+    return [*parts, *(int(group or 0) for group in time.groups())] if time else None
 
 
 def year_month(cell: Cell) -> str:

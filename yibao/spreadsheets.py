@@ -2,18 +2,24 @@
 
 A file is read into a ``Sheet``: its header names and its data rows, each row
 knowing its number as a spreadsheet shows it (the header is row 1) and its
-cells by header name. Cells are text (trimmed), or a date / datetime when the
-.xlsx cell is an Excel date. Empty cells are ``""``. Checking what the cells
-mean is the job of ``yibao.importing``.
+cells by header name. Cells are text (trimmed); a workbook's number cell is a
+``Number`` (text as the office program shows it, marked as a number, so that
+identifier columns can refuse it); a date cell is a date / datetime. Empty
+cells are ``""``. Checking what the cells mean is the job of ``yibao.importing``.
 
-The format is told from the content, not the name: a ZIP archive is .xlsx,
-anything else is CSV text in UTF-8 (with or without BOM) or GB18030 (a superset
-of GBK, what Excel on a Chinese Windows PC saves).
+The format is told from the content, not the name: a ZIP archive is .xlsx
+(unless it is an OpenDocument file, which is refused), anything else is CSV
+text in UTF-8 (with or without BOM) or GB18030 (a superset of GBK, what Excel
+on a Chinese Windows PC saves). Every row of the sheet is read, whatever the
+workbook's declared dimension says (openpyxl's read-only mode would trust it
+and silently drop the rows and columns beyond it).
 """
 
 import csv
 import datetime as dt
 import io
+import itertools
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -21,12 +27,32 @@ from decimal import Decimal
 import openpyxl
 from django.utils.translation import gettext as _
 from openpyxl.styles import Font
+from openpyxl.styles.numbers import is_datetime
 
-Cell = str | dt.date | dt.datetime
+
+class Number(str):
+    """A workbook's number cell, as an office program shows it in General format:
+    15 significant digits (``100.3``, ``777``, ``3.20505199001016E+17``).
+
+    Why a ``str``: text columns (names, codes checked against a table) read it as
+    shown; identifier columns refuse it, because the digits it lost (the 16th
+    on, the leading zeros) cannot be told back; ``value`` is the number itself,
+    for amounts.
+    """
+
+    __slots__ = ()
+
+    @property
+    def value(self) -> Decimal:
+        return Decimal(self)
+
+
+Cell = str | Number | dt.date | dt.datetime
 
 ZIP_MAGIC = b"PK\x03\x04"
-OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # the binary .xls of Excel 97–2003
+OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # Excel 97–2003 .xls, also a password-protected .xlsx
 UTF8_BOM = b"\xef\xbb\xbf"
+ROW_START = re.compile(rb"<(?:\w+:)?row[\s>/]")
 
 
 class FileRejected(Exception):
@@ -47,8 +73,7 @@ class Sheet:
 
 def sheet_read(content: bytes) -> Sheet:
     """The header row and the non-blank data rows of an .xlsx or CSV file."""
-    if content.startswith(OLE_MAGIC):
-        raise FileRejected(_("Old .xls files cannot be read; save the file as .xlsx or .csv."))
+    _refuse_other_formats(content)
     records = _xlsx_records(content) if content.startswith(ZIP_MAGIC) else _csv_records(content)
     header = next(records, None)
     if header is None:
@@ -60,29 +85,28 @@ def sheet_read(content: bytes) -> Sheet:
             raise FileRejected(_("The column %(column)s appears twice.") % {"column": name})
     sheet = Sheet(headers=named)
     for number, record in enumerate(records, start=2):
-        cells = {name: _cell(value) for name, value in zip(headers, record, strict=False) if name}
+        padded = itertools.chain(record, itertools.repeat(None))  # rows may end early
+        cells = {name: _cell(value) for name, value in zip(headers, padded, strict=False) if name}
         if any(cells.values()):
             sheet.rows.append(Row(number=number, cells=cells))
     return sheet
 
 
 def sheet_rows_at_most(content: bytes) -> int:
-    """How many data rows the file has at most, without reading its cells.
+    """How many data rows the file has at most, without parsing its cells.
 
     Why: deciding whether an import runs in the background must not itself read
     a 100,000-row file in the web request. A CSV file has at most one row per
-    line; a workbook says its size in its dimension (formatted blank rows
-    count too); one that does not is streamed and counted.
+    line. A workbook's declared dimension may be wrong (a file written by a
+    program that does not update it), so the row elements of its sheet are
+    counted in the raw XML instead (formatted blank rows count too).
     """
     if not content.startswith(ZIP_MAGIC):
         return content.rstrip(b"\r\n").count(b"\n")  # the lines after the header
     try:
         book = openpyxl.load_workbook(io.BytesIO(content), read_only=True)
         try:
-            sheet = book.worksheets[0]
-            rows = sheet.max_row
-            if rows is None:
-                rows = sum(1 for _row in sheet.iter_rows(values_only=True))
+            rows = _row_elements(book.worksheets[0])
         finally:
             book.close()
     except Exception:  # a damaged workbook: the import's own reading reports it
@@ -90,16 +114,69 @@ def sheet_rows_at_most(content: bytes) -> int:
     return max(rows - 1, 0)
 
 
+def _row_elements(sheet) -> int:
+    """The ``<row>`` elements of a read-only sheet's XML, streamed in 1 MB pieces.
+
+    A piece is counted up to its last ``<``, which is carried into the next
+    one, so a tag split between two pieces is counted once."""
+    count, carried = 0, b""
+    with sheet._get_source() as source:  # openpyxl's own handle on the sheet's XML
+        for piece in iter(lambda: source.read(1 << 20), b""):
+            data = carried + piece
+            cut = max(data.rfind(b"<"), 0)
+            count += len(ROW_START.findall(data, 0, cut))
+            carried = data[cut:]
+    return count + len(ROW_START.findall(carried))
+
+
+def _refuse_other_formats(content: bytes) -> None:
+    """The spreadsheet formats that are not read, refused with what to do instead."""
+    if content.startswith(OLE_MAGIC):
+        raise FileRejected(
+            _(
+                "This is an Excel 97–2003 (.xls) file or a password-protected workbook, "
+                "which cannot be read; save it as .xlsx (without a password) or .csv."
+            )
+        )
+    if _is_opendocument(content):
+        raise FileRejected(
+            _("OpenDocument (.ods) files cannot be read; save the file as .xlsx or .csv.")
+        )
+
+
+def _is_opendocument(content: bytes) -> bool:
+    """An OpenDocument file (.ods) is a ZIP whose first member, stored uncompressed
+    right after its 30-byte header, is named "mimetype" and says opendocument."""
+    return (
+        content.startswith(ZIP_MAGIC)
+        and content[30:38] == b"mimetype"
+        and b"application/vnd.oasis.opendocument" in content[38:100]
+    )
+
+
 def _xlsx_records(content: bytes) -> Iterator[tuple]:
     try:
         book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
         try:
-            records = list(book.worksheets[0].iter_rows(values_only=True))
+            sheet = book.worksheets[0]
+            sheet.reset_dimensions()  # read every row and column, not the declared range
+            records = [tuple(map(_xlsx_value, row)) for row in sheet.iter_rows()]
         finally:
             book.close()
     except Exception:  # a damaged workbook fails in many ways inside openpyxl
         raise FileRejected(_("The file is not a valid .xlsx workbook.")) from None
     yield from records
+
+
+def _xlsx_value(cell):
+    """A cell's value; a date-time cell whose format shows only the date is a date.
+
+    Why the format and not the time: a 结算时间 of exactly midnight is a
+    date-time cell showing 00:00:00 and must stay one."""
+    value = cell.value
+    if isinstance(value, dt.datetime) and is_datetime(cell.number_format) == "date":
+        return value.date()
+    return value
 
 
 def _csv_records(content: bytes) -> Iterator[list[str]]:
@@ -122,19 +199,16 @@ def _csv_records(content: bytes) -> Iterator[list[str]]:
 
 
 def _cell(value) -> Cell:
-    """A cell as text, or a date (midnight datetimes from Excel are dates)."""
+    """A cell as text, a ``Number``, or a date / datetime (as ``_xlsx_value`` tells them)."""
     if value is None:
         return ""
-    if isinstance(value, dt.datetime):
-        return value.date() if value.time() == dt.time(0) else value
     if isinstance(value, dt.date):
         return value
     if isinstance(value, bool):
         return str(value)
-    if isinstance(value, float):
-        # Excel shows 15 significant digits of its doubles: 100.30000000000001 is 100.3.
-        number = Decimal(f"{value:.15g}")
-        return str(int(number)) if number == number.to_integral_value() else str(number)
+    if isinstance(value, int | float):
+        # Excel and LibreOffice keep 15 significant digits of a number (a double).
+        return Number(f"{value:.15G}")
     return str(value).strip()
 
 

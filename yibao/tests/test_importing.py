@@ -1,34 +1,121 @@
 """The import framework's own rules: cell parsers, rollback of a failed write, unreadable files."""
 
 import datetime as dt
+import re
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
-from accounts.imports import CreditsImport
+from accounts.imports import AgreementsImport, CreditsImport, PersonsImport
 from accounts.models import LedgerEntry, PersonalAccount
 from accounts.selectors import ledger_mismatches
 from accounts.tests.factories import make_person
-from yibao.importing import CellError, date_value, datetime_value, import_run, year_month
+from transfers.imports import SettlementsImport, WalletTransfersImport
+from yibao.importing import (
+    CellError,
+    Column,
+    date_value,
+    datetime_value,
+    import_run,
+    year_month,
+)
+from yibao.spreadsheets import Number
 from yibao.tests.files import csv_file
 
 pytestmark = pytest.mark.usefixtures("english")
 
 
-def test_dates_as_text_or_excel_cells():
-    assert date_value("2025-02-28") == dt.date(2025, 2, 28)
+@pytest.mark.parametrize(
+    "text", ["2025-03-05", "2025-3-5", "2025/3/5", "2025/03/05", "2025年3月5日", " 2025年03月05日 "]
+)
+def test_dates_as_text_in_the_common_forms(text):
+    assert date_value(text) == dt.date(2025, 3, 5)
+
+
+def test_dates_as_excel_cells():
+    assert date_value(dt.date(2025, 2, 28)) == dt.date(2025, 2, 28)
     assert date_value(dt.datetime(2025, 2, 28, 8, 0)) == dt.date(2025, 2, 28)
-    for bad in ("2025-02-30", "2025/02/28", "28.02.2025"):
-        with pytest.raises(CellError, match="not a date in the form YYYY-MM-DD"):
-            date_value(bad)
+
+
+@pytest.mark.parametrize("text", ["2025-02-30", "2025/2/29", "2024年13月1日", "2025-04-31"])
+def test_a_date_that_does_not_exist_is_refused(text):
+    with pytest.raises(CellError, match=f"^{text} is not a date that exists.$"):
+        date_value(text)
+
+
+@pytest.mark.parametrize(
+    "text", ["28.02.2025", "2025-03", "2025/3-5", "25-3-5", "2025年3月5", "20250305", "45721"]
+)
+def test_a_date_in_no_accepted_form_is_refused_naming_the_forms(text):
+    with pytest.raises(CellError, match=r"is not a date: write it as YYYY-MM-DD \(or YYYY/M/D"):
+        date_value(text)
 
 
 def test_date_and_time_in_the_local_time_zone():
     moment = datetime_value("2025-03-01 09:30")
     assert timezone.localtime(moment).replace(tzinfo=None) == dt.datetime(2025, 3, 1, 9, 30)
     assert datetime_value(dt.datetime(2025, 3, 1, 9, 30, 5)).second == 5
-    with pytest.raises(CellError):
-        datetime_value("2025-03-01")
+    for text in ("2025/3/1 9:30", "2025年3月1日 09:30:00"):
+        assert timezone.localtime(datetime_value(text)).replace(tzinfo=None) == dt.datetime(
+            2025, 3, 1, 9, 30
+        )
+    for text in ("2025-03-01", dt.date(2025, 3, 1), "2025-03-01 9", "2025-03-01T09:30"):
+        with pytest.raises(CellError, match="is not a date and time in the form"):
+            datetime_value(text)
+    for text in ("2025-02-29 09:30", "2025-03-01 24:00", "2025-03-01 09:60"):
+        with pytest.raises(CellError, match="is not a date and time that exists"):
+            datetime_value(text)
+
+
+@pytest.mark.parametrize(
+    "cell, message",
+    [
+        (
+            Number("3.20505199001016E+17"),
+            "该列须以文本格式保存（单元格为数字 3.20505199001016E+17）",
+        ),
+        (Number("777"), "该列须以文本格式保存（单元格为数字 777）"),
+        (dt.date(2025, 3, 5), "该列须以文本格式保存（单元格为日期 2025-03-05）"),
+    ],
+)
+def test_identifier_column_takes_text_cells_only(cell, message):
+    column = Column("结算ID", "settlement_id", identifier=True)
+    assert column.read("000777") == "000777"
+    with translation.override("zh-hans"), pytest.raises(CellError, match=f"^{re.escape(message)}$"):
+        column.read(cell)
+    assert Column("姓名", "name").read(Number("777")) == "777"  # not an identifier
+
+
+def test_every_identifier_column_of_every_format_is_declared_so():
+    """The identifier columns of SPREADSHEETS.md (its list, written out here; its
+    转账编号 is §5's key 转账流水号), every ID-number column, every key column and
+    证明材料编号 (docs/FILES.md) take text cells only, in every import."""
+    contract = {
+        "证明材料编号",
+        "公民身份号码",
+        "结算ID",
+        "批次号",
+        "账户号",
+        "联系电话",
+        "定点机构编码",
+        "转账流水号",
+    }
+    formats = (
+        PersonsImport(),
+        CreditsImport(),
+        AgreementsImport(),
+        SettlementsImport(),
+        WalletTransfersImport(),
+    )
+    seen = set()
+    for importer in formats:
+        for column in importer.columns:
+            if column.header in contract or column.header.endswith("身份号码"):
+                seen.add(column.header)
+                assert column.identifier, (importer.title, column.header)
+            if column.field in importer.key:
+                assert column.identifier, (importer.title, column.header)
+    assert seen >= contract - {"账户号"}  # no format has an account-number column yet
 
 
 def test_year_month_from_text_or_date_cell():
