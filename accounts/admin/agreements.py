@@ -14,7 +14,6 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
 from accounts import errors
 from accounts.admin.agreement_counter import counter_grantor_view, counter_lookup_view
@@ -43,6 +42,7 @@ from accounts.services.audit import disclosure_record
 from yibao.admin_export import ExportAdminMixin
 from yibao.admin_filters import DateRangeFilter
 from yibao.admin_import import ImportAdminMixin
+from yibao.admin_records import HistoryAdmin
 from yibao.printing import render_print
 
 SHOWN_FIELDS = [
@@ -68,7 +68,7 @@ SHOWN_FIELDS = [
 ]
 
 
-class AgreementListAdmin(ExportAdminMixin, ReadOnlyAdmin, SimpleHistoryAdmin):
+class AgreementListAdmin(ExportAdminMixin, ReadOnlyAdmin, HistoryAdmin):
     """What the agreements list and the review queue share: columns, filters, search,
     exports. Read-only: every change goes through a service."""
 
@@ -295,6 +295,10 @@ class PendingSharingAgreementAdmin(AgreementListAdmin):
     def change_view(self, request, object_id, form_url="", extra_context=None):
         """An agreement opened from the queue is shown on its own page (print, end)."""
         return redirect("admin:accounts_sharingagreement_change", object_id)
+
+    def history_view(self, request, object_id, extra_context=None):
+        """Its history too (simple_history keeps it on the agreement, not on this proxy)."""
+        return redirect("admin:accounts_sharingagreement_history", object_id)
 
     def has_review_permission(self, request):
         return request.user.has_perm(REVIEW_PERMISSION)

@@ -4,7 +4,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.errors import DomainError
@@ -15,6 +15,7 @@ from accounts.services.people import account_freeze, account_unfreeze
 from yibao.admin_export import ExportAdminMixin
 from yibao.admin_filters import DateRangeFilter
 from yibao.admin_import import ImportAdminMixin
+from yibao.admin_records import object_path
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -66,10 +67,8 @@ class PersonalAccountAdmin(ExportAdminMixin, ReadOnlyAdmin):
 
     def get_urls(self):
         return [
-            path(
-                "<path:object_id>/status/<str:action>/",
-                self.admin_site.admin_view(self.status_view),
-                name="accounts_personalaccount_status",
+            object_path(
+                self, "status/<str:action>/", self.status_view, "accounts_personalaccount_status"
             ),
             *super().get_urls(),
         ]

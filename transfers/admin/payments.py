@@ -4,7 +4,6 @@ correction, and the clerk's request to reverse a payment."""
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
-from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 from accounts.admin.ledger import ReadOnlyAdmin, StatusReasonForm
@@ -16,6 +15,7 @@ from transfers.services.reversals import reversal_request
 from yibao.admin_export import ExportAdminMixin
 from yibao.admin_filters import DateRangeFilter
 from yibao.admin_import import ImportAdminMixin
+from yibao.admin_records import object_path
 
 from .common import ReviewActions, counter_page, form_service_call
 from .forms import SettlementCorrectionForm
@@ -102,11 +102,7 @@ class SharingPaymentAdmin(ImportAdminMixin, PaymentAdminBase):
 
     def get_urls(self):
         return [
-            path(
-                "<path:object_id>/reverse/",
-                self.admin_site.admin_view(self.reverse_view),
-                name="transfers_sharingpayment_reverse",
-            ),
+            object_path(self, "reverse/", self.reverse_view, "transfers_sharingpayment_reverse"),
             *super().get_urls(),
         ]
 

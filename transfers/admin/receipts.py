@@ -5,10 +5,11 @@ from pathlib import Path
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from yibao.admin_records import object_path
 from yibao.printing import render_print
 
 
@@ -45,12 +46,7 @@ class ReceiptMixin:
                 raise PermissionDenied
             return self.receipt_view(request, object_id)
 
-        receipt = path(
-            "<path:object_id>/receipt/",
-            self.admin_site.admin_view(view),
-            name=self.receipt_url_name,
-        )
-        return [receipt, *super().get_urls()]
+        return [object_path(self, "receipt/", view, self.receipt_url_name), *super().get_urls()]
 
     @admin.display(description=_("receipt"))
     def receipt_link(self, obj):
