@@ -13,11 +13,31 @@ def this_year() -> tuple[dt.date, dt.date]:
     return dt.date(year, 1, 1), dt.date(year, 12, 31)
 
 
+# The dates a period may name. Beyond them a day's bounds are not times Python can
+# hold (``9999-12-31`` has no next day), and no personal account is that old or
+# that far ahead: the accounts began in 1998 (国发〔1998〕44号).
+EARLIEST, LATEST = dt.date(1900, 1, 1), dt.date(2099, 12, 31)
+
+
+def date_in_range(value: dt.date) -> None:
+    if not EARLIEST <= value <= LATEST:
+        raise forms.ValidationError(
+            _("%(date)s is outside the dates that can be chosen (%(earliest)s to %(latest)s)."),
+            params={"date": value, "earliest": EARLIEST, "latest": LATEST},
+        )
+
+
+def _date_field(label) -> forms.DateField:
+    return forms.DateField(
+        label=label, widget=forms.DateInput(attrs={"type": "date"}), validators=[date_in_range]
+    )
+
+
 class PeriodForm(forms.Form):
     """A period of whole days, both included; the current calendar year by default."""
 
-    start = forms.DateField(label=_("from"), widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=_("to"), widget=forms.DateInput(attrs={"type": "date"}))
+    start = _date_field(_("from"))
+    end = _date_field(_("to"))
 
     @classmethod
     def from_query(cls, query) -> "PeriodForm":
