@@ -60,6 +60,7 @@ class PaymentAdminBase(ReviewActions, ExportAdminMixin, ReadOnlyAdmin):
     ]
     search_help_text = _("Settlement ID, exact ID number, institution code or name.")
     list_select_related = ["grantor", "beneficiary", "created_by", "reviewed_by"]
+    readonly_fields = ["hold_reasons_in_words"]
 
     @admin.display(description=_("grantor"), ordering="grantor__name")
     def grantor_name(self, obj):
@@ -72,6 +73,18 @@ class PaymentAdminBase(ReviewActions, ExportAdminMixin, ReadOnlyAdmin):
     @admin.display(description=_("held / rejected because"))
     def why(self, obj):
         return obj.reject_reason or obj.get_hold_reasons_display()
+
+    @admin.display(description=_("hold reasons"))
+    def hold_reasons_in_words(self, obj):
+        return obj.get_hold_reasons_display()
+
+    def get_fields(self, request, obj=None):
+        """The record's fields, the hold reasons in words where the stored codes would show."""
+        return [
+            "hold_reasons_in_words" if name == "hold_reasons" else name
+            for name in super().get_fields(request, obj)
+            if name != "hold_reasons_in_words"
+        ]
 
 
 @admin.register(SharingPayment)

@@ -142,6 +142,18 @@ def test_review_queue_shows_why_held_and_bulk_approve_reports(client, reviewer, 
     assert balance(li_ming) == Decimal("500.00")
 
 
+def test_held_payment_page_says_why_in_words(client, reviewer, held):
+    for name in ("heldpayment", "sharingpayment"):
+        page = logged_in(client, reviewer).get(
+            reverse(f"admin:transfers_{name}_change", args=[held.pk])
+        )
+        html = page.content.decode()
+        field = html[html.index("field-hold_reasons_in_words") :]
+        field = field[: field.index("form-row")]
+        assert "挂起原因" in field and '"readonly">金额达到复核起点<' in field
+        assert 'field-hold_reasons"' not in html and ">amount<" not in html
+
+
 def test_bulk_reject_asks_for_a_reason_first(client, reviewer, held):
     queue = reverse("admin:transfers_heldpayment_changelist")
     ask = logged_in(client, reviewer).post(
