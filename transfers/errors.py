@@ -154,6 +154,13 @@ class TransferNotPending(TransferError):
     message = _("This wallet transfer is not waiting to be accepted (status: %(status)s).")
 
 
+class TransferPastCutOff(TransferError):
+    message = _(
+        "This wallet transfer was not accepted by its cut-off %(due)s and can no longer "
+        "be accepted; the %(amount)s went back to the sender."
+    )
+
+
 class WalletSpendableTooLow(TransferError):
     argument = "amount"
     message = _("The wallet can pay %(spendable)s now; the amount is %(amount)s.")

@@ -29,6 +29,7 @@ from transfers.errors import (
     TransferConflict,
     TransferNotPending,
     TransferOverLimit,
+    TransferPastCutOff,
     WalletSpendableTooLow,
     WalletSwitchedOff,
 )
@@ -212,15 +213,35 @@ def _lock_transfer(transfer: WalletTransfer) -> WalletTransfer:
     return WalletTransfer.objects.select_for_update().get(pk=transfer.pk)
 
 
-def wallet_transfer_accept(*, transfer: WalletTransfer, operator) -> WalletTransfer:
-    """The recipient accepts: the money becomes spendable. Raises ``TransferNotPending``."""
+def wallet_transfer_accept(
+    *, transfer: WalletTransfer, operator, now: dt.datetime | None = None
+) -> WalletTransfer:
+    """The recipient accepts (at ``now``, by default the current time): the money
+    becomes spendable.
+
+    Raises ``TransferNotPending``, and ``TransferPastCutOff`` once the cut-off
+    has passed (``return_due_at``, the same moment the scheduler uses): the
+    transfer can no longer be accepted and is returned there and then, as the
+    scheduler would have returned it, so the clerk sees it back with the
+    sender and never waiting for a job. The return is committed before the
+    error is raised; a caller that wraps this in its own transaction keeps it
+    by catching the error.
+    """
+    now = now or timezone.now()
     with transaction.atomic():
         locked = _lock_transfer(transfer)
         if locked.status != TransferStatus.PENDING:
             raise TransferNotPending(status=locked.get_status_display())
-        locked.status = TransferStatus.ACCEPTED
-        locked.accepted_at = timezone.now()
-        locked.save(update_fields=["status", "accepted_at"])
+        too_late = locked.return_due_at <= now
+        if too_late:
+            _give_back(locked, TransferStatus.RETURNED, ReturnReason.CUT_OFF, operator)
+        else:
+            locked.status = TransferStatus.ACCEPTED
+            locked.accepted_at = now
+            locked.save(update_fields=["status", "accepted_at"])
+    if too_late:
+        due = timezone.localtime(locked.return_due_at)
+        raise TransferPastCutOff(due=f"{due:%Y-%m-%d %H:%M}", amount=locked.returned_amount)
     return locked
 
 

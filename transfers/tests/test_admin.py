@@ -7,6 +7,7 @@ import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.auth.models import Permission
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.selectors import ledger_mismatches
 from accounts.tests.factories import credit
@@ -20,6 +21,7 @@ from transfers.models import (
     WalletTransfer,
 )
 
+from .factories import local
 from .test_payments import balance, receive
 from .test_wallets import transfer
 
@@ -264,10 +266,10 @@ def test_payment_export_holds_the_filtered_rows_masked(
 
 
 def test_clerk_accepts_or_refuses_transfers_for_the_recipient(
-    client, clerk, li_ming, li_xiaoming, son_agreement
+    client, clerk, li_ming, li_xiaoming, son_agreement, no_quiet_hours
 ):
-    first = transfer(li_ming, li_xiaoming, "100.00", operator=clerk)
-    second = transfer(li_ming, li_xiaoming, "50.00", operator=clerk)
+    first = transfer(li_ming, li_xiaoming, "100.00", operator=clerk, at=timezone.now())
+    second = transfer(li_ming, li_xiaoming, "50.00", operator=clerk, at=timezone.now())
     url = reverse("admin:transfers_wallettransfer_changelist")
     logged_in(client, clerk).post(url, {"action": "accept", ACTION_CHECKBOX_NAME: [first.pk]})
     response = client.post(
@@ -278,4 +280,28 @@ def test_clerk_accepts_or_refuses_transfers_for_the_recipient(
     second.refresh_from_db()
     assert (first.status, second.status) == ("accepted", "refused")
     assert balance(li_ming) == Decimal("400.00")
+    assert ledger_mismatches() == []
+
+
+def test_accepting_a_transfer_past_its_cut_off_says_so_and_returns_it(
+    client, clerk, li_ming, li_xiaoming, son_agreement
+):
+    """The return job has not run since 2025-03-11 06:00; the clerk tries to accept."""
+    late = transfer(li_ming, li_xiaoming, "100.00", operator=clerk, at=local(2025, 3, 10, 10))
+    response = logged_in(client, clerk).post(
+        reverse("admin:transfers_wallettransfer_changelist"),
+        {"action": "accept", ACTION_CHECKBOX_NAME: [late.pk]},
+        follow=True,
+    )
+    assert [(m.level_tag, str(m)) for m in response.context["messages"]] == [
+        (
+            "error",
+            f"{late}: 该笔钱包转账未在截止时间 2025-03-11 06:00 前接收，已不能再接收；"
+            "100.00 元已退回转出人。",
+        )
+    ]
+    late.refresh_from_db()
+    assert (late.status, late.return_reason) == ("returned", "cut_off")
+    assert 'field-status">已退回转出人<' in response.content.decode()  # in the list too
+    assert balance(li_ming) == Decimal("500.00")
     assert ledger_mismatches() == []

@@ -75,13 +75,14 @@ def _step(i, op, n, grantor, son, clerk, reviewer):
             grantor, son, amount, operator=clerk, at=local(2025, 3, 1, 8) + dt.timedelta(i)
         )
         if n % 2:  # half are accepted at once, half wait (for refusal or the cut-off)
-            wallet_transfer_accept(transfer=made, operator=clerk)
-    elif op in ("accept", "refuse") and (
-        t := _pick(WalletTransfer.objects.filter(status="pending"), n)
-    ):
-        (wallet_transfer_accept if op == "accept" else wallet_transfer_refuse)(
-            transfer=t, operator=clerk
+            wallet_transfer_accept(transfer=made, operator=clerk, now=made.transferred_at)
+    elif op == "accept" and (t := _pick(WalletTransfer.objects.filter(status="pending"), n)):
+        # On step i's day: a transfer of two days before is past its cut-off.
+        wallet_transfer_accept(
+            transfer=t, operator=clerk, now=local(2025, 3, 1, 9) + dt.timedelta(i)
         )
+    elif op == "refuse" and (t := _pick(WalletTransfer.objects.filter(status="pending"), n)):
+        wallet_transfer_refuse(transfer=t, operator=clerk)
     elif op == "spend":
         spend(son, Decimal(max(1, n // 10)) / 100, f"S{i}")
     elif op == "cut_off":

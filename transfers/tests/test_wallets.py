@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts.errors import (
     GrantorAccountNotOpen,
@@ -39,6 +39,7 @@ from transfers.errors import (
     TransferConflict,
     TransferNotPending,
     TransferOverLimit,
+    TransferPastCutOff,
     WalletSpendableTooLow,
     WalletSwitchedOff,
 )
@@ -65,6 +66,13 @@ def transfer(sender, recipient, amount="300.00", *, operator, at=None, number=No
         recipient_id_number=recipient.id_number,
         amount=amount,
         operator=operator,
+    )
+
+
+def accept(transfer_, *, operator=None):
+    """The recipient accepts an hour after the transfer, well before its cut-off."""
+    return wallet_transfer_accept(
+        transfer=transfer_, operator=operator, now=transfer_.transferred_at + dt.timedelta(hours=1)
     )
 
 
@@ -181,6 +189,48 @@ def test_unaccepted_transfer_returns_at_cut_off_once(son_wallet, clerk):
     assert ledger_mismatches() == []
 
 
+def test_accepting_before_the_cut_off_makes_the_money_spendable(son_wallet, clerk):
+    pending = transfer(*son_wallet, "300.00", operator=clerk, at=local(2025, 3, 10, 21, 0))
+    accepted = wallet_transfer_accept(
+        transfer=pending, operator=clerk, now=local(2025, 3, 11, 5, 59)
+    )
+    assert (accepted.status, accepted.accepted_at) == (
+        TransferStatus.ACCEPTED,
+        local(2025, 3, 11, 5, 59),
+    )
+    # The scheduler, running late, leaves an accepted transfer alone.
+    assert wallet_transfers_return_unaccepted(operator=None, now=local(2025, 3, 13)) == []
+    assert balances(pending) == (Decimal("200.00"), Decimal("300.00"))
+
+
+@pytest.mark.parametrize("now", [local(2025, 3, 11, 6, 0), local(2025, 3, 14, 9, 0)])
+def test_accepting_after_the_cut_off_returns_the_transfer(son_wallet, clerk, now):
+    """The return job has not run: the acceptance itself finds the cut-off passed
+    (06:00 the day after, 苏州's return time), refuses, and returns the money."""
+    pending = transfer(*son_wallet, "300.00", operator=clerk, at=local(2025, 3, 10, 21, 0))
+    with pytest.raises(TransferPastCutOff) as refused:
+        wallet_transfer_accept(transfer=pending, operator=clerk, now=now)
+    with translation.override("zh-hans"):
+        assert str(refused.value) == (
+            "该笔钱包转账未在截止时间 2025-03-11 06:00 前接收，已不能再接收；"
+            "300.00 元已退回转出人。"
+        )
+    pending.refresh_from_db()
+    assert (pending.status, pending.return_reason) == (
+        TransferStatus.RETURNED,
+        ReturnReason.CUT_OFF,
+    )
+    assert balances(pending) == (Decimal("500.00"), Decimal("0.00"))
+    # Returned once: neither the scheduler nor a second try moves money again.
+    assert wallet_transfers_return_unaccepted(operator=None, now=now) == []
+    with pytest.raises(TransferNotPending):
+        wallet_transfer_accept(transfer=pending, operator=clerk, now=now)
+    assert balances(pending) == (Decimal("500.00"), Decimal("0.00"))
+    assert LedgerEntry.objects.filter(kind=EntryKind.REVERSAL).count() == 2
+    assert ledger_mismatches() == []
+    call_command("verify_wallets")
+
+
 def test_return_command_is_idempotent(son_wallet, clerk, capsys):
     pending = transfer(*son_wallet, "50.00", operator=clerk)
     call_command("wallet_transfers_return_unaccepted", "--operator", clerk.username)
@@ -226,7 +276,7 @@ def test_only_accepted_money_is_spent_and_recorded_like_a_settlement(son_wallet,
     pending = transfer(grantor, son, "300.00", operator=clerk)
     with pytest.raises(WalletSpendableTooLow):
         spend(son, "10.00", "S-1")
-    wallet_transfer_accept(transfer=pending, operator=clerk)
+    accept(pending)
     spending = spend(son, "120.00", "S-1")
     assert spend(son, "120.00", "S-1").pk == spending.pk
     entry = spending.ledger_entry
@@ -250,7 +300,7 @@ def test_agreement_end_returns_only_that_grantors_unused_money(son_wallet, clerk
     from_father = transfer(father, son, "100.00", operator=clerk, at=local(2025, 3, 10, 9))
     from_mother = transfer(mother, son, "200.00", operator=clerk, at=local(2025, 3, 10, 10))
     for t in (from_father, from_mother):
-        wallet_transfer_accept(transfer=t, operator=clerk)
+        accept(t)
     spend(son, "150.00", "S-OLD-FIRST")  # the father's ¥100 first, then ¥50 of the mother's
     returned = wallet_return_for_agreement(agreement=mother_agreement, operator=clerk)
     assert [(t.pk, t.returned_amount) for t in returned] == [(from_mother.pk, Decimal("150.00"))]
@@ -270,7 +320,8 @@ def test_agreement_end_returns_only_that_grantors_unused_money(son_wallet, clerk
         ({"transfer_number": "N" * 31}, InvalidTransferNumber),
         ({"amount": "0"}, InvalidAmount),
         ({"recipient_id_number": "12345"}, InvalidIdNumber),
-        ({"recipient_id_number": make_id_number()}, PersonNotFound),
+        # Born on a day no fixture person is: never the number of someone registered.
+        ({"recipient_id_number": make_id_number(birth=dt.date(1970, 1, 1))}, PersonNotFound),
     ],
 )
 def test_malformed_transfer_rows_refused(son_wallet, clerk, changes, error):
@@ -315,7 +366,7 @@ def test_ending_the_agreement_at_the_counter_returns_the_unused_wallet_money(
 ):
     grantor, son = son_wallet
     accepted = transfer(grantor, son, "100.00", operator=clerk, at=local(2025, 3, 10, 9))
-    wallet_transfer_accept(transfer=accepted, operator=clerk)
+    accept(accepted)
     pending = transfer(grantor, son, "40.00", operator=clerk, at=local(2025, 3, 11, 9))
     spend(son, "30.00", "S-BEFORE-END")
     agreement_end(
