@@ -78,10 +78,10 @@ def id_number(cell) -> str:
     return normalize_id_number(str(cell))
 
 
-def id_number_column(header: str, field: str) -> Column:
+def id_number_column(header: str, field: str, *, blank: bool = False) -> Column:
     """A column of 公民身份号码: an identifier, so text cells only (an 18-digit number
-    cell has lost its last three digits)."""
-    return Column(header, field, parse=id_number, identifier=True)
+    cell has lost its last three digits). ``blank``: see ``Column``."""
+    return Column(header, field, parse=id_number, identifier=True, blank=blank)
 
 
 def amount(cell) -> Decimal:

@@ -166,6 +166,27 @@ class WalletSpendableTooLow(TransferError):
     message = _("The wallet can pay %(spendable)s now; the amount is %(amount)s.")
 
 
+class InvalidPaymentSource(TransferError):
+    argument = "paid_from"
+    message = _(
+        "%(value)s is not what pays a settlement (the grantor's personal account or the "
+        "beneficiary's wallet)."
+    )
+
+
+class GrantorRequired(TransferError):
+    argument = "grantor_id_number"
+    message = _("A payment from the grantor's personal account needs the grantor's ID number.")
+
+
+class WalletPaymentNamesGrantor(TransferError):
+    argument = "grantor_id_number"
+    message = _(
+        "A payment from the wallet names no grantor: the beneficiary's own wallet pays, "
+        "from the money relatives transferred into it. Leave the grantor empty."
+    )
+
+
 class InvalidUse(TransferError):
     argument = "use"
     message = _("%(use)s is not a use that shared money may pay for.")

@@ -26,7 +26,7 @@ from yibao.importing import (
     text,
 )
 
-from .models import HoldRules
+from .models import HoldRules, PaymentSource
 from .services.checks import USE_WORDS
 from .services.payments import settlement_check, settlement_receive
 from .services.wallets import wallet_transfer_check, wallet_transfer_create
@@ -47,8 +47,13 @@ def _change(checked, summary: str, values: dict) -> Change:
     return Change(CREATE, summary, values)
 
 
+# 支付来源 as the settlement file writes it (docs/TRANSFERS.md, an addition to §4).
+PAID_FROM_WORDS = {"共济人个人账户": PaymentSource.ACCOUNT, "医保钱包": PaymentSource.WALLET}
+
+
 class SettlementsImport(Import):
-    """共济结算明细 from the settlement system; each row becomes a sharing payment."""
+    """共济结算明细 from the settlement system; each row becomes a sharing payment, or a
+    wallet spending where 支付来源 says the beneficiary's wallet paid."""
 
     title = "共济结算明细"
     permission = "transfers.import_settlements"
@@ -59,13 +64,23 @@ class SettlementsImport(Import):
         Column("定点机构名称", "institution_name", parse=text(max_length=100)),
         Column("用途", "use", parse=choice(USE_WORDS)),
         id_number_column("被共济人身份号码", "beneficiary_id_number"),
-        id_number_column("共济人身份号码", "grantor_id_number"),
+        # Empty in a row paid from the wallet (支付来源 医保钱包): no grantor pays.
+        id_number_column("共济人身份号码", "grantor_id_number", blank=True),
         Column("共济支付金额", "amount", parse=amount),
+        # Added later, optional (files without it are paid from the grantor's account).
+        Column("支付来源", "paid_from", required=False, parse=choice(PAID_FROM_WORDS)),
     )
     key = ("settlement_id",)
 
     def check(self, values, found) -> Change:
         checked = _checked(settlement_check, values)
+        if values["paid_from"] == PaymentSource.WALLET:
+            summary = _("%(id)s: from the wallet of %(beneficiary)s ¥%(amount)s") % {
+                "id": checked.key,
+                "beneficiary": mask_id_number(values["beneficiary_id_number"]),
+                "amount": checked.values["amount"],
+            }
+            return _change(checked, summary, values)
         summary = _("%(id)s: %(grantor)s → %(beneficiary)s ¥%(amount)s") % {
             "id": checked.key,
             "grantor": mask_id_number(values["grantor_id_number"]),

@@ -1,4 +1,5 @@
-"""Reads of the transfers app: what an account can share now; wallets against their transfers."""
+"""Reads of the transfers app: what an account can share and a wallet can spend now;
+wallets against their transfers."""
 
 import datetime as dt
 from dataclasses import dataclass
@@ -9,7 +10,7 @@ from django.db.models.functions import Coalesce
 
 from accounts.models import EntryKind, PersonalAccount, Wallet
 
-from .models import PaymentStatus, SharingPayment
+from .models import PaymentStatus, SharingPayment, TransferStatus, WalletTransfer
 
 ZERO = Decimal("0.00")
 
@@ -44,6 +45,20 @@ def account_shareable(account: PersonalAccount, on_date: dt.date) -> Shareable:
         base = max(ZERO, base - (credits or ZERO))
     held = held_total(account)
     return Shareable(balance=account.balance, held=held, available=max(ZERO, base - held))
+
+
+def spendable_transfers(wallet: Wallet | None):
+    """The transfers whose money the wallet can spend: accepted, not used up, oldest
+    accepted first (the order spending takes them in)."""
+    return WalletTransfer.objects.filter(
+        wallet=wallet, status=TransferStatus.ACCEPTED, unspent__gt=0
+    ).order_by("accepted_at", "pk")
+
+
+def wallet_spendable(wallet: Wallet | None) -> Decimal:
+    """What the wallet can pay now: the unspent money of its accepted transfers."""
+    total = spendable_transfers(wallet).aggregate(s=Sum("unspent"))["s"]
+    return total or ZERO
 
 
 def wallet_mismatches() -> list[Wallet]:

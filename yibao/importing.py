@@ -79,8 +79,10 @@ class RowError(Exception):
 @dataclass(frozen=True)
 class Column:
     """One column of a format: its Chinese header, the field name the code uses,
-    whether a value is required, the parser of a non-empty cell, and whether it
-    is an identifier.
+    whether it is required (the header, and a value in every row), the parser of
+    a non-empty cell, and whether it is an identifier. ``blank`` lets a row leave a
+    required column's cell empty (``None``) where only another column says whether
+    it needs one; ``check`` decides.
 
     An identifier column (ID numbers, keys, phone numbers, codes whose digits
     are free) takes text cells only: an office program keeps 15 digits of a
@@ -93,6 +95,7 @@ class Column:
     required: bool = True
     parse: Callable[[Cell], Any] = lambda cell: str(cell)
     identifier: bool = False
+    blank: bool = False
 
     def read(self, cell: Cell):
         """The parsed value of a non-empty cell; raises ``CellError`` (or the parser's error)."""
@@ -325,7 +328,7 @@ def _row_parse(importer: Import, row, report: ImportReport) -> dict | None:
     for column in importer.columns:
         cell = row.cells.get(column.header, "")
         if cell == "":
-            if column.required:
+            if column.required and not column.blank:
                 report.errors.append(Problem(_("A value is required."), row.number, column.header))
                 ok = False
             values[column.field] = None

@@ -1,14 +1,17 @@
-"""A counter wallet transfer with its receipt, and a held payment approved from the queue."""
+"""A counter wallet transfer with its receipt, a held payment approved from the queue, and a
+settlement paid from the wallet entered at the counter."""
 
 import datetime as dt
 from decimal import Decimal
 
 from django.urls import reverse
 
+from accounts.models import Wallet
 from accounts.tests.factories import credit
 from tests.browser.support import field_error
 from transfers.models import PaymentStatus, SharingPayment, WalletTransfer
 from transfers.services.payments import settlement_receive
+from transfers.services.wallets import wallet_transfer_accept, wallet_transfer_create
 from transfers.tests.factories import local, make_agreement
 
 
@@ -71,3 +74,39 @@ def test_reviewer_approves_a_held_payment_from_the_queue(
     assert reviewer.locator(".messagelist .success").is_visible()
     shot(reviewer, "approved and posted")
     assert SharingPayment.objects.get().status == PaymentStatus.POSTED
+
+
+def test_clerk_enters_a_settlement_paid_from_the_wallet(page_as, shot, clerk, li_ming, li_xiaoming):
+    make_agreement(li_ming, li_xiaoming)
+    sent = wallet_transfer_create(
+        transfer_number="WT-FILL",
+        transferred_at=local(2025, 3, 10, 10, 0),
+        sender_id_number=li_ming.id_number,
+        recipient_id_number=li_xiaoming.id_number,
+        amount="200.00",
+        operator=clerk,
+    )
+    wallet_transfer_accept(transfer=sent, operator=clerk, now=local(2025, 3, 10, 11, 0))
+    page = page_as(clerk)
+    page.goto(reverse("admin:transfers_sharingpayment_add"))
+    page.fill("#id_settlement_id", "JS-WALLET-1")
+    page.fill("#id_settled_at", "2025-03-12T10:00")
+    page.select_option("#id_use", "pharmacy")
+    page.fill("#id_institution_code", "P32050000031")
+    page.fill("#id_institution_name", "老百姓大药房")
+    page.fill("#id_beneficiary_id_number", li_xiaoming.id_number)
+    page.check("input[name=paid_from][value=wallet]")
+    page.fill("#id_grantor_id_number", li_ming.id_number)
+    page.fill("#id_amount", "80")
+    page.fill("#id_note", "药店结算漏传")
+    with page.expect_navigation():
+        page.click("input.default[type=submit]")
+    assert "留空" in field_error(page, "grantor_id_number")
+    shot(page, "a wallet payment names no grantor")
+
+    page.fill("#id_grantor_id_number", "")
+    with page.expect_navigation():
+        page.click("input.default[type=submit]")
+    assert "医保钱包" in page.locator(".messagelist .success").inner_text()
+    shot(page, "paid from the wallet")
+    assert Wallet.objects.get(person=li_xiaoming).balance == Decimal("120.00")  # 200 − 80

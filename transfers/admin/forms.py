@@ -9,13 +9,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Use
+from transfers.models import PaymentSource
 
 ID_NUMBER = {"max_length": 18, "min_length": 18}
 AMOUNT = {"max_digits": 14, "decimal_places": 2, "min_value": Decimal("0.01")}
 
 
 class SettlementCorrectionForm(forms.Form):
-    """A clerk keys in a settlement the file did not bring, or brought wrongly."""
+    """A clerk keys in a settlement the file did not bring, or brought wrongly, paid
+    from the grantor's account or from the beneficiary's wallet."""
 
     settlement_id = forms.CharField(label=_("settlement ID"), max_length=30)
     settled_at = forms.DateTimeField(
@@ -31,7 +33,18 @@ class SettlementCorrectionForm(forms.Form):
     )
     institution_name = forms.CharField(label=_("institution name"), max_length=100, required=False)
     beneficiary_id_number = forms.CharField(label=_("beneficiary's ID number"), **ID_NUMBER)
-    grantor_id_number = forms.CharField(label=_("grantor's ID number"), **ID_NUMBER)
+    paid_from = forms.ChoiceField(
+        label=_("paid from"),
+        choices=PaymentSource.choices,
+        initial=PaymentSource.ACCOUNT,
+        widget=forms.RadioSelect,
+    )
+    grantor_id_number = forms.CharField(
+        label=_("grantor's ID number"),
+        required=False,
+        help_text=_("Leave empty when the beneficiary's wallet pays."),
+        **ID_NUMBER,
+    )
     amount = forms.DecimalField(label=_("amount (yuan)"), **AMOUNT)
     note = forms.CharField(label=_("reason for the manual entry"), max_length=200)
 

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.admin.ledger import ReadOnlyAdmin, StatusReasonForm
 from transfers.exports import SharingPaymentExport
 from transfers.imports import SettlementsImport
-from transfers.models import HeldPayment, PaymentStatus, SharingPayment
+from transfers.models import HeldPayment, PaymentStatus, SharingPayment, WalletSpending
 from transfers.services.payments import payment_approve, payment_reject, settlement_receive
 from transfers.services.reversals import reversal_request
 from yibao.admin_export import ExportAdminMixin
@@ -101,16 +101,22 @@ class SharingPaymentAdmin(ImportAdminMixin, PaymentAdminBase):
             raise PermissionDenied
         form = SettlementCorrectionForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
-            payment = form_service_call(
+            received = form_service_call(
                 form, settlement_receive, operator=request.user, **form.cleaned_data
             )
-            if payment is not None:
+            if isinstance(received, WalletSpending):
+                messages.success(
+                    request,
+                    _("Settlement %(id)s: paid from the wallet.") % {"id": received.settlement_id},
+                )
+                return redirect("admin:transfers_walletspending_change", received.pk)
+            if received is not None:
                 messages.success(
                     request,
                     _("Settlement %(id)s: %(status)s.")
-                    % {"id": payment.settlement_id, "status": payment.get_status_display()},
+                    % {"id": received.settlement_id, "status": received.get_status_display()},
                 )
-                return redirect("admin:transfers_sharingpayment_change", payment.pk)
+                return redirect("admin:transfers_sharingpayment_change", received.pk)
         return counter_page(self, request, form, _("Manual settlement correction"))
 
     def get_urls(self):

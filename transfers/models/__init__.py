@@ -10,12 +10,14 @@ from .payments import (
     SharingPayment,
 )
 from .rules import HoldRules
+from .settlements import PaymentSource
 from .wallets import ReturnReason, TransferStatus, WalletSpending, WalletTransfer
 
 __all__ = [
     "HeldPayment",
     "HoldReason",
     "HoldRules",
+    "PaymentSource",
     "PaymentStatus",
     "RequestedReversal",
     "Reversal",

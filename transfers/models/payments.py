@@ -55,7 +55,6 @@ class SharingPayment(Reviewed, Settlement):
         blank=True,
     )
     reject_reason = models.CharField(_("reject reason"), max_length=200, blank=True)
-    note = models.CharField(_("note"), max_length=200, blank=True)
 
     CONTENT_FIELDS = (*Settlement.CONTENT_FIELDS, "grantor_id", "beneficiary_id")
 

@@ -11,6 +11,15 @@ from .fields import operator_field
 INSTITUTION_CODE = r"^[HP][0-9]{11}$"
 
 
+class PaymentSource(models.TextChoices):
+    """What pays a settlement: a relative's account under a sharing agreement (a
+    ``SharingPayment``), or the patient's own wallet, filled by relatives' transfers
+    (a ``WalletSpending``)."""
+
+    ACCOUNT = "account", _("the grantor's personal account")
+    WALLET = "wallet", _("the beneficiary's wallet")
+
+
 class Settlement(models.Model):
     """共济结算明细 (SPREADSHEETS.md §4): one settlement of the settlement system.
 
@@ -32,6 +41,7 @@ class Settlement(models.Model):
         related_name="+",
         verbose_name=_("ledger entry"),
     )
+    note = models.CharField(_("note"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("received at"), auto_now_add=True)
     created_by = operator_field(_("entered by"))
 

@@ -9,13 +9,23 @@ from accounts.policy import require_scope_allowed
 from accounts.services.agreements import open_account_of
 from accounts.services.ledger import ledger_lock, ledger_post
 from transfers.errors import (
+    GrantorRequired,
+    InvalidPaymentSource,
     InvalidSettlementId,
     NotHeld,
     ReasonRequired,
     ReviewerIsCreator,
     SettlementConflict,
+    WalletPaymentNamesGrantor,
 )
-from transfers.models import HoldReason, HoldRules, PaymentStatus, SharingPayment
+from transfers.models import (
+    HoldReason,
+    HoldRules,
+    PaymentSource,
+    PaymentStatus,
+    SharingPayment,
+    WalletSpending,
+)
 
 from .checks import (
     CheckedRow,
@@ -31,9 +41,43 @@ from .checks import (
     text_key,
 )
 from .review import review_record
+from .wallets import wallet_spend, wallet_spend_check
 
 
 def settlement_check(
+    *,
+    paid_from: str | None = PaymentSource.ACCOUNT,
+    grantor_id_number: str | None = "",
+    **settlement,
+) -> CheckedRow:
+    """Check a settlement without writing (an import's preview; the first half of
+    ``settlement_receive``, which documents the arguments and the errors).
+
+    A 结算ID received before comes back as ``existing`` when the content is the
+    same; with other content ``SettlementConflict`` is raised. The balance is
+    checked too, but only ``settlement_receive`` holds the account's (or the
+    wallet's) lock.
+    """
+    if _source(paid_from, grantor_id_number) == PaymentSource.WALLET:
+        return wallet_spend_check(**settlement)
+    return _account_payment_check(grantor_id_number=grantor_id_number, **settlement)
+
+
+def _source(paid_from: str | None, grantor_id_number: str | None) -> str:
+    """What pays (empty: the grantor's account, as every file without the column
+    means), with the grantor that it needs or must not have."""
+    source = paid_from or PaymentSource.ACCOUNT
+    if source not in PaymentSource.values:
+        raise InvalidPaymentSource(value=source)
+    named = bool((grantor_id_number or "").strip())
+    if source == PaymentSource.WALLET and named:
+        raise WalletPaymentNamesGrantor()
+    if source == PaymentSource.ACCOUNT and not named:
+        raise GrantorRequired()
+    return source
+
+
+def _account_payment_check(
     *,
     settlement_id: str,
     settled_at,
@@ -44,13 +88,6 @@ def settlement_check(
     grantor_id_number: str,
     amount,
 ) -> CheckedRow:
-    """Check a settlement without writing (an import's preview; the first half of
-    ``settlement_receive``, which documents the arguments and the errors).
-
-    A 结算ID received before comes back as ``existing`` when the content is the
-    same; with other content ``SettlementConflict`` is raised. The balance is
-    checked too, but only ``settlement_receive`` holds the account's lock.
-    """
     key = text_key(settlement_id, InvalidSettlementId)
     grantor = person_by_id_number(grantor_id_number, argument="grantor_id_number")
     beneficiary = person_by_id_number(beneficiary_id_number, argument="beneficiary_id_number")
@@ -68,6 +105,8 @@ def settlement_check(
     if existing := SharingPayment.objects.filter(settlement_id=key).first():
         same_or_conflict(existing, values, SettlementConflict(settlement_id=key))
         return CheckedRow(key=key, values=values, existing=existing)
+    if WalletSpending.objects.filter(settlement_id=key).exists():
+        raise SettlementConflict(settlement_id=key)  # received as paid by the wallet
     on_date = timezone.localdate(values["settled_at"])
     require_settlement_allowed(values, [grantor, beneficiary], on_date)
     # Policy first: where a province's policy blocks the sharing, that is the reason.
@@ -81,46 +120,60 @@ def settlement_check(
     return CheckedRow(key, values, None, account, agreement, scope, on_date, beneficiary)
 
 
-def settlement_receive(*, operator, note: str = "", **settlement) -> SharingPayment:
+def settlement_receive(
+    *,
+    operator,
+    note: str = "",
+    paid_from: str | None = PaymentSource.ACCOUNT,
+    grantor_id_number: str | None = "",
+    **settlement,
+) -> SharingPayment | WalletSpending:
     """Receive one settlement (a file row or a clerk's manual correction).
 
     Keyword arguments: ``settlement_id``, ``settled_at``, ``institution_code``,
     ``institution_name``, ``use``, ``beneficiary_id_number``, ``grantor_id_number``,
     ``amount``, as the file has them: ``use`` a ``Use`` code or the file's word
     (就医, 购药, 居民医保缴费, 长护险缴费); ``settled_at`` without a zone is local
-    time; ``amount`` a Decimal or text.
+    time; ``amount`` a Decimal or text. ``paid_from`` is a ``PaymentSource``:
+    the grantor's personal account (the default; a grantor is required) or the
+    beneficiary's wallet (no grantor), which ``wallet_spend`` pays and documents.
 
-    Preconditions, all on the settlement's date (not in the future), by the
-    enrolment history and the policies of that day: both persons actively
-    enrolled, the grantor in the employee scheme; an agreement in force from the
-    grantor to the beneficiary, its relationship allowed; the scope (of the two
-    regions then) and the use allowed by policy; the institution code matching the
-    use; the amount within what the grantor's account can share, held reservations
-    deducted.
+    Preconditions of a payment from an account, all on the settlement's date (not
+    in the future), by the enrolment history and the policies of that day: both
+    persons actively enrolled, the grantor in the employee scheme; an agreement in
+    force from the grantor to the beneficiary, its relationship allowed; the scope
+    (of the two regions then) and the use allowed by policy; the institution code
+    matching the use; the amount within what the grantor's account can share, held
+    reservations deducted.
 
-    Raises ``InvalidSettlementId``, ``SettlementInFuture``, ``InvalidAmount``,
+    Raises ``InvalidPaymentSource``, ``GrantorRequired``, ``WalletPaymentNamesGrantor``,
+    ``InvalidSettlementId``, ``SettlementInFuture``, ``InvalidAmount``,
     ``InvalidIdNumber``, ``PersonNotFound``, ``GrantorNotEmployee``,
     ``GrantorAccountNotOpen``, ``GrantorNotEmployeeOn``, ``NoAgreementInForce``,
     ``NotEnrolledOn``, ``PolicyBlocks`` (also ``RelationshipNotAllowed``),
     ``InvalidUse``, ``ContributionNotResident``, ``InvalidInstitutionCode``,
     ``InstitutionDivisionUnknown``, ``InstitutionDoesNotMatchUse``,
-    ``InstitutionNameMissing``, ``AmountOverAvailable``, ``SettlementConflict``.
+    ``InstitutionNameMissing``, ``AmountOverAvailable``, ``SettlementConflict`` (also when
+    the 结算ID was received as paid by the other source).
 
     Writes: a payment, posted at once (one ``sharing_payment`` debit keyed by the
     结算ID) or held for review when a hold rule applies (nothing posted, amount
     reserved). A 结算ID received before with the same content returns that
     payment and writes nothing.
     """
-    checked = settlement_check(**settlement)
+    if _source(paid_from, grantor_id_number) == PaymentSource.WALLET:
+        return wallet_spend(operator=operator, note=note, **settlement)
+    checked = _account_payment_check(grantor_id_number=grantor_id_number, **settlement)
     if checked.existing is not None:
         return checked.existing
     key, values = checked.key, checked.values
+    conflict = SettlementConflict(settlement_id=key)
     try:
         with transaction.atomic():
             (account,) = ledger_lock(checked.account)
             # Re-read under the lock: a concurrent copy of this row may have committed.
             if existing := SharingPayment.objects.filter(settlement_id=key).first():
-                return same_or_conflict(existing, values, SettlementConflict(settlement_id=key))
+                return same_or_conflict(existing, values, conflict)
             require_available(account, values["amount"], checked.on_date)
             payment = SharingPayment(
                 settlement_id=key,
@@ -138,12 +191,15 @@ def settlement_receive(*, operator, note: str = "", **settlement) -> SharingPaym
                 payment.status = PaymentStatus.POSTED
                 payment.ledger_entry = _post(payment, operator)
             payment.save()
-    except (IntegrityError, IdempotencyConflict):
-        # The same 结算ID committed by another grantor's transaction meanwhile.
+    except (IntegrityError, IdempotencyConflict) as error:
+        # The same 结算ID committed by another transaction meanwhile: a payment from
+        # another grantor's account, or a wallet spending (its posting took the key).
         existing = SharingPayment.objects.filter(settlement_id=key).first()
-        if existing is None:
-            raise
-        return same_or_conflict(existing, values, SettlementConflict(settlement_id=key))
+        if existing is not None:
+            return same_or_conflict(existing, values, conflict)
+        if isinstance(error, IdempotencyConflict):
+            raise conflict from error
+        raise
     return payment
 
 

@@ -33,7 +33,14 @@ from transfers.errors import (
     WalletSpendableTooLow,
     WalletSwitchedOff,
 )
-from transfers.models import ReturnReason, TransferStatus, WalletSpending, WalletTransfer
+from transfers.models import (
+    ReturnReason,
+    SharingPayment,
+    TransferStatus,
+    WalletSpending,
+    WalletTransfer,
+)
+from transfers.selectors import spendable_transfers, wallet_spendable
 
 from .checks import (
     CheckedRow,
@@ -356,77 +363,117 @@ def wallet_return_for_agreement(*, agreement: SharingAgreement, operator):
     )
 
 
-def wallet_spend(
+def wallet_spend_check(
     *,
     settlement_id: str,
     settled_at,
     institution_code: str,
     institution_name: str,
     use: str,
-    id_number: str,
+    beneficiary_id_number: str,
     amount,
-    operator,
-) -> WalletSpending:
-    """A settlement paid from the patient's own wallet (the card is never shared).
+) -> CheckedRow:
+    """Check a settlement paid from the beneficiary's wallet without writing (an
+    import's preview; the first half of ``wallet_spend``, which documents the
+    rules and the errors).
 
-    Only accepted money is spent, oldest transfer first. Preconditions: the
-    patient actively enrolled on the date, the use allowed by policy, the
-    institution code matching the use, the amount within the accepted money.
+    A 结算ID received before as a wallet payment comes back as ``existing`` when
+    the content is the same; with other content, or received as a payment from
+    a grantor's account, ``SettlementConflict`` is raised. The spendable money
+    is checked too, but only the spend holds the wallet's lock.
+    """
+    key = text_key(settlement_id, InvalidSettlementId)
+    person = person_by_id_number(beneficiary_id_number, argument="beneficiary_id_number")
+    wallet = Wallet.objects.filter(person=person).first()
+    values = {
+        **settlement_values(
+            settled_at=settled_at,
+            institution_code=institution_code,
+            institution_name=institution_name,
+            use=use,
+            amount=amount,
+        ),
+        "wallet_id": getattr(wallet, "pk", None),
+    }
+    conflict = SettlementConflict(settlement_id=key)
+    if existing := WalletSpending.objects.filter(settlement_id=key).first():
+        same_or_conflict(existing, values, conflict)
+        return CheckedRow(key=key, values=values, existing=existing)
+    if SharingPayment.objects.filter(settlement_id=key).exists():
+        raise conflict  # received as paid by a grantor's account: other content
+    on_date = timezone.localdate(values["settled_at"])
+    require_settlement_allowed(values, [person], on_date)
+    require_active_on(person, on_date)
+    _require_spendable(wallet_spendable(wallet), values["amount"])
+    return CheckedRow(key, values, None, on_date=on_date, beneficiary=person)
+
+
+def wallet_spend(*, operator, note: str = "", **settlement) -> WalletSpending:
+    """A settlement paid from the beneficiary's own wallet (the card is never shared).
+
+    Keyword arguments: ``settlement_id``, ``settled_at``, ``institution_code``,
+    ``institution_name``, ``use``, ``beneficiary_id_number`` (the patient, whose
+    wallet pays), ``amount``, as ``settlement_receive`` takes them.
+
+    Only accepted money is spent, oldest accepted transfer first. Preconditions
+    on the settlement's date: the patient actively enrolled, the use allowed by
+    policy, the institution code matching the use; and the amount within the
+    accepted money.
 
     Raises ``InvalidSettlementId``, ``InvalidAmount``, ``InvalidIdNumber``, ``PersonNotFound``,
     ``NotEnrolledOn``, ``PolicyBlocks``, ``InvalidUse``,
     ``InvalidInstitutionCode``, ``InstitutionDoesNotMatchUse``,
     ``InstitutionNameMissing``, ``WalletSpendableTooLow``, ``SettlementConflict``.
-    Writes one ``wallet_spending`` debit keyed by the 结算ID.
+
+    Writes one ``wallet_spending`` debit keyed by the 结算ID (``settlement:<结算ID>``,
+    the key of a payment from an account: the ledger itself keeps one 结算ID one
+    posting, whichever pays it) and the spending; a 结算ID received before with
+    the same content returns that spending and writes nothing.
     """
-    key = text_key(settlement_id, InvalidSettlementId)
-    person = person_by_id_number(id_number, argument="id_number")
-    values = settlement_values(
-        settled_at=settled_at,
-        institution_code=institution_code,
-        institution_name=institution_name,
-        use=use,
-        amount=amount,
-    )
+    checked = wallet_spend_check(**settlement)
+    if checked.existing is not None:
+        return checked.existing
+    key, values = checked.key, checked.values
     conflict = SettlementConflict(settlement_id=key)
-    wallet = Wallet.objects.filter(person=person).first()
-    if existing := WalletSpending.objects.filter(settlement_id=key).first():
-        return same_or_conflict(
-            existing, {**values, "wallet_id": getattr(wallet, "pk", None)}, conflict
-        )
-    on_date = timezone.localdate(values["settled_at"])
-    require_settlement_allowed(values, [person], on_date)
-    require_active_on(person, on_date)
-    if wallet is None:
-        raise WalletSpendableTooLow(spendable=Decimal("0.00"), amount=values["amount"])
-    with transaction.atomic():
-        (wallet,) = ledger_lock(wallet)
-        if existing := WalletSpending.objects.filter(settlement_id=key).first():
-            return same_or_conflict(existing, {**values, "wallet_id": wallet.pk}, conflict)
-        sources = list(
-            WalletTransfer.objects.select_for_update()
-            .filter(wallet=wallet, status=TransferStatus.ACCEPTED, unspent__gt=0)
-            .order_by("accepted_at", "pk")
-        )
-        spendable = sum((t.unspent for t in sources), Decimal("0.00"))
-        if values["amount"] > spendable:
-            raise WalletSpendableTooLow(spendable=spendable, amount=values["amount"])
-        entry = ledger_post(
-            holder=wallet,
-            kind=EntryKind.WALLET_SPENDING,
-            amount=-values["amount"],
-            idempotency_key=f"wallet-spending:{key}",
-            operator=operator,
-            occurred_at=values["settled_at"],
-            reference=key,
-            use=values["use"],
-            institution_code=values["institution_code"],
-            institution_name=values["institution_name"],
-        )
-        _take_oldest_first(sources, values["amount"])
-        return WalletSpending.objects.create(
-            settlement_id=key, wallet=wallet, ledger_entry=entry, created_by=operator, **values
-        )
+    try:
+        with transaction.atomic():
+            (wallet,) = ledger_lock(Wallet.objects.get(pk=values["wallet_id"]))
+            if existing := WalletSpending.objects.filter(settlement_id=key).first():
+                return same_or_conflict(existing, values, conflict)
+            sources = list(spendable_transfers(wallet).select_for_update())
+            _require_spendable(sum((t.unspent for t in sources), Decimal("0.00")), values["amount"])
+            note = (note or "").strip()
+            entry = ledger_post(
+                holder=wallet,
+                kind=EntryKind.WALLET_SPENDING,
+                amount=-values["amount"],
+                idempotency_key=f"settlement:{key}",
+                operator=operator,
+                occurred_at=values["settled_at"],
+                reference=key,
+                use=values["use"],
+                institution_code=values["institution_code"],
+                institution_name=values["institution_name"],
+                memo=note,
+            )
+            _take_oldest_first(sources, values["amount"])
+            return WalletSpending.objects.create(
+                settlement_id=key, ledger_entry=entry, note=note, created_by=operator, **values
+            )
+    except (IntegrityError, IdempotencyConflict) as error:
+        # The same 结算ID committed meanwhile: as a spending, or paid by an account
+        # (its posting took the key).
+        existing = WalletSpending.objects.filter(settlement_id=key).first()
+        if existing is not None:
+            return same_or_conflict(existing, values, conflict)
+        if isinstance(error, IdempotencyConflict):
+            raise conflict from error
+        raise
+
+
+def _require_spendable(spendable: Decimal, amount: Decimal) -> None:
+    if amount > spendable:
+        raise WalletSpendableTooLow(spendable=spendable, amount=amount)
 
 
 def _take_oldest_first(sources: list[WalletTransfer], amount: Decimal) -> None:

@@ -39,6 +39,7 @@ def settlement_form(grantor, beneficiary, **changes):
         "institution_code": "H32050000012",
         "institution_name": "苏州市立医院",
         "beneficiary_id_number": beneficiary.id_number,
+        "paid_from": "account",
         "grantor_id_number": grantor.id_number,
         "amount": "100.00",
         "note": "结算文件漏传",

@@ -7,12 +7,13 @@ import pytest
 from accounts.errors import DomainError
 from accounts.selectors import ledger_mismatches
 from accounts.tests.factories import credit, make_user
-from transfers.models import PaymentStatus, SharingPayment, WalletTransfer
+from transfers.models import PaymentStatus, SharingPayment, WalletSpending, WalletTransfer
 from transfers.services.payments import payment_approve
 from yibao.tests.threads import run_at_once
 
 from .test_payments import receive
-from .test_wallets import transfer
+from .test_wallet_payments import pay_from_wallet
+from .test_wallets import accept, transfer
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -95,4 +96,22 @@ def test_concurrent_transfers_never_pass_the_daily_count(
         == ["DailyTransfersExceeded"] + ["WalletTransfer"] * 3
     )
     assert WalletTransfer.objects.count() == 3
+    assert ledger_mismatches() == []
+
+
+def test_one_settlement_id_sent_as_both_sources_at_once_is_paid_once(
+    li_ming, li_xiaoming, son_agreement, clerk
+):
+    """The payment locks the grantor's account, the spending the wallet: no lock is
+    shared, and the ledger's key ``settlement:<结算ID>`` keeps one posting."""
+    accept(transfer(li_ming, li_xiaoming, "100.00", operator=clerk))
+    outcomes = run_at_once(
+        lambda: receive(li_ming, li_xiaoming, "10.00", operator=clerk, sid="BOTH"),
+        lambda: pay_from_wallet(li_xiaoming, "10.00", "BOTH", operator=clerk),
+    )
+    assert sorted(type(o).__name__ for o in outcomes) in (
+        ["SettlementConflict", "SharingPayment"],
+        ["SettlementConflict", "WalletSpending"],
+    )
+    assert SharingPayment.objects.count() + WalletSpending.objects.count() == 1
     assert ledger_mismatches() == []

@@ -264,7 +264,7 @@ def spend(person, amount, sid, use=Use.PHARMACY, **extra):
         institution_code="P32050000031",
         institution_name="老百姓大药房",
         use=use,
-        id_number=person.id_number,
+        beneficiary_id_number=person.id_number,
         amount=amount,
         operator=None,
         **extra,
