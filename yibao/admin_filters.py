@@ -7,6 +7,8 @@ from django.contrib.admin.options import IncorrectLookupParameters
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from yibao.forms import EARLIEST, LATEST
+
 
 class DateRangeFilter(admin.FieldListFilter):
     """From/to date inputs on a date or datetime field (both ends inclusive).
@@ -65,3 +67,18 @@ class DateRangeFilter(admin.FieldListFilter):
             ],
             "clear_url": changelist.get_query_string(remove=[self.param_from, self.param_to]),
         }
+
+
+class DateHierarchyInRange:
+    """For a ModelAdmin with ``date_hierarchy``: a year outside the dates that can be
+    chosen (``yibao.forms``) is an incorrect lookup, which the list answers as such.
+
+    Django's date hierarchy steps to the next year in Python, so ``…__year=9999`` in
+    the query string would be a server error.
+    """
+
+    def get_changelist_instance(self, request):
+        year = request.GET.get(f"{self.date_hierarchy}__year")
+        if year is not None and not (year.isdigit() and EARLIEST.year <= int(year) <= LATEST.year):
+            raise IncorrectLookupParameters(year)
+        return super().get_changelist_instance(request)

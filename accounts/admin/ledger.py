@@ -13,7 +13,7 @@ from accounts.imports import CreditsImport
 from accounts.models import AccountStatus, LedgerEntry, PersonalAccount, Wallet
 from accounts.services.people import account_freeze, account_unfreeze
 from yibao.admin_export import ExportAdminMixin
-from yibao.admin_filters import DateRangeFilter
+from yibao.admin_filters import DateHierarchyInRange, DateRangeFilter
 from yibao.admin_import import ImportAdminMixin
 from yibao.admin_records import object_path
 
@@ -120,7 +120,7 @@ class WalletAdmin(ReadOnlyAdmin):
 
 
 @admin.register(LedgerEntry)
-class LedgerEntryAdmin(ImportAdminMixin, ExportAdminMixin, ReadOnlyAdmin):
+class LedgerEntryAdmin(DateHierarchyInRange, ImportAdminMixin, ExportAdminMixin, ReadOnlyAdmin):
     importer_class = CreditsImport
     export_resource_class = LedgerEntryExport
     list_display = [

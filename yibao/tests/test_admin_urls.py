@@ -89,3 +89,18 @@ def test_the_review_queue_leads_to_an_agreements_history(superuser_client, li_mi
         f"/admin/accounts/sharingagreement/{agreement.pk}/history/"
     )
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("year", ["9999", "0", "abc", "2025x"])
+def test_the_ledgers_date_hierarchy_refuses_a_year_it_cannot_show(superuser_client, year):
+    response = superuser_client.get(
+        "/admin/accounts/ledgerentry/", {"occurred_at__year": year}, follow=True
+    )
+    assert response.status_code == 200
+    assert response.redirect_chain[-1][0].endswith("?e=1")  # Django's "incorrect lookup"
+
+
+def test_the_ledgers_date_hierarchy_still_opens_a_year(superuser_client):
+    response = superuser_client.get("/admin/accounts/ledgerentry/", {"occurred_at__year": "2099"})
+    assert response.status_code == 200
+    assert response.context["cl"].result_count == 0
