@@ -41,8 +41,8 @@ from accounts.services.agreements import (
 from accounts.services.audit import disclosure_record
 from yibao.admin_export import ExportAdminMixin
 from yibao.admin_filters import DateRangeFilter
+from yibao.admin_history import HistoryAdmin
 from yibao.admin_import import ImportAdminMixin
-from yibao.admin_records import HistoryAdmin
 from yibao.printing import render_print
 
 SHOWN_FIELDS = [
@@ -295,10 +295,6 @@ class PendingSharingAgreementAdmin(AgreementListAdmin):
     def change_view(self, request, object_id, form_url="", extra_context=None):
         """An agreement opened from the queue is shown on its own page (print, end)."""
         return redirect("admin:accounts_sharingagreement_change", object_id)
-
-    def history_view(self, request, object_id, extra_context=None):
-        """Its history too (simple_history keeps it on the agreement, not on this proxy)."""
-        return redirect("admin:accounts_sharingagreement_history", object_id)
 
     def has_review_permission(self, request):
         return request.user.has_perm(REVIEW_PERMISSION)

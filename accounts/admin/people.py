@@ -25,8 +25,8 @@ from accounts.services.people import (
 )
 from yibao.admin_export import ExportAdminMixin
 from yibao.admin_filters import DateRangeFilter
+from yibao.admin_history import HistoryAdmin
 from yibao.admin_import import ImportAdminMixin
-from yibao.admin_records import HistoryAdmin
 
 LATEST_ENTRIES = 10
 

@@ -18,8 +18,8 @@ from transfers.services.wallets import (
 )
 from yibao.admin_export import ExportAdminMixin
 from yibao.admin_filters import DateRangeFilter
+from yibao.admin_history import HistoryAdmin
 from yibao.admin_import import ImportAdminMixin
-from yibao.admin_records import HistoryAdmin
 
 from .common import bulk_review, counter_page, form_service_call
 from .forms import CounterTransferForm
