@@ -115,6 +115,8 @@ LOGIN_URL = "admin:login"
 SESSION_COOKIE_AGE = 8 * 3600  # one working day at the counter
 
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
+# History pages only show (yibao/admin_history.py refuses their POST as well).
+SIMPLE_HISTORY_REVERT_DISABLED = True
 
 YIBAO_HALL_NAME = os.environ.get("YIBAO_HALL_NAME", "医疗保障服务大厅")
 

@@ -14,7 +14,6 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
 from accounts import errors
 from accounts.admin.agreement_counter import counter_grantor_view, counter_lookup_view
@@ -42,6 +41,7 @@ from accounts.services.agreements import (
 from accounts.services.audit import disclosure_record
 from yibao.admin_export import ExportAdminMixin
 from yibao.admin_filters import DateRangeFilter
+from yibao.admin_history import HistoryAdmin
 from yibao.admin_import import ImportAdminMixin
 from yibao.printing import render_print
 
@@ -68,7 +68,7 @@ SHOWN_FIELDS = [
 ]
 
 
-class AgreementListAdmin(ExportAdminMixin, ReadOnlyAdmin, SimpleHistoryAdmin):
+class AgreementListAdmin(ExportAdminMixin, ReadOnlyAdmin, HistoryAdmin):
     """What the agreements list and the review queue share: columns, filters, search,
     exports. Read-only: every change goes through a service."""
 

@@ -7,7 +7,6 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.timezone import localdate
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.admin.agreements import PersonAgreementsMixin
 from accounts.exports import InsuredPersonExport
@@ -24,6 +23,7 @@ from accounts.services.people import (
 )
 from yibao.admin_export import ExportAdminMixin
 from yibao.admin_filters import DateRangeFilter
+from yibao.admin_history import HistoryAdmin
 from yibao.admin_import import ImportAdminMixin
 
 LATEST_ENTRIES = 10
@@ -47,9 +47,7 @@ class InsuredPersonForm(forms.ModelForm):
 
 
 @admin.register(InsuredPerson)
-class InsuredPersonAdmin(
-    PersonAgreementsMixin, ImportAdminMixin, ExportAdminMixin, SimpleHistoryAdmin
-):
+class InsuredPersonAdmin(PersonAgreementsMixin, ImportAdminMixin, ExportAdminMixin, HistoryAdmin):
     importer_class = PersonsImport
     form = InsuredPersonForm
     export_resource_class = InsuredPersonExport

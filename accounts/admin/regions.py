@@ -2,11 +2,11 @@
 
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.models import PoolingRegion, Province, ProvincePolicy
 from accounts.models.regions import POLICY_DATE_FIELDS
 from accounts.services.regions import policy_update
+from yibao.admin_history import HistoryAdmin
 
 
 @admin.register(Province)
@@ -22,7 +22,7 @@ class ProvinceAdmin(admin.ModelAdmin):
 
 
 @admin.register(PoolingRegion)
-class PoolingRegionAdmin(SimpleHistoryAdmin):
+class PoolingRegionAdmin(HistoryAdmin):
     list_display = [
         "code",
         "name",
@@ -43,7 +43,7 @@ class PoolingRegionAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ProvincePolicy)
-class ProvincePolicyAdmin(SimpleHistoryAdmin):
+class ProvincePolicyAdmin(HistoryAdmin):
     list_display = ["province", *POLICY_DATE_FIELDS, "is_sample", "updated_by"]
     list_filter = ["is_sample"]
     search_fields = ["province__name", "province__code"]

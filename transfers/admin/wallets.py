@@ -5,7 +5,6 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.admin.ledger import ReadOnlyAdmin
 from transfers.documents import wallet_transfer_receipt_document
@@ -19,6 +18,7 @@ from transfers.services.wallets import (
 )
 from yibao.admin_export import ExportAdminMixin
 from yibao.admin_filters import DateRangeFilter
+from yibao.admin_history import HistoryAdmin
 from yibao.admin_import import ImportAdminMixin
 
 from .common import bulk_review, counter_page, form_service_call
@@ -128,7 +128,7 @@ class WalletSpendingAdmin(ReadOnlyAdmin):
 
 
 @admin.register(HoldRules)
-class HoldRulesAdmin(SimpleHistoryAdmin):
+class HoldRulesAdmin(HistoryAdmin):
     """One row of settings: the list opens it directly."""
 
     fields = ["amount_threshold", "daily_payments_per_beneficiary", "hold_cross_province"]
