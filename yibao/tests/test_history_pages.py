@@ -9,7 +9,6 @@ import re
 import pytest
 from django.contrib import admin
 from django.forms import MultiWidget
-from django.test import Client
 from django.urls import reverse
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -69,10 +68,9 @@ def _state(model):
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("model_admin", HISTORY_ADMINS, ids=lambda m: m.opts.label)
 def test_post_to_a_history_page_changes_nothing(
-    model_admin, role, one_of_each, django_user_model, rf
+    model_admin, role, one_of_each, django_user_model, rf, client
 ):
     user = _user(role, django_user_model)
-    client = Client()
     client.force_login(user)
     model = model_admin.model
     obj = model._default_manager.order_by("pk").first()
