@@ -133,5 +133,5 @@ def test_the_worker_checks_the_starters_permissions_again(client, clerk, persons
     run_queued_jobs()
 
     job.refresh_from_db()
-    assert (job.status, job.error) == (JobStatus.FAILED, "你不能导出此列表。")
+    assert (job.status, job.error) == (JobStatus.FAILED, "您无权导出此列表。")
     assert not job.result_file
