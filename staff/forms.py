@@ -1,7 +1,10 @@
 """Forms of the sign-in steps and of the user admin."""
 
 from django import forms
-from django.contrib.auth.forms import AdminPasswordChangeForm, PasswordChangeForm
+
+# Two Django forms share a name: the admin's own-password form, auth's set-a-password form.
+from django.contrib.admin.forms import AdminPasswordChangeForm as AdminOwnPasswordForm
+from django.contrib.auth.forms import AdminPasswordChangeForm
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
@@ -20,7 +23,7 @@ class SecondFactorForm(forms.Form):
     )
 
 
-class OwnPasswordChangeForm(PasswordChangeForm):
+class OwnPasswordChangeForm(AdminOwnPasswordForm):
     """The admin's "change my password": the password is the user's own again."""
 
     def save(self, commit=True):

@@ -1,6 +1,7 @@
 """The back office's admin site: Django's admin, titled for the product."""
 
 from django.contrib import admin
+from django.contrib.auth.views import PasswordChangeView
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_otp import user_has_device
@@ -11,12 +12,16 @@ class YibaoAdminSite(admin.AdminSite):
     site_title = _("Family sharing back office")
     index_title = _("Service hall")
 
-    @property
-    def password_change_form(self):
-        """The user's own change, which also ends a "must change" after a reset."""
+    def password_change(self, request, extra_context=None):
+        """Django's page, with the form that also ends a "must change" after a reset."""
         from staff.forms import OwnPasswordChangeForm
 
-        return OwnPasswordChangeForm
+        request.current_app = self.name
+        return PasswordChangeView.as_view(
+            form_class=OwnPasswordChangeForm,
+            success_url=reverse("admin:password_change_done", current_app=self.name),
+            extra_context={**self.each_context(request), **(extra_context or {})},
+        )(request)
 
     def get_app_list(self, request, app_label=None):
         """The apps, the reports (统计) for those who may read the ledger, and the
