@@ -24,6 +24,8 @@ SAFE_METHODS = ("GET", "HEAD")
 class HistoryAdmin(SimpleHistoryAdmin):
     """A ModelAdmin with read-only history pages (list of versions, each version)."""
 
+    object_history_form_template = "admin/history_version.html"
+
     def __init__(self, model, admin_site):
         super().__init__(model, admin_site)
         # A proxy (the review queue) has its concrete model's history, under the
