@@ -17,6 +17,7 @@ from django.contrib.auth.models import Group, User
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from accounts.admin.ledger import ReadOnlyAdmin
 from staff.forms import PasswordResetForm
 from staff.models import LoginLock, PasswordReset
 from staff.services import (
@@ -85,25 +86,16 @@ class GroupAdmin(GrantsWithinOwnMixin, DjangoGroupAdmin):
 
 
 @admin.register(PasswordReset)
-class PasswordResetAdmin(admin.ModelAdmin):
+class PasswordResetAdmin(ReadOnlyAdmin):
     """Who set whose password, when: written by the services, never edited."""
 
     list_display = ["reset_at", "user", "reset_by"]
     list_filter = ["reset_at"]
     search_fields = ["user__username", "reset_by__username"]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(LoginLock)
-class LoginLockAdmin(admin.ModelAdmin):
+class LoginLockAdmin(ReadOnlyAdmin):
     """Usernames with failed sign-ins; a supervisor unlocks a clerk who is locked out."""
 
     list_display = ["username", "failures_since_start", "attempt_time", "ip_address"]
@@ -111,15 +103,6 @@ class LoginLockAdmin(admin.ModelAdmin):
     fields = list_display
     readonly_fields = list_display
     actions = ["unlock"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def has_unlock_permission(self, request):
         return request.user.has_perm("staff.unlock_loginlock")

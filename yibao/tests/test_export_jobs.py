@@ -102,36 +102,30 @@ def test_the_queue_holds_the_list_filters_as_text_never_a_pickled_query(
 def test_the_worker_applies_only_filters_the_list_allows(client, auditor, persons, small_threshold):
     """A queue row written by hand cannot reach other rows than the list's filters
     can: a lookup the list does not offer fails the job, and nothing is exported."""
-    job = export_jobs.list_export_enqueue(
-        admin.site._registry[InsuredPerson],
-        params="account__entries__memo__startswith=x",
-        fmt="csv",
-        unmasked=False,
-        filename="x.csv",
-        title="x",
-        operator=auditor,
-    )
+    job = _run_persons_export(params="account__entries__memo__startswith=x", operator=auditor)
 
-    run_queued_jobs()
-
-    job.refresh_from_db()
     assert job.status == JobStatus.FAILED and not job.result_file
 
 
 def test_the_worker_checks_the_starters_permissions_again(client, clerk, persons, small_threshold):
     """An unmasked export queued for a user who may not see unmasked data fails."""
-    job = export_jobs.list_export_enqueue(
-        admin.site._registry[InsuredPerson],
-        params="",
-        fmt="csv",
-        unmasked=True,
-        filename="x.csv",
-        title="x",
-        operator=clerk,
-    )
+    job = _run_persons_export(params="", operator=clerk, unmasked=True)
 
-    run_queued_jobs()
-
-    job.refresh_from_db()
     assert (job.status, job.error) == (JobStatus.FAILED, "您无权导出此列表。")
     assert not job.result_file
+
+
+def _run_persons_export(*, params, operator, unmasked=False):
+    """Queue the persons list's export as a queue row would name it, and run it."""
+    job = export_jobs.list_export_enqueue(
+        admin.site._registry[InsuredPerson],
+        params=params,
+        fmt="csv",
+        unmasked=unmasked,
+        filename="persons.csv",
+        title="persons",
+        operator=operator,
+    )
+    run_queued_jobs()
+    job.refresh_from_db()
+    return job
