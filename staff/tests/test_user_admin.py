@@ -5,7 +5,7 @@ reviewer's password and approved as that reviewer what they had imported.
 """
 
 import pytest
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.test import Client
 from django.urls import reverse
 
@@ -176,3 +176,22 @@ def test_a_new_users_first_password_is_recorded_and_must_be_changed(supervisor_c
     reset = PasswordReset.objects.get()
     assert (reset.user.username, reset.reset_by) == ("clerk9", supervisor)
     assert reset.user.staff_profile.must_change_password
+
+
+def test_a_group_editor_cannot_widen_a_group_beyond_their_own_permissions(client, newcomer):
+    newcomer.user_permissions.set(
+        Permission.objects.filter(content_type__app_label="auth", codename__endswith="_group")
+    )
+    client.force_login(newcomer)
+    reviewers = Group.objects.get(name=ROLE_NAMES["reviewer"])
+    empty = Group.objects.create(name="新组")
+    review = Permission.objects.get(codename="review_sharingagreement")
+
+    refused = client.post(reverse("admin:auth_group_change", args=[reviewers.pk]), {"name": "复核"})
+    widened = client.post(
+        reverse("admin:auth_group_change", args=[empty.pk]),
+        {"name": "新组", "permissions": [str(review.pk)]},
+    )
+
+    assert refused.status_code == 403
+    assert widened.status_code == 200 and not empty.permissions.exists()
