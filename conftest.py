@@ -8,10 +8,14 @@ each select one part without anybody marking tests by hand.
 import datetime as dt
 
 import pytest
+from django.test import Client
 from django.utils import translation
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import Scheme
 from accounts.tests.factories import credit, make_person, make_user, serials_reset
+from staff.services import second_factor_required
 
 
 def _is_transactional(item) -> bool:
@@ -83,6 +87,27 @@ def _plain_static_storage(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+class SignedInClient(Client):
+    """Django's test client, whose ``force_login`` stands for the whole sign-in: the
+    password and, for a user who has (or must have) a TOTP device, its code. The
+    sign-in steps themselves are tested through their pages (staff/tests)."""
+
+    def force_login(self, user, backend=None):
+        super().force_login(user, backend)
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        if device is None and second_factor_required(user):
+            device = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=True)
+        if device is not None:
+            session = self.session
+            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+            session.save()
+
+
+@pytest.fixture
+def client():
+    return SignedInClient()
 
 
 @pytest.fixture

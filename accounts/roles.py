@@ -77,8 +77,16 @@ ROLE_PERMISSIONS = {
         "auth.add_user",
         "auth.change_user",
         "auth.view_group",
+        "staff.view_passwordreset",
+        "staff.view_loginlock",
+        "staff.unlock_loginlock",
     ],
-    "auditor": [*_VIEW_ALL, "accounts.view_unmasked", "accounts.export_data"],
+    "auditor": [
+        *_VIEW_ALL,
+        "accounts.view_unmasked",
+        "accounts.export_data",
+        "staff.view_passwordreset",
+    ],
 }
 
 

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import DisclosureLog
 from accounts.services.audit import disclosure_record
 from jobs.services import job_url
-from yibao.export_jobs import list_export_enqueue
+from yibao.export_jobs import list_export_enqueue, list_queryset
 from yibao.exporting import csv_chunks, write_xlsx
 
 CONTENT_TYPES = {
@@ -64,7 +64,7 @@ class ExportAdminMixin:
         params = request.GET.copy()
         params.pop("unmasked", None)
         request.GET = params
-        queryset = self.get_changelist_instance(request).get_queryset(request)
+        queryset = list_queryset(self, request)
         resource = self.export_resource_class(unmasked=unmasked)
         if unmasked:
             disclosure_record(
@@ -76,8 +76,8 @@ class ExportAdminMixin:
         filename = f"{self.opts.model_name}-{timezone.localtime():%Y%m%d-%H%M%S}.{fmt}"
         if queryset.count() > settings.YIBAO_EXPORT_BACKGROUND_ROWS:
             job = list_export_enqueue(
-                queryset,
-                resource_class=self.export_resource_class,
+                self,
+                params=params.urlencode(),
                 fmt=fmt,
                 unmasked=unmasked,
                 filename=filename,

@@ -27,6 +27,7 @@ from django.conf import settings
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
@@ -34,13 +35,19 @@ PDF = "pdf"
 
 
 def render_print(request, template_name: str, context: dict, *, filename: str) -> HttpResponse:
-    """The print view of ``template_name``, or its PDF download when ``?format=pdf``."""
+    """The print view of ``template_name``, or its PDF download when ``?format=pdf``.
+
+    Both are sent ``Cache-Control: no-store``: a statement holds personal data, and
+    a counter PC is shared — no copy may stay in the browser's cache.
+    """
     as_pdf = request.GET.get("format") == PDF
     html = print_page(request, template_name, context, pdf=as_pdf)
-    if not as_pdf:
-        return HttpResponse(html)
-    response = HttpResponse(html_to_pdf(html), content_type="application/pdf")
-    response["Content-Disposition"] = content_disposition_header(True, filename)
+    if as_pdf:
+        response = HttpResponse(html_to_pdf(html), content_type="application/pdf")
+        response["Content-Disposition"] = content_disposition_header(True, filename)
+    else:
+        response = HttpResponse(html)
+    add_never_cache_headers(response)
     return response
 
 

@@ -4,13 +4,19 @@ Environment: ``DATABASE_URL`` (else the embedded PostgreSQL in ``var/pgdata``),
 ``DJANGO_DEBUG`` (``1`` for development), ``DJANGO_SECRET_KEY`` (else one is made
 once and kept in ``var/secret_key``), ``DJANGO_ALLOWED_HOSTS`` (comma-separated),
 ``YIBAO_HALL_NAME`` (printed on statements and receipts), ``YIBAO_PRINT_FONT`` and
-``YIBAO_PRINT_FONT_BOLD`` (font files embedded in PDFs).
+``YIBAO_PRINT_FONT_BOLD`` (font files embedded in PDFs). Deployment over HTTPS
+(README): ``DJANGO_HTTPS=1``, ``DJANGO_PROXY_SSL_HEADER`` (the header by which a
+TLS-terminating proxy says the request came by HTTPS), ``DJANGO_HSTS_SECONDS``,
+``DJANGO_CSRF_TRUSTED_ORIGINS``. Sign-in: ``YIBAO_IDLE_MINUTES``,
+``YIBAO_LOGIN_FAILURES``, ``YIBAO_LOGIN_LOCK_MINUTES``.
 """
 
+import datetime as dt
 import os
 import secrets
 from pathlib import Path
 
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.utils.translation import gettext_lazy as _
 
 from yibao.database import database_from_url, embedded_database
@@ -45,22 +51,31 @@ INSTALLED_APPS = [
     "simple_history",
     "django_tasks",
     "django_tasks_db",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "accounts",
     "transfers",
     "jobs",
+    "staff",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "staff.middleware.IdleTimeoutMiddleware",
+    "staff.middleware.SignInStepsMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes asks
 ]
 
 ROOT_URLCONF = "yibao.urls"
@@ -92,6 +107,12 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "staff.validators.NoUsernameOrDateValidator"},
+]
+# django-axes first: it refuses a locked username before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 LANGUAGE_CODE = "zh-hans"
@@ -103,6 +124,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
+STATICFILES_DIRS = [BASE_DIR / "static"]  # project-wide files (the print page's script)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
@@ -112,9 +134,66 @@ STORAGES = {
 MEDIA_ROOT = VAR_DIR / "media"
 
 LOGIN_URL = "admin:login"
-SESSION_COOKIE_AGE = 8 * 3600  # one working day at the counter
+# Counter PCs are shared: a session ends when the browser closes and after
+# YIBAO_IDLE_MINUTES without a request (staff.middleware.IdleTimeoutMiddleware).
+# SESSION_COOKIE_AGE only bounds how long the server keeps a session row.
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_AGE = 8 * 3600
+YIBAO_IDLE_MINUTES = int(os.environ.get("YIBAO_IDLE_MINUTES", "15"))
+
+# Sign-in throttling (django-axes) by username, never by address: a hall of
+# clerks shares one NAT address, and one clerk's typos must not lock the others.
+# A supervisor unlocks earlier (staff admin, "failed sign-ins").
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_FAILURE_LIMIT = int(os.environ.get("YIBAO_LOGIN_FAILURES", "5"))
+AXES_COOLOFF_TIME = dt.timedelta(minutes=int(os.environ.get("YIBAO_LOGIN_LOCK_MINUTES", "30")))
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "staff.views.locked_out"
+AXES_ENABLE_ADMIN = False  # the staff app shows the locks (in Chinese) with an unlock
+AXES_VERBOSE = False
+# axes.W006 asks for the address as well; the failures of a username are added up
+# over every address and browser (AxesDatabaseHandler.get_failures), so rotating
+# them gains nothing, while locking the hall's one address would lock every clerk.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+
+# Second factor (django-otp, TOTP): required for supervisors (staff.services).
+OTP_TOTP_ISSUER = "医保个账家庭共济"
+
+# HTTPS: declared by the environment, usually behind a proxy that ends TLS and
+# says so in a header (README, "Deployment").
+if os.environ.get("DJANGO_HTTPS") == "1":
+    SECURE_SSL_REDIRECT = True
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", str(365 * 24 * 3600)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+if header := os.environ.get("DJANGO_PROXY_SSL_HEADER"):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_" + header.upper().replace("-", "_"), "https")
+CSRF_TRUSTED_ORIGINS = [
+    o for o in os.environ.get("DJANGO_CSRF_TRUSTED_ORIGINS", "").split(",") if o
+]
+
+# Content Security Policy (django-csp): scripts only from our own static files,
+# never inline. Inline styles stay allowed: Django's admin writes some (a
+# change list without actions, simple-history's pager), and a style runs no code.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
+# History pages only show (yibao/admin_history.py refuses their POST as well).
+SIMPLE_HISTORY_REVERT_DISABLED = True
 
 YIBAO_HALL_NAME = os.environ.get("YIBAO_HALL_NAME", "医疗保障服务大厅")
 

@@ -1,8 +1,10 @@
 """The back office's admin site: Django's admin, titled for the product."""
 
 from django.contrib import admin
+from django.contrib.auth.views import PasswordChangeView
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django_otp import user_has_device
 
 
 class YibaoAdminSite(admin.AdminSite):
@@ -10,9 +12,40 @@ class YibaoAdminSite(admin.AdminSite):
     site_title = _("Family sharing back office")
     index_title = _("Service hall")
 
+    def password_change(self, request, extra_context=None):
+        """Django's page, with the form that also ends a "must change" after a reset."""
+        from staff.forms import OwnPasswordChangeForm
+
+        request.current_app = self.name
+        return PasswordChangeView.as_view(
+            form_class=OwnPasswordChangeForm,
+            success_url=reverse("admin:password_change_done", current_app=self.name),
+            extra_context={**self.each_context(request), **(extra_context or {})},
+        )(request)
+
     def get_app_list(self, request, app_label=None):
-        """The apps, and the reports (统计) for those who may read the ledger."""
+        """The apps, the reports (统计) for those who may read the ledger, and the
+        second factor's set-up for a user who has none."""
         apps = super().get_app_list(request, app_label)
+        if app_label is None and not user_has_device(request.user, confirmed=True):
+            url = reverse("staff:second_factor_enrol")
+            apps.append(
+                {
+                    "name": _("Sign-in security"),
+                    "app_label": "sign_in",
+                    "app_url": url,
+                    "has_module_perms": True,
+                    "models": [
+                        {
+                            "name": _("Set up an authenticator app"),
+                            "object_name": "SecondFactor",
+                            "admin_url": url,
+                            "view_only": True,
+                            "perms": {"view": True},
+                        }
+                    ],
+                }
+            )
         if app_label is None and request.user.has_perm("accounts.view_ledgerentry"):
             url = reverse("documents:sharing_report")
             apps.append(

@@ -9,6 +9,7 @@ import itertools
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.idnumbers import compose_id_number
 from accounts.models import EntryKind, PoolingRegion, Scheme
@@ -16,6 +17,7 @@ from accounts.roles import ROLE_NAMES, roles_sync
 from accounts.services.agreements import agreement_approve, agreement_register
 from accounts.services.ledger import ledger_post
 from accounts.services.people import person_register
+from staff.services import second_factor_required
 
 _serial = itertools.count(1)
 
@@ -41,13 +43,19 @@ def make_id_number(
 
 
 def make_user(role: str | None = None, username: str | None = None, **extra):
-    """A staff user, in the group of ``role`` (clerk, reviewer, supervisor, auditor)."""
+    """A staff user, in the group of ``role`` (clerk, reviewer, supervisor, auditor).
+
+    A user whose role signs in with a second factor (supervisors) gets a confirmed
+    TOTP device, as they would have after enrolling (``staff.tests.totp`` gives its
+    codes)."""
     user = get_user_model().objects.create_user(
         username=username or f"user{next(_serial)}", password=PASSWORD, is_staff=True, **extra
     )
     if role:
         user.groups.add(roles_sync()[role])
     assert role is None or role in ROLE_NAMES
+    if second_factor_required(user):
+        TOTPDevice.objects.create(user=user, name="authenticator", confirmed=True)
     return user
 
 

@@ -19,7 +19,7 @@ from accounts.selectors import ledger_mismatches
 from accounts.tests.factories import make_person, make_user
 from accounts.tests.postings import post_credit, post_reversal, post_sharing_payment
 from yibao.printing import print_page
-from yibao.tests.pdfs import read_pdf
+from yibao.tests.pdfs import PRINT_SCRIPT, page_scripts, read_pdf
 
 # A fontconfig set-up that knows no font at all: a machine with no fonts installed.
 NO_FONTS = """<?xml version="1.0"?>
@@ -61,13 +61,15 @@ def test_print_view_is_a_bare_a4_page_with_the_statement(client, clerk, history)
 
     assert "@page" in page and "A4" in page
     assert 'id="header"' not in page and "nav-sidebar" not in page  # no admin chrome
-    assert "<script" not in page and "http" not in page.split("</style>")[0]
+    # The one script is the print button's own file: nothing inline, nothing external.
+    assert page_scripts(page) == [PRINT_SCRIPT]
+    assert "http" not in page.split("</style>")[0]
     assert "医疗保障服务大厅" in page and "李明" in page
     assert li_ming.masked_id_number in page and li_ming.id_number not in page
     assert son.masked_name in page and son.id_number not in page
     assert "苏州市立医院" in page
     assert "375.00" in page  # the running balance after the pharmacy bill
-    assert 'onclick="window.print()"' in page and "no-print" in page
+    assert '<button type="button" data-print>' in page and "no-print" in page
     assert ledger_mismatches() == []
 
 

@@ -6,7 +6,10 @@ out the pages.
 
 import re
 
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
 from accounts.tests.factories import PASSWORD
+from staff.tests.totp import device_code
 
 # English a Chinese back office legitimately shows: abbreviations and brand names.
 ALLOWED_ENGLISH = frozenset(
@@ -104,11 +107,20 @@ def choose_autocomplete(page, name: str, search: str, option: str) -> None:
 
 
 def log_in(page, username: str, password: str = PASSWORD) -> None:
-    """Through the login form, as a person does; waits for the admin index."""
+    """Through the login form, as a person does; waits for the admin index.
+
+    A user with an authenticator app (every supervisor: ``make_user`` gives them one)
+    then enters its code on the second-factor page, computed as the app would
+    (``staff.tests.totp``)."""
     page.goto("/admin/login/?next=/admin/")
     page.fill("#id_username", username)
     page.fill("#id_password", password)
     page.click("input[type=submit]")
+    device = TOTPDevice.objects.filter(user__username=username, confirmed=True).first()
+    if device is not None:
+        page.wait_for_url("**/admin/sign-in/second-factor/**")
+        page.fill("#id_token", device_code(device))
+        page.click("input[type=submit]")
     page.wait_for_url("**/admin/")
 
 

@@ -17,15 +17,17 @@ def test_page_checks_catch_errors_missing_files_broken_images_and_external_reque
         img.src = "/static/admin/img/no-such-file.svg";
         document.body.append(img);
         const script = document.createElement("script");
-        script.src = "https://cdn.example.invalid/lib.js";  // refused before any lookup
+        script.src = "https://cdn.example.invalid/lib.js";  // the CSP refuses it
         document.body.append(script);
+        window.open("https://cdn.example.invalid/page");  // no CSP there: the route refuses it
     }"""
     )
     page.wait_for_load_state("networkidle")
     found = "\n".join(page_problems.found)
     assert "console error: boom" in found
     assert "HTTP 404: GET" in found and "no-such-file.svg" in found
-    assert "external request: https://cdn.example.invalid/lib.js" in found
+    assert "violates the following Content Security Policy directive" in found
+    assert "external request: https://cdn.example.invalid/page" in found
     assert [src.rsplit("/", 1)[-1] for src in broken_images(page)] == ["no-such-file.svg"]
     with pytest.raises(AssertionError, match="problems on the pages"):
         page_problems.assert_clean()

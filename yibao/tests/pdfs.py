@@ -1,6 +1,8 @@
-"""Reading a PDF the print machinery made, as a person (or a machine without fonts) would."""
+"""Reading a PDF the print machinery made, as a person (or a machine without fonts) would;
+and what a print page loads."""
 
 import io
+import re
 
 from pypdf import PdfReader
 
@@ -17,3 +19,12 @@ def read_pdf(data: bytes) -> tuple[str, list[str], bool]:
     descriptors = [f["/DescendantFonts"][0].get_object()["/FontDescriptor"] for f in fonts]
     embedded = all({"/FontFile", "/FontFile2", "/FontFile3"} & set(d) for d in descriptors)
     return pdf_text(data), [str(f["/BaseFont"]) for f in fonts], embedded
+
+
+# The only script a print page loads: its print button's own file (no inline script).
+PRINT_SCRIPT = '<script src="/static/print/print.js" defer>'
+
+
+def page_scripts(html: str) -> list[str]:
+    """The opening ``<script>`` tags of a page."""
+    return re.findall(r"<script[^>]*>", html)

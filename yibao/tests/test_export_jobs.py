@@ -5,8 +5,11 @@ import io
 
 import openpyxl
 import pytest
+from django.contrib import admin
 from django.urls import reverse
+from django_tasks_db.models import DBTaskResult
 
+from accounts.models import InsuredPerson
 from accounts.tests.factories import make_person
 from jobs.models import Job, JobStatus
 from jobs.tests.helpers import run_queued_jobs
@@ -72,3 +75,57 @@ def test_export_under_the_threshold_is_downloaded_at_once(client, auditor, perso
     client.force_login(auditor)
     response = client.get(reverse("admin:accounts_insuredperson_export", args=["csv"]))
     assert response.status_code == 200 and not Job.objects.exists()
+
+
+def test_the_queue_holds_the_list_filters_as_text_never_a_pickled_query(
+    client, auditor, persons, small_threshold
+):
+    client.force_login(auditor)
+    client.get(
+        reverse("admin:accounts_insuredperson_export", args=["csv"]),
+        {"region__code__exact": "320500", "q": "苏州"},
+    )
+
+    task = DBTaskResult.objects.get()
+
+    job = Job.objects.get()
+    assert task.args_kwargs["kwargs"] == {
+        "job_id": job.pk,
+        "model": "accounts.InsuredPerson",
+        "params": "region__code__exact=320500&q=%E8%8B%8F%E5%B7%9E",
+        "fmt": "csv",
+        "unmasked": False,
+        "filename": task.args_kwargs["kwargs"]["filename"],
+    }
+
+
+def test_the_worker_applies_only_filters_the_list_allows(client, auditor, persons, small_threshold):
+    """A queue row written by hand cannot reach other rows than the list's filters
+    can: a lookup the list does not offer fails the job, and nothing is exported."""
+    job = _run_persons_export(params="account__entries__memo__startswith=x", operator=auditor)
+
+    assert job.status == JobStatus.FAILED and not job.result_file
+
+
+def test_the_worker_checks_the_starters_permissions_again(client, clerk, persons, small_threshold):
+    """An unmasked export queued for a user who may not see unmasked data fails."""
+    job = _run_persons_export(params="", operator=clerk, unmasked=True)
+
+    assert (job.status, job.error) == (JobStatus.FAILED, "您无权导出此列表。")
+    assert not job.result_file
+
+
+def _run_persons_export(*, params, operator, unmasked=False):
+    """Queue the persons list's export as a queue row would name it, and run it."""
+    job = export_jobs.list_export_enqueue(
+        admin.site._registry[InsuredPerson],
+        params=params,
+        fmt="csv",
+        unmasked=unmasked,
+        filename="persons.csv",
+        title="persons",
+        operator=operator,
+    )
+    run_queued_jobs()
+    job.refresh_from_db()
+    return job

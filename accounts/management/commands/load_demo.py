@@ -1,12 +1,14 @@
 """Demo logins for each role, insured persons with money, agreements, and the transfers
 app's payments, held payment, wallet transfer and reversal request; safe to run again."""
 
+import base64
 import datetime as dt
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.idnumbers import compose_id_number
 from accounts.models import EntryKind, InsuredPerson, PoolingRegion, Scheme, SharingAgreement
@@ -14,6 +16,7 @@ from accounts.roles import ROLE_NAMES, roles_sync
 from accounts.services.agreements import agreement_approve, agreement_register
 from accounts.services.ledger import ledger_post
 from accounts.services.people import person_register
+from staff.services import second_factor_required
 from transfers.demo import demo_transfers_load
 
 DEMO_PASSWORD = "demo-{role}-2026"
@@ -52,6 +55,8 @@ class Command(BaseCommand):
                 user.save()
             user.groups.add(groups[role])
             self.stdout.write(f"  {group_name:<6} {role:<11} {DEMO_PASSWORD.format(role=role)}")
+            if second_factor_required(user):
+                self._demo_device(user)
         operator = User.objects.get(username="clerk")
         numbers = {}
         for name, region, scheme, birth, order, opening in DEMO_PERSONS:
@@ -102,3 +107,13 @@ class Command(BaseCommand):
             grantor=persons[numbers["李明"]], beneficiary=persons[numbers["李小明"]], clerk=operator
         )
         self.stdout.write("Demo payments, a held payment, a wallet transfer, a reversal request.")
+
+    def _demo_device(self, user):
+        """A supervisor signs in with a TOTP code: the demo one gets a device at once and
+        its key is printed, to add to an authenticator app (or ``oathtool``)."""
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        if device is None:
+            device = TOTPDevice.objects.create(user=user, name="demo", confirmed=True)
+        secret = base64.b32encode(device.bin_key).decode().rstrip("=")
+        self.stdout.write(f"         TOTP key of {user.username}: {secret}")
+        self.stdout.write(f"         e.g. oathtool --totp -b {secret}")
