@@ -158,6 +158,9 @@ SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 
 # Second factor (django-otp, TOTP): required for supervisors (staff.services).
 OTP_TOTP_ISSUER = "医保个账家庭共济"
+# The device admin never shows a key or its QR code (anyone who may view devices
+# could copy a supervisor's second factor); enrolment shows it once, to its owner.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # HTTPS: declared by the environment, usually behind a proxy that ends TLS and
 # says so in a header (README, "Deployment").
