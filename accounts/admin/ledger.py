@@ -126,6 +126,7 @@ class LedgerEntryAdmin(ImportAdminMixin, ExportAdminMixin, ReadOnlyAdmin):
     export_resource_class = LedgerEntryExport
     list_display = [
         "occurred_at",
+        "value_date",
         "holder_display",
         "kind",
         "amount",
