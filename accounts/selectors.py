@@ -126,21 +126,23 @@ class Statement:
 def ledger_statement(*, holder: PersonalAccount | Wallet, start: dt.date, end: dt.date):
     """The statement of ``holder`` from ``start`` to ``end`` (both days included).
 
+    One rule for periods: an entry belongs to the period of its booking time
+    (``created_at``), whatever its value date, and the lines are in ledger order.
     The ledger is cut in posting order (sequence) just before the first entry
-    that occurred on or after each end of the period, so the lines are one
-    unbroken run of the ledger: every running balance is the entry's
-    ``balance_after``, the opening balance is that of the entry before the run
-    (0 before the first), the closing balance that of its last line, the totals
-    add up to closing − opening, and consecutive statements chain exactly. An
-    entry posted after a later-dated one (a settlement imported late) shows in
-    the period it was posted in, with its own date.
+    booked on or after each end of the period, so the lines are one unbroken run
+    of the ledger even if a clock ever stepped back: every running balance is
+    the entry's ``balance_after``, the opening balance is that of the entry
+    before the run (0 before the first), the closing balance that of its last
+    line, the totals add up to closing − opening, and consecutive statements
+    chain exactly. A settlement or credit imported long after its value date is
+    a line of the period it was imported in, showing its value date.
     """
     field = "account" if isinstance(holder, PersonalAccount) else "wallet"
     ledger = LedgerEntry.objects.filter(**{field: holder})
     lo, hi = period_bounds(start, end)
     run = ledger.aggregate(
-        from_lo=Min("sequence", filter=Q(occurred_at__gte=lo)),
-        from_hi=Min("sequence", filter=Q(occurred_at__gte=hi)),
+        from_lo=Min("sequence", filter=Q(created_at__gte=lo)),
+        from_hi=Min("sequence", filter=Q(created_at__gte=hi)),
         last=Max("sequence"),
     )
     cut_lo, cut_hi = (
@@ -212,8 +214,9 @@ def beneficiary_statement(*, person: InsuredPerson, start: dt.date, end: dt.date
     """Sharing payments and wallet transfers for ``person``, and their reversals.
 
     The payer is the grantor: the account holder of a sharing payment, the
-    counterpart (sender) of a wallet transfer. A reversal appears as its own
-    line, negative, on the day it was posted.
+    counterpart (sender) of a wallet transfer. As on the account statement, a
+    line belongs to the period it was booked in and shows its value date; a
+    reversal is its own line, negative, booked when it was approved.
     """
     paid_for = Q()
     for kind, person_field in _PAID_FOR:
@@ -222,11 +225,11 @@ def beneficiary_statement(*, person: InsuredPerson, start: dt.date, end: dt.date
     lo, hi = period_bounds(start, end)
     entries = (
         LedgerEntry.objects.filter(paid_for | Q(kind=EntryKind.REVERSAL, reverses__in=originals))
-        .filter(occurred_at__gte=lo, occurred_at__lt=hi)
+        .filter(created_at__gte=lo, created_at__lt=hi)
         .select_related(
             "account__person", "counterpart", "reverses__account__person", "reverses__counterpart"
         )
-        .order_by("occurred_at", "id")
+        .order_by("created_at", "id")
     )
     lines = []
     for entry in entries:

@@ -13,11 +13,19 @@ def this_year() -> tuple[dt.date, dt.date]:
     return dt.date(year, 1, 1), dt.date(year, 12, 31)
 
 
+DATE_BOX = {"type": "date"}
+ISO_DATE = "%Y-%m-%d"
+
+
 class PeriodForm(forms.Form):
     """A period of whole days, both included; the current calendar year by default."""
 
-    start = forms.DateField(label=_("from"), widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=_("to"), widget=forms.DateInput(attrs={"type": "date"}))
+    # A date box takes and shows only ISO dates (2026-01-01); the locale's format
+    # (2026/01/01) would leave it empty.
+    start = forms.DateField(
+        label=_("from"), widget=forms.DateInput(format=ISO_DATE, attrs=DATE_BOX)
+    )
+    end = forms.DateField(label=_("to"), widget=forms.DateInput(format=ISO_DATE, attrs=DATE_BOX))
 
     @classmethod
     def from_query(cls, query) -> "PeriodForm":
