@@ -5,8 +5,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import connection
-from django.db.models import Count, DecimalField, F, Max, Min, Q, Sum, Value
-from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models import Count, Max, Min, Q, Sum
 from django.utils import timezone
 
 from accounts.models import EntryKind, InsuredPerson, LedgerEntry, PersonalAccount, Use, Wallet
@@ -238,68 +237,3 @@ def beneficiary_statement(*, person: InsuredPerson, start: dt.date, end: dt.date
         paid = entry.amount if entry.wallet_id else -entry.amount
         lines.append(PaidForLine(entry=entry, payer=payer, paid=paid))
     return BeneficiaryStatement(person=person, start=start, end=end, lines=lines)
-
-
-# 统计: sharing payments and wallet transfers counted once each, on the grantor's
-# account (the wallet side of a transfer is the same money), leaving out every
-# entry that a later entry reverses.
-_MEASURES = {"payments": EntryKind.SHARING_PAYMENT, "transfers": EntryKind.WALLET_TRANSFER_OUT}
-STATISTICS_DIMENSIONS = {
-    "scope": ("scope",),
-    "use": ("use",),
-    "month": ("month",),
-    "province": ("account__person__region__province__name",),
-    "region": (
-        "account__person__region__province__name",
-        "account__person__region__name",
-        "account__person__region__code",
-    ),
-}
-
-
-@dataclass(frozen=True)
-class StatisticsRow:
-    """One row of a report table: the key of its dimension and the four figures."""
-
-    key: tuple
-    payments: int
-    payments_amount: Decimal
-    transfers: int
-    transfers_amount: Decimal
-
-    @property
-    def uses(self) -> int:
-        return self.payments + self.transfers
-
-    @property
-    def amount(self) -> Decimal:
-        return self.payments_amount + self.transfers_amount
-
-
-def sharing_statistics(*, start: dt.date, end: dt.date) -> dict[str, list[StatisticsRow]]:
-    """Counts (人次) and amounts by scope, use, month, province and region, and "total".
-
-    Computed in the database from the ledger: one entry is one use; its amount
-    is what left the grantor's account. Regions are the grantor's; months are
-    the hall's calendar months.
-    """
-    lo, hi = period_bounds(start, end)
-    counted = LedgerEntry.objects.filter(
-        account__isnull=False,
-        kind__in=_MEASURES.values(),
-        occurred_at__gte=lo,
-        occurred_at__lt=hi,
-        reversed_by__isnull=True,
-    ).annotate(month=TruncMonth("occurred_at"))
-    zero = Value(Decimal("0.00"), output_field=DecimalField(max_digits=16, decimal_places=2))
-    figures = {}
-    for name, kind in _MEASURES.items():
-        figures[name] = Count("id", filter=Q(kind=kind))
-        figures[f"{name}_amount"] = Coalesce(Sum(-F("amount"), filter=Q(kind=kind)), zero)
-    tables = {"total": [StatisticsRow(key=(), **counted.aggregate(**figures))]}
-    for dimension, fields in STATISTICS_DIMENSIONS.items():
-        rows = counted.values(*fields).annotate(**figures).order_by(*fields)
-        tables[dimension] = [
-            StatisticsRow(key=tuple(row.pop(f) for f in fields), **row) for row in rows
-        ]
-    return tables

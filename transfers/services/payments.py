@@ -102,8 +102,9 @@ def settlement_receive(*, operator, note: str = "", **settlement) -> SharingPaym
 
     Writes: a payment, posted at once (one ``sharing_payment`` debit keyed by the
     结算ID) or held for review when a hold rule applies (nothing posted, amount
-    reserved). A 结算ID received before with the same content returns that
-    payment and writes nothing.
+    reserved). The payment keeps its scope and the grantor's region, which the
+    statistics count. A 结算ID received before with the same content returns
+    that payment and writes nothing.
     """
     checked = settlement_check(**settlement)
     if checked.existing is not None:
@@ -121,6 +122,7 @@ def settlement_receive(*, operator, note: str = "", **settlement) -> SharingPaym
                 account=account,
                 agreement=checked.agreement,
                 scope=checked.scope,
+                grantor_region_id=account.person.region_id,
                 note=(note or "").strip(),
                 created_by=operator,
                 **values,

@@ -116,7 +116,8 @@ def wallet_transfer_create(*, operator, **transfer) -> WalletTransfer:
     ``DailyTransfersExceeded``, ``AmountOverAvailable``, ``TransferConflict``.
 
     Writes, in one transaction: a ``wallet_transfer_out`` debit of the account and
-    a ``wallet_transfer_in`` credit of the wallet, and the pending transfer. A
+    a ``wallet_transfer_in`` credit of the wallet, and the pending transfer (with
+    its scope and the grantor's region, which the statistics count). A
     转账流水号 received before with the same content returns that transfer.
     """
     checked = wallet_transfer_check(**transfer)
@@ -160,6 +161,7 @@ def wallet_transfer_create(*, operator, **transfer) -> WalletTransfer:
                 wallet=wallet,
                 agreement=checked.agreement,
                 scope=checked.scope,
+                grantor_region_id=account.person.region_id,
                 unspent=values["amount"],
                 return_due_at=_return_due(account.person.region, checked.on_date),
                 account_entry=account_entry,
