@@ -86,30 +86,34 @@ def send(sender, recipient, amount, transferred_at, *, operator):
         )
 
 
-def sharing_year_build(*, clerk, reviewer) -> SharingYear:
-    """The lines of the module docstring, in the order they were booked."""
-    li_ming = make_person(name="李明", region="320500", operator=clerk)
+def wang_family_register(*, clerk) -> tuple[InsuredPerson, InsuredPerson, InsuredPerson]:
+    """王芳 (南阳), her daughter 王小丽 (南阳) and her father 王老 (苏州), with her two
+    agreements: for her daughter from 2024, for her father from the day
+    cross-province sharing is in force in 河南省 (2025-02-04, sample policy)."""
     wang_fang = make_person(name="王芳", gender="F", region="411300", operator=clerk)
-    son = make_person(name="李小明", scheme=Scheme.RESIDENT, birth=dt.date(2012, 3, 1))
     daughter = make_person(
-        name="李丽", gender="F", region="320100", scheme=Scheme.RESIDENT, birth=dt.date(2005, 1, 1)
-    )
-    wang_daughter = make_person(
         name="王小丽",
         gender="F",
         region="411300",
         scheme=Scheme.RESIDENT,
         birth=dt.date(2010, 6, 1),
     )
-    wang_father = make_person(name="王老", region="320500", birth=dt.date(1948, 2, 1))
-    cross_province = dt.date(2025, 2, 4)  # in force in 河南省 (sample policy)
-    for grantor, beneficiary, relationship, since in (
-        (li_ming, son, "child", dt.date(2024, 1, 1)),
-        (li_ming, daughter, "child", dt.date(2024, 1, 1)),
-        (wang_fang, wang_daughter, "child", dt.date(2024, 1, 1)),
-        (wang_fang, wang_father, "parent", cross_province),
-    ):
-        make_agreement(grantor, beneficiary, relationship=relationship, effective_from=since)
+    father = make_person(name="王老", region="320500", birth=dt.date(1948, 2, 1))
+    make_agreement(wang_fang, daughter)
+    make_agreement(wang_fang, father, relationship="parent", effective_from=dt.date(2025, 2, 4))
+    return wang_fang, daughter, father
+
+
+def sharing_year_build(*, clerk, reviewer) -> SharingYear:
+    """The lines of the module docstring, in the order they were booked."""
+    li_ming = make_person(name="李明", region="320500", operator=clerk)
+    son = make_person(name="李小明", scheme=Scheme.RESIDENT, birth=dt.date(2012, 3, 1))
+    daughter = make_person(
+        name="李丽", gender="F", region="320100", scheme=Scheme.RESIDENT, birth=dt.date(2005, 1, 1)
+    )
+    make_agreement(li_ming, son)
+    make_agreement(li_ming, daughter)
+    wang_fang, wang_daughter, wang_father = wang_family_register(clerk=clerk)
     with clock_at(local(2024, 12, 1, 9)):
         credit(li_ming.account, "1000.00", operator=clerk)
         credit(wang_fang.account, "1000.00", operator=clerk)

@@ -14,15 +14,15 @@ import pytest
 from django.db import DatabaseError, connection, transaction
 from django.db.migrations.executor import MigrationExecutor
 
-from accounts.models import EntryKind, LedgerEntry, PoolingRegion, Scheme, Use
+from accounts.models import EntryKind, LedgerEntry, PoolingRegion, Use
 from accounts.services.ledger import ledger_post
 from accounts.services.people import person_update
-from accounts.tests.factories import make_person, make_user
+from accounts.tests.factories import make_user
 from transfers.models import SharingPayment, WalletTransfer
 from yibao.tests.clock import clock_at
 
-from .factories import local, make_agreement
-from .sharing_year import send, settle
+from .factories import local
+from .sharing_year import send, settle, wang_family_register
 
 MIGRATIONS = [("accounts", "0005_ledger_value_date"), ("transfers", "0002_grantor_region")]
 
@@ -47,17 +47,7 @@ def _before_these_migrations():
 def test_migrations_fill_value_dates_and_the_grantors_region_of_the_time():
     clerk = make_user("clerk")
     with clock_at(local(2025, 1, 2, 9)):
-        wang_fang = make_person(name="王芳", gender="F", region="411300", operator=clerk)
-        daughter = make_person(
-            name="王小丽",
-            gender="F",
-            region="411300",
-            scheme=Scheme.RESIDENT,
-            birth=dt.date(2010, 6, 1),
-        )
-        father = make_person(name="王老", region="320500", birth=dt.date(1948, 2, 1))
-        make_agreement(wang_fang, daughter)
-        make_agreement(wang_fang, father, relationship="parent", effective_from=dt.date(2025, 2, 4))
+        wang_fang, daughter, father = wang_family_register(clerk=clerk)
     with clock_at(local(2026, 1, 5, 10)):
         # As the credits import wrote a credit until now: the month first in the memo.
         credit = ledger_post(
