@@ -40,6 +40,7 @@ class LedgerEntryExport(ExportResource):
     holder = column("account__number", "个人账户号")
     wallet_owner = column("wallet__person__id_number", "钱包持有人身份号码")
     occurred_at = column("occurred_at", "发生时间")
+    value_date = column("value_date", "业务日期")
     kind = column("get_kind_display", "类型")
     amount = column("amount", "金额")
     balance_after = column("balance_after", "变动后余额")

@@ -8,6 +8,7 @@ The cell parsers ``id_number``, ``amount`` and ``region_code`` and the
 (settlements, wallet transfers).
 """
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 from decimal import Decimal
@@ -231,9 +232,9 @@ def credit_key(batch: str, number: str) -> str:
     return f"credit:{batch}:{number}"
 
 
-def credit_memo(month: str, summary: str) -> str:
-    """The entry's memo starts with the month credited; the file's 摘要 follows."""
-    return f"{month} {summary}".strip()
+def credit_value_date(month: str) -> dt.date:
+    """The entry's value date: the first day of the month credited (``YYYY-MM``)."""
+    return dt.date.fromisoformat(f"{month}-01")
 
 
 @dataclass(frozen=True)
@@ -247,8 +248,10 @@ class CreditsImport(Import):
     """A monthly credit file: one credit per 批次号 + 公民身份号码, posted once.
 
     A row already posted with the same amount and month is skipped; with a
-    different amount or month it is refused, never overwritten. A frozen
-    account still takes credits in (``ledger_post``); a closed one does not.
+    different amount or month it is refused, never overwritten. The month is
+    the entry's ``value_date`` (its first day), whenever the file is imported;
+    the memo is the file's 摘要. A frozen account still takes credits in
+    (``ledger_post``); a closed one does not.
     """
 
     title = "个人账户划入"
@@ -289,12 +292,11 @@ class CreditsImport(Import):
                 AccountNotOpen(number=account.number, status=account.get_status_display()),
             )
         key = credit_key(values["batch"], number)
-        memo = credit_memo(values["month"], values["summary"] or "")
         label = _person_label(account.person.name, number)
         summary = f"{label} {values['month']} +{values['amount']}"
         earlier = found.posted.get(key)
         if earlier is not None:
-            posted_month = earlier.memo[:7]
+            posted_month = f"{earlier.value_date:%Y-%m}"
             if (earlier.account_id, earlier.amount, posted_month) == (
                 account.pk,
                 values["amount"],
@@ -313,7 +315,8 @@ class CreditsImport(Import):
                 "amount": values["amount"],
                 "idempotency_key": key,
                 "reference": values["batch"],
-                "memo": memo,
+                "value_date": credit_value_date(values["month"]),
+                "memo": values["summary"] or "",
             },
         )
 

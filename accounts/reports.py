@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from accounts.models import Scope, Use
-from accounts.selectors import StatisticsRow, sharing_statistics
 from jobs.services import job_progress, job_task
+from transfers.statistics import StatisticsRow, sharing_statistics
 
 
 @dataclass(frozen=True)
@@ -45,7 +45,7 @@ def _titles() -> dict[str, str]:
 def _label(dimension: str, key: tuple) -> str:
     first = key[0] if key else None
     if dimension == "scope":
-        return str(Scope(first).label) if first else _("scope not recorded")
+        return str(Scope(first).label)
     if dimension == "use":
         return str(Use(first).label) if first else _("no use recorded (wallet transfers)")
     if dimension == "month":

@@ -5,8 +5,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import connection
-from django.db.models import Count, DecimalField, F, Max, Min, Q, Sum, Value
-from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models import Count, Max, Min, Q, Sum
 from django.utils import timezone
 
 from accounts.models import EntryKind, InsuredPerson, LedgerEntry, PersonalAccount, Use, Wallet
@@ -126,21 +125,23 @@ class Statement:
 def ledger_statement(*, holder: PersonalAccount | Wallet, start: dt.date, end: dt.date):
     """The statement of ``holder`` from ``start`` to ``end`` (both days included).
 
+    One rule for periods: an entry belongs to the period of its booking time
+    (``created_at``), whatever its value date, and the lines are in ledger order.
     The ledger is cut in posting order (sequence) just before the first entry
-    that occurred on or after each end of the period, so the lines are one
-    unbroken run of the ledger: every running balance is the entry's
-    ``balance_after``, the opening balance is that of the entry before the run
-    (0 before the first), the closing balance that of its last line, the totals
-    add up to closing − opening, and consecutive statements chain exactly. An
-    entry posted after a later-dated one (a settlement imported late) shows in
-    the period it was posted in, with its own date.
+    booked on or after each end of the period, so the lines are one unbroken run
+    of the ledger even if a clock ever stepped back: every running balance is
+    the entry's ``balance_after``, the opening balance is that of the entry
+    before the run (0 before the first), the closing balance that of its last
+    line, the totals add up to closing − opening, and consecutive statements
+    chain exactly. A settlement or credit imported long after its value date is
+    a line of the period it was imported in, showing its value date.
     """
     field = "account" if isinstance(holder, PersonalAccount) else "wallet"
     ledger = LedgerEntry.objects.filter(**{field: holder})
     lo, hi = period_bounds(start, end)
     run = ledger.aggregate(
-        from_lo=Min("sequence", filter=Q(occurred_at__gte=lo)),
-        from_hi=Min("sequence", filter=Q(occurred_at__gte=hi)),
+        from_lo=Min("sequence", filter=Q(created_at__gte=lo)),
+        from_hi=Min("sequence", filter=Q(created_at__gte=hi)),
         last=Max("sequence"),
     )
     cut_lo, cut_hi = (
@@ -212,8 +213,9 @@ def beneficiary_statement(*, person: InsuredPerson, start: dt.date, end: dt.date
     """Sharing payments and wallet transfers for ``person``, and their reversals.
 
     The payer is the grantor: the account holder of a sharing payment, the
-    counterpart (sender) of a wallet transfer. A reversal appears as its own
-    line, negative, on the day it was posted.
+    counterpart (sender) of a wallet transfer. As on the account statement, a
+    line belongs to the period it was booked in and shows its value date; a
+    reversal is its own line, negative, booked when it was approved.
     """
     paid_for = Q()
     for kind, person_field in _PAID_FOR:
@@ -222,11 +224,11 @@ def beneficiary_statement(*, person: InsuredPerson, start: dt.date, end: dt.date
     lo, hi = period_bounds(start, end)
     entries = (
         LedgerEntry.objects.filter(paid_for | Q(kind=EntryKind.REVERSAL, reverses__in=originals))
-        .filter(occurred_at__gte=lo, occurred_at__lt=hi)
+        .filter(created_at__gte=lo, created_at__lt=hi)
         .select_related(
             "account__person", "counterpart", "reverses__account__person", "reverses__counterpart"
         )
-        .order_by("occurred_at", "id")
+        .order_by("created_at", "id")
     )
     lines = []
     for entry in entries:
@@ -235,68 +237,3 @@ def beneficiary_statement(*, person: InsuredPerson, start: dt.date, end: dt.date
         paid = entry.amount if entry.wallet_id else -entry.amount
         lines.append(PaidForLine(entry=entry, payer=payer, paid=paid))
     return BeneficiaryStatement(person=person, start=start, end=end, lines=lines)
-
-
-# 统计: sharing payments and wallet transfers counted once each, on the grantor's
-# account (the wallet side of a transfer is the same money), leaving out every
-# entry that a later entry reverses.
-_MEASURES = {"payments": EntryKind.SHARING_PAYMENT, "transfers": EntryKind.WALLET_TRANSFER_OUT}
-STATISTICS_DIMENSIONS = {
-    "scope": ("scope",),
-    "use": ("use",),
-    "month": ("month",),
-    "province": ("account__person__region__province__name",),
-    "region": (
-        "account__person__region__province__name",
-        "account__person__region__name",
-        "account__person__region__code",
-    ),
-}
-
-
-@dataclass(frozen=True)
-class StatisticsRow:
-    """One row of a report table: the key of its dimension and the four figures."""
-
-    key: tuple
-    payments: int
-    payments_amount: Decimal
-    transfers: int
-    transfers_amount: Decimal
-
-    @property
-    def uses(self) -> int:
-        return self.payments + self.transfers
-
-    @property
-    def amount(self) -> Decimal:
-        return self.payments_amount + self.transfers_amount
-
-
-def sharing_statistics(*, start: dt.date, end: dt.date) -> dict[str, list[StatisticsRow]]:
-    """Counts (人次) and amounts by scope, use, month, province and region, and "total".
-
-    Computed in the database from the ledger: one entry is one use; its amount
-    is what left the grantor's account. Regions are the grantor's; months are
-    the hall's calendar months.
-    """
-    lo, hi = period_bounds(start, end)
-    counted = LedgerEntry.objects.filter(
-        account__isnull=False,
-        kind__in=_MEASURES.values(),
-        occurred_at__gte=lo,
-        occurred_at__lt=hi,
-        reversed_by__isnull=True,
-    ).annotate(month=TruncMonth("occurred_at"))
-    zero = Value(Decimal("0.00"), output_field=DecimalField(max_digits=16, decimal_places=2))
-    figures = {}
-    for name, kind in _MEASURES.items():
-        figures[name] = Count("id", filter=Q(kind=kind))
-        figures[f"{name}_amount"] = Coalesce(Sum(-F("amount"), filter=Q(kind=kind)), zero)
-    tables = {"total": [StatisticsRow(key=(), **counted.aggregate(**figures))]}
-    for dimension, fields in STATISTICS_DIMENSIONS.items():
-        rows = counted.values(*fields).annotate(**figures).order_by(*fields)
-        tables[dimension] = [
-            StatisticsRow(key=tuple(row.pop(f) for f in fields), **row) for row in rows
-        ]
-    return tables

@@ -34,13 +34,16 @@ def account_shareable(account: PersonalAccount, on_date: dt.date) -> Shareable:
     """What ``account`` can pay or transfer now, held reservations deducted.
 
     Where the region shares only earlier years' balance (Zhejiang's 历年账户 rule),
-    this year's credits are not shareable: the balance less the credits of the
-    year of ``on_date``, never below zero. Call under the account's lock to act on it.
+    this year's credits are not shareable: the balance less the credits for the
+    year of ``on_date`` or later, never below zero. A credit's year is that of its
+    划入年月 (the entry's ``value_date``), not of its posting: November's credit
+    imported in January is last year's money. Call under the account's lock to
+    act on it.
     """
     base = account.balance
     if account.person.region.share_prior_years_only:
         credits = account.entries.filter(
-            kind=EntryKind.CREDIT, occurred_at__year=on_date.year
+            kind=EntryKind.CREDIT, value_date__year__gte=on_date.year
         ).aggregate(s=Sum("amount"))["s"]
         base = max(ZERO, base - (credits or ZERO))
     held = held_total(account)

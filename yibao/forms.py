@@ -28,8 +28,12 @@ def date_in_range(value: dt.date) -> None:
 
 
 def _date_field(label) -> forms.DateField:
+    # A date box takes and shows only ISO dates (2026-01-01); the locale's format
+    # (2026/01/01) would leave it empty.
     return forms.DateField(
-        label=label, widget=forms.DateInput(attrs={"type": "date"}), validators=[date_in_range]
+        label=label,
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+        validators=[date_in_range],
     )
 
 

@@ -125,6 +125,7 @@ class LedgerEntryAdmin(DateHierarchyInRange, ImportAdminMixin, ExportAdminMixin,
     export_resource_class = LedgerEntryExport
     list_display = [
         "occurred_at",
+        "value_date",
         "holder_display",
         "kind",
         "amount",

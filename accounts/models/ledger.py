@@ -120,6 +120,14 @@ class LedgerEntry(models.Model):
     The database refuses UPDATE and DELETE (trigger ``ledger_entry_append_only``)
     and a negative ``balance_after``; a mistake is undone by a new entry that
     ``reverses`` the old one.
+
+    Three times, each deciding something else: ``created_at`` is the booking
+    (posting) time, in ``sequence`` order, which places the entry in a
+    statement's period; ``occurred_at`` is when the business happened (the
+    settlement or transfer time; the posting time of a credit or reversal);
+    ``value_date`` is the day the money is for (the settlement's day, the first
+    day of a credit's 划入年月), which rules judged on a date and the statistics
+    use.
     """
 
     account = models.ForeignKey(
@@ -166,6 +174,13 @@ class LedgerEntry(models.Model):
     )
     memo = models.CharField(_("memo"), max_length=200, blank=True)
     occurred_at = models.DateTimeField(_("occurred at"))
+    value_date = models.DateField(
+        _("value date"),
+        help_text=_(
+            "The day the money is for: the settlement or transfer day, the first day of "
+            "a credit's month, otherwise the booking day."
+        ),
+    )
     created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -201,7 +216,10 @@ class LedgerEntry(models.Model):
                 name="entry_wallet_sequence_unique",
             ),
         ]
-        indexes = [models.Index(fields=["occurred_at"], name="entry_occurred_idx")]
+        indexes = [
+            models.Index(fields=["occurred_at"], name="entry_occurred_idx"),
+            models.Index(fields=["value_date"], name="entry_value_date_idx"),
+        ]
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.amount}"

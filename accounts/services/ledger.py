@@ -32,13 +32,20 @@ from accounts.models import AccountStatus, EntryKind, LedgerEntry, PersonalAccou
 
 @dataclass
 class Posting:
-    """One balance change to make. ``amount`` is signed: positive adds, negative takes."""
+    """One balance change to make. ``amount`` is signed: positive adds, negative takes.
+
+    ``occurred_at`` is when the business happened (a settlement's or transfer's
+    time), the posting time when not given; ``value_date`` the day the money is
+    for, the local date of ``occurred_at`` when not given (a credit gives the
+    first day of its 划入年月). The booking time is the entry's ``created_at``.
+    """
 
     holder: PersonalAccount | Wallet
     kind: EntryKind
     amount: Decimal
     idempotency_key: str
     occurred_at: dt.datetime | None = None
+    value_date: dt.date | None = None
     reference: str = ""
     counterpart: object = None
     use: str = ""
@@ -70,8 +77,9 @@ def ledger_lock(*holders):
 def ledger_post(*, holder, kind, amount, idempotency_key, operator, **details) -> LedgerEntry:
     """Append one entry to ``holder``'s ledger and move its balance by ``amount``.
 
-    ``details`` are the optional fields of ``Posting`` (occurred_at, reference,
-    counterpart, use, scope, institution_code, institution_name, reverses, memo).
+    ``details`` are the optional fields of ``Posting`` (occurred_at, value_date,
+    reference, counterpart, use, scope, institution_code, institution_name,
+    reverses, memo).
     Preconditions, errors and replays: see ``ledger_post_many``.
     """
     posting = Posting(holder, kind, amount, idempotency_key, **details)
@@ -174,6 +182,7 @@ def _check_postable(holder, posting: Posting, reversed_here: set):
 
 
 def _entry(posting: Posting, holder, sequence: int, operator) -> LedgerEntry:
+    occurred_at = posting.occurred_at or timezone.now()
     return LedgerEntry(
         account=holder if isinstance(holder, PersonalAccount) else None,
         wallet=holder if isinstance(holder, Wallet) else None,
@@ -190,7 +199,8 @@ def _entry(posting: Posting, holder, sequence: int, operator) -> LedgerEntry:
         institution_name=posting.institution_name,
         reverses=posting.reverses,
         memo=posting.memo,
-        occurred_at=posting.occurred_at or timezone.now(),
+        occurred_at=occurred_at,
+        value_date=posting.value_date or timezone.localdate(occurred_at),
         created_by=operator,
     )
 

@@ -12,12 +12,15 @@ from django.contrib.auth import get_user_model
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.idnumbers import compose_id_number
+from accounts.imports import CreditsImport
 from accounts.models import EntryKind, PoolingRegion, Scheme
 from accounts.roles import ROLE_NAMES, roles_sync
 from accounts.services.agreements import agreement_approve, agreement_register
 from accounts.services.ledger import ledger_post
 from accounts.services.people import person_register
 from staff.services import second_factor_required
+from yibao.importing import import_run
+from yibao.tests.files import csv_file
 
 _serial = itertools.count(1)
 
@@ -88,6 +91,19 @@ def credit(account, amount, *, operator=None, key: str | None = None):
         idempotency_key=key or f"test-credit-{next(_serial)}",
         operator=operator,
     )
+
+
+def import_credits(person, amounts: dict[str, str], *, operator):
+    """Credit ``person`` through the credits import, as the hall does: one row per
+    划入年月 (``{"2025-11": "300.00"}``), each month its own 批次号."""
+    header = ["批次号", "公民身份号码", "划入年月", "金额", "摘要"]
+    rows = [
+        [f"{m}-{person.region_id}", person.id_number, m, a, "月度划入"] for m, a in amounts.items()
+    ]
+    report = import_run(
+        CreditsImport(), csv_file([header, *rows]), operator=operator, dry_run=False
+    )
+    assert report.written and not report.errors, report.errors
 
 
 def make_agreement(

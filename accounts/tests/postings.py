@@ -1,7 +1,9 @@
 """Ledger entries of sharing payments, wallet transfers and reversals, posted directly.
 
-The statements and reports read only the ledger, so their tests write the
-entries the agreements and transfers services will write, with ``ledger_post``.
+The statements read only the ledger, so their tests write the entries the
+transfers services write, with ``ledger_post``. Each entry is booked on the day
+given (the test's clock); ``value`` is its value date when it differs (a
+settlement or a credit imported late).
 """
 
 import datetime as dt
@@ -12,6 +14,7 @@ from django.utils import timezone
 
 from accounts.models import EntryKind, Scope, Use, Wallet
 from accounts.services.ledger import ledger_post
+from yibao.tests.clock import clock_at
 
 _serial = itertools.count(1)
 
@@ -21,20 +24,22 @@ def at(day: dt.date, hour: int = 10) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(hour), tzinfo=timezone.get_current_timezone())
 
 
-def _post(holder, kind, amount, day, operator=None, **fields):
-    return ledger_post(
-        holder=holder,
-        kind=kind,
-        amount=Decimal(amount),
-        idempotency_key=f"{kind}-{next(_serial)}",
-        operator=operator,
-        occurred_at=at(day),
-        **fields,
-    )
+def _post(holder, kind, amount, day, operator=None, *, value: dt.date | None = None, **fields):
+    with clock_at(at(day)):
+        return ledger_post(
+            holder=holder,
+            kind=kind,
+            amount=Decimal(amount),
+            idempotency_key=f"{kind}-{next(_serial)}",
+            operator=operator,
+            value_date=value,
+            **fields,
+        )
 
 
-def post_credit(account, amount, day: dt.date, operator=None):
-    return _post(account, EntryKind.CREDIT, amount, day, operator)
+def post_credit(account, amount, day: dt.date, operator=None, *, month: dt.date | None = None):
+    """个人账户划入 booked on ``day``, for the month starting ``month`` (default: ``day``)."""
+    return _post(account, EntryKind.CREDIT, amount, day, operator, value=month)
 
 
 def post_sharing_payment(
@@ -47,8 +52,10 @@ def post_sharing_payment(
     scope=Scope.SAME_REGION,
     institution=("H32050000012", "苏州市立医院"),
     operator=None,
+    settled: dt.date | None = None,
 ):
-    """共济支付: the grantor's account pays ``amount`` of the beneficiary's cost."""
+    """共济支付 booked on ``day``: the grantor's account pays ``amount`` of the
+    beneficiary's cost, settled on ``settled`` (default: ``day``)."""
     code, name = institution
     return _post(
         account,
@@ -56,6 +63,8 @@ def post_sharing_payment(
         -Decimal(amount),
         day,
         operator,
+        value=settled,
+        occurred_at=at(settled) if settled else None,
         counterpart=beneficiary,
         use=use,
         scope=scope,

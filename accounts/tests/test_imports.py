@@ -268,10 +268,11 @@ def test_month_end_credit_file_credits_every_account_once(db, clerk, supervisor)
     assert (first.created, first.written) == (3, True)
     assert [balance(p) for p in people] == [Decimal("100.50"), Decimal("101.50"), Decimal("102.50")]
     entry = LedgerEntry.objects.get(account__person=people[0])
-    assert (entry.kind, entry.reference, entry.memo) == (
+    assert (entry.kind, entry.reference, entry.value_date, entry.memo) == (
         "credit",
         "2025-03-320500-01",
-        "2025-03 三月划入",
+        dt.date(2025, 3, 1),
+        "三月划入",
     )
     assert entry.created_by == supervisor
 

@@ -3,6 +3,7 @@
 import datetime as dt
 from decimal import Decimal
 
+from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -18,28 +19,31 @@ from accounts.tests.postings import (
 
 START = dt.date(2024, 1, 1)
 
-# One step of a history: (days after the previous step, what, amount in cents).
+# One step of a history: (days after the previous step, what, amount in cents, how
+# many days before its booking the money was for: a settlement or credit imported late).
 steps = st.lists(
     st.tuples(
         st.integers(0, 40),
         st.sampled_from(["credit", "payment", "transfer", "reverse"]),
         st.integers(1, 30000),
+        st.integers(0, 400),
     ),
     max_size=14,
 )
 
 
 def _play(account, son, history):
-    """Post ``history`` on ``account``; steps that would overdraw are skipped."""
+    """Book ``history`` on ``account``; steps that would overdraw are skipped."""
     day, payments = START, []
-    for gap, what, cents in history:
+    for gap, what, cents, late in history:
         day += dt.timedelta(days=gap)
+        value = day - dt.timedelta(days=late)
         amount = Decimal(cents) / 100
         account.refresh_from_db()
         if what == "credit":
-            post_credit(account, amount, day)
+            post_credit(account, amount, day, month=value.replace(day=1))
         elif what == "payment" and amount <= account.balance:
-            payments.append(post_sharing_payment(account, son, amount, day))
+            payments.append(post_sharing_payment(account, son, amount, day, settled=value))
         elif what == "transfer" and amount <= account.balance:
             post_wallet_transfer(account, son, amount, day, scope=Scope.SAME_REGION)
         elif what == "reverse" and payments:
@@ -60,9 +64,10 @@ def test_statement_balances_equal_the_ledger_for_any_period(db, history, offset,
     statement = ledger_statement(holder=father.account, start=start, end=end)
 
     ledger = list(LedgerEntry.objects.filter(account=father.account).order_by("sequence"))
-    before = [e for e in ledger if e.occurred_at.date() < start]
-    up_to_end = [e for e in ledger if e.occurred_at.date() <= end]
-    inside = [e for e in ledger if start <= e.occurred_at.date() <= end]
+    booked = {e.pk: timezone.localdate(e.created_at) for e in ledger}
+    before = [e for e in ledger if booked[e.pk] < start]
+    up_to_end = [e for e in ledger if booked[e.pk] <= end]
+    inside = [e for e in ledger if start <= booked[e.pk] <= end]
     assert statement.opening_balance == (before[-1].balance_after if before else 0)
     assert statement.closing_balance == (up_to_end[-1].balance_after if up_to_end else 0)
     assert [e.pk for e in statement.entries] == [e.pk for e in inside]
@@ -114,21 +119,33 @@ def test_statement_for_2025_starts_from_the_2024_balance(clerk):
     assert ledger_mismatches() == []
 
 
-def test_entry_posted_late_with_an_earlier_date_keeps_consecutive_statements_chained(db):
+def test_entries_imported_late_belong_to_the_period_they_were_booked_in(db):
+    """A December settlement and a December credit both booked in January: the
+    January statement lists them, with their December value dates; December's
+    closing balance is January's opening balance."""
     account = make_person(name="李明").account
     son = make_person(name="李小明", scheme=Scheme.RESIDENT, birth=dt.date(2012, 3, 1))
     post_credit(account, "500.00", dt.date(2024, 12, 1))
-    post_credit(account, "80.00", dt.date(2025, 1, 2))
-    post_sharing_payment(account, son, "20.00", dt.date(2024, 12, 31))  # imported late
+    post_sharing_payment(account, son, "20.00", dt.date(2025, 1, 5), settled=dt.date(2024, 12, 31))
+    post_credit(account, "30.00", dt.date(2025, 1, 5), month=dt.date(2024, 12, 1))
+    post_credit(account, "80.00", dt.date(2025, 1, 6))
 
     december = ledger_statement(
         holder=account, start=dt.date(2024, 12, 1), end=dt.date(2024, 12, 31)
     )
     january = ledger_statement(holder=account, start=dt.date(2025, 1, 1), end=dt.date(2025, 1, 31))
 
+    assert [(e.amount, e.value_date) for e in december.entries] == [
+        (Decimal("500.00"), dt.date(2024, 12, 1))
+    ]
     assert december.closing_balance == january.opening_balance == Decimal("500.00")
-    assert [e.amount for e in january.entries] == [Decimal("80.00"), Decimal("-20.00")]
-    assert january.closing_balance == Decimal("560.00")
+    assert [(e.amount, e.value_date, e.balance_after) for e in january.entries] == [
+        (Decimal("-20.00"), dt.date(2024, 12, 31), Decimal("480.00")),
+        (Decimal("30.00"), dt.date(2024, 12, 1), Decimal("510.00")),
+        (Decimal("80.00"), dt.date(2025, 1, 6), Decimal("590.00")),
+    ]
+    assert january.closing_balance == Decimal("590.00")
+    assert ledger_mismatches() == []
 
 
 def test_beneficiary_statement_shows_who_paid_what_and_nets_out_reversals(db):
@@ -143,7 +160,8 @@ def test_beneficiary_statement_shows_who_paid_what_and_nets_out_reversals(db):
     post_reversal(wrong, dt.date(2025, 3, 5))
     post_wallet_transfer(mother, son, "300.00", dt.date(2025, 4, 1), scope=Scope.CROSS_PROVINCE)
     post_sharing_payment(father, other, "70.00", dt.date(2025, 4, 2))  # not for the son
-    post_sharing_payment(father, son, "9.00", dt.date(2026, 1, 1))  # after the period
+    # Settled in 2025, booked in 2026: a line of 2026's statement.
+    post_sharing_payment(father, son, "9.00", dt.date(2026, 1, 3), settled=dt.date(2025, 12, 30))
 
     statement = beneficiary_statement(
         person=son, start=dt.date(2025, 1, 1), end=dt.date(2025, 12, 31)

@@ -4,10 +4,16 @@ import csv
 import io
 
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.tests.factories import make_person
 
 A4_WIDTH_PX = 794  # 210 mm at 96 px per inch
+
+
+def period_boxes(page) -> tuple[str, str]:
+    """What the two date boxes hold (a box refuses a value that is not an ISO date)."""
+    return page.input_value("input[name=start]"), page.input_value("input[name=end]")
 
 
 def test_clerk_prints_a_statement_without_admin_chrome_on_a4(page_as, shot, clerk, li_ming):
@@ -20,6 +26,8 @@ def test_clerk_prints_a_statement_without_admin_chrome_on_a4(page_as, shot, cler
     assert li_ming.masked_id_number in page.content()
     assert li_ming.account.number in page.content()
     assert page.locator("#header, #nav-sidebar, .breadcrumbs").count() == 0
+    year = timezone.localdate().year
+    assert period_boxes(page) == (f"{year}-01-01", f"{year}-12-31")  # the browser shows them
     shot(page, "statement print view")
 
     page.set_viewport_size({"width": A4_WIDTH_PX, "height": 1123})
@@ -59,3 +67,20 @@ def test_auditor_exports_the_filtered_person_list_with_masked_ids(page_as, shot,
     assert sorted(r[1] for r in rows[1:]) == sorted(p.masked_id_number for p in suzhou)
     assert not any(p.id_number in ",".join(sum(rows, [])) for p in suzhou)
     shot(page, "after the export")
+
+
+def test_clerk_chooses_a_period_on_the_reports_page(page_as, shot, clerk):
+    page = page_as(clerk)
+    page.goto(reverse("documents:sharing_report"))
+    year = timezone.localdate().year
+    assert period_boxes(page) == (f"{year}-01-01", f"{year}-12-31")
+    shot(page, "reports page, this year", allow_english=("xlsx",))  # the file type
+
+    page.fill("input[name=start]", "2025-03-01")
+    page.fill("input[name=end]", "2025-03-31")
+    page.click("input[type=submit][value=查询]")
+    page.wait_for_url("**start=2025-03-01*")
+    assert period_boxes(page) == ("2025-03-01", "2025-03-31")
+    scopes = page.locator("#report-scope tbody th").all_inner_texts()
+    assert scopes == ["同一统筹区", "省内跨统筹区", "跨省"]
+    shot(page, "reports page, March 2025", allow_english=("xlsx",))

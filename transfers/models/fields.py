@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import InsuredPerson
+from accounts.models import InsuredPerson, PoolingRegion
 
 
 def operator_field(verbose_name, *, required: bool = False):
@@ -32,4 +32,15 @@ class Reviewed(models.Model):
 def person_field(verbose_name):
     return models.ForeignKey(
         InsuredPerson, on_delete=models.PROTECT, related_name="+", verbose_name=verbose_name
+    )
+
+
+def grantor_region_field():
+    """The grantor's pooling region when the payment or transfer was made, kept on
+    the record: the statistics count it there, so a later move rewrites nothing."""
+    return models.ForeignKey(
+        PoolingRegion,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("grantor's pooling region"),
     )

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import LedgerEntry, PersonalAccount, Scope, SharingAgreement
 
-from .fields import Reviewed, operator_field, person_field
+from .fields import Reviewed, grantor_region_field, operator_field, person_field
 from .settlements import Settlement
 
 
@@ -47,6 +47,7 @@ class SharingPayment(Reviewed, Settlement):
         verbose_name=_("sharing agreement"),
     )
     scope = models.CharField(_("scope"), max_length=16, choices=Scope.choices)
+    grantor_region = grantor_region_field()
     status = models.CharField(_("status"), max_length=10, choices=PaymentStatus.choices)
     hold_reasons = ArrayField(
         models.CharField(max_length=16, choices=HoldReason.choices),

@@ -12,7 +12,7 @@ from accounts.models import (
 )
 from accounts.models.ledger import MONEY
 
-from .fields import operator_field, person_field
+from .fields import grantor_region_field, operator_field, person_field
 from .settlements import Settlement
 
 
@@ -72,6 +72,7 @@ class WalletTransfer(models.Model):
     amount = models.DecimalField(_("amount"), **MONEY)
     unspent = models.DecimalField(_("unspent"), **MONEY)
     scope = models.CharField(_("scope"), max_length=16, choices=Scope.choices)
+    grantor_region = grantor_region_field()
     status = models.CharField(
         _("status"), max_length=10, choices=TransferStatus.choices, default=TransferStatus.PENDING
     )

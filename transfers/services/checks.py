@@ -58,7 +58,8 @@ USE_WORDS = {
 class CheckedRow:
     """A settlement or transfer that passed every check needing no lock: its key and
     stored values, the earlier record with the same key if any, and what the write
-    needs (the account to lock, the agreement, the scope, the date)."""
+    needs (the account to lock, the agreement, the scope, the date, and the grantor's
+    region on that date, which the statistics count)."""
 
     key: str
     values: dict
@@ -68,6 +69,7 @@ class CheckedRow:
     scope: str = ""
     on_date: dt.date | None = None
     beneficiary: InsuredPerson | None = None
+    grantor_region: PoolingRegion | None = None
 
 
 def use_from_text(value: str) -> str:

@@ -110,14 +110,17 @@ def _account_payment_check(
     on_date = timezone.localdate(values["settled_at"])
     require_settlement_allowed(values, [grantor, beneficiary], on_date)
     # Policy first: where a province's policy blocks the sharing, that is the reason.
-    scope = require_scope_allowed(*regions_on([grantor, beneficiary], on_date), on_date)
+    grantor_region, beneficiary_region = regions_on([grantor, beneficiary], on_date)
+    scope = require_scope_allowed(grantor_region, beneficiary_region, on_date)
     account = open_account_of(grantor)
     # Enrolment before the agreement: a suspension also ends the agreement, and the
     # suspension is the reason to give.
     require_active_on(beneficiary, on_date)
     agreement = agreement_in_force(grantor, beneficiary, on_date)
     require_available(account, values["amount"], on_date)
-    return CheckedRow(key, values, None, account, agreement, scope, on_date, beneficiary)
+    return CheckedRow(
+        key, values, None, account, agreement, scope, on_date, beneficiary, grantor_region
+    )
 
 
 def settlement_receive(
@@ -158,8 +161,9 @@ def settlement_receive(
 
     Writes: a payment, posted at once (one ``sharing_payment`` debit keyed by the
     结算ID) or held for review when a hold rule applies (nothing posted, amount
-    reserved). A 结算ID received before with the same content returns that
-    payment and writes nothing.
+    reserved). The payment keeps its scope and the grantor's region, which the
+    statistics count. A 结算ID received before with the same content returns
+    that payment and writes nothing.
     """
     if _source(paid_from, grantor_id_number) == PaymentSource.WALLET:
         return wallet_spend(operator=operator, note=note, **settlement)
@@ -180,6 +184,7 @@ def settlement_receive(
                 account=account,
                 agreement=checked.agreement,
                 scope=checked.scope,
+                grantor_region=checked.grantor_region,
                 note=(note or "").strip(),
                 created_by=operator,
                 **values,

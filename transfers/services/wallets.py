@@ -48,6 +48,7 @@ from .checks import (
     aware,
     local_day,
     person_by_id_number,
+    regions_on,
     require_active_on,
     require_available,
     require_settlement_allowed,
@@ -87,22 +88,24 @@ def wallet_transfer_check(
     moment = timezone.localtime(values["transferred_at"])
     on_date = moment.date()
     # Settings and policy first: where a region or a province blocks, that is the reason.
-    for region in (sender.region, recipient.region):
+    sender_region, recipient_region = regions_on([sender, recipient], on_date)
+    for region in (sender_region, recipient_region):
         if not region.wallet_enabled:
             raise WalletSwitchedOff(region=region.name)
-    for person in (sender, recipient):
-        require_part(person.region.province, PolicyPart.WALLET, on_date)
-    scope = require_scope_allowed(sender.region, recipient.region, on_date)
+        require_part(region.province, PolicyPart.WALLET, on_date)
+    scope = require_scope_allowed(sender_region, recipient_region, on_date)
     account = open_account_of(sender)
     require_active_on(recipient, on_date)  # before the agreement, which a suspension ends
     agreement = agreement_in_force(sender, recipient, on_date)
-    rules = sender.region
+    rules = sender_region
     _require_outside_quiet_hours(rules, moment.time())
     if values["amount"] > rules.wallet_transfer_limit:
         raise TransferOverLimit(limit=rules.wallet_transfer_limit, amount=values["amount"])
     _require_daily_count(account, sender, on_date)
     require_available(account, values["amount"], on_date)
-    return CheckedRow(number, values, None, account, agreement, scope, on_date, recipient)
+    return CheckedRow(
+        number, values, None, account, agreement, scope, on_date, recipient, sender_region
+    )
 
 
 def wallet_transfer_create(*, operator, **transfer) -> WalletTransfer:
@@ -124,7 +127,8 @@ def wallet_transfer_create(*, operator, **transfer) -> WalletTransfer:
     ``DailyTransfersExceeded``, ``AmountOverAvailable``, ``TransferConflict``.
 
     Writes, in one transaction: a ``wallet_transfer_out`` debit of the account and
-    a ``wallet_transfer_in`` credit of the wallet, and the pending transfer. A
+    a ``wallet_transfer_in`` credit of the wallet, and the pending transfer (with
+    its scope and the grantor's region, which the statistics count). A
     转账流水号 received before with the same content returns that transfer.
     """
     checked = wallet_transfer_check(**transfer)
@@ -168,6 +172,7 @@ def wallet_transfer_create(*, operator, **transfer) -> WalletTransfer:
                 wallet=wallet,
                 agreement=checked.agreement,
                 scope=checked.scope,
+                grantor_region=checked.grantor_region,
                 unspent=values["amount"],
                 return_due_at=_return_due(account.person.region, checked.on_date),
                 account_entry=account_entry,

@@ -17,7 +17,7 @@ from accounts.models import EnrolmentStatus, EntryKind, LedgerEntry, Scope, Use
 from accounts.selectors import ledger_mismatches
 from accounts.services.ledger import ledger_post
 from accounts.services.people import account_freeze, person_update
-from accounts.tests.factories import credit, make_id_number, make_person, make_user
+from accounts.tests.factories import credit, import_credits, make_id_number, make_person, make_user
 from transfers.errors import (
     AmountOverAvailable,
     InstitutionDoesNotMatchUse,
@@ -34,6 +34,7 @@ from transfers.errors import (
 )
 from transfers.models import HoldReason, HoldRules, PaymentStatus, SharingPayment
 from transfers.services.payments import payment_approve, payment_reject, settlement_receive
+from yibao.tests.clock import clock_at
 
 from .factories import local, make_agreement
 
@@ -232,6 +233,36 @@ def test_prior_years_only_region_shares_last_years_balance_not_this_years_credit
         receive(grantor, son, "500.01", operator=clerk)
     receive(grantor, son, "500.00", operator=clerk)
     assert balance(grantor) == Decimal("300.00")
+    assert ledger_mismatches() == []
+
+
+def test_prior_years_only_takes_a_credits_year_from_its_month_not_from_its_import(
+    clerk, supervisor
+):
+    """On 10 Feb 2026 in 杭州: November 2025's ¥300.00, imported in January 2026, is
+    last year's money and may be shared; January 2026's ¥200.00 may not. For a
+    settlement of 20 Dec 2025 received now, both credits are of its year or later."""
+    grantor = make_person(name="赵敏", region="330100")
+    son = make_person(name="赵小敏", region="330100", scheme="390", birth=dt.date(2010, 1, 1))
+    make_agreement(grantor, son)
+    grantor.region.share_prior_years_only = True
+    grantor.region.save(update_fields=["share_prior_years_only"])
+    with clock_at(local(2026, 1, 5, 10)):
+        import_credits(grantor, {"2025-11": "300.00"}, operator=supervisor)
+    with clock_at(local(2026, 1, 31, 10)):
+        import_credits(grantor, {"2026-01": "200.00"}, operator=supervisor)
+
+    with clock_at(local(2026, 2, 10, 10)):
+        in_february = {"operator": clerk, "settled_at": local(2026, 2, 10, 9)}
+        with pytest.raises(AmountOverAvailable):
+            receive(grantor, son, "300.01", sid="ZJ-1", **in_february)
+        with pytest.raises(AmountOverAvailable):
+            receive(
+                grantor, son, "0.01", sid="ZJ-2", operator=clerk, settled_at=local(2025, 12, 20, 9)
+            )
+        receive(grantor, son, "300.00", sid="ZJ-3", **in_february)
+
+    assert balance(grantor) == Decimal("200.00")
     assert ledger_mismatches() == []
 
 

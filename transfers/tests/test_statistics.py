@@ -4,12 +4,18 @@ per posted payment or accepted transfer, nothing that was reversed or never acce
 import datetime as dt
 from decimal import Decimal
 
-from accounts.models import Scope, Use
-from accounts.selectors import sharing_statistics
+import pytest
+
+from accounts.models import PoolingRegion, Scope, Use
+from accounts.selectors import ledger_mismatches
+from accounts.services.people import person_update
 from transfers.services.reversals import reversal_approve, reversal_request
 from transfers.services.wallets import wallet_transfers_return_unaccepted
+from transfers.statistics import sharing_statistics
+from yibao.tests.clock import clock_at
 
-from .factories import local
+from .factories import local, make_agreement
+from .sharing_year import settle, sharing_year_build
 from .test_payments import receive
 from .test_wallets import transfer
 
@@ -46,3 +52,103 @@ def test_reversed_payments_and_unaccepted_transfers_are_not_counted(
     (total,) = sharing_statistics(**MARCH)["total"]
     assert (total.payments, total.payments_amount) == (1, Decimal("30.00"))
     assert (total.transfers, total.transfers_amount) == (0, Decimal("0.00"))
+
+
+# --- the oracle: a year built through the services, totals added up by hand --------
+
+YEAR_2025 = {"start": dt.date(2025, 1, 1), "end": dt.date(2025, 12, 31)}
+D = Decimal
+SUZHOU = ("江苏省", "苏州市", "320500")
+NANYANG = ("河南省", "南阳市", "411300")
+
+
+def figures(dimension, period=YEAR_2025):
+    """Each row as (key, payments, their amount, transfers, their amount), in order."""
+    return [
+        (row.key, row.payments, row.payments_amount, row.transfers, row.transfers_amount)
+        for row in sharing_statistics(**period)[dimension]
+    ]
+
+
+@pytest.fixture
+def year(clerk, reviewer):
+    return sharing_year_build(clerk=clerk, reviewer=reviewer)
+
+
+def test_oracle_statistics_of_a_year_match_the_sums_added_up_by_hand(year):
+    """The lines of sharing_year.py for 2025, added up by hand: payments 100.00 +
+    35.50 + 200.00 + 60.00 (李明) + 80.00 (王芳) = 475.50 in 5 uses; the accepted
+    wallet transfer 300.00. Left out: the reversed 50.00, the never accepted
+    250.00, the 10.00 of 2024 and the 7.00 of 2026."""
+    assert figures("total") == [((), 5, D("475.50"), 1, D("300.00"))]
+    assert figures("scope") == [
+        ((Scope.SAME_REGION,), 4, D("415.50"), 0, D("0.00")),  # 100 + 35.50 + 200 + 80
+        ((Scope.CROSS_REGION,), 1, D("60.00"), 0, D("0.00")),
+        ((Scope.CROSS_PROVINCE,), 0, D("0.00"), 1, D("300.00")),
+    ]
+    assert figures("use") == [
+        ((Use.MEDICAL,), 2, D("180.00"), 0, D("0.00")),  # 100 + 80
+        ((Use.PHARMACY,), 2, D("95.50"), 0, D("0.00")),  # 35.50 + 60
+        ((Use.RESIDENT_CONTRIBUTION,), 1, D("200.00"), 0, D("0.00")),
+        (("",), 0, D("0.00"), 1, D("300.00")),
+    ]
+    assert figures("month") == [
+        # 35.50 was received in April and counts in March, when it was settled.
+        ((dt.date(2025, 3, 1),), 2, D("135.50"), 0, D("0.00")),  # 100 + 35.50
+        ((dt.date(2025, 4, 1),), 2, D("280.00"), 1, D("300.00")),  # 200 + 80
+        ((dt.date(2025, 5, 1),), 1, D("60.00"), 0, D("0.00")),
+    ]
+    assert figures("province") == [
+        (("江苏省",), 4, D("395.50"), 0, D("0.00")),  # 100 + 35.50 + 200 + 60
+        (("河南省",), 1, D("80.00"), 1, D("300.00")),
+    ]
+    assert figures("region") == [
+        (SUZHOU, 4, D("395.50"), 0, D("0.00")),
+        (NANYANG, 1, D("80.00"), 1, D("300.00")),
+    ]
+    assert ledger_mismatches() == []
+
+
+def test_a_grantors_move_leaves_past_figures_under_the_region_of_the_time(year, clerk):
+    """王芳 moves from 南阳 to 郑州 in June 2026: her agreements end (the unspent
+    300.00 goes back from the wallet, still a use), 2025 stays under 南阳, and
+    her new payment for her daughter counts under 郑州, 省内跨统筹区."""
+    zhengzhou = PoolingRegion.objects.get(code="410100")
+    with clock_at(local(2026, 6, 1, 9)):
+        person_update(person=year.wang_fang, region=zhengzhou, operator=clerk)
+        make_agreement(year.wang_fang, year.wang_daughter, effective_from=dt.date(2026, 6, 1))
+    settle(
+        year.wang_fang,
+        year.wang_daughter,
+        "40.00",
+        local(2026, 6, 2, 9),
+        Use.MEDICAL,
+        "nanyang_hospital",
+        operator=clerk,
+    )
+
+    assert figures("region") == [
+        (SUZHOU, 4, D("395.50"), 0, D("0.00")),
+        (NANYANG, 1, D("80.00"), 1, D("300.00")),
+    ]
+    year_2026 = {"start": dt.date(2026, 1, 1), "end": dt.date(2026, 12, 31)}
+    assert figures("region", year_2026) == [
+        (SUZHOU, 1, D("7.00"), 0, D("0.00")),
+        (("河南省", "郑州市", "410100"), 1, D("40.00"), 0, D("0.00")),
+    ]
+    assert figures("scope", year_2026) == [
+        ((Scope.SAME_REGION,), 1, D("7.00"), 0, D("0.00")),
+        ((Scope.CROSS_REGION,), 1, D("40.00"), 0, D("0.00")),
+        ((Scope.CROSS_PROVINCE,), 0, D("0.00"), 0, D("0.00")),
+    ]
+    assert ledger_mismatches() == []
+
+
+def test_official_scopes_all_shown_with_zeros_when_nothing_was_shared(db):
+    empty = {"start": dt.date(2023, 1, 1), "end": dt.date(2023, 12, 31)}
+    assert figures("total", empty) == [((), 0, D("0.00"), 0, D("0.00"))]
+    assert figures("scope", empty) == [
+        ((scope,), 0, D("0.00"), 0, D("0.00")) for scope in Scope.values
+    ]
+    for dimension in ("use", "month", "province", "region"):
+        assert figures(dimension, empty) == []

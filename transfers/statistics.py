@@ -1,0 +1,121 @@
+"""统计: sharing payments and wallet transfers counted as the authorities publish them.
+
+Counts (人次) and amounts by scope, use, month, province and pooling region,
+computed in the database. Each posted sharing payment and each wallet transfer
+is one use, counted once, on the grantor's side: its amount is what its ledger
+entry took out of the grantor's account, and a record whose entry was reversed
+(a reversed payment, a transfer never accepted) is left out. A use belongs to
+the day it was made, its entry's value date (the settlement's or transfer's
+day), so a settlement imported late counts in the month of the visit. Scope and
+region are the ones recorded on the payment or transfer when it was made, so a
+grantor's later move changes no past figure.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import CharField, Count, DecimalField, F, Sum, Value
+from django.db.models.functions import Coalesce, TruncMonth
+
+from accounts.models import Scope, Use
+from transfers.models import SharingPayment, WalletTransfer
+
+ZERO = Decimal("0.00")
+
+# Each measure: the records it counts and the ledger entry that paid each one.
+_MEASURES = {
+    "payments": (SharingPayment, "ledger_entry"),
+    "transfers": (WalletTransfer, "account_entry"),
+}
+
+# Each table (besides "total") and the keys of its rows.
+STATISTICS_DIMENSIONS = {
+    "scope": ("scope",),
+    "use": ("use",),
+    "month": ("month",),
+    "province": ("province",),
+    "region": ("province", "region", "region_code"),
+}
+
+# The order of the rows: scopes and uses as their choices list them (a wallet
+# transfer has no use: last), the other keys as they sort.
+_CHOICE_ORDER = {
+    "scope": {scope: i for i, scope in enumerate(Scope.values)},
+    "use": {use: i for i, use in enumerate(Use.values)},
+}
+
+
+@dataclass(frozen=True)
+class StatisticsRow:
+    """One row of a report table: the key of its dimension and the four figures."""
+
+    key: tuple
+    payments: int = 0
+    payments_amount: Decimal = ZERO
+    transfers: int = 0
+    transfers_amount: Decimal = ZERO
+
+    @property
+    def uses(self) -> int:
+        return self.payments + self.transfers
+
+    @property
+    def amount(self) -> Decimal:
+        return self.payments_amount + self.transfers_amount
+
+
+def _keys(model, entry: str) -> dict:
+    """The row keys of every table, named ``k_<key>`` (model fields keep their names)."""
+    no_use = Value("", output_field=CharField())
+    return {
+        "k_scope": F("scope"),
+        "k_use": F("use") if model is SharingPayment else no_use,
+        "k_month": TruncMonth(f"{entry}__value_date"),
+        "k_province": F("grantor_region__province__name"),
+        "k_region": F("grantor_region__name"),
+        "k_region_code": F("grantor_region__code"),
+    }
+
+
+def _sort_key(dimension: str, key: tuple):
+    order = _CHOICE_ORDER.get(dimension)
+    return (order.get(key[0], len(order)),) if order else key
+
+
+def sharing_statistics(*, start: dt.date, end: dt.date) -> dict[str, list[StatisticsRow]]:
+    """The tables "total", "scope", "use", "month", "province" and "region" for the
+    uses made from ``start`` to ``end`` (both days included).
+
+    The scope table always has the three official scopes (同一统筹区, 省内跨统筹区,
+    跨省), with zeros where nothing was shared; the other tables list what has data.
+    """
+    found = {name: {} for name in ("total", *STATISTICS_DIMENSIONS)}
+    zero = Value(ZERO, output_field=DecimalField(max_digits=16, decimal_places=2))
+    for measure, (model, entry) in _MEASURES.items():
+        counted = model.objects.filter(
+            **{f"{entry}__value_date__range": (start, end), f"{entry}__reversed_by__isnull": True}
+        ).annotate(**_keys(model, entry))
+        figures = {
+            measure: Count("id"),
+            f"{measure}_amount": Coalesce(Sum(-F(f"{entry}__amount")), zero),
+        }
+        found["total"].setdefault((), {}).update(counted.aggregate(**figures))
+        for dimension, keys in STATISTICS_DIMENSIONS.items():
+            names = [f"k_{key}" for key in keys]
+            for row in counted.values(*names).annotate(**figures).order_by():
+                if not row[measure]:
+                    # Grouped by a constant only (a transfer's use), an empty set
+                    # still gives one row of zeros: not a row of the table.
+                    continue
+                key = tuple(row.pop(name) for name in names)
+                found[dimension].setdefault(key, {}).update(row)
+    for scope in Scope.values:
+        found["scope"].setdefault((scope,), {})
+    return {
+        dimension: [
+            StatisticsRow(key=key, **rows[key])
+            for key in sorted(rows, key=lambda k, d=dimension: _sort_key(d, k))
+        ]
+        for dimension, rows in found.items()
+    }
