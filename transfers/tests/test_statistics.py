@@ -112,7 +112,8 @@ def test_oracle_statistics_of_a_year_match_the_sums_added_up_by_hand(year):
 def test_a_grantors_move_leaves_past_figures_under_the_region_of_the_time(year, clerk):
     """王芳 moves from 南阳 to 郑州 in June 2026: her agreements end (the unspent
     300.00 goes back from the wallet, still a use), 2025 stays under 南阳, and
-    her new payment for her daughter counts under 郑州, 省内跨统筹区."""
+    her new payment for her daughter counts under 郑州, 省内跨统筹区, while a late
+    settlement of May, received after the move, counts under 南阳, 同一统筹区."""
     zhengzhou = PoolingRegion.objects.get(code="410100")
     with clock_at(local(2026, 6, 1, 9)):
         person_update(person=year.wang_fang, region=zhengzhou, operator=clerk)
@@ -126,6 +127,16 @@ def test_a_grantors_move_leaves_past_figures_under_the_region_of_the_time(year, 
         "nanyang_hospital",
         operator=clerk,
     )
+    settle(
+        year.wang_fang,
+        year.wang_daughter,
+        "25.00",
+        local(2026, 5, 20, 9),
+        Use.MEDICAL,
+        "nanyang_hospital",
+        operator=clerk,
+        received=local(2026, 6, 3, 9),
+    )
 
     assert figures("region") == [
         (SUZHOU, 4, D("395.50"), 0, D("0.00")),
@@ -134,10 +145,11 @@ def test_a_grantors_move_leaves_past_figures_under_the_region_of_the_time(year, 
     year_2026 = {"start": dt.date(2026, 1, 1), "end": dt.date(2026, 12, 31)}
     assert figures("region", year_2026) == [
         (SUZHOU, 1, D("7.00"), 0, D("0.00")),
+        (NANYANG, 1, D("25.00"), 0, D("0.00")),
         (("河南省", "郑州市", "410100"), 1, D("40.00"), 0, D("0.00")),
     ]
     assert figures("scope", year_2026) == [
-        ((Scope.SAME_REGION,), 1, D("7.00"), 0, D("0.00")),
+        ((Scope.SAME_REGION,), 2, D("32.00"), 0, D("0.00")),  # 7.00 + 25.00
         ((Scope.CROSS_REGION,), 1, D("40.00"), 0, D("0.00")),
         ((Scope.CROSS_PROVINCE,), 0, D("0.00"), 0, D("0.00")),
     ]
