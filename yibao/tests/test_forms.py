@@ -42,3 +42,6 @@ def test_pages_refuse_the_period_instead_of_failing(client, supervisor, page):
     assert response.status_code == 200
     form = response.context["period_form" if page == "statement" else "form"]
     assert set(form.errors) == {"start", "end"}
+    page_text = response.content.decode()
+    assert "0001-01-01 不在可选的日期范围内" in page_text
+    assert "9999-12-31 不在可选的日期范围内" in page_text
