@@ -16,9 +16,9 @@ from django.views.decorators.http import require_POST
 from accounts.documents import account_statement_document, beneficiary_statement_document
 from accounts.models import InsuredPerson, PersonalAccount
 from accounts.reports import sharing_statistics_tables, sharing_statistics_xlsx
+from core.forms import PeriodForm
+from core.printing import render_print
 from jobs.services import job_enqueue, job_url
-from yibao.forms import PeriodForm
-from yibao.printing import render_print
 
 
 def _print_for_period(request, template, build, filename, **subject):

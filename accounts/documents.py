@@ -1,8 +1,8 @@
 """Printed documents of the accounts app: what goes on the page, read from selectors.
 
 Each function returns the context of one template of ``accounts/print/``;
-``yibao.printing.render_print`` makes it a print view or a PDF. Nothing here
-writes. Personal data is masked with the one scheme of ``accounts.masking``.
+``core.printing.render_print`` makes it a print view or a PDF. Nothing here
+writes. Personal data is masked with the one scheme of ``core.masking``.
 """
 
 import datetime as dt

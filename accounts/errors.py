@@ -7,22 +7,7 @@ zh-hans locale); tests assert the class.
 
 from django.utils.translation import gettext_lazy as _
 
-
-class DomainError(Exception):
-    """A rule refused the action. ``message`` is a lazy translated template."""
-
-    message = _("The action is not allowed.")
-
-    def __init__(self, **params):
-        self.params = params
-        super().__init__(str(self))
-
-    def __str__(self):
-        return str(self.message) % self.params if self.params else str(self.message)
-
-
-class InvalidAmount(DomainError):
-    message = _("%(value)s is not a valid amount: %(reason)s")
+from core.errors import DomainError
 
 
 class InsufficientBalance(DomainError):

@@ -1,6 +1,6 @@
 """Export columns of the accounts lists (Chinese headers of SPREADSHEETS.md)."""
 
-from yibao.exporting import ExportResource, column
+from core.exporting import ExportResource, column
 
 
 class InsuredPersonExport(ExportResource):

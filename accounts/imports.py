@@ -1,7 +1,7 @@
 """Imports of the accounts app: insured persons (SPREADSHEETS.md §1), account credits (§2)
 and sharing agreements (§3).
 
-Declared with ``yibao.importing``; rows are checked here and written only
+Declared with ``core.importing``; rows are checked here and written only
 through the services (``person_register``, ``person_update``, ``ledger_post``).
 The cell parsers ``id_number``, ``amount`` and ``region_code`` and the
 ``id_number_column`` declaration are meant for the other imports too
@@ -20,13 +20,10 @@ from accounts.errors import (
     AccountNotOpen,
     CreditConflict,
     CreditMonthInFuture,
-    DomainError,
     NotAnEmployee,
     PersonNotFound,
     UnknownRegion,
 )
-from accounts.idnumbers import normalize_id_number
-from accounts.masking import mask_id_number, mask_phone
 from accounts.models import (
     AccountStatus,
     AgreementStatus,
@@ -42,7 +39,6 @@ from accounts.models import (
     Scheme,
     SharingAgreement,
 )
-from accounts.money import parse_amount
 from accounts.services.agreements import (
     agreement_approve,
     agreement_error_argument,
@@ -56,7 +52,9 @@ from accounts.services.people import (
     person_update,
     person_update_check,
 )
-from yibao.importing import (
+from core.errors import DomainError
+from core.idnumbers import normalize_id_number
+from core.importing import (
     CREATE,
     SKIP,
     UPDATE,
@@ -69,7 +67,9 @@ from yibao.importing import (
     text,
     year_month,
 )
-from yibao.spreadsheets import Number
+from core.masking import mask_id_number, mask_phone
+from core.money import parse_amount
+from core.spreadsheets import Number
 
 REGION_CODE = re.compile(r"^[0-9]{6}$")
 

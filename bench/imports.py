@@ -19,11 +19,11 @@ from bench.common import bench_database, timed
 
 
 def main(rows: int = 100_000, memory: bool = False):
-    from accounts.idnumbers import compose_id_number
     from accounts.imports import CreditsImport
     from accounts.models import InsuredPerson, PersonalAccount
     from accounts.selectors import ledger_mismatches
-    from yibao.importing import import_run
+    from core.idnumbers import compose_id_number
+    from core.importing import import_run
 
     numbers = [
         compose_id_number(

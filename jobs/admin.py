@@ -8,14 +8,26 @@ import report); the file is served only to the user who started the job.
 from django.contrib import admin
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from accounts.admin.ledger import ReadOnlyAdmin
+from core.admin.base import ReadOnlyAdmin
 from jobs.models import Job
-from jobs.pages import job_progress_page
 from jobs.services import job_result_url
+
+
+def job_progress_page(request, job, admin_site):
+    """``job``'s status and progress (the jobs admin's page, and other apps' own job
+    pages such as an import's); it refreshes itself until the job is finished."""
+    context = {
+        **admin_site.each_context(request),
+        "title": job.title,
+        "job": job,
+        "opts": Job._meta,
+    }
+    return TemplateResponse(request, "jobs/progress.html", context)
 
 
 @admin.register(Job)

@@ -17,7 +17,7 @@ from django.contrib.auth.models import Group, User
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from accounts.admin.ledger import ReadOnlyAdmin
+from core.admin.base import ReadOnlyAdmin
 from staff.forms import PasswordResetForm
 from staff.models import LoginLock, PasswordReset
 from staff.services import (

@@ -22,7 +22,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django_otp import login as otp_login
 
-from accounts.errors import DomainError
+from core.errors import DomainError
 from staff.errors import SecondFactorAlreadySet
 from staff.forms import SecondFactorForm
 from staff.services import second_factor_enrolment_device, second_factor_verify

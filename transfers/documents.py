@@ -1,7 +1,7 @@
 """Printed receipts (回执) of the transfers app: what goes on the page.
 
 Each function returns the context of one template of ``transfers/print/``;
-``yibao.printing.render_print`` makes it a print view or a PDF. Nothing here
+``core.printing.render_print`` makes it a print view or a PDF. Nothing here
 writes; the templates print ID numbers masked (``masked_id_number``).
 """
 

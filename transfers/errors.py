@@ -10,7 +10,7 @@ number, a grantor without an open account, a policy) are reused from there.
 
 from django.utils.translation import gettext_lazy as _
 
-from accounts.errors import DomainError
+from core.errors import DomainError
 
 
 class TransferError(DomainError):

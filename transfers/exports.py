@@ -1,7 +1,7 @@
 """Export columns of the transfers lists: the SPREADSHEETS.md §4 and §5 columns first
 (so an exported file re-imports), then status, scope and who/when."""
 
-from yibao.exporting import ExportResource, column
+from core.exporting import ExportResource, column
 
 from .services.checks import USE_WORDS
 

@@ -1,6 +1,6 @@
 """Imports of the transfers app: settlements (SPREADSHEETS.md §4) and wallet transfers (§5).
 
-Declared with ``yibao.importing``. A row is checked by the service's read-only
+Declared with ``core.importing``. A row is checked by the service's read-only
 half (``settlement_check``, ``wallet_transfer_check``) for the preview and
 written by the service itself, so a file row meets exactly the rules of the
 counter. A row already received with the same content is skipped, with other
@@ -11,10 +11,9 @@ nothing of the file is written.
 
 from django.utils.translation import gettext as _
 
-from accounts.errors import DomainError
 from accounts.imports import amount, id_number_column
-from accounts.masking import mask_id_number
-from yibao.importing import (
+from core.errors import DomainError
+from core.importing import (
     CREATE,
     SKIP,
     Change,
@@ -25,6 +24,7 @@ from yibao.importing import (
     datetime_value,
     text,
 )
+from core.masking import mask_id_number
 
 from .models import HoldRules, PaymentSource
 from .services.checks import USE_WORDS

@@ -10,8 +10,8 @@ class YibaoAdminConfig(AdminConfig):
         super().ready()
         from django.core import checks
 
-        from yibao.admin_history import check_history_admins
-        from yibao.printing import check_print_fonts
+        from core.admin.history import check_history_admins
+        from core.printing import check_print_fonts
 
         checks.register(check_print_fonts)
         checks.register(check_history_admins, checks.Tags.admin)

@@ -19,7 +19,7 @@ from pathlib import Path
 from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.utils.translation import gettext_lazy as _
 
-from yibao.database import database_from_url, embedded_database
+from core.database import database_from_url, embedded_database
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("YIBAO_VAR_DIR", BASE_DIR / "var"))
@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "core",
     "accounts",
     "transfers",
     "jobs",
@@ -195,12 +196,12 @@ CONTENT_SECURITY_POLICY = {
 }
 
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
-# History pages only show (yibao/admin_history.py refuses their POST as well).
+# History pages only show (core/admin/history.py refuses their POST as well).
 SIMPLE_HISTORY_REVERT_DISABLED = True
 
 YIBAO_HALL_NAME = os.environ.get("YIBAO_HALL_NAME", "医疗保障服务大厅")
 
-# The Chinese font embedded in every PDF, by file path (yibao/printing.py): Debian's
+# The Chinese font embedded in every PDF, by file path (core/printing.py): Debian's
 # fonts-noto-cjk, installed by bin/setup, so no PDF depends on the fonts of the
 # machine that opens it.
 YIBAO_PRINT_FONTS = {
@@ -215,10 +216,10 @@ YIBAO_PRINT_FONTS = {
 # Background jobs (jobs/): tasks are rows in PostgreSQL, run by ``manage.py db_worker``
 # which bin/serve starts beside gunicorn; no other server.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-# A list export of more rows than this is made by a background job (yibao/export_jobs.py).
+# A list export of more rows than this is made by a background job (jobs/export_jobs.py).
 YIBAO_EXPORT_BACKGROUND_ROWS = 10_000
 # An admin import of a file with more rows than this is previewed and written by
-# background jobs (yibao/import_jobs.py); smaller files stay in the request.
+# background jobs (jobs/import_jobs.py); smaller files stay in the request.
 YIBAO_IMPORT_BACKGROUND_ROWS = 2_000
 
 LOGGING = {

@@ -17,13 +17,11 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import errors
 from accounts.admin.agreement_counter import counter_grantor_view, counter_lookup_view
-from accounts.admin.ledger import ReadOnlyAdmin
 from accounts.documents import agreement_confirmation_document
 from accounts.exports import SharingAgreementExport
 from accounts.imports import AgreementsImport
 from accounts.models import (
     AgreementStatus,
-    DisclosureLog,
     InsuredPerson,
     PendingSharingAgreement,
     Scope,
@@ -38,12 +36,14 @@ from accounts.services.agreements import (
     agreements_reject_batch,
     evidence_content_type,
 )
-from accounts.services.audit import disclosure_record
-from yibao.admin_export import ExportAdminMixin
-from yibao.admin_filters import DateRangeFilter
-from yibao.admin_history import HistoryAdmin
-from yibao.admin_import import ImportAdminMixin
-from yibao.printing import render_print
+from core.admin.base import ReadOnlyAdmin
+from core.admin.filters import DateRangeFilter
+from core.admin.history import HistoryAdmin
+from core.audit import disclosure_record
+from core.models import DisclosureLog
+from core.printing import render_print
+from jobs.admin_export import ExportAdminMixin
+from jobs.admin_import import ImportAdminMixin
 
 SHOWN_FIELDS = [
     "grantor_display",

@@ -7,28 +7,16 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from accounts.errors import DomainError
 from accounts.exports import LedgerEntryExport, PersonalAccountExport
 from accounts.imports import CreditsImport
 from accounts.models import AccountStatus, LedgerEntry, PersonalAccount, Wallet
 from accounts.services.people import account_freeze, account_unfreeze
-from yibao.admin_export import ExportAdminMixin
-from yibao.admin_filters import DateHierarchyInRange, DateRangeFilter
-from yibao.admin_import import ImportAdminMixin
-from yibao.admin_records import object_path
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Money records are written by services only; the admin shows them."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+from core.admin.base import ReadOnlyAdmin
+from core.admin.filters import DateHierarchyInRange, DateRangeFilter
+from core.admin.records import object_path
+from core.errors import DomainError
+from jobs.admin_export import ExportAdminMixin
+from jobs.admin_import import ImportAdminMixin
 
 
 class StatusReasonForm(forms.Form):

@@ -9,13 +9,10 @@ from django.utils.timezone import localdate
 from django.utils.translation import gettext_lazy as _
 
 from accounts.admin.agreements import PersonAgreementsMixin
-from accounts.errors import DomainError
 from accounts.exports import InsuredPersonExport
-from accounts.idnumbers import normalize_id_number
 from accounts.imports import PersonsImport
-from accounts.models import DisclosureLog, InsuredPerson
+from accounts.models import InsuredPerson
 from accounts.selectors import person_search
-from accounts.services.audit import can_see_unmasked, disclosure_record
 from accounts.services.people import (
     PERSON_CHANGEABLE,
     normalize_phone,
@@ -23,10 +20,14 @@ from accounts.services.people import (
     person_update,
     person_update_check,
 )
-from yibao.admin_export import ExportAdminMixin
-from yibao.admin_filters import DateRangeFilter
-from yibao.admin_history import HistoryAdmin
-from yibao.admin_import import ImportAdminMixin
+from core.admin.filters import DateRangeFilter
+from core.admin.history import HistoryAdmin
+from core.audit import can_see_unmasked, disclosure_record
+from core.errors import DomainError
+from core.idnumbers import normalize_id_number
+from core.models import DisclosureLog
+from jobs.admin_export import ExportAdminMixin
+from jobs.admin_import import ImportAdminMixin
 
 LATEST_ENTRIES = 10
 

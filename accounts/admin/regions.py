@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import PoolingRegion, Province, ProvincePolicy
 from accounts.models.regions import POLICY_DATE_FIELDS
 from accounts.services.regions import policy_update
-from yibao.admin_history import HistoryAdmin
+from core.admin.history import HistoryAdmin
 
 
 @admin.register(Province)

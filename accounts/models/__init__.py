@@ -9,7 +9,6 @@ from .agreements import (
     Relationship,
     SharingAgreement,
 )
-from .audit import DisclosureLog
 from .ledger import AccountStatus, EntryKind, LedgerEntry, PersonalAccount, Use, Wallet
 from .people import EnrolmentPeriod, EnrolmentStatus, Gender, InsuredPerson, PersonCategory, Scheme
 from .regions import PolicyPart, PoolingRegion, Province, ProvincePolicy, Scope
@@ -17,7 +16,6 @@ from .regions import PolicyPart, PoolingRegion, Province, ProvincePolicy, Scope
 __all__ = [
     "BASIC_RELATIONSHIPS",
     "AgreementStatus",
-    "DisclosureLog",
     "EndReason",
     "EvidenceType",
     "PendingSharingAgreement",

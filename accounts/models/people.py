@@ -9,7 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from accounts.masking import mask_id_number, mask_name, mask_phone
+from core.masking import mask_id_number, mask_name, mask_phone
 
 from .regions import PoolingRegion
 

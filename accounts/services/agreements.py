@@ -29,7 +29,6 @@ from accounts.errors import (
     BeneficiaryNotActive,
     BeneficiaryNotOlder,
     BeneficiaryNotYounger,
-    DomainError,
     EndNeedsReason,
     EvidenceScanTooLarge,
     EvidenceScanWrongType,
@@ -45,8 +44,6 @@ from accounts.errors import (
     ReviewerIsCreator,
     SamePerson,
 )
-from accounts.idnumbers import normalize_id_number
-from accounts.masking import mask_id_number
 from accounts.models import (
     AccountStatus,
     AgreementStatus,
@@ -60,6 +57,9 @@ from accounts.models import (
     SharingAgreement,
 )
 from accounts.policy import require_relationship_allowed, require_scope_allowed
+from core.errors import DomainError
+from core.idnumbers import normalize_id_number
+from core.masking import mask_id_number
 
 REVIEW_PERMISSION = "accounts.review_sharingagreement"
 EVIDENCE_MAX_BYTES = 5 * 1024 * 1024

@@ -21,13 +21,12 @@ from django.utils import timezone
 from accounts.errors import (
     AccountNotOpen,
     AlreadyReversed,
-    DomainError,
     IdempotencyConflict,
     InsufficientBalance,
-    InvalidAmount,
     ReversalOfReversal,
 )
 from accounts.models import AccountStatus, EntryKind, LedgerEntry, PersonalAccount, Wallet
+from core.errors import DomainError, InvalidAmount
 
 
 @dataclass
@@ -61,7 +60,7 @@ def ledger_lock(*holders):
 
     Accounts before wallets, each by primary key, so that two transactions
     locking the same pair never wait on each other in a cycle. A lock not granted
-    in 10 s fails (``lock_timeout`` is set on every connection, yibao/database.py).
+    in 10 s fails (``lock_timeout`` is set on every connection, core/database.py).
     Returns the locked, freshly read rows in the order given. Must run inside a
     transaction.
     """

@@ -9,7 +9,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.errors import EnrolmentDateAfterChange, FreezeNeedsReason, NotAnEmployee
-from accounts.idnumbers import birth_date, gender, normalize_id_number
 from accounts.models import (
     AccountStatus,
     EndReason,
@@ -21,6 +20,7 @@ from accounts.models import (
     Scheme,
 )
 from accounts.services.agreements import agreements_end_for_person
+from core.idnumbers import birth_date, gender, normalize_id_number
 
 MOBILE = re.compile(r"^1[3-9][0-9]{9}$")
 LANDLINE = re.compile(r"^0[0-9]{2,3}-?[0-9]{7,8}$")

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from accounts.models import EntryKind, Scope, Use, Wallet
 from accounts.services.ledger import ledger_post
-from yibao.tests.clock import clock_at
+from core.tests.clock import clock_at
 
 _serial = itertools.count(1)
 

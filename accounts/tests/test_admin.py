@@ -8,8 +8,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.idnumbers import compose_id_number
-from accounts.models import AccountStatus, DisclosureLog, InsuredPerson, LedgerEntry
+from accounts.models import AccountStatus, InsuredPerson, LedgerEntry
+from core.idnumbers import compose_id_number
+from core.models import DisclosureLog
 
 
 @pytest.fixture

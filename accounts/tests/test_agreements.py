@@ -11,7 +11,6 @@ from django.db import IntegrityError
 from django.utils import timezone, translation
 
 from accounts import errors
-from accounts.idnumbers import check_character
 from accounts.models import (
     AgreementStatus,
     EndReason,
@@ -33,6 +32,7 @@ from accounts.services.agreements import (
 from accounts.services.people import account_freeze, person_update
 from accounts.services.regions import policy_update
 from accounts.tests.factories import make_agreement, make_person, make_user
+from core.idnumbers import check_character
 
 JIANGSU = "32"
 DAY = dt.timedelta(days=1)

@@ -11,7 +11,6 @@ from django.utils import timezone
 
 from accounts.models import (
     AgreementStatus,
-    DisclosureLog,
     EndReason,
     ProvincePolicy,
     Scheme,
@@ -19,7 +18,8 @@ from accounts.models import (
 )
 from accounts.services.regions import policy_update
 from accounts.tests.factories import make_agreement, make_person, make_user, person_form
-from yibao.tests.pdfs import pdf_text
+from core.models import DisclosureLog
+from core.tests.pdfs import pdf_text
 
 COUNTER = "admin:accounts_sharingagreement_counter"
 QUEUE = "admin:accounts_pendingsharingagreement_changelist"

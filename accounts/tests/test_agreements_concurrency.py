@@ -9,7 +9,7 @@ from accounts.models import EnrolmentStatus, Scheme, SharingAgreement
 from accounts.services.agreements import agreement_register
 from accounts.services.people import person_update
 from accounts.tests.factories import make_person, make_user
-from yibao.tests.threads import run_at_once
+from core.tests.threads import run_at_once
 
 
 def father_and_son():

@@ -14,8 +14,8 @@ from accounts.imports import AgreementsImport, PersonsImport
 from accounts.models import AgreementStatus, EndReason, ProvincePolicy, Scheme, SharingAgreement
 from accounts.services.regions import policy_update
 from accounts.tests.factories import make_agreement, make_id_number, make_person
-from yibao.importing import import_run
-from yibao.tests.files import csv_file, xlsx_file
+from core.importing import import_run
+from core.tests.files import csv_file, xlsx_file
 
 HEADER = ["共济人身份号码", "被共济人身份号码", "关系", "证明材料类型", "证明材料编号", "生效日期"]
 

@@ -18,8 +18,8 @@ from accounts.models import Scheme
 from accounts.selectors import ledger_mismatches
 from accounts.tests.factories import make_person, make_user
 from accounts.tests.postings import post_credit, post_reversal, post_sharing_payment
-from yibao.printing import print_page
-from yibao.tests.pdfs import PRINT_SCRIPT, page_scripts, read_pdf
+from core.printing import print_page
+from core.tests.pdfs import PRINT_SCRIPT, page_scripts, read_pdf
 
 # A fontconfig set-up that knows no font at all: a machine with no fonts installed.
 NO_FONTS = """<?xml version="1.0"?>

@@ -31,8 +31,8 @@ from accounts.models import (
 )
 from accounts.services.people import person_update
 from accounts.tests.factories import make_agreement, make_person, person_form
-from yibao.importing import import_run
-from yibao.tests.files import xlsx_file
+from core.importing import import_run
+from core.tests.files import xlsx_file
 
 ACTIVE, SUSPENDED, TERMINATED = (
     EnrolmentStatus.ACTIVE,

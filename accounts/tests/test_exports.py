@@ -7,8 +7,8 @@ import openpyxl
 import pytest
 from django.urls import reverse
 
-from accounts.models import DisclosureLog
 from accounts.tests.factories import make_person
+from core.models import DisclosureLog
 
 
 def csv_rows(response):

@@ -10,7 +10,7 @@ from django.core.management.base import CommandError
 from accounts.models import InsuredPerson, LedgerEntry
 from accounts.selectors import ledger_mismatches
 from accounts.tests.factories import make_id_number, make_person
-from yibao.tests.files import csv_file, xlsx_file
+from core.tests.files import csv_file, xlsx_file
 
 PERSON_HEADER = ["姓名", "公民身份号码", "险种类型", "参保状态", "参保统筹区"]
 

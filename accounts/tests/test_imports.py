@@ -8,9 +8,7 @@ import pytest
 from django.utils import timezone, translation
 
 from accounts.exports import InsuredPersonExport
-from accounts.idnumbers import check_character
 from accounts.imports import CreditsImport, PersonsImport
-from accounts.masking import mask_id_number
 from accounts.models import (
     EnrolmentStatus,
     InsuredPerson,
@@ -21,10 +19,12 @@ from accounts.models import (
 from accounts.selectors import ledger_mismatches
 from accounts.services.people import account_freeze, person_register
 from accounts.tests.factories import make_id_number, make_person
-from yibao.exporting import write_xlsx
-from yibao.importing import import_run
-from yibao.tests.files import csv_file, xlsx_file
-from yibao.tests.threads import run_at_once
+from core.exporting import write_xlsx
+from core.idnumbers import check_character
+from core.importing import import_run
+from core.masking import mask_id_number
+from core.tests.files import csv_file, xlsx_file
+from core.tests.threads import run_at_once
 
 PERSON_HEADER = [
     "姓名",

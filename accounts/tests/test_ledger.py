@@ -10,14 +10,14 @@ from accounts.errors import (
     AccountNotOpen,
     IdempotencyConflict,
     InsufficientBalance,
-    InvalidAmount,
 )
 from accounts.models import EntryKind, LedgerEntry, PersonalAccount
 from accounts.selectors import ledger_mismatches
 from accounts.services.ledger import ledger_post
 from accounts.services.people import account_freeze
 from accounts.tests.factories import credit, make_person
-from yibao.tests.threads import run_at_once
+from core.errors import InvalidAmount
+from core.tests.threads import run_at_once
 
 
 def debit(account, amount, key, operator=None):

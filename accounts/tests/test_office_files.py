@@ -9,11 +9,11 @@ from decimal import Decimal
 
 import pytest
 
-from accounts.idnumbers import normalize_id_number
 from accounts.models import InsuredPerson, LedgerEntry
 from accounts.selectors import ledger_mismatches
 from accounts.tests.factories import make_id_number, make_person
-from yibao.tests.files import import_command_run, office_file
+from core.idnumbers import normalize_id_number
+from core.tests.files import import_command_run, office_file
 
 PERSON_HEADER = [
     "姓名",

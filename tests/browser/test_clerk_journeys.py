@@ -4,8 +4,8 @@ import datetime as dt
 
 from django.urls import reverse
 
-from accounts.idnumbers import compose_id_number
 from accounts.models import AccountStatus, InsuredPerson
+from core.idnumbers import compose_id_number
 from tests.browser.support import choose_autocomplete, field_error, log_in
 
 

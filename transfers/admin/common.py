@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.admin.ledger import StatusReasonForm
-from accounts.errors import DomainError, InvalidAmount
+from core.errors import DomainError, InvalidAmount
 
 # Errors of the accounts app that belong next to a field of the counter forms.
 ACCOUNTS_ERROR_FIELDS = {InvalidAmount: "amount"}

@@ -6,16 +6,17 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext_lazy as _
 
-from accounts.admin.ledger import ReadOnlyAdmin, StatusReasonForm
+from accounts.admin.ledger import StatusReasonForm
+from core.admin.base import ReadOnlyAdmin
+from core.admin.filters import DateRangeFilter
+from core.admin.records import object_path
+from jobs.admin_export import ExportAdminMixin
+from jobs.admin_import import ImportAdminMixin
 from transfers.exports import SharingPaymentExport
 from transfers.imports import SettlementsImport
 from transfers.models import HeldPayment, PaymentStatus, SharingPayment, WalletSpending
 from transfers.services.payments import payment_approve, payment_reject, settlement_receive
 from transfers.services.reversals import reversal_request
-from yibao.admin_export import ExportAdminMixin
-from yibao.admin_filters import DateRangeFilter
-from yibao.admin_import import ImportAdminMixin
-from yibao.admin_records import object_path
 
 from .common import ReviewActions, counter_page, form_service_call
 from .forms import SettlementCorrectionForm

@@ -9,8 +9,8 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from yibao.admin_records import object_path
-from yibao.printing import render_print
+from core.admin.records import object_path
+from core.printing import render_print
 
 
 class ReceiptMixin:
@@ -20,7 +20,7 @@ class ReceiptMixin:
     (``receipt_template``, extending ``transfers/print/receipt.html``), the
     relations the page shows (``receipt_related``) and the context
     (``receipt_document``, from ``transfers.documents``). The page is rendered
-    by ``yibao.printing.render_print``: the print view, or the PDF with
+    by ``core.printing.render_print``: the print view, or the PDF with
     ``?format=pdf``.
     """
 

@@ -3,13 +3,13 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from accounts.admin.ledger import ReadOnlyAdmin
+from core.admin.base import ReadOnlyAdmin
+from core.admin.filters import DateRangeFilter
+from jobs.admin_export import ExportAdminMixin
 from transfers.documents import reversal_receipt_document
 from transfers.exports import ReversalExport
 from transfers.models import RequestedReversal, Reversal, ReversalStatus
 from transfers.services.reversals import reversal_approve, reversal_reject
-from yibao.admin_export import ExportAdminMixin
-from yibao.admin_filters import DateRangeFilter
 
 from .common import ReviewActions
 from .receipts import ReceiptMixin

@@ -6,7 +6,11 @@ from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.admin.ledger import ReadOnlyAdmin
+from core.admin.base import ReadOnlyAdmin
+from core.admin.filters import DateRangeFilter
+from core.admin.history import HistoryAdmin
+from jobs.admin_export import ExportAdminMixin
+from jobs.admin_import import ImportAdminMixin
 from transfers.documents import wallet_transfer_receipt_document
 from transfers.exports import WalletTransferExport
 from transfers.imports import WalletTransfersImport
@@ -16,10 +20,6 @@ from transfers.services.wallets import (
     wallet_transfer_create,
     wallet_transfer_refuse,
 )
-from yibao.admin_export import ExportAdminMixin
-from yibao.admin_filters import DateRangeFilter
-from yibao.admin_history import HistoryAdmin
-from yibao.admin_import import ImportAdminMixin
 
 from .common import bulk_review, counter_page, form_service_call
 from .forms import CounterTransferForm

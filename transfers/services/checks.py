@@ -9,8 +9,6 @@ from typing import Any
 from django.utils import timezone
 
 from accounts.enrolment import enrolment_on, enrolment_shown, person_enrolled_on, region_on
-from accounts.errors import DomainError
-from accounts.idnumbers import division_code_known
 from accounts.models import (
     EnrolmentPeriod,
     InsuredPerson,
@@ -21,9 +19,11 @@ from accounts.models import (
     SharingAgreement,
     Use,
 )
-from accounts.money import parse_amount
 from accounts.policy import require_part, require_relationship_allowed
 from accounts.services.agreements import person_by_id_number as registered_person
+from core.errors import DomainError
+from core.idnumbers import division_code_known
+from core.money import parse_amount
 from transfers.errors import (
     AmountOverAvailable,
     ContributionNotResident,

@@ -16,10 +16,10 @@ from accounts.models import (
     SharingAgreement,
     Wallet,
 )
-from accounts.money import parse_amount
 from accounts.policy import require_part, require_scope_allowed
 from accounts.services.agreements import open_account_of
 from accounts.services.ledger import ledger_lock, ledger_post
+from core.money import parse_amount
 from transfers.errors import (
     DailyTransfersExceeded,
     InvalidSettlementId,

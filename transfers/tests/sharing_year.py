@@ -26,6 +26,7 @@ from dataclasses import dataclass
 
 from accounts.models import InsuredPerson, Scheme, Use
 from accounts.tests.factories import credit, make_person
+from core.tests.clock import clock_at
 from transfers.services.payments import settlement_receive
 from transfers.services.reversals import reversal_approve, reversal_request
 from transfers.services.wallets import (
@@ -33,7 +34,6 @@ from transfers.services.wallets import (
     wallet_transfer_create,
     wallet_transfers_return_unaccepted,
 )
-from yibao.tests.clock import clock_at
 
 from .factories import local, make_agreement
 

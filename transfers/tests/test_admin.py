@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from accounts.selectors import ledger_mismatches
 from accounts.tests.factories import credit
+from core.tests.pdfs import PRINT_SCRIPT, page_scripts
 from transfers.errors import ReviewerIsCreator
 from transfers.models import (
     HoldReason,
@@ -20,7 +21,6 @@ from transfers.models import (
     ReversalStatus,
     WalletTransfer,
 )
-from yibao.tests.pdfs import PRINT_SCRIPT, page_scripts
 
 from .factories import local
 from .test_payments import balance, receive

@@ -4,12 +4,12 @@ from decimal import Decimal
 
 import pytest
 
-from accounts.errors import DomainError
 from accounts.selectors import ledger_mismatches
 from accounts.tests.factories import credit, make_user
+from core.errors import DomainError
+from core.tests.threads import run_at_once
 from transfers.models import PaymentStatus, SharingPayment, WalletSpending, WalletTransfer
 from transfers.services.payments import payment_approve
-from yibao.tests.threads import run_at_once
 
 from .test_payments import receive
 from .test_wallet_payments import pay_from_wallet

@@ -8,12 +8,12 @@ from django.urls import reverse
 
 from accounts.selectors import ledger_mismatches
 from accounts.tests.factories import make_user
+from core.tests.files import xlsx_file
+from jobs import import_jobs
 from jobs.models import Job, JobStatus
 from jobs.services import job_url
 from jobs.tests.helpers import run_queued_jobs
 from transfers.models import SharingPayment
-from yibao import import_jobs
-from yibao.tests.files import xlsx_file
 
 from .test_imports import SETTLEMENT_HEADER, settlement_row
 from .test_payments import balance

@@ -22,7 +22,7 @@ from pypdf import PdfReader
 from accounts.models import Scheme, Use
 from accounts.selectors import ledger_mismatches, ledger_statement
 from accounts.tests.factories import import_credits, make_person
-from yibao.tests.clock import clock_at
+from core.tests.clock import clock_at
 
 from .factories import local, make_agreement
 from .sharing_year import settle

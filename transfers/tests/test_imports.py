@@ -9,10 +9,10 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from accounts.selectors import ledger_mismatches
+from core.importing import import_run
+from core.tests.files import csv_file, xlsx_file
 from transfers.imports import SettlementsImport, WalletTransfersImport
 from transfers.models import PaymentStatus, SharingPayment, WalletTransfer
-from yibao.importing import import_run
-from yibao.tests.files import csv_file, xlsx_file
 
 from .test_payments import balance
 

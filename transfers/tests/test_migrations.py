@@ -18,8 +18,8 @@ from accounts.models import EntryKind, LedgerEntry, PoolingRegion, Use
 from accounts.services.ledger import ledger_post
 from accounts.services.people import person_update
 from accounts.tests.factories import make_user
+from core.tests.clock import clock_at
 from transfers.models import SharingPayment, WalletTransfer
-from yibao.tests.clock import clock_at
 
 from .factories import local
 from .sharing_year import send, settle, wang_family_register

@@ -6,8 +6,8 @@ into one), and a settlement at midnight stays a date and time."""
 from decimal import Decimal
 
 from accounts.selectors import ledger_mismatches
+from core.tests.files import csv_file, import_command_run, office_file
 from transfers.models import SharingPayment, WalletTransfer
-from yibao.tests.files import csv_file, import_command_run, office_file
 
 from .test_imports import SETTLEMENT_HEADER, settlement_row
 from .test_payments import balance

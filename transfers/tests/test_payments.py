@@ -8,7 +8,6 @@ from django.utils import timezone
 
 from accounts.errors import (
     GrantorAccountNotOpen,
-    InvalidAmount,
     InvalidIdNumber,
     PersonNotFound,
     PolicyBlocks,
@@ -18,6 +17,8 @@ from accounts.selectors import ledger_mismatches
 from accounts.services.ledger import ledger_post
 from accounts.services.people import account_freeze, person_update
 from accounts.tests.factories import credit, import_credits, make_id_number, make_person, make_user
+from core.errors import InvalidAmount
+from core.tests.clock import clock_at
 from transfers.errors import (
     AmountOverAvailable,
     InstitutionDoesNotMatchUse,
@@ -34,7 +35,6 @@ from transfers.errors import (
 )
 from transfers.models import HoldReason, HoldRules, PaymentStatus, SharingPayment
 from transfers.services.payments import payment_approve, payment_reject, settlement_receive
-from yibao.tests.clock import clock_at
 
 from .factories import local, make_agreement
 

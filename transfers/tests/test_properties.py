@@ -8,8 +8,8 @@ from django.db import transaction
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from accounts.errors import DomainError
 from accounts.selectors import ledger_mismatches
+from core.errors import DomainError
 from transfers.models import (
     HoldRules,
     PaymentStatus,

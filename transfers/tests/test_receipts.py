@@ -6,8 +6,8 @@ from django.urls import reverse
 from django.utils.translation import gettext
 
 from accounts.selectors import ledger_mismatches
+from core.tests.pdfs import PRINT_SCRIPT, page_scripts, read_pdf
 from transfers.services.reversals import reversal_request
-from yibao.tests.pdfs import PRINT_SCRIPT, page_scripts, read_pdf
 
 from .test_payments import receive
 from .test_wallets import transfer

@@ -9,13 +9,13 @@ from accounts.imports import AgreementsImport
 from accounts.models import LedgerEntry, SharingAgreement
 from accounts.selectors import ledger_mismatches
 from accounts.tests.factories import credit
+from core.exporting import write_xlsx
+from core.importing import import_run
 from transfers.exports import SharingPaymentExport, WalletTransferExport
 from transfers.imports import SettlementsImport, WalletTransfersImport
 from transfers.models import SharingPayment, WalletTransfer
 from transfers.services.payments import settlement_receive
 from transfers.services.wallets import wallet_transfer_create
-from yibao.exporting import write_xlsx
-from yibao.importing import import_run
 
 from .factories import local
 

@@ -22,6 +22,7 @@ from accounts.selectors import ledger_mismatches
 from accounts.services.people import person_update
 from accounts.services.regions import policy_update
 from accounts.tests.factories import make_person
+from core.tests.files import xlsx_file
 from transfers.errors import (
     ContributionNotResident,
     GrantorNotEmployeeOn,
@@ -32,7 +33,6 @@ from transfers.errors import (
 )
 from transfers.models import PaymentStatus, SharingPayment
 from transfers.services.wallets import wallet_transfer_create
-from yibao.tests.files import xlsx_file
 
 from .factories import local, make_agreement
 from .test_imports import import_settlements, settlement_row

@@ -9,10 +9,10 @@ import pytest
 from accounts.models import PoolingRegion, Scope, Use
 from accounts.selectors import ledger_mismatches
 from accounts.services.people import person_update
+from core.tests.clock import clock_at
 from transfers.services.reversals import reversal_approve, reversal_request
 from transfers.services.wallets import wallet_transfers_return_unaccepted
 from transfers.statistics import sharing_statistics
-from yibao.tests.clock import clock_at
 
 from .factories import local, make_agreement
 from .sharing_year import settle, sharing_year_build

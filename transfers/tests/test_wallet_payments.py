@@ -16,6 +16,8 @@ from accounts.models import EnrolmentStatus, EntryKind, LedgerEntry, Wallet
 from accounts.selectors import ledger_mismatches
 from accounts.services.people import person_update
 from accounts.tests.factories import credit, make_person
+from core.importing import import_run
+from core.tests.files import csv_file, xlsx_file
 from transfers.errors import (
     GrantorRequired,
     InstitutionDoesNotMatchUse,
@@ -28,8 +30,6 @@ from transfers.errors import (
 from transfers.imports import SettlementsImport
 from transfers.models import SharingPayment, WalletSpending
 from transfers.services.payments import settlement_receive
-from yibao.importing import import_run
-from yibao.tests.files import csv_file, xlsx_file
 
 from .factories import local, make_agreement
 from .test_imports import SETTLEMENT_HEADER, settlement_row

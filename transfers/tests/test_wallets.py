@@ -9,7 +9,6 @@ from django.utils import timezone, translation
 
 from accounts.errors import (
     GrantorAccountNotOpen,
-    InvalidAmount,
     InvalidIdNumber,
     PersonNotFound,
     PolicyBlocks,
@@ -29,6 +28,7 @@ from accounts.services.agreements import agreement_end
 from accounts.services.people import account_freeze, person_update
 from accounts.services.regions import policy_update
 from accounts.tests.factories import credit, make_id_number, make_person
+from core.errors import InvalidAmount
 from transfers.errors import (
     AmountOverAvailable,
     DailyTransfersExceeded,

@@ -13,8 +13,8 @@ from django.urls import reverse
 from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.tests.factories import make_agreement, make_user
+from core.admin.history import check_history_admins
 from transfers.models import HoldRules
-from yibao.admin_history import check_history_admins
 
 ROLES = ["clerk", "reviewer", "supervisor", "auditor", "superuser"]
 HISTORY_ADMINS = sorted(

@@ -5,7 +5,7 @@ from django.core.management.base import CommandError
 from accounts.errors import OwnBatchApproval
 from accounts.imports import AgreementsImport
 from accounts.services.agreements import REVIEW_PERMISSION
-from yibao.import_command import ImportCommand
+from core.import_command import ImportCommand
 
 
 class Command(ImportCommand):

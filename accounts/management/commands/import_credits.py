@@ -1,7 +1,7 @@
 """Import a monthly account credit file (SPREADSHEETS.md §2)."""
 
 from accounts.imports import CreditsImport
-from yibao.import_command import ImportCommand
+from core.import_command import ImportCommand
 
 
 class Command(ImportCommand):

@@ -1,7 +1,7 @@
 """Import a file of insured persons (SPREADSHEETS.md §1)."""
 
 from accounts.imports import PersonsImport
-from yibao.import_command import ImportCommand
+from core.import_command import ImportCommand
 
 
 class Command(ImportCommand):

@@ -1,7 +1,7 @@
 """Import a settlement file from the settlement system (SPREADSHEETS.md §4)."""
 
+from core.import_command import ImportCommand
 from transfers.imports import SettlementsImport
-from yibao.import_command import ImportCommand
 
 
 class Command(ImportCommand):

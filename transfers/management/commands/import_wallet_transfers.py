@@ -1,7 +1,7 @@
 """Import a wallet transfer file (SPREADSHEETS.md §5)."""
 
+from core.import_command import ImportCommand
 from transfers.imports import WalletTransfersImport
-from yibao.import_command import ImportCommand
 
 
 class Command(ImportCommand):

@@ -24,7 +24,7 @@ from import_export import fields, resources
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
-from accounts.masking import mask_id_number, mask_name, mask_phone
+from core.masking import mask_id_number, mask_name, mask_phone
 
 EXCEL_MAX_ROWS = 1_048_576
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

@@ -8,8 +8,8 @@ from decimal import Decimal
 import pytest
 from django.utils import translation
 
-from accounts.errors import InvalidAmount
-from accounts.money import parse_amount
+from core.errors import InvalidAmount
+from core.money import parse_amount
 
 pytestmark = pytest.mark.usefixtures("english")
 

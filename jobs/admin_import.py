@@ -10,14 +10,14 @@ The changelist gets an "Import" and a "Blank template" button for users who
 hold ``importer_class.permission``. The upload is checked as a dry run and the
 preview lists what would be created, updated and left unchanged and every
 rejected row; the confirm button runs the import again on the stored upload
-(``yibao.import_uploads``) and writes all or nothing. A file of more rows than
+(``core.import_uploads``) and writes all or nothing. A file of more rows than
 ``settings.YIBAO_IMPORT_BACKGROUND_ROWS`` is previewed and imported by background
-jobs (``yibao.import_jobs``): the user follows them on ``import/jobs/<pk>/``,
+jobs (``jobs.import_jobs``): the user follows them on ``import/jobs/<pk>/``,
 which shows the progress, then the same report page (with the confirm button
 after the dry run).
 
 The mixin sets ``change_list_template`` to ``admin/import/change_list.html``,
-which extends the export buttons' template (``yibao/admin_export.py``), so list
+which extends the export buttons' template (``jobs/admin_export.py``), so list
 it before ``ExportAdminMixin``; a ModelAdmin that needs its own changelist
 template extends ``admin/import/change_list.html``.
 """
@@ -35,18 +35,18 @@ from django.urls import path
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
 
-from jobs.models import Job, JobStatus
-from jobs.pages import job_progress_page
-from yibao.import_jobs import import_enqueue, import_job, import_job_result
-from yibao.import_uploads import (
+from core.import_uploads import (
     upload_claim,
     upload_claimed_path,
     upload_discard,
     upload_path,
     upload_store,
 )
-from yibao.importing import PLANNED_KEPT, import_run
-from yibao.spreadsheets import sheet_rows_at_most, template_xlsx
+from core.importing import PLANNED_KEPT, import_run
+from core.spreadsheets import sheet_rows_at_most, template_xlsx
+from jobs.admin import job_progress_page
+from jobs.import_jobs import import_enqueue, import_job, import_job_result
+from jobs.models import Job, JobStatus
 
 SUFFIXES = (".xlsx", ".csv")
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024

@@ -8,14 +8,14 @@ import uuid
 
 import pytest
 
-from yibao.database import database_from_url, embedded_server_stop
+from core.database import database_from_url, embedded_server_stop
 
 PROBE = textwrap.dedent(
     """
     import sys
     from pathlib import Path
     import psycopg
-    from yibao.database import embedded_server
+    from core.database import embedded_server
     server = embedded_server(Path(sys.argv[1]))
     with psycopg.connect(server.get_uri()) as conn:
         print(conn.execute("select pg_postmaster_start_time()").fetchone()[0])

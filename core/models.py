@@ -26,6 +26,9 @@ class DisclosureLog(models.Model):
         verbose_name = _("disclosure of personal information")
         verbose_name_plural = _("disclosures of personal information")
         ordering = ["-at"]
+        # Created by the accounts app before the shared layer existed (migration
+        # accounts 0003); the table kept its name when the model moved here.
+        db_table = "accounts_disclosurelog"
 
     def __str__(self):
         return f"{self.user} {self.get_action_display()} {self.subject}"

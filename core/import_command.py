@@ -13,7 +13,7 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from yibao.importing import Import, import_run
+from core.importing import Import, import_run
 
 
 class ImportCommand(BaseCommand):

@@ -77,7 +77,7 @@ def check_history_admins(app_configs=None, site=None, **kwargs):
     return [
         checks.Error(
             f"{type(model_admin).__name__} uses SimpleHistoryAdmin, whose version page saves.",
-            hint="Derive it from yibao.admin_history.HistoryAdmin.",
+            hint="Derive it from core.admin.history.HistoryAdmin.",
             obj=type(model_admin),
             id="yibao.E001",
         )

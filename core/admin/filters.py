@@ -7,7 +7,7 @@ from django.contrib.admin.options import IncorrectLookupParameters
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from yibao.forms import EARLIEST, LATEST
+from core.forms import EARLIEST, LATEST
 
 
 class DateRangeFilter(admin.FieldListFilter):
@@ -71,7 +71,7 @@ class DateRangeFilter(admin.FieldListFilter):
 
 class DateHierarchyInRange:
     """For a ModelAdmin with ``date_hierarchy``: a year outside the dates that can be
-    chosen (``yibao.forms``) is an incorrect lookup, which the list answers as such.
+    chosen (``core.forms``) is an incorrect lookup, which the list answers as such.
 
     Django's date hierarchy steps to the next year in Python, so ``…__year=9999`` in
     the query string would be a server error.

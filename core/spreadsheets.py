@@ -5,7 +5,7 @@ knowing its number as a spreadsheet shows it (the header is row 1) and its
 cells by header name. Cells are text (trimmed); a workbook's number cell is a
 ``Number`` (text as the office program shows it, marked as a number, so that
 identifier columns can refuse it); a date cell is a date / datetime. Empty
-cells are ``""``. Checking what the cells mean is the job of ``yibao.importing``.
+cells are ``""``. Checking what the cells mean is the job of ``core.importing``.
 
 The format is told from the content, not the name: a ZIP archive is .xlsx
 (unless it is an OpenDocument file, which is refused), anything else is CSV

@@ -1,6 +1,6 @@
 """Recording disclosures of unmasked personal information."""
 
-from accounts.models import DisclosureLog
+from core.models import DisclosureLog
 
 
 def disclosure_record(*, user, action: str, subject: str) -> DisclosureLog:

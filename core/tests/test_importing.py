@@ -10,8 +10,7 @@ from accounts.imports import AgreementsImport, CreditsImport, PersonsImport
 from accounts.models import LedgerEntry, PersonalAccount
 from accounts.selectors import ledger_mismatches
 from accounts.tests.factories import make_person
-from transfers.imports import SettlementsImport, WalletTransfersImport
-from yibao.importing import (
+from core.importing import (
     CellError,
     Column,
     date_value,
@@ -19,8 +18,9 @@ from yibao.importing import (
     import_run,
     year_month,
 )
-from yibao.spreadsheets import Number
-from yibao.tests.files import csv_file
+from core.spreadsheets import Number
+from core.tests.files import csv_file
+from transfers.imports import SettlementsImport, WalletTransfersImport
 
 pytestmark = pytest.mark.usefixtures("english")
 

@@ -1,6 +1,6 @@
 """The print machinery's own checks."""
 
-from yibao.printing import check_print_fonts
+from core.printing import check_print_fonts
 
 
 def test_missing_print_font_is_reported_by_the_system_check(settings, tmp_path):

@@ -11,9 +11,9 @@ from django_tasks_db.models import DBTaskResult
 
 from accounts.models import InsuredPerson
 from accounts.tests.factories import make_person
+from jobs import export_jobs
 from jobs.models import Job, JobStatus
 from jobs.tests.helpers import run_queued_jobs
-from yibao import export_jobs
 
 
 @pytest.fixture

@@ -2,13 +2,13 @@
 
 Why: an export of tens of thousands of rows must not hold a web request (and
 a gunicorn worker) for minutes. Past ``settings.YIBAO_EXPORT_BACKGROUND_ROWS``
-rows, ``yibao.admin_export`` queues ``list_export`` instead of streaming and
+rows, ``jobs.admin_export`` queues ``list_export`` instead of streaming and
 sends the worker only the list's filter parameters (its query string): the
 worker asks the same ModelAdmin for the rows those parameters show, as the job's
 starter, with that user's permissions checked again. No query object is stored:
 the queue is a table, and unpickling what it holds would run the code of anyone
 who can write to it. The file is written in chunks with the rules of
-``yibao.exporting``, its progress recorded every ``PROGRESS_EVERY`` rows.
+``core.exporting``, its progress recorded every ``PROGRESS_EVERY`` rows.
 """
 
 import tempfile
@@ -20,8 +20,8 @@ from django.core.files import File
 from django.http import HttpRequest, QueryDict
 from django.utils.translation import gettext as _
 
+from core.exporting import csv_chunks, write_xlsx
 from jobs.services import job_enqueue, job_progress, job_task
-from yibao.exporting import csv_chunks, write_xlsx
 
 PROGRESS_EVERY = 1000
 

@@ -5,7 +5,7 @@ a server error. Every record of the project has a numeric key, so these URLs tak
 it with the ``int`` converter (``object_path``): a wrong id falls through to
 Django's own record URL, which answers that the record does not exist, in
 Chinese; a number without a record is the view's 404 (``get_object_or_404``).
-simple-history's pages: ``yibao.admin_history``.
+simple-history's pages: ``core.admin.history``.
 """
 
 from django.urls import path

@@ -31,7 +31,7 @@ total)``, called every ``progress_every`` rows in the "check" and "write"
 stages; the report is plain data: ``dataclasses.asdict(report)`` is JSON-ready).
 
 What the framework does, so an import does not: reads .xlsx / CSV
-(``yibao.spreadsheets``); matches the Chinese headers in any order, warns
+(``core.spreadsheets``); matches the Chinese headers in any order, warns
 about extra columns, rejects the file before any row when a required column is
 missing; refuses empty required cells; refuses a number or date cell in an
 identifier column (``Column.identifier``: "must be stored as text"); parses
@@ -57,8 +57,8 @@ from django.db import IntegrityError, OperationalError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.errors import DomainError
-from yibao.spreadsheets import Cell, FileRejected, Number, sheet_read
+from core.errors import DomainError
+from core.spreadsheets import Cell, FileRejected, Number, sheet_read
 
 CREATE, UPDATE, SKIP = "create", "update", "skip"
 

@@ -15,14 +15,14 @@ from stdnum.cn import ric
 from stdnum.exceptions import InvalidChecksum
 from stdnum.exceptions import ValidationError as StdnumValidationError
 
-from accounts.idnumbers import (
+from core.idnumbers import (
     birth_date,
     check_character,
     compose_id_number,
     gender,
     normalize_id_number,
 )
-from accounts.masking import mask_id_number, mask_name, mask_phone
+from core.masking import mask_id_number, mask_name, mask_phone
 
 # GB 11643-1999, 6.2: weights W_i = 2^(i-1) mod 11 for positions 18..2, and the check
 # character by the weighted sum mod 11.

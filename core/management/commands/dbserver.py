@@ -1,6 +1,6 @@
 """``manage.py dbserver stop``: stop the embedded PostgreSQL of ``var/pgdata``.
 
-The server is started on first use and left running (see ``yibao.database``);
+The server is started on first use and left running (see ``core.database``);
 CI and developers stop it with this command so that no process outlives a run.
 Loading the settings starts the server, so stopping a stopped server starts it
 once and stops it again: harmless, and the command stays a thin wrapper.
@@ -11,7 +11,7 @@ import os
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from yibao.database import embedded_server_stop
+from core.database import embedded_server_stop
 
 
 class Command(BaseCommand):

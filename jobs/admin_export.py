@@ -1,4 +1,4 @@
-"""The export buttons of admin lists (see yibao/exporting.py for the file rules)."""
+"""The export buttons of admin lists (see core/exporting.py for the file rules)."""
 
 import tempfile
 
@@ -10,11 +10,11 @@ from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import DisclosureLog
-from accounts.services.audit import disclosure_record
+from core.audit import disclosure_record
+from core.exporting import csv_chunks, write_xlsx
+from core.models import DisclosureLog
+from jobs.export_jobs import list_export_enqueue, list_queryset
 from jobs.services import job_url
-from yibao.export_jobs import list_export_enqueue, list_queryset
-from yibao.exporting import csv_chunks, write_xlsx
 
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
@@ -25,11 +25,11 @@ CONTENT_TYPES = {
 class ExportAdminMixin:
     """Adds "export .xlsx / .csv" to a changelist; the file holds the filtered rows.
 
-    Set ``export_resource_class`` (a ``yibao.exporting.ExportResource``). Exporting
+    Set ``export_resource_class`` (a ``core.exporting.ExportResource``). Exporting
     needs ``accounts.export_data``; unmasked exports need
     ``accounts.export_unmasked`` and are recorded in the disclosure log. Past
     ``settings.YIBAO_EXPORT_BACKGROUND_ROWS`` rows the file is made by a background
-    job (yibao/export_jobs.py) and the user is sent to its progress page.
+    job (jobs/export_jobs.py) and the user is sent to its progress page.
     """
 
     export_resource_class = None

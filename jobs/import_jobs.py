@@ -2,7 +2,7 @@
 
 Why: checking a settlement or credit file of 100,000 rows takes minutes, longer
 than a web request may. Past ``settings.YIBAO_IMPORT_BACKGROUND_ROWS`` rows,
-``yibao.admin_import`` queues ``import_job`` (as ``yibao.export_jobs`` does for
+``jobs.admin_import`` queues ``import_job`` (as ``jobs.export_jobs`` does for
 exports): the dry run reads the stored upload and leaves it for the confirm;
 the real run reads the upload the confirm claimed. Both run ``import_run`` with
 the job's starter as operator, record its progress, and keep the report (plain
@@ -19,9 +19,9 @@ from django.urls import reverse
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
+from core.import_uploads import Upload, upload_claimed_read, upload_discard, upload_path
+from core.importing import Import, ImportReport, PlannedRow, Problem, import_run
 from jobs.services import dotted_path, job_enqueue, job_progress, job_result_page, job_task
-from yibao.import_uploads import Upload, upload_claimed_read, upload_discard, upload_path
-from yibao.importing import Import, ImportReport, PlannedRow, Problem, import_run
 
 PROGRESS_EVERY = 1000  # rows per chunk; each chunk done is recorded as progress
 

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from accounts.tests.factories import make_person
-from yibao.forms import PeriodForm
+from core.forms import PeriodForm
 
 
 @pytest.mark.parametrize(

@@ -8,14 +8,14 @@ import openpyxl
 import pytest
 from django.utils import translation
 
-from yibao.spreadsheets import (
+from core.spreadsheets import (
     FileRejected,
     Number,
     sheet_read,
     sheet_rows_at_most,
     template_xlsx,
 )
-from yibao.tests.files import csv_file, office_file, xlsx_file, xlsx_with_dimension
+from core.tests.files import csv_file, office_file, xlsx_file, xlsx_with_dimension
 
 ROWS = [["姓名", "金额"], ["李明", "1,000.50"], ["王芳", "20"]]
 

@@ -13,7 +13,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 
-from accounts.errors import InvalidAmount
+from core.errors import InvalidAmount
 
 CENT = Decimal("0.01")
 
