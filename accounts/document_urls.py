@@ -1,4 +1,4 @@
-"""URLs of the printed documents and reports, mounted under /admin/documents/."""
+"""URLs of the printed documents, mounted under /admin/documents/."""
 
 from django.urls import path
 
@@ -11,11 +11,5 @@ urlpatterns = [
         "persons/<int:pk>/sharing-received/",
         document_views.beneficiary_statement,
         name="beneficiary_statement",
-    ),
-    path("reports/sharing/", document_views.sharing_report, name="sharing_report"),
-    path(
-        "reports/sharing/export/",
-        document_views.sharing_report_export,
-        name="sharing_report_export",
     ),
 ]

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "core",
     "accounts",
     "transfers",
+    "reports",
     "jobs",
     "staff",
 ]

@@ -47,7 +47,7 @@ class YibaoAdminSite(admin.AdminSite):
                 }
             )
         if app_label is None and request.user.has_perm("accounts.view_ledgerentry"):
-            url = reverse("documents:sharing_report")
+            url = reverse("reports:sharing_report")
             apps.append(
                 {
                     "name": _("Reports"),

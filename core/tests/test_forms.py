@@ -35,7 +35,7 @@ def test_pages_refuse_the_period_instead_of_failing(client, supervisor, page):
     url = (
         reverse("documents:statement", args=[account.pk])
         if page == "statement"
-        else reverse("documents:sharing_report")
+        else reverse("reports:sharing_report")
     )
     client.force_login(supervisor)
     response = client.get(url, {"start": "0001-01-01", "end": "9999-12-31"})

@@ -71,7 +71,7 @@ def test_auditor_exports_the_filtered_person_list_with_masked_ids(page_as, shot,
 
 def test_clerk_chooses_a_period_on_the_reports_page(page_as, shot, clerk):
     page = page_as(clerk)
-    page.goto(reverse("documents:sharing_report"))
+    page.goto(reverse("reports:sharing_report"))
     year = timezone.localdate().year
     assert period_boxes(page) == (f"{year}-01-01", f"{year}-12-31")
     shot(page, "reports page, this year", allow_english=("xlsx",))  # the file type

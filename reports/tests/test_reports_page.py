@@ -1,6 +1,6 @@
 """统计: the reports page and its .xlsx show the figures of the sharing year built
 through the services (transfers/tests/sharing_year.py), whose 2025 totals were
-added up by hand (see transfers/tests/test_statistics.py)."""
+added up by hand (see reports/tests/test_statistics.py)."""
 
 import io
 import re
@@ -41,7 +41,7 @@ def test_oracle_reports_page_shows_the_hand_added_figures_with_bars_drawn_on_the
 ):
     client.force_login(clerk)
 
-    page = client.get(reverse("documents:sharing_report"), YEAR_2025).content.decode()
+    page = client.get(reverse("reports:sharing_report"), YEAR_2025).content.decode()
 
     assert _table(page, "total")[0][1:7] == ["5", "475.50", "1", "300.00", "6", "775.50"]
     assert [row[:7] for row in _table(page, "scope")] == [
@@ -61,7 +61,7 @@ def test_reports_page_lists_the_three_official_scopes_even_with_nothing_shared(c
     client.force_login(clerk)
 
     page = client.get(
-        reverse("documents:sharing_report"), {"start": "2023-01-01", "end": "2023-12-31"}
+        reverse("reports:sharing_report"), {"start": "2023-01-01", "end": "2023-12-31"}
     ).content.decode()
 
     assert _table(page, "scope") == [
@@ -72,7 +72,7 @@ def test_reports_page_lists_the_three_official_scopes_even_with_nothing_shared(c
 
 def test_period_boxes_show_the_chosen_dates_and_by_default_this_year(client, clerk):
     client.force_login(clerk)
-    url = reverse("documents:sharing_report")
+    url = reverse("reports:sharing_report")
 
     chosen = client.get(url, {"start": "2025-03-01", "end": "2025-03-31"}).content.decode()
     default = client.get(url).content.decode()
@@ -86,16 +86,14 @@ def test_period_boxes_show_the_chosen_dates_and_by_default_this_year(client, cle
 
 def test_reports_page_is_listed_on_the_admin_index(client, clerk):
     client.force_login(clerk)
-    assert (
-        reverse("documents:sharing_report") in client.get(reverse("admin:index")).content.decode()
-    )
+    assert reverse("reports:sharing_report") in client.get(reverse("admin:index")).content.decode()
 
 
 def test_report_exported_to_xlsx_by_a_background_job(client, clerk, year, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     client.force_login(clerk)
 
-    response = client.post(reverse("documents:sharing_report_export"), YEAR_2025)
+    response = client.post(reverse("reports:sharing_report_export"), YEAR_2025)
     job = Job.objects.get(created_by=clerk)
     assert response.url == reverse("admin:jobs_job_progress", args=[job.pk])
     assert job.status == JobStatus.QUEUED

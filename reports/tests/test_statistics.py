@@ -1,4 +1,4 @@
-"""What the reports page counts of this app's postings (scenarios 1 and 6): one use
+"""What the reports page counts of the transfers' postings (scenarios 1 and 6): one use
 per posted payment or accepted transfer, nothing that was reversed or never accepted."""
 
 import datetime as dt
@@ -10,14 +10,13 @@ from accounts.models import PoolingRegion, Scope, Use
 from accounts.selectors import ledger_mismatches
 from accounts.services.people import person_update
 from core.tests.clock import clock_at
+from reports.selectors import sharing_statistics
 from transfers.services.reversals import reversal_approve, reversal_request
 from transfers.services.wallets import wallet_transfers_return_unaccepted
-from transfers.statistics import sharing_statistics
-
-from .factories import local, make_agreement
-from .sharing_year import settle, sharing_year_build
-from .test_payments import receive
-from .test_wallets import transfer
+from transfers.tests.factories import local, make_agreement
+from transfers.tests.sharing_year import settle, sharing_year_build
+from transfers.tests.test_payments import receive
+from transfers.tests.test_wallets import transfer
 
 MARCH = {"start": dt.date(2025, 3, 1), "end": dt.date(2025, 3, 31)}
 
@@ -26,9 +25,8 @@ def table(dimension):
     return {row.key: row for row in sharing_statistics(**MARCH)[dimension]}
 
 
-def test_scenario_1_one_use_of_100_under_same_region_and_medical(
-    li_ming, li_xiaoming, son_agreement, clerk
-):
+def test_scenario_1_one_use_of_100_under_same_region_and_medical(li_ming, li_xiaoming, clerk):
+    make_agreement(li_ming, li_xiaoming)
     receive(li_ming, li_xiaoming, "100.00", operator=clerk)
     (total,) = sharing_statistics(**MARCH)["total"]
     assert (total.uses, total.amount) == (1, Decimal("100.00"))
@@ -39,8 +37,9 @@ def test_scenario_1_one_use_of_100_under_same_region_and_medical(
 
 
 def test_reversed_payments_and_unaccepted_transfers_are_not_counted(
-    li_ming, li_xiaoming, son_agreement, clerk, reviewer
+    li_ming, li_xiaoming, clerk, reviewer
 ):
+    make_agreement(li_ming, li_xiaoming)
     payment = receive(li_ming, li_xiaoming, "100.00", operator=clerk, sid="R-1")
     receive(li_ming, li_xiaoming, "30.00", operator=clerk, sid="R-2")
     reversal_approve(

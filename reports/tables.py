@@ -14,7 +14,7 @@ from openpyxl import Workbook
 
 from accounts.models import Scope, Use
 from jobs.services import job_progress, job_task
-from transfers.statistics import StatisticsRow, sharing_statistics
+from reports.selectors import StatisticsRow, sharing_statistics
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ReportsConfig(AppConfig):
+    """The reports (统计) over the ledger and the transfers: above transfers, below
+    the project; no models of its own."""
+
+    name = "reports"
+    verbose_name = _("Reports")
