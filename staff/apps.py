@@ -7,3 +7,12 @@ class StaffConfig(AppConfig):
 
     name = "staff"
     verbose_name = _("Staff and sign-in")
+
+    def ready(self):
+        # After every app with models in INSTALLED_APPS: by staff's post_migrate every
+        # app's permissions exist.
+        from django.db.models.signals import post_migrate
+
+        from staff.roles import roles_sync_on_migrate
+
+        post_migrate.connect(roles_sync_on_migrate, sender=self)

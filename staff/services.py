@@ -21,7 +21,6 @@ from django.db.models import Q
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts.roles import ROLE_NAMES
 from staff.errors import (
     SecondFactorAlreadySet,
     SecondFactorThrottled,
@@ -29,6 +28,7 @@ from staff.errors import (
     UserOutrankedYou,
 )
 from staff.models import PasswordReset, StaffProfile
+from staff.roles import ROLE_NAMES
 
 # Roles whose members must sign in with a second factor (a TOTP device).
 SECOND_FACTOR_ROLES = ("supervisor",)

@@ -13,13 +13,13 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.imports import CreditsImport
 from accounts.models import EntryKind, PoolingRegion, Scheme
-from accounts.roles import ROLE_NAMES, roles_sync
 from accounts.services.agreements import agreement_approve, agreement_register
 from accounts.services.ledger import ledger_post
 from accounts.services.people import person_register
 from core.idnumbers import compose_id_number
 from core.importing import import_run
 from core.tests.files import csv_file
+from staff.roles import ROLE_NAMES, roles_sync
 from staff.services import second_factor_required
 
 _serial = itertools.count(1)

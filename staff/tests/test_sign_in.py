@@ -12,10 +12,10 @@ from django.test import Client
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts.roles import ROLE_NAMES
 from accounts.tests.factories import PASSWORD, make_user
 from staff.middleware import LAST_SEEN
 from staff.models import LoginLock
+from staff.roles import ROLE_NAMES
 from staff.tests.totp import device_code, totp_code
 from staff.validators import NoUsernameOrDateValidator
 

@@ -9,9 +9,9 @@ from django.contrib.auth.models import Group, Permission
 from django.test import Client
 from django.urls import reverse
 
-from accounts.roles import ROLE_NAMES
 from accounts.tests.factories import PASSWORD, make_user
 from staff.models import PasswordReset
+from staff.roles import ROLE_NAMES
 
 NEW_PASSWORD = "Qm7-hall-Zt4x"
 

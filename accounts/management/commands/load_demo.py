@@ -11,11 +11,11 @@ from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import EntryKind, InsuredPerson, PoolingRegion, Scheme, SharingAgreement
-from accounts.roles import ROLE_NAMES, roles_sync
 from accounts.services.agreements import agreement_approve, agreement_register
 from accounts.services.ledger import ledger_post
 from accounts.services.people import person_register
 from core.idnumbers import compose_id_number
+from staff.roles import ROLE_NAMES, roles_sync
 from staff.services import second_factor_required
 from transfers.demo import demo_transfers_load
 

@@ -1,8 +1,9 @@
 """The four roles of DOMAIN.md as permission groups, kept in sync on every migrate.
 
-Each app lists what its roles may do here, by ``app_label.codename``; the
-groups are named with their UI names. Permissions that do not exist yet (an app
-not migrated) are skipped and added on a later migrate.
+What each role may do in every app is listed here, by ``app_label.codename``
+(staff sits above the apps it names); the groups are named with their UI names.
+The sync runs on staff's post_migrate, the last app's, when every app's
+permissions exist; one that does not exist is skipped.
 """
 
 from django.contrib.auth.models import Group, Permission
