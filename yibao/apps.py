@@ -1,9 +1,18 @@
-from django.contrib.admin.apps import AdminConfig
+from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 
 
-class YibaoAdminConfig(AdminConfig):
+class YibaoConfig(AppConfig):
+    """The project itself, the top layer: commands that use every app (``load_demo``)."""
+
+    default = True
+    name = "yibao"
+
+
+class YibaoAdminConfig(admin_apps.AdminConfig):
     """The admin, replaced by the product's own site (titles, index)."""
 
+    default = False
     default_site = "yibao.site.YibaoAdminSite"
 
     def ready(self):

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "reports",
     "jobs",
     "staff",
+    "yibao",
 ]
 
 MIDDLEWARE = [
