@@ -4,7 +4,8 @@ Every path that creates an agreement (the counter, the bulk import) calls
 ``agreement_register`` with plain keyword arguments, so each rule of DOMAIN.md
 is checked once, here. Every path that ends one (a party's request, a change of
 a person through ``accounts.services.people.person_update``) ends it here, so
-that ``_on_agreement_ended`` runs for each.
+that ``accounts.signals.agreement_ended`` is sent for each, in its transaction
+(the transfers app returns the wallet money on it).
 
 Lock order: the two persons (primary-key order), then agreements (primary-key
 order). ``person_update`` locks the one person it changes before it ends that
@@ -57,6 +58,7 @@ from accounts.models import (
     SharingAgreement,
 )
 from accounts.policy import require_relationship_allowed, require_scope_allowed
+from accounts.signals import agreement_ended
 from core.errors import DomainError
 from core.idnumbers import normalize_id_number
 from core.masking import mask_id_number
@@ -426,28 +428,5 @@ def _end(locked, reason, note, operator) -> SharingAgreement:
     locked.ended_by = operator
     locked._history_user = operator
     locked.save(update_fields=["status", "end_reason", "end_note", "ended_on", "ended_by"])
-    _on_agreement_ended(locked, operator)
+    agreement_ended.send(sender=SharingAgreement, agreement=locked, operator=operator)
     return locked
-
-
-def _on_agreement_ended(agreement: SharingAgreement, operator) -> None:
-    """The one hook point for what follows the end of an agreement, in its transaction.
-
-    Unused wallet money set aside for the beneficiary goes back to the grantor
-    (DOMAIN.md, "When an agreement ends"): that is
-    ``transfers.services.wallets.wallet_return_for_agreement``, called here once
-    the transfers app provides it. Until then there is no wallet money to return.
-    """
-    wallet_return = _wallet_return_service()
-    if wallet_return is not None:
-        wallet_return(agreement=agreement, operator=operator)
-
-
-def _wallet_return_service():
-    try:
-        from transfers.services.wallets import wallet_return_for_agreement
-    except ModuleNotFoundError as missing:
-        if missing.name not in ("transfers.services", "transfers.services.wallets"):
-            raise
-        return None
-    return wallet_return_for_agreement

@@ -2,8 +2,6 @@
 
 import datetime as dt
 import io
-import sys
-import types
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -418,19 +416,6 @@ def test_other_changes_of_a_person_leave_agreements_alone(li_ming, li_xiaoming, 
     person_update(person=li_xiaoming, phone="13812345678", name="李晓明", operator=clerk)
     agreement.refresh_from_db()
     assert agreement.status == AgreementStatus.APPROVED
-
-
-def test_ending_calls_the_wallet_return_once_the_transfers_app_provides_it(
-    li_ming, li_xiaoming, clerk, reviewer, monkeypatch
-):
-    calls = []
-    wallets = types.ModuleType("transfers.services.wallets")
-    wallets.wallet_return_for_agreement = lambda **kw: calls.append(kw)
-    monkeypatch.setitem(sys.modules, "transfers.services", types.ModuleType("transfers.services"))
-    monkeypatch.setitem(sys.modules, "transfers.services.wallets", wallets)
-    agreement = make_agreement(li_ming, li_xiaoming, operator=clerk, reviewer=reviewer)
-    person_update(person=li_xiaoming, status=EnrolmentStatus.SUSPENDED, operator=clerk)
-    assert calls == [{"agreement": agreement, "operator": clerk}]
 
 
 # --- evidence scan --------------------------------------------------------------------

@@ -350,8 +350,8 @@ def wallet_return_for_agreement(*, agreement: SharingAgreement, operator):
     """When an agreement ends, the grantor's money still in the wallet goes back.
 
     What is unspent of each transfer made under the agreement (pending ones in
-    full) returns to the grantor's account. Must be called by whatever ends the
-    agreement (``accounts.services.agreements``). Idempotent.
+    full) returns to the grantor's account. Run on ``accounts.signals.agreement_ended``
+    (``transfers.receivers``), in the end's transaction. Idempotent.
     """
     open_transfers = WalletTransfer.objects.filter(
         agreement=agreement,

@@ -9,11 +9,13 @@ from django.utils import timezone, translation
 
 from accounts.errors import (
     GrantorAccountNotOpen,
+    IdempotencyConflict,
     InvalidIdNumber,
     PersonNotFound,
     PolicyBlocks,
 )
 from accounts.models import (
+    AgreementStatus,
     EndReason,
     EnrolmentStatus,
     EntryKind,
@@ -27,8 +29,11 @@ from accounts.selectors import ledger_mismatches
 from accounts.services.agreements import agreement_end
 from accounts.services.people import account_freeze, person_update
 from accounts.services.regions import policy_update
+from accounts.signals import agreement_ended
 from accounts.tests.factories import credit, make_id_number, make_person
 from core.errors import InvalidAmount
+from transfers.apps import WALLET_RETURN_UID
+from transfers.checks import check_agreement_ended_receiver
 from transfers.errors import (
     AmountOverAvailable,
     DailyTransfersExceeded,
@@ -44,6 +49,7 @@ from transfers.errors import (
     WalletSwitchedOff,
 )
 from transfers.models import ReturnReason, TransferStatus, WalletTransfer
+from transfers.receivers import agreement_ended_return_wallet
 from transfers.services.wallets import (
     wallet_return_for_agreement,
     wallet_spend,
@@ -384,3 +390,38 @@ def test_ending_the_agreement_at_the_counter_returns_the_unused_wallet_money(
     assert Wallet.objects.get(person=son).balance == Decimal("0.00")
     assert ledger_mismatches() == []
     call_command("verify_wallets")
+
+
+def test_a_failing_wallet_return_rolls_the_end_of_the_agreement_back(
+    son_wallet, son_agreement, clerk
+):
+    """The return runs in the end's transaction: when it fails (here the key of its
+    account entry was taken by another posting), the agreement is not ended either."""
+    grantor, son = son_wallet
+    accepted = transfer(grantor, son, "100.00", operator=clerk, at=local(2025, 3, 10, 9))
+    accept(accepted)
+    credit(grantor.account, "1.00", key=f"wallet-return:{accepted.transfer_number}:account")
+    with pytest.raises(IdempotencyConflict):
+        agreement_end(
+            agreement=son_agreement,
+            requested_by=EndReason.GRANTOR_REQUEST,
+            reason="本人申请解除",
+            operator=clerk,
+        )
+    son_agreement.refresh_from_db()
+    accepted.refresh_from_db()
+    assert son_agreement.status == AgreementStatus.APPROVED
+    assert accepted.status == TransferStatus.ACCEPTED
+    assert balances(accepted) == (Decimal("401.00"), Decimal("100.00"))
+    assert ledger_mismatches() == []
+
+
+def test_startup_check_reports_an_agreement_end_without_its_wallet_receiver():
+    assert check_agreement_ended_receiver() == []
+    agreement_ended.disconnect(dispatch_uid=WALLET_RETURN_UID)
+    try:
+        (error,) = check_agreement_ended_receiver()
+    finally:
+        agreement_ended.connect(agreement_ended_return_wallet, dispatch_uid=WALLET_RETURN_UID)
+    assert error.id == "transfers.E001"
+    assert "agreement_ended" in error.msg
