@@ -4,11 +4,61 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.models import Count, Max, Min, Q, Sum
 from django.utils import timezone
 
-from accounts.models import EntryKind, InsuredPerson, LedgerEntry, PersonalAccount, Use, Wallet
+from accounts.enrolment import PERIODS_PREFETCH
+from accounts.errors import (
+    GrantorAccountNotOpen,
+    GrantorNotEmployee,
+    InvalidIdNumber,
+    PersonNotFound,
+)
+from accounts.models import (
+    AccountStatus,
+    EntryKind,
+    InsuredPerson,
+    LedgerEntry,
+    PersonalAccount,
+    Use,
+    Wallet,
+)
+from core.idnumbers import normalize_id_number
+from core.masking import mask_id_number
+
+
+def open_account_of(person: InsuredPerson) -> PersonalAccount:
+    """The account a grantor shares from; agreements, payments and transfers all need
+    one open (``GrantorNotEmployee`` without an account, ``GrantorAccountNotOpen``)."""
+    account = PersonalAccount.objects.filter(person=person).first()
+    if account is None:
+        raise GrantorNotEmployee(name=person.name)
+    if account.status != AccountStatus.OPEN:
+        raise GrantorAccountNotOpen(
+            name=person.name, number=account.number, status=account.get_status_display()
+        )
+    return account
+
+
+def person_by_id_number(id_number: str) -> InsuredPerson:
+    """The registered person with this ID number (typed, pasted or read from a card)."""
+    try:
+        number = normalize_id_number(id_number)
+    except ValidationError as error:
+        raise InvalidIdNumber(
+            id_number=mask_id_number((id_number or "").strip()), reason=error.messages[0]
+        ) from None
+    try:
+        return (
+            InsuredPerson.objects.select_related("region__province__policy", "account")
+            .prefetch_related(PERIODS_PREFETCH)
+            .get(id_number=number)
+        )
+    except InsuredPerson.DoesNotExist:
+        raise PersonNotFound(id_number=mask_id_number(number)) from None
+
 
 # For every holder (account or wallet): the cached balance against the sum of its
 # entries, and the entries whose balance_after does not follow from the one before

@@ -17,11 +17,11 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import errors
 from accounts.models import EvidenceType, InsuredPerson, Relationship, SharingAgreement
+from accounts.selectors import person_by_id_number
 from accounts.services.agreements import (
     EVIDENCE_MAX_BYTES,
     agreement_error_argument,
     agreement_register,
-    person_by_id_number,
 )
 
 BLANK = [("", "---------")]

@@ -16,7 +16,6 @@ never interleave: whichever comes second sees what the first committed.
 import datetime as dt
 import uuid
 
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -36,9 +35,7 @@ from accounts.errors import (
     GrantorAccountNotOpen,
     GrantorNotActive,
     GrantorNotEmployee,
-    InvalidIdNumber,
     NotAReviewer,
-    PersonNotFound,
     PolicyBlocks,
     RejectionNeedsReason,
     RelationshipNotAllowed,
@@ -46,22 +43,19 @@ from accounts.errors import (
     SamePerson,
 )
 from accounts.models import (
-    AccountStatus,
     AgreementStatus,
     EndReason,
     EvidenceType,
     InsuredPerson,
-    PersonalAccount,
     Relationship,
     Scheme,
     Scope,
     SharingAgreement,
 )
 from accounts.policy import require_relationship_allowed, require_scope_allowed
+from accounts.selectors import open_account_of, person_by_id_number
 from accounts.signals import agreement_ended
 from core.errors import DomainError
-from core.idnumbers import normalize_id_number
-from core.masking import mask_id_number
 
 REVIEW_PERMISSION = "accounts.review_sharingagreement"
 EVIDENCE_MAX_BYTES = 5 * 1024 * 1024
@@ -84,37 +78,6 @@ YOUNGER_THAN_GRANTOR = {
     Relationship.MATERNAL_GRANDCHILD,
 }
 PARTY_REQUESTS = (EndReason.GRANTOR_REQUEST, EndReason.BENEFICIARY_REQUEST)
-
-
-def open_account_of(person: InsuredPerson) -> PersonalAccount:
-    """The account a grantor shares from; agreements, payments and transfers all need
-    one open (``GrantorNotEmployee`` without an account, ``GrantorAccountNotOpen``)."""
-    account = PersonalAccount.objects.filter(person=person).first()
-    if account is None:
-        raise GrantorNotEmployee(name=person.name)
-    if account.status != AccountStatus.OPEN:
-        raise GrantorAccountNotOpen(
-            name=person.name, number=account.number, status=account.get_status_display()
-        )
-    return account
-
-
-def person_by_id_number(id_number: str) -> InsuredPerson:
-    """The registered person with this ID number (typed, pasted or read from a card)."""
-    try:
-        number = normalize_id_number(id_number)
-    except ValidationError as error:
-        raise InvalidIdNumber(
-            id_number=mask_id_number((id_number or "").strip()), reason=error.messages[0]
-        ) from None
-    try:
-        return (
-            InsuredPerson.objects.select_related("region__province__policy", "account")
-            .prefetch_related(PERIODS_PREFETCH)
-            .get(id_number=number)
-        )
-    except InsuredPerson.DoesNotExist:
-        raise PersonNotFound(id_number=mask_id_number(number)) from None
 
 
 def agreement_register(

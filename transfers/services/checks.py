@@ -20,7 +20,7 @@ from accounts.models import (
     Use,
 )
 from accounts.policy import require_part, require_relationship_allowed
-from accounts.services.agreements import person_by_id_number as registered_person
+from accounts.selectors import person_by_id_number as registered_person
 from core.errors import DomainError
 from core.idnumbers import division_code_known
 from core.money import parse_amount

@@ -6,7 +6,7 @@ from django.utils import timezone
 from accounts.errors import IdempotencyConflict
 from accounts.models import EntryKind, Scope
 from accounts.policy import require_scope_allowed
-from accounts.services.agreements import open_account_of
+from accounts.selectors import open_account_of
 from accounts.services.ledger import ledger_lock, ledger_post
 from transfers.errors import (
     GrantorRequired,

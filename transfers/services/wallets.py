@@ -17,7 +17,7 @@ from accounts.models import (
     Wallet,
 )
 from accounts.policy import require_part, require_scope_allowed
-from accounts.services.agreements import open_account_of
+from accounts.selectors import open_account_of
 from accounts.services.ledger import ledger_lock, ledger_post
 from core.money import parse_amount
 from transfers.errors import (
