@@ -9,8 +9,7 @@ from accounts.selectors import ledger_mismatches
 from core.tests.pdfs import PRINT_SCRIPT, page_scripts, read_pdf
 from transfers.services.reversals import reversal_request
 
-from .test_payments import receive
-from .test_wallets import transfer
+from .factories import receive, transfer
 
 
 @pytest.fixture
