@@ -1,19 +1,13 @@
-"""Export columns of the accounts lists (Chinese headers of SPREADSHEETS.md)."""
+"""Export columns of the accounts lists (Chinese headers of SPREADSHEETS.md); a list
+with a file format starts with that format's columns, declared once by its import."""
 
-from core.exporting import ExportResource, column
+from accounts.imports import AgreementsImport, PersonsImport
+from core.exporting import ExportResource, column, format_resource
 
 
-class InsuredPersonExport(ExportResource):
+class InsuredPersonExport(format_resource(PersonsImport, region="region_id")):
     """§1 参保人员 columns first, so the file re-imports; then account and audit columns."""
 
-    name = column("name", "姓名")
-    id_number = column("id_number", "公民身份号码")
-    scheme = column("scheme", "险种类型")
-    category = column("category", "人员类别")
-    status = column("get_status_display", "参保状态")
-    region = column("region_id", "参保统筹区")
-    phone = column("phone", "联系电话")
-    enrolled_on = column("enrolled_on", "参保日期")
     account_number = column("account__number", "个人账户号")
     balance = column("account__balance", "账户余额")
     created_by = column("created_by__username", "创建人")
@@ -57,15 +51,15 @@ class LedgerEntryExport(ExportResource):
     sensitive = {"wallet__person__id_number": "id", "counterpart__id_number": "id"}
 
 
-class SharingAgreementExport(ExportResource):
+class SharingAgreementExport(
+    format_resource(
+        AgreementsImport,
+        grantor_id_number="grantor__id_number",
+        beneficiary_id_number="beneficiary__id_number",
+    )
+):
     """§3 共济关系 columns first, so the file re-imports; then status, scope and audit."""
 
-    grantor = column("grantor__id_number", "共济人身份号码")
-    beneficiary = column("beneficiary__id_number", "被共济人身份号码")
-    relationship = column("get_relationship_display", "关系")
-    evidence_type = column("get_evidence_type_display", "证明材料类型")
-    evidence_number = column("evidence_number", "证明材料编号")
-    effective_from = column("effective_from", "生效日期")
     grantor_name = column("grantor__name", "共济人姓名")
     beneficiary_name = column("beneficiary__name", "被共济人姓名")
     scope = column("get_scope_display", "共济范围")

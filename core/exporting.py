@@ -1,8 +1,11 @@
 """Exports of admin lists: exactly what the current filters show, as .xlsx or .csv.
 
 Columns are declared per list as a django-import-export ``Resource``: a subclass
-of ``ExportResource`` (Chinese column names of SPREADSHEETS.md, so an exported file
-re-imports where a format exists). This module adds what every export needs:
+of ``ExportResource``. Where a list has a file format (SPREADSHEETS.md), its first
+columns are not declared again: ``format_resource(SomeImport, ...)`` makes them from
+the import's own ``Column`` declarations (header, and the file's word of a choice,
+never a translated label), so an exported file re-imports in any UI language.
+This module adds what every export needs:
 
 - masking: fields named in ``sensitive`` go through the one masking scheme
   unless the user may export unmasked data (then the export is recorded);
@@ -19,11 +22,13 @@ import io
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
 
+from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
 from import_export import fields, resources
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
+from core.importing import Column, Import
 from core.masking import mask_id_number, mask_name, mask_phone
 
 EXCEL_MAX_ROWS = 1_048_576
@@ -35,6 +40,37 @@ def column(attribute: str, header: str) -> fields.Field:
     """One export column: the value at ``attribute`` (``__`` follows relations; a
     method such as ``get_status_display`` is called) under the Chinese ``header``."""
     return fields.Field(attribute=attribute, column_name=header, readonly=True)
+
+
+class FormatField(fields.Field):
+    """An export column made from an import's ``Column``: its header, its cell text."""
+
+    def __init__(self, format_column: Column, attribute: str):
+        super().__init__(attribute=attribute, column_name=format_column.header, readonly=True)
+        self.format_column = format_column
+
+    def get_value(self, obj):
+        return self.format_column.word(super().get_value(obj))
+
+
+def format_resource(importer: type[Import], **attributes: str | None) -> type["ExportResource"]:
+    """The base of an export whose first columns are the file format of ``importer``.
+
+    A column's value is read from the attribute of its field's name, or from the
+    one given here (``grantor_id_number="grantor__id_number"``); ``None`` leaves an
+    optional column out. A required column cannot be left out: the export would
+    not re-import.
+    """
+    declared = {}
+    for format_column in importer.columns:
+        attribute = attributes.pop(format_column.field, format_column.field)
+        if attribute is None and format_column.required:
+            raise ImproperlyConfigured(f"{format_column.header} is required by {importer.title}")
+        if attribute is not None:
+            declared[format_column.field] = FormatField(format_column, attribute)
+    if attributes:
+        raise ImproperlyConfigured(f"not columns of {importer.title}: {', '.join(attributes)}")
+    return type(f"{importer.__name__}Columns", (ExportResource,), declared)
 
 
 class ExportResource(resources.Resource):

@@ -97,6 +97,13 @@ class Column:
     identifier: bool = False
     blank: bool = False
 
+    def word(self, value):
+        """A stored value as this column's cell holds it: a choice's word (never a
+        translated label), anything else as it is. Exports write through this."""
+        if value in (None, "") or not isinstance(self.parse, choice):
+            return value
+        return self.parse.word(value)
+
     def read(self, cell: Cell):
         """The parsed value of a non-empty cell; raises ``CellError`` (or the parser's error)."""
         if self.identifier and isinstance(cell, Number):
@@ -449,19 +456,28 @@ def text(max_length: int) -> Callable[[Cell], str]:
     return parse
 
 
-def choice(options: dict[str, str]) -> Callable[[Cell], str]:
-    """A parser accepting the keys of ``options`` (file values) and returning their values."""
+class choice:  # noqa: N801 - used like the other parsers, text(), date_value
+    """A parser accepting the keys of ``options`` (the file's words, fixed by
+    SPREADSHEETS.md whatever the UI language) and returning their values; ``word``
+    is the way back, the first word of a value, for an export that re-imports."""
 
-    def parse(cell: Cell) -> str:
+    def __init__(self, options: dict[str, str]):
+        self.options = options
+        self.words = {}
+        for word, value in options.items():
+            self.words.setdefault(value, word)
+
+    def __call__(self, cell: Cell) -> str:
         value = str(cell).strip()
-        if value not in options:
+        if value not in self.options:
             raise CellError(
                 _("%(value)s is not one of: %(options)s")
-                % {"value": value, "options": " / ".join(options)}
+                % {"value": value, "options": " / ".join(self.options)}
             )
-        return options[value]
+        return self.options[value]
 
-    return parse
+    def word(self, value) -> str:
+        return self.words[value]
 
 
 def date_value(cell: Cell) -> dt.date:

@@ -68,3 +68,57 @@ def _from_text(value: str) -> Decimal:
         )
     amount = Decimal(number.replace(",", ""))
     return -amount if match["minus"] else amount
+
+
+CAPITAL_DIGITS = "零壹贰叁肆伍陆柒捌玖"
+CAPITAL_PLACES = ("", "拾", "佰", "仟")
+CAPITAL_GROUPS = ("", "万", "亿")
+
+
+def amount_in_capitals(amount: Decimal) -> str:
+    """``Decimal("1409.50")`` → ``人民币壹仟肆佰零玖元伍角``.
+
+    中国人民银行《正确填写票据和结算凭证的基本规定》: 人民币 in front, every digit
+    written (壹拾, never a bare 拾), one 零 for each run of zeros inside the yuan,
+    零 after 元 when the 角 is 0 and the 分 is not, 整 after 元 when there are no
+    角 and 分 (after 角 the rule leaves it out, as its examples do). Where the rule
+    allows a 零 or none (a 0 in the 元 place before a 角, 1,680.32), none is
+    written. Amounts are those ``parse_amount`` accepts, below one trillion.
+    """
+    if isinstance(amount, float):
+        raise TypeError("amounts must not be floats")
+    if amount < 0 or amount >= Decimal("1e12") or amount.quantize(CENT) != amount:
+        raise ValueError(f"not an amount of yuan and fen: {amount}")
+    cents = int(amount * 100)
+    yuan, jiao, fen = cents // 100, cents // 10 % 10, cents % 10
+    words = _yuan_in_capitals(yuan) + "元" if yuan else ""
+    if jiao:
+        words += CAPITAL_DIGITS[jiao] + "角"
+    elif fen and yuan:
+        words += "零"
+    if fen:
+        words += CAPITAL_DIGITS[fen] + "分"
+    elif not jiao:
+        words = (words or "零元") + "整"
+    return "人民币" + words
+
+
+def _yuan_in_capitals(yuan: int) -> str:
+    """The whole yuan in groups of four digits (万, 亿); one 零 per run of zeros."""
+    text = str(yuan)
+    words, zeros, group_written = [], False, False
+    for index, char in enumerate(text):
+        position = len(text) - 1 - index
+        place, group = position % 4, position // 4
+        if char == "0":
+            zeros = bool(words)
+        else:
+            if zeros:
+                words.append("零")
+                zeros = False
+            words.append(CAPITAL_DIGITS[int(char)] + CAPITAL_PLACES[place])
+            group_written = True
+        if place == 0 and group_written:
+            words.append(CAPITAL_GROUPS[group])
+            group_written = False
+    return "".join(words)

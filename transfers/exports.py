@@ -1,22 +1,20 @@
-"""Export columns of the transfers lists: the SPREADSHEETS.md §4 and §5 columns first
-(so an exported file re-imports), then status, scope and who/when."""
+"""Export columns of the transfers lists: the SPREADSHEETS.md §4 and §5 columns first,
+declared once by their imports (so an exported file re-imports), then status, scope
+and who/when."""
 
-from core.exporting import ExportResource, column
+from core.exporting import ExportResource, column, format_resource
 
-from .services.checks import USE_WORDS
-
-WORD_OF_USE = {use: word for word, use in USE_WORDS.items()}
+from .imports import SettlementsImport, WalletTransfersImport
 
 
-class SharingPaymentExport(ExportResource):
-    settlement_id = column("settlement_id", "结算ID")
-    settled_at = column("settled_at", "结算时间")
-    institution_code = column("institution_code", "定点机构编码")
-    institution_name = column("institution_name", "定点机构名称")
-    use = column("use", "用途")
-    beneficiary = column("beneficiary__id_number", "被共济人身份号码")
-    grantor = column("grantor__id_number", "共济人身份号码")
-    amount = column("amount", "共济支付金额")
+class SharingPaymentExport(
+    format_resource(
+        SettlementsImport,
+        beneficiary_id_number="beneficiary__id_number",
+        grantor_id_number="grantor__id_number",
+        paid_from=None,  # a sharing payment is always paid from the grantor's account
+    )
+):
     status = column("get_status_display", "状态")
     scope = column("get_scope_display", "共济范围")
     hold_reasons = column("get_hold_reasons_display", "暂挂原因")
@@ -28,16 +26,14 @@ class SharingPaymentExport(ExportResource):
 
     sensitive = {"beneficiary__id_number": "id", "grantor__id_number": "id"}
 
-    def dehydrate_use(self, payment):
-        return WORD_OF_USE[payment.use]
 
-
-class WalletTransferExport(ExportResource):
-    transfer_number = column("transfer_number", "转账流水号")
-    transferred_at = column("transferred_at", "转账时间")
-    sender = column("sender__id_number", "转出人身份号码")
-    recipient = column("recipient__id_number", "转入人身份号码")
-    amount = column("amount", "金额")
+class WalletTransferExport(
+    format_resource(
+        WalletTransfersImport,
+        sender_id_number="sender__id_number",
+        recipient_id_number="recipient__id_number",
+    )
+):
     status = column("get_status_display", "状态")
     scope = column("get_scope_display", "共济范围")
     unspent = column("unspent", "未用金额")

@@ -106,17 +106,30 @@ def import_credits(person, amounts: dict[str, str], *, operator):
     assert report.written and not report.errors, report.errors
 
 
+IN_FORCE_FROM = dt.date(2024, 1, 1)
+
+
 def make_agreement(
     grantor,
     beneficiary,
     *,
-    operator,
+    operator=None,
     relationship: str = "child",
     reviewer=None,
     evidence_type: str = "household_register",
     **extra,
 ):
-    """An agreement registered through the counter's service; approved when ``reviewer``."""
+    """An agreement registered through the counter's service by ``operator``, approved
+    when ``reviewer``; effective today unless ``effective_from``.
+
+    Without an operator, a clerk of its own registers it and a reviewer of its own
+    approves it, in force from 2024-01-01 unless ``effective_from``: the agreement the
+    payment and transfer tests take as given (early enough for their 2025 dates).
+    """
+    if operator is None:
+        operator = make_user("clerk")
+        reviewer = reviewer or make_user("reviewer")
+        extra.setdefault("effective_from", IN_FORCE_FROM)
     agreement = agreement_register(
         grantor_id_number=grantor.id_number,
         beneficiary_id_number=beneficiary.id_number,

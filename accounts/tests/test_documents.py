@@ -14,7 +14,7 @@ from fontTools.ttLib import TTCollection
 from pypdf import PdfReader
 
 from accounts.documents import account_statement_document
-from accounts.models import Scheme
+from accounts.models import Scheme, Use
 from accounts.selectors import ledger_mismatches
 from accounts.tests.factories import make_person, make_user
 from accounts.tests.postings import post_credit, post_reversal, post_sharing_payment
@@ -40,7 +40,12 @@ def history(clerk):
     post_credit(li_ming.account, "500.00", dt.date(2025, 1, 5))
     post_sharing_payment(li_ming.account, son, "100.00", dt.date(2025, 3, 1))
     wrong = post_sharing_payment(
-        li_ming.account, son, "25.00", dt.date(2025, 3, 2), institution=("P32050000003", "同仁堂")
+        li_ming.account,
+        son,
+        "25.00",
+        dt.date(2025, 3, 2),
+        use=Use.PHARMACY,
+        institution=("P32050000003", "同仁堂"),
     )
     post_reversal(wrong, dt.date(2025, 3, 4))
     return li_ming, son

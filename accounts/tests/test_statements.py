@@ -7,9 +7,9 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from accounts.models import EntryKind, LedgerEntry, Scheme, Scope, Use
+from accounts.models import EntryKind, LedgerEntry, Scheme, Use
 from accounts.selectors import beneficiary_statement, ledger_mismatches, ledger_statement
-from accounts.tests.factories import make_person
+from accounts.tests.factories import make_agreement, make_person
 from accounts.tests.postings import (
     post_credit,
     post_reversal,
@@ -18,6 +18,7 @@ from accounts.tests.postings import (
 )
 
 START = dt.date(2024, 1, 1)
+WALLET_FROM = dt.date(2024, 12, 2)  # Jiangsu's sample policy: the wallet from this day
 
 # One step of a history: (days after the previous step, what, amount in cents, how
 # many days before its booking the money was for: a settlement or credit imported late).
@@ -33,7 +34,8 @@ steps = st.lists(
 
 
 def _play(account, son, history):
-    """Book ``history`` on ``account``; steps that would overdraw are skipped."""
+    """Book ``history`` on ``account`` through the services; steps that would overdraw,
+    and transfers before Jiangsu has the wallet, are skipped."""
     day, payments = START, []
     for gap, what, cents, late in history:
         day += dt.timedelta(days=gap)
@@ -44,8 +46,8 @@ def _play(account, son, history):
             post_credit(account, amount, day, month=value.replace(day=1))
         elif what == "payment" and amount <= account.balance:
             payments.append(post_sharing_payment(account, son, amount, day, settled=value))
-        elif what == "transfer" and amount <= account.balance:
-            post_wallet_transfer(account, son, amount, day, scope=Scope.SAME_REGION)
+        elif what == "transfer" and amount <= account.balance and day >= WALLET_FROM:
+            post_wallet_transfer(account, son, amount, day)
         elif what == "reverse" and payments:
             post_reversal(payments.pop(0), day)
 
@@ -114,7 +116,7 @@ def test_statement_for_2025_starts_from_the_2024_balance(clerk):
         (EntryKind.CREDIT, ""): (1, Decimal("80.00")),
         (EntryKind.SHARING_PAYMENT, Use.MEDICAL): (1, Decimal("-100.00")),
         (EntryKind.SHARING_PAYMENT, Use.PHARMACY): (1, Decimal("-30.00")),
-        (EntryKind.REVERSAL, ""): (1, Decimal("100.00")),
+        (EntryKind.REVERSAL, Use.MEDICAL): (1, Decimal("100.00")),  # the reversed payment's use
     }
     assert ledger_mismatches() == []
 
@@ -142,7 +144,7 @@ def test_entries_imported_late_belong_to_the_period_they_were_booked_in(db):
     assert [(e.amount, e.value_date, e.balance_after) for e in january.entries] == [
         (Decimal("-20.00"), dt.date(2024, 12, 31), Decimal("480.00")),
         (Decimal("30.00"), dt.date(2024, 12, 1), Decimal("510.00")),
-        (Decimal("80.00"), dt.date(2025, 1, 6), Decimal("590.00")),
+        (Decimal("80.00"), dt.date(2025, 1, 1), Decimal("590.00")),  # 划入年月 2025-01
     ]
     assert january.closing_balance == Decimal("590.00")
     assert ledger_mismatches() == []
@@ -158,7 +160,9 @@ def test_beneficiary_statement_shows_who_paid_what_and_nets_out_reversals(db):
     post_sharing_payment(father, son, "100.00", dt.date(2025, 3, 1))
     wrong = post_sharing_payment(father, son, "40.00", dt.date(2025, 3, 2))
     post_reversal(wrong, dt.date(2025, 3, 5))
-    post_wallet_transfer(mother, son, "300.00", dt.date(2025, 4, 1), scope=Scope.CROSS_PROVINCE)
+    # Henan's policy allows cross-province sharing from 2025-02-04 (sample policy).
+    make_agreement(mother.person, son, effective_from=dt.date(2025, 2, 4))
+    post_wallet_transfer(mother, son, "300.00", dt.date(2025, 4, 1))
     post_sharing_payment(father, other, "70.00", dt.date(2025, 4, 2))  # not for the son
     # Settled in 2025, booked in 2026: a line of 2026's statement.
     post_sharing_payment(father, son, "9.00", dt.date(2026, 1, 3), settled=dt.date(2025, 12, 30))

@@ -9,14 +9,13 @@ import pytest
 from accounts.models import PoolingRegion, Scope, Use
 from accounts.selectors import ledger_mismatches
 from accounts.services.people import person_update
+from accounts.tests.factories import make_agreement
 from core.tests.clock import clock_at
 from reports.selectors import sharing_statistics
 from transfers.services.reversals import reversal_approve, reversal_request
 from transfers.services.wallets import wallet_transfers_return_unaccepted
-from transfers.tests.factories import local, make_agreement
+from transfers.tests.factories import local, receive, transfer
 from transfers.tests.sharing_year import settle, sharing_year_build
-from transfers.tests.test_payments import receive
-from transfers.tests.test_wallets import transfer
 
 MARCH = {"start": dt.date(2025, 3, 1), "end": dt.date(2025, 3, 31)}
 

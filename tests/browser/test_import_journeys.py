@@ -7,11 +7,11 @@ import pytest
 from django.urls import reverse
 
 from accounts.selectors import ledger_mismatches
+from accounts.tests.factories import make_agreement
 from core.tests.files import xlsx_file
 from jobs.tests.helpers import run_queued_jobs
 from transfers.models import SharingPayment
-from transfers.tests.factories import make_agreement
-from transfers.tests.test_imports import SETTLEMENT_HEADER, settlement_row
+from transfers.tests.factories import SETTLEMENT_HEADER, settlement_row
 
 FILE_WORDS = ("xlsx", "csv")  # file suffixes, in the form's help and the file name
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -7,12 +7,12 @@ from decimal import Decimal
 from django.urls import reverse
 
 from accounts.models import Wallet
-from accounts.tests.factories import credit
+from accounts.tests.factories import credit, make_agreement
 from tests.browser.support import field_error
 from transfers.models import PaymentStatus, SharingPayment, WalletTransfer
 from transfers.services.payments import settlement_receive
 from transfers.services.wallets import wallet_transfer_accept, wallet_transfer_create
-from transfers.tests.factories import local, make_agreement
+from transfers.tests.factories import local
 
 
 def test_clerk_transfers_to_a_wallet_and_prints_the_receipt(

@@ -2,7 +2,7 @@
 
 import pytest
 
-from .factories import make_agreement
+from accounts.tests.factories import make_agreement
 
 
 @pytest.fixture

@@ -1,32 +1,130 @@
-"""Test data of the transfers app, built through the services as the product builds it."""
+"""Test data of the transfers app, built through the services as the product builds it:
+settlements received, wallet transfers made and accepted, wallet spendings, and the
+settlement file's rows. Agreements come from ``accounts.tests.factories.make_agreement``."""
 
 import datetime as dt
 
 from django.utils import timezone
 
-from accounts.models import SharingAgreement
-from accounts.tests import factories
-
-
-def make_agreement(
-    grantor,
-    beneficiary,
-    *,
-    relationship: str = "child",
-    effective_from: dt.date = dt.date(2024, 1, 1),
-) -> SharingAgreement:
-    """An agreement registered by a clerk and approved by a reviewer, in force from
-    ``effective_from`` (early enough for the 2025 settlements of these tests)."""
-    return factories.make_agreement(
-        grantor,
-        beneficiary,
-        operator=factories.make_user("clerk"),
-        reviewer=factories.make_user("reviewer"),
-        relationship=relationship,
-        effective_from=effective_from,
-    )
+from accounts.models import Use
+from core.importing import import_run
+from core.tests.files import xlsx_file
+from transfers.imports import SettlementsImport
+from transfers.services.payments import settlement_receive
+from transfers.services.wallets import wallet_spend, wallet_transfer_accept, wallet_transfer_create
 
 
 def local(*args) -> dt.datetime:
     """An aware local (Asia/Shanghai) time: ``local(2025, 3, 10, 9, 30)``."""
     return timezone.make_aware(dt.datetime(*args))
+
+
+HOSPITAL = {"institution_code": "H32050000012", "institution_name": "苏州市立医院"}
+
+
+PHARMACY = {"institution_code": "P32050000031", "institution_name": "老百姓大药房"}
+
+
+def receive(grantor, beneficiary, amount="100.00", *, operator, sid="JS20250310000001", **extra):
+    row = {
+        "settlement_id": sid,
+        "settled_at": local(2025, 3, 10, 9, 30),
+        "use": Use.MEDICAL,
+        **HOSPITAL,
+        "beneficiary_id_number": beneficiary.id_number,
+        "grantor_id_number": grantor.id_number,
+        "amount": amount,
+        "operator": operator,
+    }
+    row.update(extra)
+    return settlement_receive(**row)
+
+
+def balance(person):
+    person.account.refresh_from_db()
+    return person.account.balance
+
+
+def pay_from_wallet(patient, amount, sid, *, operator=None, **changes):
+    row = {
+        "settlement_id": sid,
+        "settled_at": local(2025, 3, 12, 10, 0),
+        "use": "购药",
+        **PHARMACY,
+        "beneficiary_id_number": patient.id_number,
+        "grantor_id_number": "",
+        "amount": amount,
+        "paid_from": "wallet",
+        "operator": operator,
+        **changes,
+    }
+    return settlement_receive(**row)
+
+
+_numbers = iter(range(1, 10_000))
+
+
+def transfer(sender, recipient, amount="300.00", *, operator, at=None, number=None):
+    return wallet_transfer_create(
+        transfer_number=number or f"WT{next(_numbers):08d}",
+        transferred_at=at or local(2025, 3, 10, 10, 0),
+        sender_id_number=sender.id_number,
+        recipient_id_number=recipient.id_number,
+        amount=amount,
+        operator=operator,
+    )
+
+
+def accept(transfer_, *, operator=None):
+    """The recipient accepts an hour after the transfer, well before its cut-off."""
+    return wallet_transfer_accept(
+        transfer=transfer_, operator=operator, now=transfer_.transferred_at + dt.timedelta(hours=1)
+    )
+
+
+def spend(person, amount, sid, use=Use.PHARMACY, **extra):
+    return wallet_spend(
+        settlement_id=sid,
+        settled_at=local(2025, 3, 12, 10, 0),
+        institution_code="P32050000031",
+        institution_name="老百姓大药房",
+        use=use,
+        beneficiary_id_number=person.id_number,
+        amount=amount,
+        operator=None,
+        **extra,
+    )
+
+
+SETTLEMENT_HEADER = [
+    "结算ID",
+    "结算时间",
+    "定点机构编码",
+    "定点机构名称",
+    "用途",
+    "被共济人身份号码",
+    "共济人身份号码",
+    "共济支付金额",
+]
+
+
+def settlement_row(grantor, beneficiary, sid="JS-1", amount="100.00", **changes):
+    row = {
+        "sid": sid,
+        "at": "2025-03-10 09:30:00",
+        "code": "H32050000012",
+        "name": "苏州市立医院",
+        "use": "就医",
+        "beneficiary": beneficiary.id_number,
+        "grantor": grantor.id_number,
+        "amount": amount,
+        **changes,
+    }
+    return list(row.values())
+
+
+def import_settlements(rows, operator, dry_run=False):
+    content = xlsx_file([SETTLEMENT_HEADER, *rows])
+    return import_run(
+        SettlementsImport(), content, filename="s.xlsx", operator=operator, dry_run=dry_run
+    )

@@ -25,7 +25,7 @@ import itertools
 from dataclasses import dataclass
 
 from accounts.models import InsuredPerson, Scheme, Use
-from accounts.tests.factories import credit, make_person
+from accounts.tests.factories import credit, make_agreement, make_person
 from core.tests.clock import clock_at
 from transfers.services.payments import settlement_receive
 from transfers.services.reversals import reversal_approve, reversal_request
@@ -35,7 +35,7 @@ from transfers.services.wallets import (
     wallet_transfers_return_unaccepted,
 )
 
-from .factories import local, make_agreement
+from .factories import local
 
 INSTITUTIONS = {
     "suzhou_hospital": ("H32050000012", "苏州市立医院"),

@@ -22,9 +22,7 @@ from transfers.models import (
     WalletTransfer,
 )
 
-from .factories import local
-from .test_payments import balance, receive
-from .test_wallets import transfer
+from .factories import balance, local, receive, transfer
 
 
 def logged_in(client, user):

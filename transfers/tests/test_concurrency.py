@@ -11,9 +11,7 @@ from core.tests.threads import run_at_once
 from transfers.models import PaymentStatus, SharingPayment, WalletSpending, WalletTransfer
 from transfers.services.payments import payment_approve
 
-from .test_payments import receive
-from .test_wallet_payments import pay_from_wallet
-from .test_wallets import accept, transfer
+from .factories import accept, pay_from_wallet, receive, transfer
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

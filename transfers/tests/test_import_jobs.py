@@ -15,8 +15,7 @@ from jobs.services import job_url
 from jobs.tests.helpers import run_queued_jobs
 from transfers.models import SharingPayment
 
-from .test_imports import SETTLEMENT_HEADER, settlement_row
-from .test_payments import balance
+from .factories import SETTLEMENT_HEADER, balance, settlement_row
 
 pytestmark = pytest.mark.usefixtures("english")
 IMPORT = "admin:transfers_sharingpayment_import"

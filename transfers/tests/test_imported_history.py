@@ -21,10 +21,10 @@ from pypdf import PdfReader
 
 from accounts.models import Scheme, Use
 from accounts.selectors import ledger_mismatches, ledger_statement
-from accounts.tests.factories import import_credits, make_person
+from accounts.tests.factories import import_credits, make_agreement, make_person
 from core.tests.clock import clock_at
 
-from .factories import local, make_agreement
+from .factories import local
 from .sharing_year import settle
 
 D = Decimal

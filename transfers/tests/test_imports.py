@@ -11,45 +11,12 @@ from django.core.management.base import CommandError
 from accounts.selectors import ledger_mismatches
 from core.importing import import_run
 from core.tests.files import csv_file, xlsx_file
-from transfers.imports import SettlementsImport, WalletTransfersImport
+from transfers.imports import WalletTransfersImport
 from transfers.models import PaymentStatus, SharingPayment, WalletTransfer
 
-from .test_payments import balance
+from .factories import SETTLEMENT_HEADER, balance, import_settlements, settlement_row
 
 pytestmark = pytest.mark.usefixtures("english")
-
-SETTLEMENT_HEADER = [
-    "结算ID",
-    "结算时间",
-    "定点机构编码",
-    "定点机构名称",
-    "用途",
-    "被共济人身份号码",
-    "共济人身份号码",
-    "共济支付金额",
-]
-
-
-def settlement_row(grantor, beneficiary, sid="JS-1", amount="100.00", **changes):
-    row = {
-        "sid": sid,
-        "at": "2025-03-10 09:30:00",
-        "code": "H32050000012",
-        "name": "苏州市立医院",
-        "use": "就医",
-        "beneficiary": beneficiary.id_number,
-        "grantor": grantor.id_number,
-        "amount": amount,
-        **changes,
-    }
-    return list(row.values())
-
-
-def import_settlements(rows, operator, dry_run=False):
-    content = xlsx_file([SETTLEMENT_HEADER, *rows])
-    return import_run(
-        SettlementsImport(), content, filename="s.xlsx", operator=operator, dry_run=dry_run
-    )
 
 
 def test_settlement_file_preview_then_import_then_same_file_again(

@@ -9,8 +9,7 @@ from accounts.selectors import ledger_mismatches
 from core.tests.files import csv_file, import_command_run, office_file
 from transfers.models import SharingPayment, WalletTransfer
 
-from .test_imports import SETTLEMENT_HEADER, settlement_row
-from .test_payments import balance
+from .factories import SETTLEMENT_HEADER, balance, settlement_row
 
 ID_COLUMNS = ("被共济人身份号码", "共济人身份号码")
 TRANSFER_HEADER = ["转账流水号", "转账时间", "转出人身份号码", "转入人身份号码", "金额"]

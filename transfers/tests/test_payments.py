@@ -16,7 +16,14 @@ from accounts.models import EnrolmentStatus, EntryKind, LedgerEntry, Scope, Use
 from accounts.selectors import ledger_mismatches
 from accounts.services.ledger import ledger_post
 from accounts.services.people import account_freeze, person_update
-from accounts.tests.factories import credit, import_credits, make_id_number, make_person, make_user
+from accounts.tests.factories import (
+    credit,
+    import_credits,
+    make_agreement,
+    make_id_number,
+    make_person,
+    make_user,
+)
 from core.errors import InvalidAmount
 from core.tests.clock import clock_at
 from transfers.errors import (
@@ -34,31 +41,9 @@ from transfers.errors import (
     SettlementConflict,
 )
 from transfers.models import HoldReason, HoldRules, PaymentStatus, SharingPayment
-from transfers.services.payments import payment_approve, payment_reject, settlement_receive
+from transfers.services.payments import payment_approve, payment_reject
 
-from .factories import local, make_agreement
-
-HOSPITAL = {"institution_code": "H32050000012", "institution_name": "苏州市立医院"}
-
-
-def receive(grantor, beneficiary, amount="100.00", *, operator, sid="JS20250310000001", **extra):
-    row = {
-        "settlement_id": sid,
-        "settled_at": local(2025, 3, 10, 9, 30),
-        "use": Use.MEDICAL,
-        **HOSPITAL,
-        "beneficiary_id_number": beneficiary.id_number,
-        "grantor_id_number": grantor.id_number,
-        "amount": amount,
-        "operator": operator,
-    }
-    row.update(extra)
-    return settlement_receive(**row)
-
-
-def balance(person):
-    person.account.refresh_from_db()
-    return person.account.balance
+from .factories import balance, local, receive
 
 
 def test_scenario_1_settlement_posted_with_beneficiary_and_hospital(

@@ -25,9 +25,7 @@ from transfers.services.wallets import (
     wallet_transfers_return_unaccepted,
 )
 
-from .factories import local
-from .test_payments import receive
-from .test_wallets import spend, transfer
+from .factories import local, receive, spend, transfer
 
 STEPS = st.lists(
     st.tuples(

@@ -9,8 +9,7 @@ from accounts.selectors import ledger_mismatches
 from core.tests.pdfs import PRINT_SCRIPT, page_scripts, read_pdf
 from transfers.services.reversals import reversal_request
 
-from .test_payments import receive
-from .test_wallets import transfer
+from .factories import receive, transfer
 
 
 @pytest.fixture
@@ -55,6 +54,7 @@ def test_wallet_transfer_receipt_downloads_as_a_pdf_with_the_chinese_text(
         li_xiaoming.masked_id_number,
         "WT-RECEIPT-1",
         "300.00",
+        "人民币叁佰元整",  # the capitals beside the figures, written out by hand
         gettext("Signature of the clerk"),
     ):
         assert words.replace(" ", "") in text.replace(" ", "")
@@ -65,7 +65,7 @@ def test_wallet_transfer_receipt_downloads_as_a_pdf_with_the_chinese_text(
 def test_reversal_receipt_downloads_as_a_pdf_with_the_reason(
     client, clerk, li_ming, li_xiaoming, son_agreement
 ):
-    payment = receive(li_ming, li_xiaoming, "100.00", operator=clerk)
+    payment = receive(li_ming, li_xiaoming, "325.04", operator=clerk)
     reversal = reversal_request(payment=payment, reason="医院重复上传", operator=clerk)
 
     page = _receipt(client, clerk, "transfers_reversal_receipt", reversal.pk).content.decode()
@@ -74,5 +74,7 @@ def test_reversal_receipt_downloads_as_a_pdf_with_the_reason(
     assert "<link" not in page and gettext("Reversal receipt") in page
     text = read_pdf(pdf.content)[0]
     assert "医院重复上传" in text and gettext("Reversal receipt") in text
-    assert li_ming.masked_id_number in text and "100.00" in text
+    assert li_ming.masked_id_number in text and "325.04" in text
+    assert "人民币叁佰贰拾伍元零肆分" in page  # the People's Bank's own example
+    assert "人民币叁佰贰拾伍元零肆分" in text.replace(" ", "")
     assert ledger_mismatches() == []

@@ -2,11 +2,12 @@
 
 import io
 
+import pytest
 from django.utils import translation
 
-from accounts.exports import SharingAgreementExport
-from accounts.imports import AgreementsImport
-from accounts.models import LedgerEntry, SharingAgreement
+from accounts.exports import InsuredPersonExport, SharingAgreementExport
+from accounts.imports import AgreementsImport, PersonsImport
+from accounts.models import InsuredPerson, LedgerEntry, SharingAgreement
 from accounts.selectors import ledger_mismatches
 from accounts.tests.factories import credit
 from core.exporting import write_xlsx
@@ -20,16 +21,16 @@ from transfers.services.wallets import wallet_transfer_create
 from .factories import local
 
 
-def export_then_import(resource, queryset, importer):
+def export_then_import(resource, queryset, importer, language):
     out = io.BytesIO()
-    with translation.override("zh-hans"):
+    with translation.override(language):
         write_xlsx(resource.get_export_headers(), resource.rows(queryset), out)
     return import_run(importer, out.getvalue(), operator=None, dry_run=False)
 
 
-def test_exported_agreements_settlements_and_transfers_re_import_unchanged(
-    li_ming, li_xiaoming, son_agreement, clerk
-):
+@pytest.fixture
+def records(li_ming, li_xiaoming, son_agreement, clerk):
+    """One record of each list with a format, made through the services."""
     credit(li_ming.account, "1000.00")
     settlement_receive(
         settlement_id="JS20250310000001",
@@ -50,15 +51,29 @@ def test_exported_agreements_settlements_and_transfers_re_import_unchanged(
         amount="300.00",
         operator=clerk,
     )
-    entries = LedgerEntry.objects.count()
-    for resource, model, importer in (
-        (SharingAgreementExport, SharingAgreement, AgreementsImport()),
-        (SharingPaymentExport, SharingPayment, SettlementsImport()),
-        (WalletTransferExport, WalletTransfer, WalletTransfersImport()),
-    ):
-        report = export_then_import(resource(unmasked=True), model.objects.all(), importer)
-        assert report.accepted, [str(e) for e in report.errors]
-        assert (report.created, report.updated, report.skipped) == (0, 0, 1), importer.title
-        assert model.objects.count() == 1
+
+
+# Each format in each language: the headers and words are the file's, not the UI's.
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+@pytest.mark.parametrize(
+    "resource, model, importer",
+    [
+        (InsuredPersonExport, InsuredPerson, PersonsImport),
+        (SharingAgreementExport, SharingAgreement, AgreementsImport),
+        (SharingPaymentExport, SharingPayment, SettlementsImport),
+        (WalletTransferExport, WalletTransfer, WalletTransfersImport),
+    ],
+    ids=["persons", "agreements", "settlements", "wallet transfers"],
+)
+def test_an_exported_list_re_imports_changing_nothing(records, resource, model, importer, language):
+    entries, count = LedgerEntry.objects.count(), model.objects.count()
+    history = InsuredPerson.history.count()
+
+    report = export_then_import(resource(unmasked=True), model.objects.all(), importer(), language)
+
+    assert report.accepted, [str(e) for e in report.errors]
+    assert (report.created, report.updated, report.skipped) == (0, 0, count)
+    assert model.objects.count() == count
     assert LedgerEntry.objects.count() == entries
+    assert InsuredPerson.history.count() == history
     assert ledger_mismatches() == []

@@ -19,7 +19,7 @@ from transfers.errors import (
 from transfers.models import PaymentStatus, ReversalStatus
 from transfers.services.reversals import reversal_approve, reversal_reject, reversal_request
 
-from .test_payments import balance, receive
+from .factories import balance, receive
 
 
 @pytest.fixture

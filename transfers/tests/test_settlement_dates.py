@@ -21,7 +21,7 @@ from accounts.models import EnrolmentStatus, PoolingRegion, Scheme, Scope, Use
 from accounts.selectors import ledger_mismatches
 from accounts.services.people import person_update
 from accounts.services.regions import policy_update
-from accounts.tests.factories import make_person
+from accounts.tests.factories import make_agreement, make_person
 from core.tests.files import xlsx_file
 from transfers.errors import (
     ContributionNotResident,
@@ -34,9 +34,7 @@ from transfers.errors import (
 from transfers.models import PaymentStatus, SharingPayment
 from transfers.services.wallets import wallet_transfer_create
 
-from .factories import local, make_agreement
-from .test_imports import import_settlements, settlement_row
-from .test_payments import balance, receive
+from .factories import balance, import_settlements, local, receive, settlement_row
 
 DAY = dt.timedelta(days=1)
 

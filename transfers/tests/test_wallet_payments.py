@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 from accounts.models import EnrolmentStatus, EntryKind, LedgerEntry, Wallet
 from accounts.selectors import ledger_mismatches
 from accounts.services.people import person_update
-from accounts.tests.factories import credit, make_person
+from accounts.tests.factories import credit, make_agreement, make_person
 from core.importing import import_run
 from core.tests.files import csv_file, xlsx_file
 from transfers.errors import (
@@ -31,28 +31,17 @@ from transfers.imports import SettlementsImport
 from transfers.models import SharingPayment, WalletSpending
 from transfers.services.payments import settlement_receive
 
-from .factories import local, make_agreement
-from .test_imports import SETTLEMENT_HEADER, settlement_row
-from .test_payments import HOSPITAL, balance
-from .test_wallets import accept, transfer
-
-PHARMACY = {"institution_code": "P32050000031", "institution_name": "老百姓大药房"}
-
-
-def pay_from_wallet(patient, amount, sid, *, operator=None, **changes):
-    row = {
-        "settlement_id": sid,
-        "settled_at": local(2025, 3, 12, 10, 0),
-        "use": "购药",
-        **PHARMACY,
-        "beneficiary_id_number": patient.id_number,
-        "grantor_id_number": "",
-        "amount": amount,
-        "paid_from": "wallet",
-        "operator": operator,
-        **changes,
-    }
-    return settlement_receive(**row)
+from .factories import (
+    HOSPITAL,
+    PHARMACY,
+    SETTLEMENT_HEADER,
+    accept,
+    balance,
+    local,
+    pay_from_wallet,
+    settlement_row,
+    transfer,
+)
 
 
 @pytest.fixture

@@ -30,7 +30,7 @@ from accounts.services.agreements import agreement_end
 from accounts.services.people import account_freeze, person_update
 from accounts.services.regions import policy_update
 from accounts.signals import agreement_ended
-from accounts.tests.factories import credit, make_id_number, make_person
+from accounts.tests.factories import credit, make_agreement, make_id_number, make_person
 from core.errors import InvalidAmount
 from transfers.apps import WALLET_RETURN_UID
 from transfers.checks import check_agreement_ended_receiver
@@ -52,34 +52,13 @@ from transfers.models import ReturnReason, TransferStatus, WalletTransfer
 from transfers.receivers import agreement_ended_return_wallet
 from transfers.services.wallets import (
     wallet_return_for_agreement,
-    wallet_spend,
     wallet_transfer_accept,
     wallet_transfer_create,
     wallet_transfer_refuse,
     wallet_transfers_return_unaccepted,
 )
 
-from .factories import local, make_agreement
-
-_numbers = iter(range(1, 10_000))
-
-
-def transfer(sender, recipient, amount="300.00", *, operator, at=None, number=None):
-    return wallet_transfer_create(
-        transfer_number=number or f"WT{next(_numbers):08d}",
-        transferred_at=at or local(2025, 3, 10, 10, 0),
-        sender_id_number=sender.id_number,
-        recipient_id_number=recipient.id_number,
-        amount=amount,
-        operator=operator,
-    )
-
-
-def accept(transfer_, *, operator=None):
-    """The recipient accepts an hour after the transfer, well before its cut-off."""
-    return wallet_transfer_accept(
-        transfer=transfer_, operator=operator, now=transfer_.transferred_at + dt.timedelta(hours=1)
-    )
+from .factories import accept, local, spend, transfer
 
 
 def balances(transfer_):
@@ -261,20 +240,6 @@ def test_refused_transfer_returns_at_once(son_wallet, clerk):
     assert refused.status == TransferStatus.REFUSED
     assert balances(pending) == (Decimal("500.00"), Decimal("0.00"))
     assert ledger_mismatches() == []
-
-
-def spend(person, amount, sid, use=Use.PHARMACY, **extra):
-    return wallet_spend(
-        settlement_id=sid,
-        settled_at=local(2025, 3, 12, 10, 0),
-        institution_code="P32050000031",
-        institution_name="老百姓大药房",
-        use=use,
-        beneficiary_id_number=person.id_number,
-        amount=amount,
-        operator=None,
-        **extra,
-    )
 
 
 def test_only_accepted_money_is_spent_and_recorded_like_a_settlement(son_wallet, clerk):
