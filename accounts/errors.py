@@ -36,8 +36,23 @@ class NotAnEmployee(DomainError):
     message = _("%(name)s is not in the employee scheme (310) and has no personal account.")
 
 
-class FreezeNeedsReason(DomainError):
-    message = _("Freezing an account needs a reason.")
+class StatusChangeNeedsReason(DomainError):
+    message = _("Changing the status of an account needs a reason.")
+
+
+class AccountTransitionNotAllowed(DomainError):
+    message = _("Account %(number)s is %(current)s and cannot become %(status)s.")
+
+
+class AccountCloseNotEmpty(DomainError):
+    message = _("Account %(number)s still holds %(balance)s; only an empty account can be closed.")
+
+
+class AccountCloseWithAgreements(DomainError):
+    message = _(
+        "Account %(number)s pays for a relative under a pending or approved sharing agreement; "
+        "end the agreement before closing the account."
+    )
 
 
 class EnrolmentDateAfterChange(DomainError):

@@ -250,7 +250,8 @@ def wallet_transfer_accept(
         else:
             locked.status = TransferStatus.ACCEPTED
             locked.accepted_at = now
-            locked.save(update_fields=["status", "accepted_at"])
+            locked.accepted_by = operator
+            locked.save(update_fields=["status", "accepted_at", "accepted_by"])
     if too_late:
         due = timezone.localtime(locked.return_due_at)
         raise TransferPastCutOff(due=f"{due:%Y-%m-%d %H:%M}", amount=locked.returned_amount)
