@@ -6,9 +6,9 @@ from decimal import Decimal
 
 from django.db import connection
 from django.db.models import Count, Max, Min, Q, Sum
-from django.utils import timezone
 
 from accounts.models import EntryKind, InsuredPerson, LedgerEntry, PersonalAccount, Use, Wallet
+from core.dates import local_days
 
 # For every holder (account or wallet): the cached balance against the sum of its
 # entries, and the entries whose balance_after does not follow from the one before
@@ -77,15 +77,6 @@ def person_search(queryset, term: str):
     return queryset.filter(name__icontains=term)
 
 
-def period_bounds(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
-    """The aware instants [start 00:00, the day after end 00:00) in the hall's time zone."""
-    tz = timezone.get_current_timezone()
-    return (
-        dt.datetime.combine(start, dt.time.min, tzinfo=tz),
-        dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=tz),
-    )
-
-
 @dataclass(frozen=True)
 class KindTotal:
     """The entries of one kind (and, for sharing payments, one use) in a period."""
@@ -138,7 +129,7 @@ def ledger_statement(*, holder: PersonalAccount | Wallet, start: dt.date, end: d
     """
     field = "account" if isinstance(holder, PersonalAccount) else "wallet"
     ledger = LedgerEntry.objects.filter(**{field: holder})
-    lo, hi = period_bounds(start, end)
+    lo, hi = local_days(start, end)
     run = ledger.aggregate(
         from_lo=Min("sequence", filter=Q(created_at__gte=lo)),
         from_hi=Min("sequence", filter=Q(created_at__gte=hi)),
@@ -221,7 +212,7 @@ def beneficiary_statement(*, person: InsuredPerson, start: dt.date, end: dt.date
     for kind, person_field in _PAID_FOR:
         paid_for |= Q(kind=kind, **{person_field: person})
     originals = LedgerEntry.objects.filter(paid_for)
-    lo, hi = period_bounds(start, end)
+    lo, hi = local_days(start, end)
     entries = (
         LedgerEntry.objects.filter(paid_for | Q(kind=EntryKind.REVERSAL, reverses__in=originals))
         .filter(created_at__gte=lo, created_at__lt=hi)

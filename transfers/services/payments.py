@@ -8,6 +8,7 @@ from accounts.models import EntryKind, Scope
 from accounts.policy import require_scope_allowed
 from accounts.services.agreements import open_account_of
 from accounts.services.ledger import ledger_lock, ledger_post
+from core.dates import local_days
 from transfers.errors import (
     GrantorRequired,
     InvalidPaymentSource,
@@ -30,7 +31,6 @@ from transfers.models import (
 from .checks import (
     CheckedRow,
     agreement_in_force,
-    local_day,
     person_by_id_number,
     regions_on,
     require_active_on,
@@ -213,7 +213,7 @@ def _hold_reasons(payment: SharingPayment, on_date) -> list[str]:
     reasons = []
     if payment.amount >= rules.amount_threshold:
         reasons.append(HoldReason.AMOUNT)
-    start, end = local_day(on_date)
+    start, end = local_days(on_date)
     same_day = SharingPayment.objects.filter(
         beneficiary=payment.beneficiary_id, settled_at__gte=start, settled_at__lt=end
     ).exclude(status=PaymentStatus.REJECTED)
