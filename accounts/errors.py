@@ -8,6 +8,7 @@ zh-hans locale); tests assert the class.
 from django.utils.translation import gettext_lazy as _
 
 from core.errors import DomainError
+from core.masking import mask_id_number
 
 
 class InsufficientBalance(DomainError):
@@ -36,8 +37,23 @@ class NotAnEmployee(DomainError):
     message = _("%(name)s is not in the employee scheme (310) and has no personal account.")
 
 
-class FreezeNeedsReason(DomainError):
-    message = _("Freezing an account needs a reason.")
+class StatusChangeNeedsReason(DomainError):
+    message = _("Changing the status of an account needs a reason.")
+
+
+class AccountTransitionNotAllowed(DomainError):
+    message = _("Account %(number)s is %(current)s and cannot become %(status)s.")
+
+
+class AccountCloseNotEmpty(DomainError):
+    message = _("Account %(number)s still holds %(balance)s; only an empty account can be closed.")
+
+
+class AccountCloseWithAgreements(DomainError):
+    message = _(
+        "Account %(number)s pays for a relative under a pending or approved sharing agreement; "
+        "end the agreement before closing the account."
+    )
 
 
 class EnrolmentDateAfterChange(DomainError):
@@ -148,6 +164,22 @@ class EvidenceScanTooLarge(DomainError):
 
 class EvidenceScanWrongType(DomainError):
     message = _("The evidence scan must be a PDF, JPEG or PNG file (checked by its content).")
+
+
+class AgreementBatchRefused(DomainError):
+    """Some beneficiaries of a counter batch were refused, so none was registered.
+    ``refusals``: (position, ID number as entered, error) of each."""
+
+    message = _("Nothing was registered. Refused: %(refused)s")
+
+    def __init__(self, refusals):
+        self.refusals = refusals
+        refused = "; ".join(
+            str(_("beneficiary %(position)d (%(id_number)s): %(error)s"))
+            % {"position": position, "id_number": mask_id_number(number), "error": error}
+            for position, number, error in refusals
+        )
+        super().__init__(refused=refused)
 
 
 class AgreementNotPending(DomainError):

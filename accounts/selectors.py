@@ -7,7 +7,6 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.models import Count, Max, Min, Q, Sum
-from django.utils import timezone
 
 from accounts.enrolment import PERIODS_PREFETCH
 from accounts.errors import (
@@ -25,6 +24,7 @@ from accounts.models import (
     Use,
     Wallet,
 )
+from core.dates import local_days
 from core.idnumbers import normalize_id_number
 from core.masking import mask_id_number
 
@@ -127,15 +127,6 @@ def person_search(queryset, term: str):
     return queryset.filter(name__icontains=term)
 
 
-def period_bounds(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
-    """The aware instants [start 00:00, the day after end 00:00) in the hall's time zone."""
-    tz = timezone.get_current_timezone()
-    return (
-        dt.datetime.combine(start, dt.time.min, tzinfo=tz),
-        dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=tz),
-    )
-
-
 @dataclass(frozen=True)
 class KindTotal:
     """The entries of one kind (and, for sharing payments, one use) in a period."""
@@ -188,7 +179,7 @@ def ledger_statement(*, holder: PersonalAccount | Wallet, start: dt.date, end: d
     """
     field = "account" if isinstance(holder, PersonalAccount) else "wallet"
     ledger = LedgerEntry.objects.filter(**{field: holder})
-    lo, hi = period_bounds(start, end)
+    lo, hi = local_days(start, end)
     run = ledger.aggregate(
         from_lo=Min("sequence", filter=Q(created_at__gte=lo)),
         from_hi=Min("sequence", filter=Q(created_at__gte=hi)),
@@ -271,7 +262,7 @@ def beneficiary_statement(*, person: InsuredPerson, start: dt.date, end: dt.date
     for kind, person_field in _PAID_FOR:
         paid_for |= Q(kind=kind, **{person_field: person})
     originals = LedgerEntry.objects.filter(paid_for)
-    lo, hi = period_bounds(start, end)
+    lo, hi = local_days(start, end)
     entries = (
         LedgerEntry.objects.filter(paid_for | Q(kind=EntryKind.REVERSAL, reverses__in=originals))
         .filter(created_at__gte=lo, created_at__lt=hi)

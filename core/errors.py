@@ -24,3 +24,7 @@ class DomainError(Exception):
 
 class InvalidAmount(DomainError):
     message = _("%(value)s is not a valid amount: %(reason)s")
+
+
+class SettingNotPositive(DomainError):
+    message = _("%(setting)s must be greater than zero.")

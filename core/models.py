@@ -1,8 +1,21 @@
-"""Who saw or exported unmasked personal information (PIPL art. 28)."""
+"""Shared model pieces: the operator field, and who saw or exported unmasked
+personal information (PIPL art. 28)."""
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+
+def operator_field(verbose_name, *, required: bool = False):
+    """Who did something (entered, reviewed, changed): kept even if the user leaves."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=not required,
+        blank=not required,
+        related_name="+",
+        verbose_name=verbose_name,
+    )
 
 
 class DisclosureLog(models.Model):
@@ -12,12 +25,7 @@ class DisclosureLog(models.Model):
         VIEW = "view", _("viewed unmasked")
         EXPORT = "export", _("exported unmasked")
 
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("user"),
-    )
+    user = operator_field(_("user"), required=True)
     action = models.CharField(_("action"), max_length=10, choices=Action.choices)
     subject = models.CharField(_("what"), max_length=200)
     at = models.DateTimeField(_("at"), auto_now_add=True)

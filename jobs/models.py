@@ -1,8 +1,9 @@
 """A background job someone started: what it is, how far it got, and its result file."""
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from core.models import operator_field
 
 
 class JobStatus(models.TextChoices):
@@ -31,14 +32,7 @@ class Job(models.Model):
     result_file = models.FileField(_("result file"), upload_to="jobs/%Y/%m/", blank=True)
     result_name = models.CharField(_("result file name"), max_length=200, blank=True)
     error = models.TextField(_("error"), blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("started by"),
-    )
+    created_by = operator_field(_("started by"))
     created_at = models.DateTimeField(_("started at"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 

@@ -5,6 +5,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.models import operator_field
+
 
 class StaffProfile(models.Model):
     """Per-user sign-in state; a user without a row has the defaults."""
@@ -39,12 +41,7 @@ class PasswordReset(models.Model):
         related_name="+",
         verbose_name=_("user"),
     )
-    reset_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("reset by"),
-    )
+    reset_by = operator_field(_("reset by"), required=True)
     reset_at = models.DateTimeField(_("reset at"), auto_now_add=True)
 
     class Meta:

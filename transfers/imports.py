@@ -26,8 +26,9 @@ from core.importing import (
 )
 from core.masking import mask_id_number
 
-from .models import HoldRules, PaymentSource
+from .models import HoldReason, PaymentSource
 from .services.checks import USE_WORDS
+from .services.holds import hold_reasons
 from .services.payments import settlement_check, settlement_receive
 from .services.wallets import wallet_transfer_check, wallet_transfer_create
 
@@ -72,6 +73,9 @@ class SettlementsImport(Import):
     )
     key = ("settlement_id",)
 
+    def __init__(self):
+        self._payments_per_day: dict[tuple, int] = {}
+
     def check(self, values, found) -> Change:
         checked = _checked(settlement_check, values)
         if values["paid_from"] == PaymentSource.WALLET:
@@ -87,12 +91,29 @@ class SettlementsImport(Import):
             "beneficiary": mask_id_number(values["beneficiary_id_number"]),
             "amount": checked.values["amount"],
         }
-        if (
-            checked.existing is None
-            and checked.values["amount"] >= HoldRules.current().amount_threshold
-        ):
-            summary = _("%(row)s (held for review)") % {"row": summary}
+        if checked.existing is None:
+            held = self._holds(checked)
+            if held:
+                summary = _("%(row)s (held for review: %(reasons)s)") % {
+                    "row": summary,
+                    "reasons": "、".join(str(HoldReason(r).label) for r in held),
+                }
         return _change(checked, summary, values)
+
+    def _holds(self, checked) -> list[str]:
+        """The holds the write will make of this row: the rule of ``settlement_receive``,
+        counting the payments of earlier rows of this file (not written yet) for the
+        same beneficiary and day. One importer instance reads one file."""
+        day = (checked.beneficiary.pk, checked.on_date)
+        earlier = self._payments_per_day.get(day, 0)
+        self._payments_per_day[day] = earlier + 1
+        return hold_reasons(
+            amount=checked.values["amount"],
+            beneficiary_id=checked.beneficiary.pk,
+            scope=checked.scope,
+            on_date=checked.on_date,
+            earlier=earlier,
+        )
 
     def write(self, data, *, operator):
         settlement_receive(operator=operator, **data)

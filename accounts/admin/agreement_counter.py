@@ -3,13 +3,12 @@
 The ID number is typed, pasted, or "typed" by an ID card reader acting as a
 keyboard (the number followed by Enter), so the lookup is one autofocused field.
 It is posted, not put in the address, so no ID number lands in URLs or logs.
-Every beneficiary goes through ``agreement_register``; if one of them is refused,
-none is written and each refusal is shown next to the field at fault.
+The beneficiaries go through ``agreements_register_batch``: if one of them is
+refused, none is written and each refusal is shown next to the field at fault.
 """
 
 from django import forms
 from django.contrib import messages
-from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -21,7 +20,7 @@ from accounts.selectors import person_by_id_number
 from accounts.services.agreements import (
     EVIDENCE_MAX_BYTES,
     agreement_error_argument,
-    agreement_register,
+    agreements_register_batch,
 )
 
 BLANK = [("", "---------")]
@@ -107,40 +106,26 @@ def counter_grantor_view(model_admin, request, person_id):
 
 
 def _register_all(grantor, formset, operator):
-    """Register every filled row, or none: returns (created, refusals about the grantor)."""
-    created, grantor_errors, refused = [], [], False
-    with transaction.atomic():
-        for form in formset:
-            if not form.has_changed():
-                continue
-            data = form.cleaned_data
-            try:
-                created.append(
-                    agreement_register(
-                        grantor_id_number=grantor.id_number,
-                        beneficiary_id_number=data["beneficiary_id_number"],
-                        relationship=data["relationship"],
-                        evidence_type=data["evidence_type"],
-                        evidence_number=data["evidence_number"],
-                        effective_from=data["effective_from"],
-                        evidence_scan=data["evidence_scan"],
-                        operator=operator,
-                    )
-                )
-            except errors.DomainError as error:
-                refused = True
-                field = agreement_error_argument(error)
-                if field == "grantor_id_number":  # shown once, in the grantor's panel
-                    if str(error) not in grantor_errors:
-                        grantor_errors.append(str(error))
-                else:
-                    form.add_error(field, str(error))
-        if refused:
-            transaction.set_rollback(True)
-    if refused:
-        for agreement in created:  # the rows were rolled back; their scans go too
-            if agreement.evidence_scan:
-                agreement.evidence_scan.storage.delete(agreement.evidence_scan.name)
+    """Register every filled row through the service, or none: returns (created,
+    refusals about the grantor); the other refusals go next to their row's field."""
+    rows = [form for form in formset if form.has_changed()]
+    fields = ("beneficiary_id_number", "relationship", "evidence_type", "evidence_number")
+    fields += ("effective_from", "evidence_scan")
+    try:
+        created = agreements_register_batch(
+            grantor_id_number=grantor.id_number,
+            beneficiaries=[{f: form.cleaned_data[f] for f in fields} for form in rows],
+            operator=operator,
+        )
+    except errors.AgreementBatchRefused as refused:
+        grantor_errors = []
+        for position, _number, error in refused.refusals:
+            field = agreement_error_argument(error)
+            if field == "grantor_id_number":  # shown once, in the grantor's panel
+                if str(error) not in grantor_errors:
+                    grantor_errors.append(str(error))
+            else:
+                rows[position - 1].add_error(field, str(error))
         return [], grantor_errors
     return created, []
 

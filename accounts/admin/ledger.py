@@ -10,13 +10,25 @@ from django.utils.translation import gettext_lazy as _
 from accounts.exports import LedgerEntryExport, PersonalAccountExport
 from accounts.imports import CreditsImport
 from accounts.models import AccountStatus, LedgerEntry, PersonalAccount, Wallet
-from accounts.services.people import account_freeze, account_unfreeze
+from accounts.services.accounts import (
+    TRANSITIONS,
+    account_close,
+    account_freeze,
+    account_unfreeze,
+)
 from core.admin.base import ReadOnlyAdmin
 from core.admin.filters import DateHierarchyInRange, DateRangeFilter
 from core.admin.records import object_path
 from core.errors import DomainError
 from jobs.admin_export import ExportAdminMixin
 from jobs.admin_import import ImportAdminMixin
+
+# The status pages: action in the URL → (service, status it leads to, title).
+STATUS_ACTIONS = {
+    "freeze": (account_freeze, AccountStatus.FROZEN, _("Freeze account")),
+    "unfreeze": (account_unfreeze, AccountStatus.OPEN, _("Unfreeze account")),
+    "close": (account_close, AccountStatus.CLOSED, _("Close account")),
+}
 
 
 class StatusReasonForm(forms.Form):
@@ -41,6 +53,7 @@ class PersonalAccountAdmin(ExportAdminMixin, ReadOnlyAdmin):
         "status_changed_at",
         "status_changed_by",
         "opened_at",
+        "opened_by",
     ]
     fields = readonly_fields
     change_form_template = "admin/accounts/personalaccount/change_form.html"
@@ -62,16 +75,16 @@ class PersonalAccountAdmin(ExportAdminMixin, ReadOnlyAdmin):
         ]
 
     def status_view(self, request, object_id, action):
-        """Freeze (reason required) or unfreeze an account, through the services."""
+        """Freeze, unfreeze or close an account (reason required); the service decides
+        whether the account's status allows it."""
         account = get_object_or_404(PersonalAccount, pk=object_id)
-        if not request.user.has_perm("accounts.change_personalaccount") or action not in (
-            "freeze",
-            "unfreeze",
+        if not request.user.has_perm("accounts.change_personalaccount") or (
+            action not in STATUS_ACTIONS
         ):
             return redirect("admin:accounts_personalaccount_change", object_id)
+        service, _status, title = STATUS_ACTIONS[action]
         form = StatusReasonForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
-            service = account_freeze if action == "freeze" else account_unfreeze
             try:
                 service(account=account, reason=form.cleaned_data["reason"], operator=request.user)
             except DomainError as error:
@@ -84,19 +97,19 @@ class PersonalAccountAdmin(ExportAdminMixin, ReadOnlyAdmin):
             "opts": self.opts,
             "original": account,
             "form": form,
-            "title": _("Freeze account") if action == "freeze" else _("Unfreeze account"),
+            "title": title,
             "action": action,
         }
         return TemplateResponse(request, "admin/accounts/personalaccount/status_form.html", context)
 
     def render_change_form(self, request, context, *args, obj=None, **kwargs):
+        """Offer the status changes the transition table allows from the current status."""
         if obj is not None and request.user.has_perm("accounts.change_personalaccount"):
-            action = "unfreeze" if obj.status == AccountStatus.FROZEN else "freeze"
-            if obj.status != AccountStatus.CLOSED:
-                context["status_action"] = action
-                context["status_url"] = reverse(
-                    "admin:accounts_personalaccount_status", args=[obj.pk, action]
-                )
+            context["status_actions"] = [
+                (reverse("admin:accounts_personalaccount_status", args=[obj.pk, action]), title)
+                for action, (_service, status, title) in STATUS_ACTIONS.items()
+                if (obj.status, status) in TRANSITIONS
+            ]
         return super().render_change_form(request, context, *args, obj=obj, **kwargs)
 
 

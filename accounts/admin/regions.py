@@ -5,8 +5,9 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import PoolingRegion, Province, ProvincePolicy
 from accounts.models.regions import POLICY_DATE_FIELDS
-from accounts.services.regions import policy_update
+from accounts.services.regions import policy_update, pooling_region_check, pooling_region_update
 from core.admin.history import HistoryAdmin
+from core.admin.settings import SettingsAdminMixin
 
 
 @admin.register(Province)
@@ -22,7 +23,7 @@ class ProvinceAdmin(admin.ModelAdmin):
 
 
 @admin.register(PoolingRegion)
-class PoolingRegionAdmin(HistoryAdmin):
+class PoolingRegionAdmin(SettingsAdminMixin, HistoryAdmin):
     list_display = [
         "code",
         "name",
@@ -34,12 +35,16 @@ class PoolingRegionAdmin(HistoryAdmin):
     list_filter = ["province", "wallet_enabled", "share_prior_years_only"]
     search_fields = ["code", "name", "province__name"]
     readonly_fields = ["code", "name", "province"]
+    settings_check = staticmethod(pooling_region_check)
 
     def has_add_permission(self, request):
         return False
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def settings_update(self, obj, *, operator, **fields):
+        pooling_region_update(region=obj, operator=operator, **fields)
 
 
 @admin.register(ProvincePolicy)

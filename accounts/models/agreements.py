@@ -1,9 +1,10 @@
 """Family sharing agreements (共济关系): a grantor's account pays for a relative."""
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+from core.models import operator_field
 
 from .people import InsuredPerson
 from .regions import Scope
@@ -100,37 +101,16 @@ class SharingAgreement(models.Model):
         default=AgreementStatus.PENDING,
     )
     created_at = models.DateTimeField(_("registered at"), auto_now_add=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("registered by"),
-    )
+    created_by = operator_field(_("registered by"))
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("reviewed by"),
-    )
+    reviewed_by = operator_field(_("reviewed by"))
     review_note = models.CharField(_("review note"), max_length=200, blank=True)
     ended_on = models.DateField(_("ended on"), null=True, blank=True)
     end_reason = models.CharField(
         _("end reason"), max_length=24, choices=EndReason.choices, blank=True
     )
     end_note = models.CharField(_("end note"), max_length=200, blank=True)
-    ended_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("ended by"),
-    )
+    ended_by = operator_field(_("ended by"))
     history = HistoricalRecords()
 
     objects = AgreementQuerySet.as_manager()

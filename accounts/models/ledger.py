@@ -7,9 +7,10 @@ here, beside the account, so that one posting function, one set of database
 guards and one ``verify_ledger`` cover every balance.
 """
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from core.models import operator_field
 
 from .people import InsuredPerson
 from .regions import Scope
@@ -39,15 +40,9 @@ class PersonalAccount(models.Model):
     )
     status_reason = models.CharField(_("reason for the status"), max_length=200, blank=True)
     status_changed_at = models.DateTimeField(_("status changed at"), null=True, blank=True)
-    status_changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("status changed by"),
-    )
+    status_changed_by = operator_field(_("status changed by"))
     opened_at = models.DateTimeField(_("opened at"), auto_now_add=True)
+    opened_by = operator_field(_("opened by"))
 
     class Meta:
         verbose_name = _("personal account")
@@ -58,8 +53,8 @@ class PersonalAccount(models.Model):
                 condition=models.Q(balance__gte=0), name="account_balance_not_negative"
             ),
             models.CheckConstraint(
-                condition=~models.Q(status="frozen") | ~models.Q(status_reason=""),
-                name="account_frozen_has_reason",
+                condition=models.Q(status="open") | ~models.Q(status_reason=""),
+                name="account_not_open_has_reason",
             ),
         ]
 
@@ -182,14 +177,7 @@ class LedgerEntry(models.Model):
         ),
     )
     created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("operator"),
-    )
+    created_by = operator_field(_("operator"))
 
     class Meta:
         verbose_name = _("ledger entry")

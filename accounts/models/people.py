@@ -2,7 +2,6 @@
 
 import datetime as dt
 
-from django.conf import settings
 from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import DateRangeField, RangeOperators
 from django.db import models
@@ -10,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.masking import mask_id_number, mask_name, mask_phone
+from core.models import operator_field
 
 from .regions import PoolingRegion
 
@@ -79,14 +79,7 @@ class InsuredPerson(models.Model):
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     enrolled_on = models.DateField(_("enrolment date"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("created by"),
-    )
+    created_by = operator_field(_("created by"))
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     history = HistoricalRecords()
 

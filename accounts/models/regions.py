@@ -2,11 +2,12 @@
 
 import datetime as dt
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
+
+from core.models import operator_field
 
 
 class Province(models.Model):
@@ -114,14 +115,7 @@ class ProvincePolicy(models.Model):
     )
     is_sample = models.BooleanField(_("sample data"), default=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("updated by"),
-    )
+    updated_by = operator_field(_("updated by"))
     history = HistoricalRecords()
 
     class Meta:

@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from accounts.enrolment import PERIODS_PREFETCH, enrolment_shown, person_enrolled_on
 from accounts.errors import (
+    AgreementBatchRefused,
     AgreementExists,
     AgreementNotLive,
     AgreementNotPending,
@@ -170,6 +171,40 @@ ERROR_ARGUMENTS = [
     (GrantorNotActive, "grantor_id_number"),
     (BeneficiaryCapReached, "grantor_id_number"),
 ]
+
+
+def agreements_register_batch(
+    *, grantor_id_number: str, beneficiaries: list[dict], operator
+) -> list[SharingAgreement]:
+    """Register one grantor's agreements with several beneficiaries at once (the
+    counter), all or none, in one transaction.
+
+    Each item of ``beneficiaries`` holds the other arguments of
+    ``agreement_register``. Every item is checked, so that one attempt shows every
+    refusal; if any is refused nothing is registered, the scans already stored are
+    deleted, and ``AgreementBatchRefused`` lists each refused beneficiary (its
+    position and masked ID number) with its error.
+    """
+    created, refusals = [], []
+    try:
+        with transaction.atomic():
+            for position, item in enumerate(beneficiaries, start=1):
+                try:
+                    created.append(
+                        agreement_register(
+                            grantor_id_number=grantor_id_number, operator=operator, **item
+                        )
+                    )
+                except DomainError as error:
+                    refusals.append((position, item.get("beneficiary_id_number", ""), error))
+            if refusals:
+                raise AgreementBatchRefused(refusals)
+    except AgreementBatchRefused:
+        for agreement in created:  # rolled back with the rows
+            if agreement.evidence_scan:
+                agreement.evidence_scan.storage.delete(agreement.evidence_scan.name)
+        raise
+    return created
 
 
 def agreement_error_argument(error: DomainError) -> str:

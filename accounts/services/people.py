@@ -8,9 +8,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.errors import EnrolmentDateAfterChange, FreezeNeedsReason, NotAnEmployee
+from accounts.errors import EnrolmentDateAfterChange
 from accounts.models import (
-    AccountStatus,
     EndReason,
     EnrolmentPeriod,
     EnrolmentStatus,
@@ -19,6 +18,7 @@ from accounts.models import (
     PoolingRegion,
     Scheme,
 )
+from accounts.services.accounts import account_open
 from accounts.services.agreements import agreements_end_for_person
 from core.idnumbers import birth_date, gender, normalize_id_number
 
@@ -205,36 +205,3 @@ def _history_record(person, periods, changed) -> None:
 
 def _same(period: EnrolmentPeriod, state: dict) -> bool:
     return all(getattr(period, field) == value for field, value in state.items())
-
-
-def account_open(*, person: InsuredPerson, operator) -> PersonalAccount:
-    """Open the personal account of an employee-scheme person (number: region + person id)."""
-    if person.scheme != Scheme.EMPLOYEE:
-        raise NotAnEmployee(name=person.name)
-    return PersonalAccount.objects.create(
-        person=person, number=f"{person.region_id}{person.pk:010d}"
-    )
-
-
-def account_freeze(*, account: PersonalAccount, reason: str, operator) -> PersonalAccount:
-    """Freeze an account: money may come in, nothing goes out. A reason is required."""
-    if not (reason or "").strip():
-        raise FreezeNeedsReason()
-    return _account_set_status(account, AccountStatus.FROZEN, reason.strip(), operator)
-
-
-def account_unfreeze(*, account: PersonalAccount, reason: str, operator) -> PersonalAccount:
-    return _account_set_status(account, AccountStatus.OPEN, (reason or "").strip(), operator)
-
-
-def _account_set_status(account, status, reason, operator):
-    with transaction.atomic():
-        locked = PersonalAccount.objects.select_for_update().get(pk=account.pk)
-        locked.status = status
-        locked.status_reason = reason
-        locked.status_changed_at = timezone.now()
-        locked.status_changed_by = operator
-        locked.save(
-            update_fields=["status", "status_reason", "status_changed_at", "status_changed_by"]
-        )
-    return locked

@@ -20,6 +20,7 @@ from accounts.models import (
     SharingAgreement,
 )
 from accounts.selectors import ledger_mismatches
+from accounts.services.accounts import account_freeze
 from accounts.services.agreements import (
     agreement_approve,
     agreement_end,
@@ -27,7 +28,7 @@ from accounts.services.agreements import (
     agreement_reject,
     agreements_approve_batch,
 )
-from accounts.services.people import account_freeze, person_update
+from accounts.services.people import person_update
 from accounts.services.regions import policy_update
 from accounts.tests.factories import make_agreement, make_person, make_user
 from core.idnumbers import check_character

@@ -17,7 +17,8 @@ from accounts.models import (
     PoolingRegion,
 )
 from accounts.selectors import ledger_mismatches
-from accounts.services.people import account_freeze, person_register
+from accounts.services.accounts import account_freeze
+from accounts.services.people import person_register
 from accounts.tests.factories import make_id_number, make_person
 from core.exporting import write_xlsx
 from core.idnumbers import check_character

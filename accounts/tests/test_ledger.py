@@ -13,8 +13,8 @@ from accounts.errors import (
 )
 from accounts.models import EntryKind, LedgerEntry, PersonalAccount
 from accounts.selectors import ledger_mismatches
+from accounts.services.accounts import account_freeze
 from accounts.services.ledger import ledger_post
-from accounts.services.people import account_freeze
 from accounts.tests.factories import credit, make_person
 from core.errors import InvalidAmount
 from core.tests.threads import run_at_once

@@ -136,7 +136,9 @@ def test_failure_while_writing_rolls_back_every_row(db, clerk, monkeypatch):
     def check_while_the_account_closes(self, values, found):
         change = real_check(self, values, found)
         if values["id_number"] == people[2].id_number:  # closed at the counter right now
-            PersonalAccount.objects.filter(pk=people[2].account.pk).update(status="closed")
+            PersonalAccount.objects.filter(pk=people[2].account.pk).update(
+                status="closed", status_reason="销户"
+            )
         return change
 
     monkeypatch.setattr(CreditsImport, "check", check_while_the_account_closes)

@@ -9,12 +9,14 @@ from django.utils.translation import gettext_lazy as _
 from core.admin.base import ReadOnlyAdmin
 from core.admin.filters import DateRangeFilter
 from core.admin.history import HistoryAdmin
+from core.admin.settings import SettingsAdminMixin
 from jobs.admin_export import ExportAdminMixin
 from jobs.admin_import import ImportAdminMixin
 from transfers.documents import wallet_transfer_receipt_document
 from transfers.exports import WalletTransferExport
 from transfers.imports import WalletTransfersImport
 from transfers.models import HoldRules, WalletSpending, WalletTransfer
+from transfers.services.holds import HOLD_RULES_CHANGEABLE, hold_rules_check, hold_rules_update
 from transfers.services.wallets import (
     wallet_transfer_accept,
     wallet_transfer_create,
@@ -128,10 +130,11 @@ class WalletSpendingAdmin(ReadOnlyAdmin):
 
 
 @admin.register(HoldRules)
-class HoldRulesAdmin(HistoryAdmin):
+class HoldRulesAdmin(SettingsAdminMixin, HistoryAdmin):
     """One row of settings: the list opens it directly."""
 
-    fields = ["amount_threshold", "daily_payments_per_beneficiary", "hold_cross_province"]
+    fields = list(HOLD_RULES_CHANGEABLE)
+    settings_check = staticmethod(hold_rules_check)
 
     def has_add_permission(self, request):
         return False
@@ -142,7 +145,5 @@ class HoldRulesAdmin(HistoryAdmin):
     def changelist_view(self, request, extra_context=None):
         return redirect("admin:transfers_holdrules_change", HoldRules.current().pk)
 
-    def save_model(self, request, obj, form, change):
-        obj.updated_by = request.user
-        obj._history_user = request.user
-        super().save_model(request, obj, form, change)
+    def settings_update(self, obj, *, operator, **fields):
+        hold_rules_update(operator=operator, **fields)

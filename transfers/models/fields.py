@@ -1,22 +1,10 @@
 """Field declarations that recur in every record of this app."""
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import InsuredPerson, PoolingRegion
-
-
-def operator_field(verbose_name, *, required: bool = False):
-    """Who did something (entered, reviewed, requested): kept even if the user leaves."""
-    return models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=not required,
-        blank=not required,
-        related_name="+",
-        verbose_name=verbose_name,
-    )
+from core.models import operator_field
 
 
 class Reviewed(models.Model):

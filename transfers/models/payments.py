@@ -5,8 +5,9 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import LedgerEntry, PersonalAccount, Scope, SharingAgreement
+from core.models import operator_field
 
-from .fields import Reviewed, grantor_region_field, operator_field, person_field
+from .fields import Reviewed, grantor_region_field, person_field
 from .settlements import Settlement
 
 

@@ -7,8 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from accounts.models.ledger import MONEY
-
-from .fields import operator_field
+from core.models import operator_field
 
 
 class HoldRules(models.Model):

@@ -5,8 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Use
 from accounts.models.ledger import MONEY
-
-from .fields import operator_field
+from core.models import operator_field
 
 INSTITUTION_CODE = r"^[HP][0-9]{11}$"
 

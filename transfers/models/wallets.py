@@ -11,8 +11,9 @@ from accounts.models import (
     Wallet,
 )
 from accounts.models.ledger import MONEY
+from core.models import operator_field
 
-from .fields import grantor_region_field, operator_field, person_field
+from .fields import grantor_region_field, person_field
 from .settlements import Settlement
 
 
@@ -78,6 +79,7 @@ class WalletTransfer(models.Model):
     )
     return_due_at = models.DateTimeField(_("returns if not accepted by"))
     accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    accepted_by = operator_field(_("accepted by"))
     returned_at = models.DateTimeField(_("returned at"), null=True, blank=True)
     returned_amount = models.DecimalField(_("amount returned"), null=True, blank=True, **MONEY)
     return_reason = models.CharField(

@@ -119,14 +119,6 @@ def require_settlement_allowed(values: dict, persons, on_date: dt.date) -> None:
     require_use_allowed(values["use"], persons, on_date)
 
 
-def local_day(on_date: dt.date) -> tuple[dt.datetime, dt.datetime]:
-    """The local day as a half-open range of times, so that the time indexes serve it."""
-    start = timezone.make_aware(dt.datetime.combine(on_date, dt.time.min))
-    return start, timezone.make_aware(
-        dt.datetime.combine(on_date + dt.timedelta(days=1), dt.time.min)
-    )
-
-
 def person_by_id_number(id_number: str, *, argument: str) -> InsuredPerson:
     """The registered person (``InvalidIdNumber``, ``PersonNotFound``), the refusal
     naming ``argument``."""

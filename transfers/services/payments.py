@@ -4,7 +4,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.errors import IdempotencyConflict
-from accounts.models import EntryKind, Scope
+from accounts.models import EntryKind
 from accounts.policy import require_scope_allowed
 from accounts.selectors import open_account_of
 from accounts.services.ledger import ledger_lock, ledger_post
@@ -19,8 +19,6 @@ from transfers.errors import (
     WalletPaymentNamesGrantor,
 )
 from transfers.models import (
-    HoldReason,
-    HoldRules,
     PaymentSource,
     PaymentStatus,
     SharingPayment,
@@ -30,7 +28,6 @@ from transfers.models import (
 from .checks import (
     CheckedRow,
     agreement_in_force,
-    local_day,
     person_by_id_number,
     regions_on,
     require_active_on,
@@ -40,6 +37,7 @@ from .checks import (
     settlement_values,
     text_key,
 )
+from .holds import hold_reasons
 from .review import review_record
 from .wallets import wallet_spend, wallet_spend_check
 
@@ -189,7 +187,12 @@ def settlement_receive(
                 created_by=operator,
                 **values,
             )
-            payment.hold_reasons = _hold_reasons(payment, checked.on_date)
+            payment.hold_reasons = hold_reasons(
+                amount=payment.amount,
+                beneficiary_id=payment.beneficiary_id,
+                scope=payment.scope,
+                on_date=checked.on_date,
+            )
             if payment.hold_reasons:
                 payment.status = PaymentStatus.HELD
             else:
@@ -206,22 +209,6 @@ def settlement_receive(
             raise conflict from error
         raise
     return payment
-
-
-def _hold_reasons(payment: SharingPayment, on_date) -> list[str]:
-    rules = HoldRules.current()
-    reasons = []
-    if payment.amount >= rules.amount_threshold:
-        reasons.append(HoldReason.AMOUNT)
-    start, end = local_day(on_date)
-    same_day = SharingPayment.objects.filter(
-        beneficiary=payment.beneficiary_id, settled_at__gte=start, settled_at__lt=end
-    ).exclude(status=PaymentStatus.REJECTED)
-    if same_day.count() >= rules.daily_payments_per_beneficiary:
-        reasons.append(HoldReason.DAILY_COUNT)
-    if rules.hold_cross_province and payment.scope == Scope.CROSS_PROVINCE:
-        reasons.append(HoldReason.CROSS_PROVINCE)
-    return reasons
 
 
 def payment_entry_details(payment: SharingPayment) -> dict:

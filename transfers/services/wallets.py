@@ -19,6 +19,7 @@ from accounts.models import (
 from accounts.policy import require_part, require_scope_allowed
 from accounts.selectors import open_account_of
 from accounts.services.ledger import ledger_lock, ledger_post
+from core.dates import local_days, local_moment
 from core.money import parse_amount
 from transfers.errors import (
     DailyTransfersExceeded,
@@ -46,7 +47,6 @@ from .checks import (
     CheckedRow,
     agreement_in_force,
     aware,
-    local_day,
     person_by_id_number,
     regions_on,
     require_active_on,
@@ -199,7 +199,7 @@ def _require_daily_count(account, sender, on_date: dt.date) -> None:
     """The sender region's transfers a day; the create counts again under the account's
     lock, so concurrent transfers cannot all pass."""
     region = sender.region
-    start, end = local_day(on_date)
+    start, end = local_days(on_date)
     count = WalletTransfer.objects.filter(
         account=account, transferred_at__gte=start, transferred_at__lt=end
     ).count()
@@ -214,9 +214,7 @@ def _require_daily_count(account, sender, on_date: dt.date) -> None:
 
 def _return_due(region: PoolingRegion, on_date: dt.date) -> dt.datetime:
     """Not accepted by the region's return time of the next day, the money goes back."""
-    return timezone.make_aware(
-        dt.datetime.combine(on_date + dt.timedelta(days=1), region.wallet_return_at)
-    )
+    return local_moment(on_date + dt.timedelta(days=1), region.wallet_return_at)
 
 
 def _lock_transfer(transfer: WalletTransfer) -> WalletTransfer:
@@ -250,7 +248,8 @@ def wallet_transfer_accept(
         else:
             locked.status = TransferStatus.ACCEPTED
             locked.accepted_at = now
-            locked.save(update_fields=["status", "accepted_at"])
+            locked.accepted_by = operator
+            locked.save(update_fields=["status", "accepted_at", "accepted_by"])
     if too_late:
         due = timezone.localtime(locked.return_due_at)
         raise TransferPastCutOff(due=f"{due:%Y-%m-%d %H:%M}", amount=locked.returned_amount)

@@ -14,8 +14,9 @@ from accounts.errors import (
 )
 from accounts.models import EnrolmentStatus, EntryKind, LedgerEntry, Scope, Use
 from accounts.selectors import ledger_mismatches
+from accounts.services.accounts import account_freeze
 from accounts.services.ledger import ledger_post
-from accounts.services.people import account_freeze, person_update
+from accounts.services.people import person_update
 from accounts.tests.factories import (
     credit,
     import_credits,

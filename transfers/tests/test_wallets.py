@@ -26,8 +26,9 @@ from accounts.models import (
     Wallet,
 )
 from accounts.selectors import ledger_mismatches
+from accounts.services.accounts import account_freeze
 from accounts.services.agreements import agreement_end
-from accounts.services.people import account_freeze, person_update
+from accounts.services.people import person_update
 from accounts.services.regions import policy_update
 from accounts.signals import agreement_ended
 from accounts.tests.factories import credit, make_agreement, make_id_number, make_person
@@ -179,9 +180,11 @@ def test_accepting_before_the_cut_off_makes_the_money_spendable(son_wallet, cler
     accepted = wallet_transfer_accept(
         transfer=pending, operator=clerk, now=local(2025, 3, 11, 5, 59)
     )
-    assert (accepted.status, accepted.accepted_at) == (
+    accepted.refresh_from_db()
+    assert (accepted.status, accepted.accepted_at, accepted.accepted_by) == (
         TransferStatus.ACCEPTED,
         local(2025, 3, 11, 5, 59),
+        clerk,
     )
     # The scheduler, running late, leaves an accepted transfer alone.
     assert wallet_transfers_return_unaccepted(operator=None, now=local(2025, 3, 13)) == []
