@@ -2,7 +2,8 @@
 
 Each failure has one class and one message, defined here once. Services raise
 them; the admin, imports and commands show ``str(error)`` (Chinese under the
-zh-hans locale); tests assert the class.
+zh-hans locale); tests assert the class. ``argument`` names the service argument
+a refusal is about (``core.errors.DomainError``).
 """
 
 from django.utils.translation import gettext_lazy as _
@@ -37,10 +38,12 @@ class NotAnEmployee(DomainError):
 
 
 class FreezeNeedsReason(DomainError):
+    argument = "reason"
     message = _("Freezing an account needs a reason.")
 
 
 class EnrolmentDateAfterChange(DomainError):
+    argument = "enrolled_on"
     message = _(
         "The enrolment date %(enrolled_on)s is after the enrolment change of %(changed_on)s "
         "already recorded; an enrolment date must come before it."
@@ -81,6 +84,7 @@ class InvalidIdNumber(DomainError):
 
 
 class GrantorNotEmployee(DomainError):
+    argument = "grantor_id_number"
     message = _(
         "%(name)s cannot be a grantor: only a person in the employee scheme (310) "
         "with a personal account can share it."
@@ -88,24 +92,29 @@ class GrantorNotEmployee(DomainError):
 
 
 class GrantorAccountNotOpen(DomainError):
+    argument = "grantor_id_number"
     message = _(
         "%(name)s cannot be a grantor: the personal account %(number)s is %(status)s, not open."
     )
 
 
 class GrantorNotActive(DomainError):
+    argument = "grantor_id_number"
     message = _("%(name)s cannot be a grantor: the enrolment status is %(status)s, not active.")
 
 
 class BeneficiaryNotActive(DomainError):
+    argument = "beneficiary_id_number"
     message = _("%(name)s cannot be a beneficiary: the enrolment status is %(status)s, not active.")
 
 
 class SamePerson(DomainError):
+    argument = "beneficiary_id_number"
     message = _("The grantor and the beneficiary must be two different people.")
 
 
 class RelationshipNotAllowed(PolicyBlocks):
+    argument = "relationship"
     message = _(
         "The policy of %(province)s (the grantor's province) does not allow the relationship "
         "“%(relationship)s” on %(on_date)s: %(part)s in force since: %(since)s."
@@ -113,6 +122,7 @@ class RelationshipNotAllowed(PolicyBlocks):
 
 
 class BeneficiaryNotOlder(DomainError):
+    argument = "relationship"
     message = _(
         "The birth dates contradict the relationship: as the grantor's %(relationship)s, "
         "%(beneficiary)s (born %(beneficiary_born)s) must be older than %(grantor)s "
@@ -121,6 +131,7 @@ class BeneficiaryNotOlder(DomainError):
 
 
 class BeneficiaryNotYounger(DomainError):
+    argument = "relationship"
     message = _(
         "The birth dates contradict the relationship: as the grantor's %(relationship)s, "
         "%(beneficiary)s (born %(beneficiary_born)s) must be younger than %(grantor)s "
@@ -129,6 +140,7 @@ class BeneficiaryNotYounger(DomainError):
 
 
 class BeneficiaryCapReached(DomainError):
+    argument = "grantor_id_number"
     message = _(
         "%(name)s already shares with %(count)s beneficiaries, the cap of the pooling "
         "region %(region)s."
@@ -136,6 +148,7 @@ class BeneficiaryCapReached(DomainError):
 
 
 class AgreementExists(DomainError):
+    argument = "beneficiary_id_number"
     message = _(
         "%(grantor)s already has a sharing agreement with %(beneficiary)s that is pending "
         "review or in force."
@@ -143,10 +156,12 @@ class AgreementExists(DomainError):
 
 
 class EvidenceScanTooLarge(DomainError):
+    argument = "evidence_scan"
     message = _("The evidence scan is %(size)s MB; at most %(limit)s MB is accepted.")
 
 
 class EvidenceScanWrongType(DomainError):
+    argument = "evidence_scan"
     message = _("The evidence scan must be a PDF, JPEG or PNG file (checked by its content).")
 
 
@@ -155,18 +170,6 @@ class AgreementNotPending(DomainError):
         "Agreement no. %(number)s is %(status)s: only an agreement pending review can be "
         "approved or rejected."
     )
-
-
-class ReviewerIsCreator(DomainError):
-    message = _("Agreement no. %(number)s was registered by %(user)s, who cannot also review it.")
-
-
-class NotAReviewer(DomainError):
-    message = _("%(user)s does not hold the permission to review sharing agreements.")
-
-
-class RejectionNeedsReason(DomainError):
-    message = _("Rejecting an agreement needs a reason.")
 
 
 class AgreementNotLive(DomainError):
@@ -180,4 +183,5 @@ class OwnBatchApproval(DomainError):
 
 
 class EndNeedsReason(DomainError):
+    argument = "reason"
     message = _("Ending an agreement on request needs a reason.")

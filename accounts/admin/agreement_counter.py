@@ -20,9 +20,9 @@ from accounts.models import EvidenceType, InsuredPerson, Relationship, SharingAg
 from accounts.selectors import person_by_id_number
 from accounts.services.agreements import (
     EVIDENCE_MAX_BYTES,
-    agreement_error_argument,
     agreement_register,
 )
+from core.admin.forms import add_domain_error
 
 BLANK = [("", "---------")]
 
@@ -129,12 +129,11 @@ def _register_all(grantor, formset, operator):
                 )
             except errors.DomainError as error:
                 refused = True
-                field = agreement_error_argument(error)
-                if field == "grantor_id_number":  # shown once, in the grantor's panel
+                if error.argument == "grantor_id_number":  # shown once, in the grantor's panel
                     if str(error) not in grantor_errors:
                         grantor_errors.append(str(error))
                 else:
-                    form.add_error(field, str(error))
+                    add_domain_error(form, error)
         if refused:
             transaction.set_rollback(True)
     if refused:

@@ -1,6 +1,5 @@
 """Accounts, wallets and the read-only ledger."""
 
-from django import forms
 from django.contrib import admin, messages
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -13,16 +12,12 @@ from accounts.models import AccountStatus, LedgerEntry, PersonalAccount, Wallet
 from accounts.services.people import account_freeze, account_unfreeze
 from core.admin.base import ReadOnlyAdmin
 from core.admin.filters import DateHierarchyInRange, DateRangeFilter
+from core.admin.forms import add_domain_error
 from core.admin.records import object_path
+from core.admin.review import ReasonForm
 from core.errors import DomainError
 from jobs.admin_export import ExportAdminMixin
 from jobs.admin_import import ImportAdminMixin
-
-
-class StatusReasonForm(forms.Form):
-    reason = forms.CharField(
-        label=_("reason"), max_length=200, widget=forms.Textarea(attrs={"rows": 3})
-    )
 
 
 @admin.register(PersonalAccount)
@@ -69,13 +64,13 @@ class PersonalAccountAdmin(ExportAdminMixin, ReadOnlyAdmin):
             "unfreeze",
         ):
             return redirect("admin:accounts_personalaccount_change", object_id)
-        form = StatusReasonForm(request.POST or None)
+        form = ReasonForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             service = account_freeze if action == "freeze" else account_unfreeze
             try:
                 service(account=account, reason=form.cleaned_data["reason"], operator=request.user)
             except DomainError as error:
-                form.add_error("reason", str(error))
+                add_domain_error(form, error)
             else:
                 messages.success(request, _("The account status was changed."))
                 return redirect("admin:accounts_personalaccount_change", object_id)

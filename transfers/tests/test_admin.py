@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from accounts.selectors import ledger_mismatches
 from accounts.tests.factories import credit
+from core.review import ReviewerIsCreator
 from core.tests.pdfs import PRINT_SCRIPT, page_scripts
-from transfers.errors import ReviewerIsCreator
 from transfers.models import (
     HoldReason,
     HoldRules,
