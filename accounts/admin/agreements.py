@@ -70,9 +70,16 @@ SHOWN_FIELDS = [
 ]
 
 
-class AgreementListAdmin(ExportAdminMixin, ReadOnlyAdmin, HistoryAdmin):
+class AgreementListAdmin(ReviewAdminMixin, ExportAdminMixin, ReadOnlyAdmin, HistoryAdmin):
     """What the agreements list and the review queue share: columns, filters, search,
-    exports. Read-only: every change goes through a service."""
+    exports, the review's actions and buttons. Read-only: every change goes through a
+    service."""
+
+    review_permission = REVIEW_PERMISSION
+    review_label = "agreement"
+    review_waiting = AgreementStatus.PENDING
+    approve_service = staticmethod(agreement_approve)
+    reject_service = staticmethod(agreement_reject)
 
     list_display = [
         "id",
@@ -270,14 +277,10 @@ class SharingAgreementAdmin(ImportAdminMixin, AgreementListAdmin):
 
 
 @admin.register(PendingSharingAgreement)
-class PendingSharingAgreementAdmin(ReviewAdminMixin, AgreementListAdmin):
+class PendingSharingAgreementAdmin(AgreementListAdmin):
     """The review queue: pending agreements, approved or rejected row by row."""
 
     list_filter = [f for f in AgreementListAdmin.list_filter if f != "status"]
-    review_permission = REVIEW_PERMISSION
-    review_label = "agreement"
-    approve_service = staticmethod(agreement_approve)
-    reject_service = staticmethod(agreement_reject)
 
     def get_queryset(self, request):
         return super().get_queryset(request).filter(status=AgreementStatus.PENDING)

@@ -396,3 +396,35 @@ def test_agreement_page_offers_print_to_all_and_ending_to_the_clerk(
     assert (
         client.post(end_url, {"requested_by": "grantor_request", "reason": "x"}).status_code == 404
     )
+
+
+def test_agreement_page_approves_and_rejects_with_a_reason_or_cancels(
+    client, reviewer, clerk, li_ming, li_xiaoming, daughter
+):
+    """The buttons on a pending agreement's page call the same services as the queue."""
+    son = make_agreement(li_ming, li_xiaoming, operator=clerk)
+    page = reverse("admin:accounts_sharingagreement_change", args=[son.pk])
+    approve = reverse("admin:accounts_sharingagreement_approve", args=[son.pk])
+    reject = reverse("admin:accounts_sharingagreement_reject", args=[son.pk])
+    client.force_login(clerk)
+    assert approve not in client.get(page).content.decode()  # a clerk does not review
+    assert client.post(approve).status_code == 404
+    client.force_login(reviewer)
+    shown = client.get(page).content.decode()
+    assert f'href="{approve}">通过<' in shown and f'href="{reject}">驳回<' in shown
+    asked = client.get(reject).content.decode()
+    assert "原因" in asked and f'href="{page}" class="button cancel-link">取消<' in asked
+    done = client.post(reject, {"reason": "证明材料不清晰"}, follow=True)
+    assert [str(m) for m in done.context["messages"]] == ["已驳回 1 条：李明 → 李小明（子女）。"]
+    son.refresh_from_db()
+    assert (son.status, son.review_note) == (AgreementStatus.REJECTED, "证明材料不清晰")
+    assert approve not in client.get(page).content.decode()  # decided: no buttons
+
+    own = make_agreement(li_ming, daughter, operator=reviewer)
+    refused = client.post(reverse("admin:accounts_sharingagreement_approve", args=[own.pk]))
+    assert refused.status_code == 200
+    assert refused.context["form"].non_field_errors() == [
+        "这是您本人录入的业务，须由其他复核人员处理。"
+    ]
+    own.refresh_from_db()
+    assert own.status == AgreementStatus.PENDING

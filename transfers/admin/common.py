@@ -3,9 +3,7 @@
 from django.template.response import TemplateResponse
 
 
-def counter_page(
-    modeladmin, request, form, title, template="admin/transfers/counter_form.html", **extra
-):
+def counter_page(modeladmin, request, form, title, template="admin/form_page.html", **extra):
     """A form page inside the admin (breadcrumbs, messages) for a counter action."""
     context = {
         **modeladmin.admin_site.each_context(request),

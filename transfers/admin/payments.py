@@ -32,6 +32,7 @@ class PaymentAdminBase(ReviewAdminMixin, ExportAdminMixin, ReadOnlyAdmin):
     export_resource_class = SharingPaymentExport
     review_permission = REVIEW_PERMISSION
     review_label = "payment"
+    review_waiting = PaymentStatus.HELD
     approve_service = staticmethod(payment_approve)
     reject_service = staticmethod(payment_reject)
 

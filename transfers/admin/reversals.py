@@ -23,6 +23,7 @@ class ReversalAdmin(ReviewAdminMixin, ReceiptMixin, ExportAdminMixin, ReadOnlyAd
     receipt_related = ("payment__grantor", "payment__beneficiary", "payment__account")
     review_permission = REVIEW_PERMISSION
     review_label = "reversal"
+    review_waiting = ReversalStatus.REQUESTED
     approve_service = staticmethod(reversal_approve)
     reject_service = staticmethod(reversal_reject)
     list_display = [
