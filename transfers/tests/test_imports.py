@@ -53,6 +53,19 @@ def import_settlements(rows, operator, dry_run=False):
     )
 
 
+WALLET_HEADER = ["转账流水号", "转账时间", "转出人身份号码", "转入人身份号码", "金额"]
+
+
+def import_wallet_transfers(rows, operator, dry_run=False, encoding="utf-8"):
+    return import_run(
+        WalletTransfersImport(),
+        csv_file([WALLET_HEADER, *rows], encoding=encoding),
+        filename="w.csv",
+        operator=operator,
+        dry_run=dry_run,
+    )
+
+
 def test_settlement_file_preview_then_import_then_same_file_again(
     li_ming, li_xiaoming, son_agreement, supervisor
 ):
@@ -123,24 +136,14 @@ def test_rows_that_exhaust_the_balance_together_write_nothing(
 
 
 def test_wallet_transfer_file_imports_once(li_ming, li_xiaoming, son_agreement, supervisor):
-    header = ["转账流水号", "转账时间", "转出人身份号码", "转入人身份号码", "金额"]
     rows = [["WT-1", "2025-03-10 10:00", li_ming.id_number, li_xiaoming.id_number, "200"]]
-    content = csv_file([header, *rows], encoding="utf-8-sig")
     for _ in range(2):
-        report = import_run(
-            WalletTransfersImport(), content, filename="w.csv", operator=supervisor, dry_run=False
-        )
+        report = import_wallet_transfers(rows, supervisor, encoding="utf-8-sig")
         assert report.accepted, report.errors
     assert WalletTransfer.objects.get().amount == Decimal("200.00")
     assert balance(li_ming) == Decimal("300.00")
     night = [["WT-2", "2025-03-10 23:00", li_ming.id_number, li_xiaoming.id_number, "20"]]
-    report = import_run(
-        WalletTransfersImport(),
-        csv_file([header, *night]),
-        filename="w.csv",
-        operator=supervisor,
-        dry_run=True,
-    )
+    report = import_wallet_transfers(night, supervisor, dry_run=True)
     assert [e.row for e in report.errors] == [2]
     assert ledger_mismatches() == []
 
@@ -153,15 +156,8 @@ def test_a_grantor_account_not_open_is_named_in_the_grantor_column_of_either_fil
     account_freeze(account=li_ming.account, reason="司法冻结", operator=supervisor)
     report = import_settlements([settlement_row(li_ming, li_xiaoming)], supervisor)
     assert [(e.row, e.column) for e in report.errors] == [(2, "共济人身份号码")]
-    header = ["转账流水号", "转账时间", "转出人身份号码", "转入人身份号码", "金额"]
     rows = [["WT-1", "2025-03-10 10:00", li_ming.id_number, li_xiaoming.id_number, "200"]]
-    report = import_run(
-        WalletTransfersImport(),
-        csv_file([header, *rows]),
-        filename="w.csv",
-        operator=supervisor,
-        dry_run=True,
-    )
+    report = import_wallet_transfers(rows, supervisor, dry_run=True)
     assert [(e.row, e.column) for e in report.errors] == [(2, "转出人身份号码")]
 
 
