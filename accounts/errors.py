@@ -2,7 +2,8 @@
 
 Each failure has one class and one message, defined here once. Services raise
 them; the admin, imports and commands show ``str(error)`` (Chinese under the
-zh-hans locale); tests assert the class.
+zh-hans locale); tests assert the class. ``argument`` names the service argument
+a refusal is about (``core.errors.DomainError``).
 """
 
 from django.utils.translation import gettext_lazy as _
@@ -38,6 +39,7 @@ class NotAnEmployee(DomainError):
 
 
 class StatusChangeNeedsReason(DomainError):
+    argument = "reason"
     message = _("Changing the status of an account needs a reason.")
 
 
@@ -57,6 +59,7 @@ class AccountCloseWithAgreements(DomainError):
 
 
 class EnrolmentDateAfterChange(DomainError):
+    argument = "enrolled_on"
     message = _(
         "The enrolment date %(enrolled_on)s is after the enrolment change of %(changed_on)s "
         "already recorded; an enrolment date must come before it."
@@ -97,6 +100,7 @@ class InvalidIdNumber(DomainError):
 
 
 class GrantorNotEmployee(DomainError):
+    argument = "grantor_id_number"
     message = _(
         "%(name)s cannot be a grantor: only a person in the employee scheme (310) "
         "with a personal account can share it."
@@ -104,24 +108,29 @@ class GrantorNotEmployee(DomainError):
 
 
 class GrantorAccountNotOpen(DomainError):
+    argument = "grantor_id_number"
     message = _(
         "%(name)s cannot be a grantor: the personal account %(number)s is %(status)s, not open."
     )
 
 
 class GrantorNotActive(DomainError):
+    argument = "grantor_id_number"
     message = _("%(name)s cannot be a grantor: the enrolment status is %(status)s, not active.")
 
 
 class BeneficiaryNotActive(DomainError):
+    argument = "beneficiary_id_number"
     message = _("%(name)s cannot be a beneficiary: the enrolment status is %(status)s, not active.")
 
 
 class SamePerson(DomainError):
+    argument = "beneficiary_id_number"
     message = _("The grantor and the beneficiary must be two different people.")
 
 
 class RelationshipNotAllowed(PolicyBlocks):
+    argument = "relationship"
     message = _(
         "The policy of %(province)s (the grantor's province) does not allow the relationship "
         "“%(relationship)s” on %(on_date)s: %(part)s in force since: %(since)s."
@@ -129,6 +138,7 @@ class RelationshipNotAllowed(PolicyBlocks):
 
 
 class BeneficiaryNotOlder(DomainError):
+    argument = "relationship"
     message = _(
         "The birth dates contradict the relationship: as the grantor's %(relationship)s, "
         "%(beneficiary)s (born %(beneficiary_born)s) must be older than %(grantor)s "
@@ -137,6 +147,7 @@ class BeneficiaryNotOlder(DomainError):
 
 
 class BeneficiaryNotYounger(DomainError):
+    argument = "relationship"
     message = _(
         "The birth dates contradict the relationship: as the grantor's %(relationship)s, "
         "%(beneficiary)s (born %(beneficiary_born)s) must be younger than %(grantor)s "
@@ -145,6 +156,7 @@ class BeneficiaryNotYounger(DomainError):
 
 
 class BeneficiaryCapReached(DomainError):
+    argument = "grantor_id_number"
     message = _(
         "%(name)s already shares with %(count)s beneficiaries, the cap of the pooling "
         "region %(region)s."
@@ -152,6 +164,7 @@ class BeneficiaryCapReached(DomainError):
 
 
 class AgreementExists(DomainError):
+    argument = "beneficiary_id_number"
     message = _(
         "%(grantor)s already has a sharing agreement with %(beneficiary)s that is pending "
         "review or in force."
@@ -159,10 +172,12 @@ class AgreementExists(DomainError):
 
 
 class EvidenceScanTooLarge(DomainError):
+    argument = "evidence_scan"
     message = _("The evidence scan is %(size)s MB; at most %(limit)s MB is accepted.")
 
 
 class EvidenceScanWrongType(DomainError):
+    argument = "evidence_scan"
     message = _("The evidence scan must be a PDF, JPEG or PNG file (checked by its content).")
 
 
@@ -189,18 +204,6 @@ class AgreementNotPending(DomainError):
     )
 
 
-class ReviewerIsCreator(DomainError):
-    message = _("Agreement no. %(number)s was registered by %(user)s, who cannot also review it.")
-
-
-class NotAReviewer(DomainError):
-    message = _("%(user)s does not hold the permission to review sharing agreements.")
-
-
-class RejectionNeedsReason(DomainError):
-    message = _("Rejecting an agreement needs a reason.")
-
-
 class AgreementNotLive(DomainError):
     message = _("Agreement no. %(number)s is %(status)s and cannot be ended.")
 
@@ -212,4 +215,5 @@ class OwnBatchApproval(DomainError):
 
 
 class EndNeedsReason(DomainError):
+    argument = "reason"
     message = _("Ending an agreement on request needs a reason.")

@@ -41,7 +41,6 @@ from accounts.models import (
 )
 from accounts.services.agreements import (
     agreement_approve,
-    agreement_error_argument,
     agreement_register,
     agreement_register_check,
 )
@@ -183,10 +182,7 @@ class PersonsImport(Import):
         }
         if not changes:
             return Change(SKIP, _("unchanged: %(person)s") % {"person": label})
-        try:
-            person_update_check(person, **changes)
-        except DomainError as error:
-            raise RowError("enrolled_on", error) from None
+        person_update_check(person, **changes)  # its refusal names its column
         shown = "; ".join(
             f"{InsuredPerson._meta.get_field(field).verbose_name}: "
             f"{_shown(person, field, _stored(person, field), found)} → "
@@ -398,15 +394,12 @@ class AgreementsImport(Import):
         existing = found.get(pair)
         if existing is not None and existing.relationship == relationship:
             return Change(SKIP, _("already registered: %(pair)s") % {"pair": label})
-        try:
-            scope = agreement_register_check(
-                grantor_id_number=pair[0],
-                beneficiary_id_number=pair[1],
-                relationship=relationship,
-                effective_from=values["effective_from"],
-            )
-        except DomainError as error:
-            raise RowError(agreement_error_argument(error), error) from None
+        scope = agreement_register_check(  # its refusal names its column
+            grantor_id_number=pair[0],
+            beneficiary_id_number=pair[1],
+            relationship=relationship,
+            effective_from=values["effective_from"],
+        )
         status = AgreementStatus.APPROVED if self.approved_by else AgreementStatus.PENDING
         summary = f"{label} {relationship.label} {scope.label} {status.label}"
         return Change(
@@ -416,4 +409,4 @@ class AgreementsImport(Import):
     def write(self, data, *, operator):
         agreement = agreement_register(operator=operator, **data)
         if self.approved_by is not None:
-            agreement_approve(agreement=agreement, reviewer=self.approved_by)
+            agreement_approve(agreement=agreement, operator=self.approved_by)

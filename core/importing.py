@@ -16,7 +16,9 @@ Declaring an import (see ``accounts/imports.py`` for two real ones)::
             return {...}
 
         def check(self, values, found) -> Change:   # values: field -> parsed cell
-            ...                                     # raise RowError("amount", "reason")
+            ...                                     # raise RowError("amount", "reason"),
+                                                    # or let a service's DomainError
+                                                    # name its column by ``argument``
             return Change(CREATE, "summary for the preview", data)
 
         def write(self, data, *, operator):         # call the services; never models
@@ -358,7 +360,7 @@ def _rows_check(importer, parsed, report) -> list:
         except RowError as error:
             report.errors.append(Problem(error.message, number, importer.header_of(error.field)))
         except (ValidationError, DomainError) as error:
-            report.errors.append(Problem(_message(error), number))
+            report.errors.append(Problem(_message(error), number, _column(importer, error)))
         else:
             changes.append((number, change))
             if len(report.planned) < PLANNED_KEPT:
@@ -409,7 +411,7 @@ def _write_all(importer, chunks, operator, report) -> None:
     except _Refused:
         return
     except (ValidationError, DomainError) as error:
-        report.errors.append(Problem(_message(error), current))
+        report.errors.append(Problem(_message(error), current, _column(importer, error)))
     except (IntegrityError, OperationalError):  # a unique key taken meanwhile; a lock timeout
         report.errors.append(
             Problem(
@@ -422,6 +424,12 @@ def _write_all(importer, chunks, operator, report) -> None:
         )
     else:
         report.written = True
+
+
+def _column(importer: Import, error: Exception) -> str | None:
+    """The column a service's refusal is about: the one of its ``argument``, the
+    attribute the admin's forms use for the field (``core.admin.forms``)."""
+    return importer.header_of(getattr(error, "argument", None))
 
 
 def _message(error: Exception) -> str:

@@ -13,10 +13,12 @@ class UserOutrankedYou(DomainError):
 
 
 class SecondFactorWrongCode(DomainError):
+    argument = "token"
     message = _("The code is wrong or has expired: enter the code the app shows now.")
 
 
 class SecondFactorThrottled(DomainError):
+    argument = "token"
     message = _("Too many wrong codes: wait %(seconds)s seconds, then try again.")
 
 

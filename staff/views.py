@@ -22,6 +22,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django_otp import login as otp_login
 
+from core.admin.forms import add_domain_error
 from core.errors import DomainError
 from staff.errors import SecondFactorAlreadySet
 from staff.forms import SecondFactorForm
@@ -66,7 +67,7 @@ def _code_page(request, template, *, enrolling: bool, context: dict):
                 user=request.user, token=form.cleaned_data["token"], enrolling=enrolling
             )
         except DomainError as error:
-            form.add_error("token", str(error))
+            add_domain_error(form, error)
         else:
             otp_login(request, device)
             if enrolling:

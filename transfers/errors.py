@@ -1,11 +1,11 @@
 """Domain errors of settlements, sharing payments, reversals and the wallet.
 
 One class per reason a row or a counter entry is refused, message defined once
-(English msgid, Chinese under zh-hans). ``argument`` names the service argument
-the error is about (as ``accounts.services.agreements`` does), so a counter form
-shows it next to that field and an import names the column; ``None`` means the
-entry as a whole. Refusals the accounts app already defines (an unknown ID
-number, a grantor without an open account, a policy) are reused from there.
+(English msgid, Chinese under zh-hans). ``argument`` (``core.errors.DomainError``)
+names the service argument the error is about, so a counter form shows it next
+to that field and an import names the column; ``None`` means the entry as a
+whole. Refusals the accounts app already defines (an unknown ID number, a
+grantor without an open account, a policy) are reused from there.
 """
 
 from django.utils.translation import gettext_lazy as _
@@ -14,7 +14,7 @@ from core.errors import DomainError
 
 
 class TransferError(DomainError):
-    argument: str | None = None
+    """The refusals of this app."""
 
 
 class InvalidSettlementId(TransferError):
@@ -107,15 +107,6 @@ class AmountOverAvailable(TransferError):
 
 class NotHeld(TransferError):
     message = _("This payment is not waiting for review (status: %(status)s).")
-
-
-class ReviewerIsCreator(TransferError):
-    message = _("You entered this yourself; another reviewer must decide it.")
-
-
-class ReasonRequired(TransferError):
-    argument = "reason"
-    message = _("A reason is required.")
 
 
 class PaymentNotPosted(TransferError):

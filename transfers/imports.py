@@ -1,6 +1,7 @@
 """Imports of the transfers app: settlements (SPREADSHEETS.md §4) and wallet transfers (§5).
 
-Declared with ``core.importing``. A row is checked by the service's read-only
+Declared with ``core.importing``, which names a refusal's column by the
+error's ``argument``. A row is checked by the service's read-only
 half (``settlement_check``, ``wallet_transfer_check``) for the preview and
 written by the service itself, so a file row meets exactly the rules of the
 counter. A row already received with the same content is skipped, with other
@@ -12,14 +13,12 @@ nothing of the file is written.
 from django.utils.translation import gettext as _
 
 from accounts.imports import amount, id_number_column
-from core.errors import DomainError
 from core.importing import (
     CREATE,
     SKIP,
     Change,
     Column,
     Import,
-    RowError,
     choice,
     datetime_value,
     text,
@@ -31,14 +30,6 @@ from .services.checks import USE_WORDS
 from .services.holds import hold_reasons
 from .services.payments import settlement_check, settlement_receive
 from .services.wallets import wallet_transfer_check, wallet_transfer_create
-
-
-def _checked(check, values):
-    """The service's check; its refusal named in the column of the field it is about."""
-    try:
-        return check(**values)
-    except DomainError as error:
-        raise RowError(getattr(error, "argument", None), error) from None
 
 
 def _change(checked, summary: str, values: dict) -> Change:
@@ -77,7 +68,7 @@ class SettlementsImport(Import):
         self._payments_per_day: dict[tuple, int] = {}
 
     def check(self, values, found) -> Change:
-        checked = _checked(settlement_check, values)
+        checked = settlement_check(**values)
         if values["paid_from"] == PaymentSource.WALLET:
             summary = _("%(id)s: from the wallet of %(beneficiary)s ¥%(amount)s") % {
                 "id": checked.key,
@@ -134,7 +125,7 @@ class WalletTransfersImport(Import):
     key = ("transfer_number",)
 
     def check(self, values, found) -> Change:
-        checked = _checked(wallet_transfer_check, values)
+        checked = wallet_transfer_check(**values)
         summary = _("%(number)s: %(sender)s → %(recipient)s ¥%(amount)s") % {
             "number": checked.key,
             "sender": mask_id_number(values["sender_id_number"]),

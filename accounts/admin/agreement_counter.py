@@ -19,9 +19,9 @@ from accounts.models import EvidenceType, InsuredPerson, Relationship, SharingAg
 from accounts.selectors import person_by_id_number
 from accounts.services.agreements import (
     EVIDENCE_MAX_BYTES,
-    agreement_error_argument,
     agreements_register_batch,
 )
+from core.admin.forms import add_domain_error
 
 BLANK = [("", "---------")]
 
@@ -120,12 +120,11 @@ def _register_all(grantor, formset, operator):
     except errors.AgreementBatchRefused as refused:
         grantor_errors = []
         for position, _number, error in refused.refusals:
-            field = agreement_error_argument(error)
-            if field == "grantor_id_number":  # shown once, in the grantor's panel
+            if error.argument == "grantor_id_number":  # shown once, in the grantor's panel
                 if str(error) not in grantor_errors:
                     grantor_errors.append(str(error))
             else:
-                rows[position - 1].add_error(field, str(error))
+                add_domain_error(rows[position - 1], error)
         return [], grantor_errors
     return created, []
 

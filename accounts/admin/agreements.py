@@ -31,14 +31,16 @@ from accounts.selectors import person_search
 from accounts.services.agreements import (
     PARTY_REQUESTS,
     REVIEW_PERMISSION,
+    agreement_approve,
     agreement_end,
-    agreements_approve_batch,
-    agreements_reject_batch,
+    agreement_reject,
     evidence_content_type,
 )
 from core.admin.base import ReadOnlyAdmin
 from core.admin.filters import DateRangeFilter
+from core.admin.forms import add_domain_error
 from core.admin.history import HistoryAdmin
+from core.admin.review import ReviewAdminMixin
 from core.audit import disclosure_record
 from core.models import DisclosureLog
 from core.printing import render_print
@@ -68,9 +70,16 @@ SHOWN_FIELDS = [
 ]
 
 
-class AgreementListAdmin(ExportAdminMixin, ReadOnlyAdmin, HistoryAdmin):
+class AgreementListAdmin(ReviewAdminMixin, ExportAdminMixin, ReadOnlyAdmin, HistoryAdmin):
     """What the agreements list and the review queue share: columns, filters, search,
-    exports. Read-only: every change goes through a service."""
+    exports, the review's actions and buttons. Read-only: every change goes through a
+    service."""
+
+    review_permission = REVIEW_PERMISSION
+    review_label = "agreement"
+    review_waiting = AgreementStatus.PENDING
+    approve_service = staticmethod(agreement_approve)
+    reject_service = staticmethod(agreement_reject)
 
     list_display = [
         "id",
@@ -209,8 +218,7 @@ class SharingAgreementAdmin(ImportAdminMixin, AgreementListAdmin):
             try:
                 agreement_end(agreement=agreement, operator=request.user, **form.cleaned_data)
             except errors.DomainError as error:
-                field = "reason" if isinstance(error, errors.EndNeedsReason) else None
-                form.add_error(field, str(error))
+                add_domain_error(form, error)
             else:
                 messages.success(request, _("The agreement was ended."))
                 return redirect("admin:accounts_sharingagreement_change", pk)
@@ -268,20 +276,11 @@ class SharingAgreementAdmin(ImportAdminMixin, AgreementListAdmin):
         return super().render_change_form(request, context, *args, obj=obj, **kwargs)
 
 
-class RejectForm(forms.Form):
-    reason = forms.CharField(
-        label=_("reason for the rejection"),
-        max_length=200,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
-
-
 @admin.register(PendingSharingAgreement)
 class PendingSharingAgreementAdmin(AgreementListAdmin):
-    """The review queue: pending agreements, approved or rejected in bulk."""
+    """The review queue: pending agreements, approved or rejected row by row."""
 
     list_filter = [f for f in AgreementListAdmin.list_filter if f != "status"]
-    actions = ["approve_selected", "reject_selected"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).filter(status=AgreementStatus.PENDING)
@@ -295,53 +294,6 @@ class PendingSharingAgreementAdmin(AgreementListAdmin):
     def change_view(self, request, object_id, form_url="", extra_context=None):
         """An agreement opened from the queue is shown on its own page (print, end)."""
         return redirect("admin:accounts_sharingagreement_change", object_id)
-
-    def has_review_permission(self, request):
-        return request.user.has_perm(REVIEW_PERMISSION)
-
-    @admin.action(description=_("Approve the selected agreements"), permissions=["review"])
-    def approve_selected(self, request, queryset):
-        try:
-            approved = agreements_approve_batch(agreements=list(queryset), reviewer=request.user)
-        except errors.DomainError as error:
-            self.message_user(request, str(error), messages.ERROR)
-            return
-        count = {"count": len(approved)}
-        self.message_user(request, _("%(count)s agreement(s) approved.") % count, messages.SUCCESS)
-
-    @admin.action(description=_("Reject the selected agreements…"), permissions=["review"])
-    def reject_selected(self, request, queryset):
-        """Asks for the reason first (a second page), then rejects all or none."""
-        form = RejectForm(request.POST if "apply" in request.POST else None)
-        if form.is_valid():
-            try:
-                rejected = agreements_reject_batch(
-                    agreements=list(queryset),
-                    reviewer=request.user,
-                    reason=form.cleaned_data["reason"],
-                )
-            except errors.DomainError as error:
-                self.message_user(request, str(error), messages.ERROR)
-                return None
-            self.message_user(
-                request,
-                _("%(count)s agreement(s) rejected.") % {"count": len(rejected)},
-                messages.SUCCESS,
-            )
-            return None
-        return TemplateResponse(
-            request,
-            "admin/accounts/sharingagreement/reject.html",
-            {
-                **self.admin_site.each_context(request),
-                "opts": self.opts,
-                "title": _("Reject the selected agreements"),
-                "list_url": "admin:accounts_pendingsharingagreement_changelist",
-                "agreements": queryset.select_related("grantor", "beneficiary"),
-                "form": form,
-                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-            },
-        )
 
 
 class PersonAgreementsMixin:

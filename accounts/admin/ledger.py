@@ -1,6 +1,5 @@
 """Accounts, wallets and the read-only ledger."""
 
-from django import forms
 from django.contrib import admin, messages
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -18,7 +17,9 @@ from accounts.services.accounts import (
 )
 from core.admin.base import ReadOnlyAdmin
 from core.admin.filters import DateHierarchyInRange, DateRangeFilter
+from core.admin.forms import add_domain_error
 from core.admin.records import object_path
+from core.admin.review import ReasonForm
 from core.errors import DomainError
 from jobs.admin_export import ExportAdminMixin
 from jobs.admin_import import ImportAdminMixin
@@ -29,12 +30,6 @@ STATUS_ACTIONS = {
     "unfreeze": (account_unfreeze, AccountStatus.OPEN, _("Unfreeze account")),
     "close": (account_close, AccountStatus.CLOSED, _("Close account")),
 }
-
-
-class StatusReasonForm(forms.Form):
-    reason = forms.CharField(
-        label=_("reason"), max_length=200, widget=forms.Textarea(attrs={"rows": 3})
-    )
 
 
 @admin.register(PersonalAccount)
@@ -83,12 +78,12 @@ class PersonalAccountAdmin(ExportAdminMixin, ReadOnlyAdmin):
         ):
             return redirect("admin:accounts_personalaccount_change", object_id)
         service, _status, title = STATUS_ACTIONS[action]
-        form = StatusReasonForm(request.POST or None)
+        form = ReasonForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             try:
                 service(account=account, reason=form.cleaned_data["reason"], operator=request.user)
             except DomainError as error:
-                form.add_error("reason", str(error))
+                add_domain_error(form, error)
             else:
                 messages.success(request, _("The account status was changed."))
                 return redirect("admin:accounts_personalaccount_change", object_id)

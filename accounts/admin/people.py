@@ -21,6 +21,7 @@ from accounts.services.people import (
     person_update_check,
 )
 from core.admin.filters import DateRangeFilter
+from core.admin.forms import add_domain_error
 from core.admin.history import HistoryAdmin
 from core.audit import can_see_unmasked, disclosure_record
 from core.errors import DomainError
@@ -56,7 +57,7 @@ class InsuredPersonForm(forms.ModelForm):
             try:
                 person_update_check(InsuredPerson.objects.get(pk=self.instance.pk), **changes)
             except DomainError as error:
-                self.add_error("enrolled_on", str(error))
+                add_domain_error(self, error)
         return cleaned
 
 

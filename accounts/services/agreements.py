@@ -33,14 +33,8 @@ from accounts.errors import (
     EndNeedsReason,
     EvidenceScanTooLarge,
     EvidenceScanWrongType,
-    GrantorAccountNotOpen,
     GrantorNotActive,
     GrantorNotEmployee,
-    NotAReviewer,
-    PolicyBlocks,
-    RejectionNeedsReason,
-    RelationshipNotAllowed,
-    ReviewerIsCreator,
     SamePerson,
 )
 from accounts.models import (
@@ -56,7 +50,8 @@ from accounts.models import (
 from accounts.policy import require_relationship_allowed, require_scope_allowed
 from accounts.selectors import open_account_of, person_by_id_number
 from accounts.signals import agreement_ended
-from core.errors import DomainError
+from core.errors import DomainError, about
+from core.review import review_not_own, review_permitted, review_reason, review_record
 
 REVIEW_PERMISSION = "accounts.review_sharingagreement"
 EVIDENCE_MAX_BYTES = 5 * 1024 * 1024
@@ -157,22 +152,6 @@ def agreement_register_check(
     return scope
 
 
-# The argument of agreement_register each refusal is about (forms show it next to
-# that field, import reports in that column); any other is about the beneficiary.
-ERROR_ARGUMENTS = [
-    (RelationshipNotAllowed, "relationship"),
-    (BeneficiaryNotOlder, "relationship"),
-    (BeneficiaryNotYounger, "relationship"),
-    (PolicyBlocks, "effective_from"),
-    (EvidenceScanTooLarge, "evidence_scan"),
-    (EvidenceScanWrongType, "evidence_scan"),
-    (GrantorNotEmployee, "grantor_id_number"),
-    (GrantorAccountNotOpen, "grantor_id_number"),
-    (GrantorNotActive, "grantor_id_number"),
-    (BeneficiaryCapReached, "grantor_id_number"),
-]
-
-
 def agreements_register_batch(
     *, grantor_id_number: str, beneficiaries: list[dict], operator
 ) -> list[SharingAgreement]:
@@ -207,22 +186,11 @@ def agreements_register_batch(
     return created
 
 
-def agreement_error_argument(error: DomainError) -> str:
-    """Which argument of ``agreement_register`` a refusal it raised is about."""
-    if hasattr(error, "argument"):
-        return error.argument
-    return next(
-        (arg for cls, arg in ERROR_ARGUMENTS if isinstance(error, cls)), "beneficiary_id_number"
-    )
-
-
 def _parties(grantor_id_number, beneficiary_id_number):
-    try:
+    with about("grantor_id_number"):
         grantor = person_by_id_number(grantor_id_number)
-    except DomainError as error:
-        error.argument = "grantor_id_number"
-        raise
-    beneficiary = person_by_id_number(beneficiary_id_number)
+    with about("beneficiary_id_number"):
+        beneficiary = person_by_id_number(beneficiary_id_number)
     if grantor.pk == beneficiary.pk:
         raise SamePerson()
     return grantor, beneficiary
@@ -261,7 +229,8 @@ def _check_rules(
         )
     require_relationship_allowed(grantor.region.province, relationship, on_date)
     _check_birth_dates(grantor, beneficiary, relationship)
-    return require_scope_allowed(grantor.region, beneficiary.region, on_date)
+    with about("effective_from"):  # the policies of that date
+        return require_scope_allowed(grantor.region, beneficiary.region, on_date)
 
 
 def _check_birth_dates(grantor, beneficiary, relationship) -> None:
@@ -309,66 +278,47 @@ def evidence_content_type(agreement: SharingAgreement) -> str:
     return EVIDENCE_CONTENT_TYPES.get(extension, "application/octet-stream")
 
 
-def agreement_approve(*, agreement: SharingAgreement, reviewer, note: str = "") -> SharingAgreement:
+def agreement_approve(*, agreement: SharingAgreement, operator, note: str = "") -> SharingAgreement:
     """Approve a pending agreement; it is in force from its effective date.
 
-    The reviewer holds the review permission (``NotAReviewer``) and did not
-    register it (``ReviewerIsCreator``; the database refuses it too). The rules
-    are checked again against today's state of the persons and the policies.
+    The review's preconditions in ``core.review``'s order (``NotAReviewer``,
+    ``AgreementNotPending``, ``ReviewerIsCreator``; the database refuses a
+    reviewer who registered it too), then the rules are checked again against
+    today's state of the persons and the policies.
     """
+    review_permitted(operator, REVIEW_PERMISSION)
     with transaction.atomic():
         # Persons before the agreement: the lock order of person_update.
         grantor, beneficiary = _lock_persons(agreement.grantor, agreement.beneficiary)
-        locked = _lock_for_review(agreement, reviewer)
+        locked = _lock_for_review(agreement, operator)
         _check_rules(grantor, beneficiary, Relationship(locked.relationship), locked.effective_from)
-        return _review_save(locked, AgreementStatus.APPROVED, reviewer, note)
+        review_record(
+            locked,
+            operator=operator,
+            status=AgreementStatus.APPROVED,
+            review_note=(note or "").strip(),
+        )
+        return locked
 
 
-def agreement_reject(*, agreement: SharingAgreement, reviewer, reason: str) -> SharingAgreement:
-    """Reject a pending agreement with a reason (``RejectionNeedsReason``)."""
-    if not (reason or "").strip():
-        raise RejectionNeedsReason()
+def agreement_reject(*, agreement: SharingAgreement, operator, reason: str) -> SharingAgreement:
+    """Reject a pending agreement with a reason: ``ReasonRequired``, then the
+    preconditions of ``agreement_approve``."""
+    reason = review_reason(reason)
+    review_permitted(operator, REVIEW_PERMISSION)
     with transaction.atomic():
-        locked = _lock_for_review(agreement, reviewer)
-        return _review_save(locked, AgreementStatus.REJECTED, reviewer, reason)
+        locked = _lock_for_review(agreement, operator)
+        review_record(
+            locked, operator=operator, status=AgreementStatus.REJECTED, review_note=reason
+        )
+        return locked
 
 
-def agreements_approve_batch(*, agreements, reviewer, note: str = "") -> list[SharingAgreement]:
-    """Approve a whole batch (a review-queue selection, an import) or none of it."""
-    with transaction.atomic():
-        return [
-            agreement_approve(agreement=a, reviewer=reviewer, note=note)
-            for a in sorted(agreements, key=lambda a: a.pk)
-        ]
-
-
-def agreements_reject_batch(*, agreements, reviewer, reason: str) -> list[SharingAgreement]:
-    """Reject a whole batch with one reason, or none of it."""
-    with transaction.atomic():
-        return [
-            agreement_reject(agreement=a, reviewer=reviewer, reason=reason)
-            for a in sorted(agreements, key=lambda a: a.pk)
-        ]
-
-
-def _lock_for_review(agreement, reviewer) -> SharingAgreement:
-    if not reviewer.has_perm(REVIEW_PERMISSION):
-        raise NotAReviewer(user=reviewer.get_username())
+def _lock_for_review(agreement, operator) -> SharingAgreement:
     locked = SharingAgreement.objects.select_for_update().get(pk=agreement.pk)
     if locked.status != AgreementStatus.PENDING:
         raise AgreementNotPending(number=locked.pk, status=locked.get_status_display())
-    if locked.created_by_id == reviewer.pk:
-        raise ReviewerIsCreator(number=locked.pk, user=reviewer.get_username())
-    return locked
-
-
-def _review_save(locked, status, reviewer, note) -> SharingAgreement:
-    locked.status = status
-    locked.reviewed_by = reviewer
-    locked.reviewed_at = timezone.now()
-    locked.review_note = (note or "").strip()
-    locked._history_user = reviewer
-    locked.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_note"])
+    review_not_own(locked, operator)
     return locked
 
 

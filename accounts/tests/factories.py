@@ -139,7 +139,7 @@ def make_agreement(
         **extra,
     )
     if reviewer is not None:
-        agreement = agreement_approve(agreement=agreement, reviewer=reviewer)
+        agreement = agreement_approve(agreement=agreement, operator=reviewer)
     return agreement
 
 

@@ -26,12 +26,13 @@ from accounts.services.agreements import (
     agreement_end,
     agreement_register,
     agreement_reject,
-    agreements_approve_batch,
 )
 from accounts.services.people import person_update
 from accounts.services.regions import policy_update
 from accounts.tests.factories import make_agreement, make_person, make_user
+from core.errors import ReasonRequired
 from core.idnumbers import check_character
+from core.review import NotAReviewer, ReviewerIsCreator
 
 JIANGSU = "32"
 DAY = dt.timedelta(days=1)
@@ -74,7 +75,7 @@ def test_approved_agreement_is_in_force_from_its_effective_date(
 ):
     start = timezone.localdate() + 3 * DAY
     agreement = register(li_ming, li_xiaoming, clerk, effective_from=start)
-    agreement_approve(agreement=agreement, reviewer=reviewer)
+    agreement_approve(agreement=agreement, operator=reviewer)
     in_force = SharingAgreement.objects.in_force
     assert not in_force(start - DAY).exists()
     assert list(in_force(start)) == [agreement]
@@ -292,8 +293,8 @@ def test_cross_region_within_the_province_from_its_date(li_ming, clerk):
 
 def test_reviewer_cannot_approve_their_own_entry(li_ming, li_xiaoming, reviewer):
     agreement = register(li_ming, li_xiaoming, reviewer)
-    with pytest.raises(errors.ReviewerIsCreator):
-        agreement_approve(agreement=agreement, reviewer=reviewer)
+    with pytest.raises(ReviewerIsCreator):
+        agreement_approve(agreement=agreement, operator=reviewer)
     agreement.refresh_from_db()
     assert agreement.status == AgreementStatus.PENDING
 
@@ -309,41 +310,27 @@ def test_database_refuses_a_reviewer_who_created_the_entry(li_ming, li_xiaoming,
 def test_user_without_the_review_permission_cannot_approve(li_ming, li_xiaoming, clerk):
     agreement = register(li_ming, li_xiaoming, clerk)
     other_clerk = make_user("clerk")
-    with pytest.raises(errors.NotAReviewer):
-        agreement_approve(agreement=agreement, reviewer=other_clerk)
+    with pytest.raises(NotAReviewer):
+        agreement_approve(agreement=agreement, operator=other_clerk)
 
 
 def test_rejection_needs_a_reason_and_records_it(li_ming, li_xiaoming, clerk, reviewer):
     agreement = register(li_ming, li_xiaoming, clerk)
-    with pytest.raises(errors.RejectionNeedsReason):
-        agreement_reject(agreement=agreement, reviewer=reviewer, reason="  ")
-    rejected = agreement_reject(agreement=agreement, reviewer=reviewer, reason="证明材料不清晰")
+    with pytest.raises(ReasonRequired):
+        agreement_reject(agreement=agreement, operator=reviewer, reason="  ")
+    rejected = agreement_reject(agreement=agreement, operator=reviewer, reason="证明材料不清晰")
     assert rejected.status == AgreementStatus.REJECTED
     assert rejected.review_note == "证明材料不清晰"
     assert rejected.reviewed_by == reviewer
     with pytest.raises(errors.AgreementNotPending):
-        agreement_approve(agreement=agreement, reviewer=reviewer)
+        agreement_approve(agreement=agreement, operator=reviewer)
 
 
 def test_approval_checks_the_rules_again(li_ming, grandmother, clerk, reviewer, supervisor):
     agreement = register(li_ming, grandmother, clerk, relationship="maternal_grandparent")
     policy_update(policy=jiangsu_policy(), extension_since=None, operator=supervisor)
     with pytest.raises(errors.RelationshipNotAllowed):
-        agreement_approve(agreement=agreement, reviewer=reviewer)
-
-
-def test_batch_approval_is_all_or_nothing(li_ming, li_xiaoming, clerk, reviewer):
-    daughter = make_person(
-        name="李晓", scheme=Scheme.RESIDENT, birth=dt.date(2012, 1, 1), gender="F", operator=clerk
-    )
-    theirs = register(li_ming, li_xiaoming, clerk)
-    own = register(li_ming, daughter, reviewer)
-    with pytest.raises(errors.ReviewerIsCreator):
-        agreements_approve_batch(agreements=[theirs, own], reviewer=reviewer)
-    assert set(SharingAgreement.objects.values_list("status", flat=True)) == {"pending"}
-    agreements_approve_batch(agreements=[theirs], reviewer=reviewer)
-    theirs.refresh_from_db()
-    assert theirs.status == AgreementStatus.APPROVED
+        agreement_approve(agreement=agreement, operator=reviewer)
 
 
 # --- ending ---------------------------------------------------------------------------

@@ -172,9 +172,7 @@ def test_review_queue_shows_pending_only_and_approves_in_bulk(
     client.force_login(reviewer)
     queue = client.get(reverse(QUEUE))
     assert list(queue.context["cl"].result_list) == [pending]
-    response = client.post(
-        reverse(QUEUE), {"action": "approve_selected", "_selected_action": [pending.pk]}
-    )
+    response = client.post(reverse(QUEUE), {"action": "approve", "_selected_action": [pending.pk]})
     assert response.status_code == 302
     pending.refresh_from_db()
     assert (pending.status, pending.reviewed_by) == (AgreementStatus.APPROVED, reviewer)
@@ -185,25 +183,47 @@ def test_bulk_approval_of_ones_own_entry_is_refused(client, reviewer, li_ming, l
     own = make_agreement(li_ming, li_xiaoming, operator=reviewer)
     client.force_login(reviewer)
     response = client.post(
-        reverse(QUEUE), {"action": "approve_selected", "_selected_action": [own.pk]}, follow=True
+        reverse(QUEUE), {"action": "approve", "_selected_action": [own.pk]}, follow=True
     )
-    assert str(own.pk) in " ".join(str(m) for m in response.context["messages"])
+    assert [str(m) for m in response.context["messages"]] == [
+        "李明 → 李小明（子女）: 这是您本人录入的业务，须由其他复核人员处理。"
+    ]
     own.refresh_from_db()
     assert own.status == AgreementStatus.PENDING
+
+
+def test_queue_decides_row_by_row_and_names_what_was_approved_and_refused(
+    client, reviewer, clerk, li_ming, li_xiaoming, daughter
+):
+    """One refused row (the reviewer's own entry) leaves the other approved, as in the
+    payment and reversal queues; the messages name both."""
+    theirs = make_agreement(li_ming, li_xiaoming, operator=clerk)
+    own = make_agreement(li_ming, daughter, operator=reviewer)
+    client.force_login(reviewer)
+    response = client.post(
+        reverse(QUEUE),
+        {"action": "approve", "_selected_action": [theirs.pk, own.pk]},
+        follow=True,
+    )
+    assert [str(m) for m in response.context["messages"]] == [
+        "李明 → 李晓（子女）: 这是您本人录入的业务，须由其他复核人员处理。",
+        "已通过 1 条：李明 → 李小明（子女）。",
+    ]
+    theirs.refresh_from_db()
+    own.refresh_from_db()
+    assert (theirs.status, own.status) == (AgreementStatus.APPROVED, AgreementStatus.PENDING)
 
 
 def test_bulk_rejection_asks_for_the_reason_first(client, reviewer, clerk, li_ming, li_xiaoming):
     pending = make_agreement(li_ming, li_xiaoming, operator=clerk)
     client.force_login(reviewer)
-    asked = client.post(
-        reverse(QUEUE), {"action": "reject_selected", "_selected_action": [pending.pk]}
-    )
+    asked = client.post(reverse(QUEUE), {"action": "reject", "_selected_action": [pending.pk]})
     assert asked.status_code == 200
     assert "reason" in asked.context["form"].fields
     client.post(
         reverse(QUEUE),
         {
-            "action": "reject_selected",
+            "action": "reject",
             "_selected_action": [pending.pk],
             "apply": "1",
             "reason": "证明材料与关系不符",
@@ -217,9 +237,7 @@ def test_clerk_has_no_approve_action(clerk_client, clerk, li_ming, li_xiaoming):
     pending = make_agreement(li_ming, li_xiaoming, operator=clerk)
     response = clerk_client.get(reverse(QUEUE))
     assert response.context["action_form"] is None  # no review action offered
-    clerk_client.post(
-        reverse(QUEUE), {"action": "approve_selected", "_selected_action": [pending.pk]}
-    )
+    clerk_client.post(reverse(QUEUE), {"action": "approve", "_selected_action": [pending.pk]})
     pending.refresh_from_db()
     assert pending.status == AgreementStatus.PENDING
 
@@ -378,3 +396,35 @@ def test_agreement_page_offers_print_to_all_and_ending_to_the_clerk(
     assert (
         client.post(end_url, {"requested_by": "grantor_request", "reason": "x"}).status_code == 404
     )
+
+
+def test_agreement_page_approves_and_rejects_with_a_reason_or_cancels(
+    client, reviewer, clerk, li_ming, li_xiaoming, daughter
+):
+    """The buttons on a pending agreement's page call the same services as the queue."""
+    son = make_agreement(li_ming, li_xiaoming, operator=clerk)
+    page = reverse("admin:accounts_sharingagreement_change", args=[son.pk])
+    approve = reverse("admin:accounts_sharingagreement_approve", args=[son.pk])
+    reject = reverse("admin:accounts_sharingagreement_reject", args=[son.pk])
+    client.force_login(clerk)
+    assert approve not in client.get(page).content.decode()  # a clerk does not review
+    assert client.post(approve).status_code == 404
+    client.force_login(reviewer)
+    shown = client.get(page).content.decode()
+    assert f'href="{approve}">通过<' in shown and f'href="{reject}">驳回<' in shown
+    asked = client.get(reject).content.decode()
+    assert "原因" in asked and f'href="{page}" class="button cancel-link">取消<' in asked
+    done = client.post(reject, {"reason": "证明材料不清晰"}, follow=True)
+    assert [str(m) for m in done.context["messages"]] == ["已驳回 1 条：李明 → 李小明（子女）。"]
+    son.refresh_from_db()
+    assert (son.status, son.review_note) == (AgreementStatus.REJECTED, "证明材料不清晰")
+    assert approve not in client.get(page).content.decode()  # decided: no buttons
+
+    own = make_agreement(li_ming, daughter, operator=reviewer)
+    refused = client.post(reverse("admin:accounts_sharingagreement_approve", args=[own.pk]))
+    assert refused.status_code == 200
+    assert refused.context["form"].non_field_errors() == [
+        "这是您本人录入的业务，须由其他复核人员处理。"
+    ]
+    own.refresh_from_db()
+    assert own.status == AgreementStatus.PENDING

@@ -39,7 +39,7 @@ def test_clerk_registers_a_son_and_a_reviewer_approves(page_as, shot, clerk, li_
     reviewer = page_as("reviewer")
     reviewer.goto(reverse("admin:accounts_pendingsharingagreement_changelist"))
     reviewer.check("#result_list tbody input.action-select")
-    reviewer.select_option("select[name=action]", "approve_selected")
+    reviewer.select_option("select[name=action]", "approve")
     with reviewer.expect_navigation():
         reviewer.click("button[name=index]")
     assert reviewer.locator(".messagelist .success").is_visible()

@@ -6,26 +6,33 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext_lazy as _
 
-from accounts.admin.ledger import StatusReasonForm
 from core.admin.base import ReadOnlyAdmin
 from core.admin.filters import DateRangeFilter
+from core.admin.forms import form_service_call
 from core.admin.records import object_path
+from core.admin.review import ReasonForm, ReviewAdminMixin
 from jobs.admin_export import ExportAdminMixin
 from jobs.admin_import import ImportAdminMixin
 from transfers.exports import SharingPaymentExport
 from transfers.imports import SettlementsImport
 from transfers.models import HeldPayment, PaymentStatus, SharingPayment, WalletSpending
-from transfers.services.payments import payment_approve, payment_reject, settlement_receive
+from transfers.services.payments import (
+    REVIEW_PERMISSION,
+    payment_approve,
+    payment_reject,
+    settlement_receive,
+)
 from transfers.services.reversals import reversal_request
 
-from .common import ReviewActions, counter_page, form_service_call
+from .common import counter_page
 from .forms import SettlementCorrectionForm
 
 
-class PaymentAdminBase(ReviewActions, ExportAdminMixin, ReadOnlyAdmin):
+class PaymentAdminBase(ReviewAdminMixin, ExportAdminMixin, ReadOnlyAdmin):
     export_resource_class = SharingPaymentExport
-    review_permission = "transfers.review_sharingpayment"
+    review_permission = REVIEW_PERMISSION
     review_label = "payment"
+    review_waiting = PaymentStatus.HELD
     approve_service = staticmethod(payment_approve)
     reject_service = staticmethod(payment_reject)
 
@@ -131,7 +138,7 @@ class SharingPaymentAdmin(ImportAdminMixin, PaymentAdminBase):
         payment = get_object_or_404(SharingPayment, pk=object_id)
         if not request.user.has_perm("transfers.add_reversal"):
             return redirect("admin:transfers_sharingpayment_change", object_id)
-        form = StatusReasonForm(request.POST or None)
+        form = ReasonForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             reversal = form_service_call(
                 form,

@@ -5,24 +5,25 @@ from django.utils.translation import gettext_lazy as _
 
 from core.admin.base import ReadOnlyAdmin
 from core.admin.filters import DateRangeFilter
+from core.admin.review import ReviewAdminMixin
 from jobs.admin_export import ExportAdminMixin
 from transfers.documents import reversal_receipt_document
 from transfers.exports import ReversalExport
 from transfers.models import RequestedReversal, Reversal, ReversalStatus
-from transfers.services.reversals import reversal_approve, reversal_reject
+from transfers.services.reversals import REVIEW_PERMISSION, reversal_approve, reversal_reject
 
-from .common import ReviewActions
 from .receipts import ReceiptMixin
 
 
 @admin.register(Reversal)
-class ReversalAdmin(ReviewActions, ReceiptMixin, ExportAdminMixin, ReadOnlyAdmin):
+class ReversalAdmin(ReviewAdminMixin, ReceiptMixin, ExportAdminMixin, ReadOnlyAdmin):
     export_resource_class = ReversalExport
     receipt_url_name = "transfers_reversal_receipt"
     receipt_template = "transfers/print/reversal_receipt.html"
     receipt_related = ("payment__grantor", "payment__beneficiary", "payment__account")
-    review_permission = "transfers.review_reversal"
+    review_permission = REVIEW_PERMISSION
     review_label = "reversal"
+    review_waiting = ReversalStatus.REQUESTED
     approve_service = staticmethod(reversal_approve)
     reject_service = staticmethod(reversal_reject)
     list_display = [

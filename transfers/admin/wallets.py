@@ -8,7 +8,9 @@ from django.utils.translation import gettext_lazy as _
 
 from core.admin.base import ReadOnlyAdmin
 from core.admin.filters import DateRangeFilter
+from core.admin.forms import form_service_call
 from core.admin.history import HistoryAdmin
+from core.admin.review import decide_each
 from core.admin.settings import SettingsAdminMixin
 from jobs.admin_export import ExportAdminMixin
 from jobs.admin_import import ImportAdminMixin
@@ -23,7 +25,7 @@ from transfers.services.wallets import (
     wallet_transfer_refuse,
 )
 
-from .common import bulk_review, counter_page, form_service_call
+from .common import counter_page
 from .forms import CounterTransferForm
 from .receipts import ReceiptMixin
 
@@ -72,13 +74,13 @@ class WalletTransferAdmin(ReceiptMixin, ImportAdminMixin, ExportAdminMixin, Read
         description=_("Accept the selected transfers for the recipient"), permissions=["counter"]
     )
     def accept(self, request, queryset):
-        bulk_review(request, queryset, wallet_transfer_accept, "transfer", _("%(count)d accepted."))
+        decide_each(request, queryset, wallet_transfer_accept, "transfer", _("%(count)d accepted."))
 
     @admin.action(
         description=_("Refuse the selected transfers for the recipient"), permissions=["counter"]
     )
     def refuse(self, request, queryset):
-        bulk_review(
+        decide_each(
             request,
             queryset,
             wallet_transfer_refuse,

@@ -21,7 +21,7 @@ from accounts.models import (
 )
 from accounts.policy import require_part, require_relationship_allowed
 from accounts.selectors import person_by_id_number as registered_person
-from core.errors import DomainError
+from core.errors import about
 from core.idnumbers import division_code_known
 from core.money import parse_amount
 from transfers.errors import (
@@ -122,11 +122,8 @@ def require_settlement_allowed(values: dict, persons, on_date: dt.date) -> None:
 def person_by_id_number(id_number: str, *, argument: str) -> InsuredPerson:
     """The registered person (``InvalidIdNumber``, ``PersonNotFound``), the refusal
     naming ``argument``."""
-    try:
+    with about(argument):
         return registered_person(id_number)
-    except DomainError as error:
-        error.argument = argument
-        raise
 
 
 def require_active_on(person: InsuredPerson, on_date: dt.date) -> EnrolmentPeriod:

@@ -8,13 +8,12 @@ from accounts.models import EntryKind
 from accounts.policy import require_scope_allowed
 from accounts.selectors import open_account_of
 from accounts.services.ledger import ledger_lock, ledger_post
+from core.review import review_not_own, review_permitted, review_reason, review_record
 from transfers.errors import (
     GrantorRequired,
     InvalidPaymentSource,
     InvalidSettlementId,
     NotHeld,
-    ReasonRequired,
-    ReviewerIsCreator,
     SettlementConflict,
     WalletPaymentNamesGrantor,
 )
@@ -38,7 +37,6 @@ from .checks import (
     text_key,
 )
 from .holds import hold_reasons
-from .review import review_record
 from .wallets import wallet_spend, wallet_spend_check
 
 
@@ -236,23 +234,28 @@ def _post(payment: SharingPayment, operator):
     )
 
 
+REVIEW_PERMISSION = "transfers.review_sharingpayment"
+
+
 def _lock_held(payment: SharingPayment, operator) -> SharingPayment:
-    """Lock the account then the payment (the order every service uses) and check
-    that it still waits for review and that the reviewer did not enter it."""
+    """The review's preconditions in ``core.review``'s order: the permission, then,
+    locking the account then the payment (the order every service uses), that it
+    still waits for review and that the reviewer did not enter it."""
+    review_permitted(operator, REVIEW_PERMISSION)
     ledger_lock(payment.account)
     locked = SharingPayment.objects.select_for_update().get(pk=payment.pk)
     if locked.status != PaymentStatus.HELD:
         raise NotHeld(status=locked.get_status_display())
-    if locked.created_by_id is not None and locked.created_by_id == operator.pk:
-        raise ReviewerIsCreator()
+    review_not_own(locked, operator)
     return locked
 
 
 def payment_approve(*, payment: SharingPayment, operator) -> SharingPayment:
     """Post a held payment. Its amount was reserved, so the balance covers it.
 
-    Raises ``NotHeld`` (already decided: concurrent reviewers post once),
-    ``ReviewerIsCreator``, and ``AccountNotOpen`` if the account was frozen meanwhile.
+    Raises ``NotAReviewer``, ``NotHeld`` (already decided: concurrent reviewers post
+    once), ``ReviewerIsCreator``, and ``AccountNotOpen`` if the account was frozen
+    meanwhile.
     """
     with transaction.atomic():
         locked = _lock_held(payment, operator)
@@ -265,14 +268,12 @@ def payment_approve(*, payment: SharingPayment, operator) -> SharingPayment:
     return locked
 
 
-def payment_reject(*, payment: SharingPayment, reason: str, operator) -> SharingPayment:
+def payment_reject(*, payment: SharingPayment, operator, reason: str) -> SharingPayment:
     """Reject a held payment with a reason; nothing is posted and the reservation ends.
 
-    Raises ``ReasonRequired``, ``NotHeld``, ``ReviewerIsCreator``.
+    Raises ``ReasonRequired``, ``NotAReviewer``, ``NotHeld``, ``ReviewerIsCreator``.
     """
-    reason = (reason or "").strip()
-    if not reason:
-        raise ReasonRequired()
+    reason = review_reason(reason)
     with transaction.atomic():
         locked = _lock_held(payment, operator)
         review_record(

@@ -4,24 +4,13 @@ from django.db import IntegrityError, transaction
 
 from accounts.models import EntryKind
 from accounts.services.ledger import ledger_lock, ledger_post
-from transfers.errors import (
-    PaymentNotPosted,
-    ReasonRequired,
-    ReversalAlreadyRequested,
-    ReversalNotRequested,
-    ReviewerIsCreator,
-)
+from core.review import review_not_own, review_permitted, review_reason, review_record
+from transfers.errors import PaymentNotPosted, ReversalAlreadyRequested, ReversalNotRequested
 from transfers.models import PaymentStatus, Reversal, ReversalStatus, SharingPayment
 
 from .payments import payment_entry_details
-from .review import review_record
 
-
-def _reason(reason: str) -> str:
-    reason = (reason or "").strip()
-    if not reason:
-        raise ReasonRequired()
-    return reason
+REVIEW_PERMISSION = "transfers.review_reversal"
 
 
 def reversal_request(*, payment: SharingPayment, reason: str, operator) -> Reversal:
@@ -30,7 +19,7 @@ def reversal_request(*, payment: SharingPayment, reason: str, operator) -> Rever
     Raises ``ReasonRequired``, ``PaymentNotPosted``, ``ReversalAlreadyRequested``
     (a payment is reversed at most once; the database holds the same line).
     """
-    reason = _reason(reason)
+    reason = review_reason(reason)
     try:
         with transaction.atomic():
             locked = SharingPayment.objects.select_for_update().get(pk=payment.pk)
@@ -44,20 +33,22 @@ def reversal_request(*, payment: SharingPayment, reason: str, operator) -> Rever
 
 
 def _lock_requested(reversal: Reversal, operator) -> Reversal:
-    """Lock the account, then the reversal (every service's order), and check it waits."""
+    """The review's preconditions in ``core.review``'s order: the permission, then,
+    locking the account then the reversal (every service's order), that it waits
+    and that the reviewer did not request it."""
+    review_permitted(operator, REVIEW_PERMISSION)
     ledger_lock(reversal.payment.account)
     locked = Reversal.objects.select_for_update().select_related("payment").get(pk=reversal.pk)
     if locked.status != ReversalStatus.REQUESTED:
         raise ReversalNotRequested(status=locked.get_status_display())
-    if locked.requested_by_id == operator.pk:
-        raise ReviewerIsCreator()
+    review_not_own(locked, operator, entered_by="requested_by")
     return locked
 
 
 def reversal_approve(*, reversal: Reversal, operator) -> Reversal:
     """Post the compensating entry: the payment's amount back to the grantor's account.
 
-    Raises ``ReversalNotRequested``, ``ReviewerIsCreator``; the ledger refuses
+    Raises ``NotAReviewer``, ``ReversalNotRequested``, ``ReviewerIsCreator``; the ledger refuses
     (``AlreadyReversed``) a second reversal of the same entry.
     Writes one ``reversal`` credit that ``reverses`` the payment's entry; the
     payment becomes reversed.
@@ -82,12 +73,13 @@ def reversal_approve(*, reversal: Reversal, operator) -> Reversal:
     return locked
 
 
-def reversal_reject(*, reversal: Reversal, reason: str, operator) -> Reversal:
+def reversal_reject(*, reversal: Reversal, operator, reason: str) -> Reversal:
     """Refuse a requested reversal with a reason; the payment stays posted.
 
-    Raises ``ReasonRequired``, ``ReversalNotRequested``, ``ReviewerIsCreator``.
+    Raises ``ReasonRequired``, ``NotAReviewer``, ``ReversalNotRequested``,
+    ``ReviewerIsCreator``.
     """
-    reason = _reason(reason)
+    reason = review_reason(reason)
     with transaction.atomic():
         locked = _lock_requested(reversal, operator)
         review_record(locked, operator=operator, status=ReversalStatus.REJECTED, review_note=reason)

@@ -20,6 +20,7 @@ from accounts.policy import require_part, require_scope_allowed
 from accounts.selectors import open_account_of
 from accounts.services.ledger import ledger_lock, ledger_post
 from core.dates import local_days, local_moment
+from core.errors import about
 from core.money import parse_amount
 from transfers.errors import (
     DailyTransfersExceeded,
@@ -94,7 +95,8 @@ def wallet_transfer_check(
             raise WalletSwitchedOff(region=region.name)
         require_part(region.province, PolicyPart.WALLET, on_date)
     scope = require_scope_allowed(sender_region, recipient_region, on_date)
-    account = open_account_of(sender)
+    with about("sender_id_number"):  # the sender is the grantor
+        account = open_account_of(sender)
     require_active_on(recipient, on_date)  # before the agreement, which a suspension ends
     agreement = agreement_in_force(sender, recipient, on_date)
     rules = sender_region

@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from accounts.selectors import ledger_mismatches
 from accounts.tests.factories import credit
+from core.review import ReviewerIsCreator
 from core.tests.pdfs import PRINT_SCRIPT, page_scripts
-from transfers.errors import ReviewerIsCreator
 from transfers.models import (
     HoldReason,
     HoldRules,
@@ -305,3 +305,14 @@ def test_accepting_a_transfer_past_its_cut_off_says_so_and_returns_it(
     assert 'field-status">已退回转出人<' in response.content.decode()  # in the list too
     assert balance(li_ming) == Decimal("500.00")
     assert ledger_mismatches() == []
+
+
+def test_held_payment_page_approve_button_posts_it(client, reviewer, held, li_ming):
+    approve = reverse("admin:transfers_heldpayment_approve", args=[held.pk])
+    page = reverse("admin:transfers_heldpayment_change", args=[held.pk])
+    assert f'href="{approve}">通过<' in logged_in(client, reviewer).get(page).content.decode()
+    done = client.post(approve, follow=True)
+    assert [str(m) for m in done.context["messages"]] == ["已通过 1 条：BIG-1 5000.00。"]
+    held.refresh_from_db()
+    assert held.status == PaymentStatus.POSTED
+    assert balance(li_ming) == Decimal("500.00")

@@ -6,15 +6,13 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from accounts.tests.factories import credit, make_person
+from accounts.tests.factories import credit, make_agreement, make_person
 from core.errors import SettingNotPositive
 from core.importing import import_run
 from core.tests.files import xlsx_file
 from transfers.imports import SettlementsImport
 from transfers.models import HoldReason, HoldRules, PaymentStatus, SharingPayment
 from transfers.services.holds import hold_rules_update
-
-from .factories import make_agreement
 
 pytestmark = pytest.mark.django_db
 

@@ -9,6 +9,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from accounts.selectors import ledger_mismatches
+from accounts.services.accounts import account_freeze
 from core.importing import import_run
 from core.tests.files import csv_file, xlsx_file
 from transfers.imports import WalletTransfersImport
@@ -17,6 +18,19 @@ from transfers.models import PaymentStatus, SharingPayment, WalletTransfer
 from .factories import SETTLEMENT_HEADER, balance, import_settlements, settlement_row
 
 pytestmark = pytest.mark.usefixtures("english")
+
+
+WALLET_HEADER = ["转账流水号", "转账时间", "转出人身份号码", "转入人身份号码", "金额"]
+
+
+def import_wallet_transfers(rows, operator, dry_run=False, encoding="utf-8"):
+    return import_run(
+        WalletTransfersImport(),
+        csv_file([WALLET_HEADER, *rows], encoding=encoding),
+        filename="w.csv",
+        operator=operator,
+        dry_run=dry_run,
+    )
 
 
 def test_settlement_file_preview_then_import_then_same_file_again(
@@ -80,33 +94,38 @@ def test_rows_that_exhaust_the_balance_together_write_nothing(
     rows = [settlement_row(li_ming, li_xiaoming, f"JS-{i}", "300.00") for i in (1, 2)]
     assert import_settlements(rows, supervisor, dry_run=True).accepted
     report = import_settlements(rows, supervisor)
-    assert not report.written and report.errors[0].row == 3
+    assert not report.written
+    # Refused when written, and named like a preview's refusal: by its argument.
+    assert [(e.row, e.column) for e in report.errors] == [(3, "共济支付金额")]
     assert balance(li_ming) == Decimal("500.00")
     assert not SharingPayment.objects.exists()
     assert ledger_mismatches() == []
 
 
 def test_wallet_transfer_file_imports_once(li_ming, li_xiaoming, son_agreement, supervisor):
-    header = ["转账流水号", "转账时间", "转出人身份号码", "转入人身份号码", "金额"]
     rows = [["WT-1", "2025-03-10 10:00", li_ming.id_number, li_xiaoming.id_number, "200"]]
-    content = csv_file([header, *rows], encoding="utf-8-sig")
     for _ in range(2):
-        report = import_run(
-            WalletTransfersImport(), content, filename="w.csv", operator=supervisor, dry_run=False
-        )
+        report = import_wallet_transfers(rows, supervisor, encoding="utf-8-sig")
         assert report.accepted, report.errors
     assert WalletTransfer.objects.get().amount == Decimal("200.00")
     assert balance(li_ming) == Decimal("300.00")
     night = [["WT-2", "2025-03-10 23:00", li_ming.id_number, li_xiaoming.id_number, "20"]]
-    report = import_run(
-        WalletTransfersImport(),
-        csv_file([header, *night]),
-        filename="w.csv",
-        operator=supervisor,
-        dry_run=True,
-    )
+    report = import_wallet_transfers(night, supervisor, dry_run=True)
     assert [e.row for e in report.errors] == [2]
     assert ledger_mismatches() == []
+
+
+def test_a_grantor_account_not_open_is_named_in_the_grantor_column_of_either_file(
+    li_ming, li_xiaoming, son_agreement, supervisor
+):
+    """The same refusal the agreements import names in 共济人身份号码: the settlement
+    file's grantor column, the wallet file's sender column (the sender is the grantor)."""
+    account_freeze(account=li_ming.account, reason="司法冻结", operator=supervisor)
+    report = import_settlements([settlement_row(li_ming, li_xiaoming)], supervisor)
+    assert [(e.row, e.column) for e in report.errors] == [(2, "共济人身份号码")]
+    rows = [["WT-1", "2025-03-10 10:00", li_ming.id_number, li_xiaoming.id_number, "200"]]
+    report = import_wallet_transfers(rows, supervisor, dry_run=True)
+    assert [(e.row, e.column) for e in report.errors] == [(2, "转出人身份号码")]
 
 
 def test_import_settlements_command_exit_status(

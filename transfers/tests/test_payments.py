@@ -4,6 +4,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.utils import timezone
 
 from accounts.errors import (
@@ -25,7 +26,8 @@ from accounts.tests.factories import (
     make_person,
     make_user,
 )
-from core.errors import InvalidAmount
+from core.errors import InvalidAmount, ReasonRequired
+from core.review import NotAReviewer, ReviewerIsCreator
 from core.tests.clock import clock_at
 from transfers.errors import (
     AmountOverAvailable,
@@ -37,8 +39,6 @@ from transfers.errors import (
     NoAgreementInForce,
     NotEnrolledOn,
     NotHeld,
-    ReasonRequired,
-    ReviewerIsCreator,
     SettlementConflict,
 )
 from transfers.models import HoldReason, HoldRules, PaymentStatus, SharingPayment
@@ -307,9 +307,17 @@ def test_reviewer_approves_held_payment_and_it_posts(held, li_ming, reviewer):
     assert ledger_mismatches() == []
 
 
-def test_clerk_cannot_approve_own_entry(held, clerk):
+def test_only_another_reviewer_decides_a_held_payment(held, clerk):
+    with pytest.raises(NotAReviewer):
+        payment_approve(payment=held, operator=clerk)
+    clerk.user_permissions.add(Permission.objects.get(codename="review_sharingpayment"))
+    clerk = type(clerk).objects.get(pk=clerk.pk)  # a fresh user: permissions are cached
     with pytest.raises(ReviewerIsCreator):
         payment_approve(payment=held, operator=clerk)
+    with pytest.raises(ReviewerIsCreator):
+        payment_reject(payment=held, reason="重复结算", operator=clerk)
+    held.refresh_from_db()
+    assert held.status == PaymentStatus.HELD
 
 
 def test_rejection_needs_reason_and_releases_reservation(held, li_ming, li_xiaoming, reviewer):

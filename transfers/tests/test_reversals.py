@@ -3,18 +3,19 @@
 from decimal import Decimal
 
 import pytest
+from django.contrib.auth.models import Permission
 
 from accounts.errors import ReversalOfReversal
 from accounts.models import EntryKind, LedgerEntry
 from accounts.selectors import ledger_mismatches
 from accounts.services.ledger import ledger_post
 from accounts.tests.factories import credit, make_user
+from core.errors import ReasonRequired
+from core.review import NotAReviewer, ReviewerIsCreator
 from transfers.errors import (
     PaymentNotPosted,
-    ReasonRequired,
     ReversalAlreadyRequested,
     ReversalNotRequested,
-    ReviewerIsCreator,
 )
 from transfers.models import PaymentStatus, ReversalStatus
 from transfers.services.reversals import reversal_approve, reversal_reject, reversal_request
@@ -75,6 +76,10 @@ def test_reversal_is_never_reversed(posted, clerk, reviewer):
 
 def test_requester_cannot_approve_and_rejection_needs_reason(posted, clerk, reviewer):
     reversal = reversal_request(payment=posted, reason="错误", operator=clerk)
+    with pytest.raises(NotAReviewer):
+        reversal_approve(reversal=reversal, operator=clerk)
+    clerk.user_permissions.add(Permission.objects.get(codename="review_reversal"))
+    clerk = type(clerk).objects.get(pk=clerk.pk)  # a fresh user: permissions are cached
     with pytest.raises(ReviewerIsCreator):
         reversal_approve(reversal=reversal, operator=clerk)
     with pytest.raises(ReasonRequired):

@@ -98,7 +98,7 @@ class Command(BaseCommand):
                 operator=operator,
             )
             if approved:
-                agreement_approve(agreement=agreement, reviewer=reviewer)
+                agreement_approve(agreement=agreement, operator=reviewer)
         self.stdout.write(f"Demo sharing agreements: {len(DEMO_AGREEMENTS)}")
         persons = InsuredPerson.objects.in_bulk(
             [numbers["李明"], numbers["李小明"]], field_name="id_number"
