@@ -9,6 +9,7 @@ from typing import Any
 from django.utils import timezone
 
 from accounts.enrolment import enrolment_on, enrolment_shown, person_enrolled_on, region_on
+from accounts.errors import IdempotencyConflict
 from accounts.models import (
     EnrolmentPeriod,
     InsuredPerson,
@@ -222,4 +223,17 @@ def same_or_conflict(existing, values: dict, error):
     """A re-sent row: the existing record when its content is the same, else ``error``."""
     if all(getattr(existing, f) == values[f] for f in existing.CONTENT_FIELDS):
         return existing
+    raise error
+
+
+def settlement_raced(model, key: str, values: dict, conflict, error: Exception):
+    """After a unique key or the ledger key refused a settlement's write: the same
+    结算ID was committed meanwhile, as ``model`` (a replay: the record, or ``conflict``
+    if it differs) or as the other kind of settlement, whose posting took the ledger
+    key (``conflict``). Any other integrity error is raised again."""
+    existing = model.objects.filter(settlement_id=key).first()
+    if existing is not None:
+        return same_or_conflict(existing, values, conflict)
+    if isinstance(error, IdempotencyConflict):
+        raise conflict from error
     raise error

@@ -33,6 +33,7 @@ from .checks import (
     require_available,
     require_settlement_allowed,
     same_or_conflict,
+    settlement_raced,
     settlement_values,
     text_key,
 )
@@ -198,14 +199,7 @@ def settlement_receive(
                 payment.ledger_entry = _post(payment, operator)
             payment.save()
     except (IntegrityError, IdempotencyConflict) as error:
-        # The same 结算ID committed by another transaction meanwhile: a payment from
-        # another grantor's account, or a wallet spending (its posting took the key).
-        existing = SharingPayment.objects.filter(settlement_id=key).first()
-        if existing is not None:
-            return same_or_conflict(existing, values, conflict)
-        if isinstance(error, IdempotencyConflict):
-            raise conflict from error
-        raise
+        return settlement_raced(SharingPayment, key, values, conflict, error)
     return payment
 
 

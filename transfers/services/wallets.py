@@ -54,6 +54,7 @@ from .checks import (
     require_available,
     require_settlement_allowed,
     same_or_conflict,
+    settlement_raced,
     settlement_values,
     text_key,
 )
@@ -467,14 +468,7 @@ def wallet_spend(*, operator, note: str = "", **settlement) -> WalletSpending:
                 settlement_id=key, ledger_entry=entry, note=note, created_by=operator, **values
             )
     except (IntegrityError, IdempotencyConflict) as error:
-        # The same 结算ID committed meanwhile: as a spending, or paid by an account
-        # (its posting took the key).
-        existing = WalletSpending.objects.filter(settlement_id=key).first()
-        if existing is not None:
-            return same_or_conflict(existing, values, conflict)
-        if isinstance(error, IdempotencyConflict):
-            raise conflict from error
-        raise
+        return settlement_raced(WalletSpending, key, values, conflict, error)
 
 
 def _require_spendable(spendable: Decimal, amount: Decimal) -> None:
