@@ -20,11 +20,13 @@ import datetime as dt
 import io
 import itertools
 import re
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 import openpyxl
+from django.conf import settings
 from django.utils.translation import gettext as _
 from openpyxl.styles import Font
 from openpyxl.styles.numbers import is_datetime
@@ -103,6 +105,8 @@ def sheet_rows_at_most(content: bytes) -> int:
     """
     if not content.startswith(ZIP_MAGIC):
         return content.rstrip(b"\r\n").count(b"\n")  # the lines after the header
+    if _unpacked_size(content) > _unpacked_limit():
+        return 0  # refused by sheet_read at once, before anything is unpacked
     try:
         book = openpyxl.load_workbook(io.BytesIO(content), read_only=True)
         try:
@@ -142,6 +146,31 @@ def _refuse_other_formats(content: bytes) -> None:
         raise FileRejected(
             _("OpenDocument (.ods) files cannot be read; save the file as .xlsx or .csv.")
         )
+    if content.startswith(ZIP_MAGIC) and (size := _unpacked_size(content)) > _unpacked_limit():
+        raise FileRejected(
+            _(
+                "This workbook unpacks to %(size)s MB, more than the %(limit)s MB that can be "
+                "read; split it into smaller files or save it as .csv."
+            )
+            % {"size": size >> 20, "limit": _unpacked_limit() >> 20}
+        )
+
+
+def _unpacked_size(content: bytes) -> int:
+    """What a workbook's members unpack to, as its ZIP directory declares (the
+    reader never unpacks more than declared: Python's zipfile stops there).
+
+    Why: a few hundred KB of a "ZIP bomb" unpack to gigabytes of XML that would
+    hold a web worker for minutes; the directory alone tells, without unpacking."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            return sum(member.file_size for member in archive.infolist())
+    except zipfile.BadZipFile:
+        return 0  # not a readable archive: the workbook reader refuses it
+
+
+def _unpacked_limit() -> int:
+    return settings.YIBAO_IMPORT_MAX_UNPACKED_MB << 20
 
 
 def _is_opendocument(content: bytes) -> bool:

@@ -141,3 +141,28 @@ def test_row_count_bound_of_a_large_workbook_whose_dimension_says_two_rows():
     dimension were trusted; counted, they go to the background."""
     rows = [["姓名", "金额"], *[["张伟", i + 1] for i in range(5000)]]
     assert sheet_rows_at_most(xlsx_with_dimension(xlsx_file(rows), "A1:B3")) == 5000
+
+
+def _workbook_with_padding(megabytes: int) -> bytes:
+    """A real two-row workbook with an extra member of ``megabytes`` MB of spaces:
+    a few KB on disk, many MB unpacked, as a "ZIP bomb" is."""
+    import zipfile
+
+    buffer = io.BytesIO(xlsx_file([["姓名"], ["张伟"]]))
+    with zipfile.ZipFile(buffer, "a", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/padding.xml", b" " * (megabytes << 20))
+    return buffer.getvalue()
+
+
+def test_a_workbook_unpacking_beyond_the_limit_is_refused_before_it_is_read(settings):
+    settings.YIBAO_IMPORT_MAX_UNPACKED_MB = 4
+    bomb = _workbook_with_padding(6)
+    assert len(bomb) < 64 << 10  # 6 MB of spaces pack into a few KB
+    with translation.override("zh-hans"), pytest.raises(FileRejected) as refused:
+        sheet_read(bomb)
+    assert str(refused.value) == (
+        "该工作簿解压后为 6 MB，超过可读取的 4 MB；请拆分成较小的文件，或另存为 .csv。"
+    )
+    assert sheet_rows_at_most(bomb) == 0  # nothing unpacked to count rows
+    settings.YIBAO_IMPORT_MAX_UNPACKED_MB = 8
+    assert sheet_read(bomb).rows[0].cells == {"姓名": "张伟"}
