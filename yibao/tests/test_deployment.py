@@ -85,3 +85,43 @@ def test_printed_documents_are_never_stored_by_the_browser(client, clerk, li_min
 
     assert response.status_code == 200
     assert "no-store" in response["Cache-Control"]
+
+
+@pytest.mark.slow
+def test_the_access_log_of_bin_serve_keeps_no_query_string(tmp_path):
+    """A search for an ID number (``?q=…``) reaches gunicorn's log as the path alone."""
+    import socket
+    import time
+    import urllib.request
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    environment = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "YIBAO_"))}
+    environment |= {"DATABASE_URL": "postgresql://unused@/unused"}
+    environment |= {"YIBAO_VAR_DIR": str(tmp_path / "var")}
+    command = [sys.executable, "-m", "gunicorn", "yibao.wsgi", "-c", "yibao/gunicorn.conf.py"]
+    server = subprocess.Popen(
+        [*command, "--bind", f"127.0.0.1:{port}", "--workers", "1"],
+        cwd=BASE_DIR,
+        env=environment,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        url = f"http://127.0.0.1:{port}/static/print/print.js?q=11010519491231002X"
+        for _attempt in range(100):
+            try:
+                with urllib.request.urlopen(url, timeout=5) as response:
+                    assert response.status == 200
+                break
+            except OSError:
+                time.sleep(0.1)
+        else:
+            pytest.fail("gunicorn did not answer")
+    finally:
+        server.terminate()
+        log = server.communicate(timeout=30)[0]
+    assert '"GET /static/print/print.js" 200' in log
+    assert "11010519491231002X" not in log
