@@ -226,6 +226,18 @@ def same_or_conflict(existing, values: dict, error):
     raise error
 
 
+def settlement_known(model, other_model, key: str, values: dict, conflict):
+    """A settlement's 结算ID seen before: the earlier ``model`` record when its
+    content is the same (a re-sent row), ``conflict`` when it differs or when the
+    ID was received as the other kind (``other_model``: paid by an account or by
+    the wallet); ``None`` for a new one."""
+    if existing := model.objects.filter(settlement_id=key).first():
+        return same_or_conflict(existing, values, conflict)
+    if other_model.objects.filter(settlement_id=key).exists():
+        raise conflict
+    return None
+
+
 def settlement_raced(model, key: str, values: dict, conflict, error: Exception):
     """After a unique key or the ledger key refused a settlement's write: the same
     结算ID was committed meanwhile, as ``model`` (a replay: the record, or ``conflict``

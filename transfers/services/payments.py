@@ -33,6 +33,7 @@ from .checks import (
     require_available,
     require_settlement_allowed,
     same_or_conflict,
+    settlement_known,
     settlement_raced,
     settlement_values,
     text_key,
@@ -99,11 +100,9 @@ def _account_payment_check(
         "grantor_id": grantor.pk,
         "beneficiary_id": beneficiary.pk,
     }
-    if existing := SharingPayment.objects.filter(settlement_id=key).first():
-        same_or_conflict(existing, values, SettlementConflict(settlement_id=key))
+    conflict = SettlementConflict(settlement_id=key)
+    if existing := settlement_known(SharingPayment, WalletSpending, key, values, conflict):
         return CheckedRow(key=key, values=values, existing=existing)
-    if WalletSpending.objects.filter(settlement_id=key).exists():
-        raise SettlementConflict(settlement_id=key)  # received as paid by the wallet
     on_date = timezone.localdate(values["settled_at"])
     require_settlement_allowed(values, [grantor, beneficiary], on_date)
     # Policy first: where a province's policy blocks the sharing, that is the reason.

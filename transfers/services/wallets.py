@@ -54,6 +54,7 @@ from .checks import (
     require_available,
     require_settlement_allowed,
     same_or_conflict,
+    settlement_known,
     settlement_raced,
     settlement_values,
     text_key,
@@ -403,11 +404,8 @@ def wallet_spend_check(
         "wallet_id": getattr(wallet, "pk", None),
     }
     conflict = SettlementConflict(settlement_id=key)
-    if existing := WalletSpending.objects.filter(settlement_id=key).first():
-        same_or_conflict(existing, values, conflict)
+    if existing := settlement_known(WalletSpending, SharingPayment, key, values, conflict):
         return CheckedRow(key=key, values=values, existing=existing)
-    if SharingPayment.objects.filter(settlement_id=key).exists():
-        raise conflict  # received as paid by a grantor's account: other content
     on_date = timezone.localdate(values["settled_at"])
     require_settlement_allowed(values, [person], on_date)
     require_active_on(person, on_date)
