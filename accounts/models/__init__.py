@@ -9,6 +9,7 @@ from .agreements import (
     Relationship,
     SharingAgreement,
 )
+from .halls import ServiceHall, StaffPlacement
 from .ledger import AccountStatus, EntryKind, LedgerEntry, PersonalAccount, Use, Wallet
 from .people import EnrolmentPeriod, EnrolmentStatus, Gender, InsuredPerson, PersonCategory, Scheme
 from .regions import PolicyPart, PoolingRegion, Province, ProvincePolicy, Scope
@@ -36,6 +37,8 @@ __all__ = [
     "Province",
     "ProvincePolicy",
     "Scheme",
+    "ServiceHall",
+    "StaffPlacement",
     "Use",
     "Wallet",
 ]
