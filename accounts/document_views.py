@@ -2,7 +2,8 @@
 
 Thin: read the period from the query string, build the context with
 ``accounts.documents``, render. Reached from the admin under
-``/admin/documents/`` (yibao/urls.py), for staff with the view permission.
+``/admin/documents/`` (yibao/urls.py), for staff with the view permission, of a
+record in their regional scope (``accounts.scope``; out of scope: 404).
 """
 
 from django.contrib.admin.views.decorators import staff_member_required
@@ -10,7 +11,8 @@ from django.contrib.auth.decorators import permission_required
 from django.shortcuts import get_object_or_404
 
 from accounts.documents import account_statement_document, beneficiary_statement_document
-from accounts.models import InsuredPerson, PersonalAccount
+from accounts.models import PersonalAccount
+from accounts.scope import scope_persons, scope_queryset
 from core.forms import PeriodForm
 from core.printing import render_print
 
@@ -27,7 +29,8 @@ def _print_for_period(request, template, build, filename, **subject):
 @staff_member_required
 @permission_required("accounts.view_personalaccount", raise_exception=True)
 def account_statement(request, pk):
-    account = get_object_or_404(PersonalAccount.objects.select_related("person__region"), pk=pk)
+    accounts = scope_queryset(PersonalAccount.objects.all(), request.user)
+    account = get_object_or_404(accounts.select_related("person__region"), pk=pk)
     return _print_for_period(
         request,
         "accounts/print/statement.html",
@@ -40,7 +43,7 @@ def account_statement(request, pk):
 @staff_member_required
 @permission_required("accounts.view_insuredperson", raise_exception=True)
 def beneficiary_statement(request, pk):
-    person = get_object_or_404(InsuredPerson.objects.select_related("region"), pk=pk)
+    person = get_object_or_404(scope_persons(request.user).select_related("region"), pk=pk)
     return _print_for_period(
         request,
         "accounts/print/beneficiary_statement.html",

@@ -39,6 +39,7 @@ from accounts.models import (
     Scheme,
     SharingAgreement,
 )
+from accounts.scope import require_person_in_scope, require_region_in_scope
 from accounts.services.agreements import (
     agreement_approve,
     agreement_register,
@@ -168,6 +169,10 @@ class PersonsImport(Import):
         wanted["region"] = region
         label = _person_label(values["name"], values["id_number"])
         person = found.persons.get(values["id_number"])
+        if person is not None:
+            require_person_in_scope(self.operator, person, argument="id_number")
+        if person is None or person.region_id != region.pk:
+            require_region_in_scope(self.operator, region)
         if person is None:
             summary = _("new: %(person)s, %(scheme)s, %(region)s") % {
                 "person": label,
@@ -287,6 +292,7 @@ class CreditsImport(Import):
                 "id_number",
                 AccountNotOpen(number=account.number, status=account.get_status_display()),
             )
+        require_person_in_scope(self.operator, account.person, argument="id_number")
         key = credit_key(values["batch"], number)
         label = _person_label(account.person.name, number)
         summary = f"{label} {values['month']} +{values['amount']}"
@@ -399,6 +405,7 @@ class AgreementsImport(Import):
             beneficiary_id_number=pair[1],
             relationship=relationship,
             effective_from=values["effective_from"],
+            operator=self.operator,
         )
         status = AgreementStatus.APPROVED if self.approved_by else AgreementStatus.PENDING
         summary = f"{label} {relationship.label} {scope.label} {status.label}"

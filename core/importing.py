@@ -214,6 +214,8 @@ class Import:
     permission: str = ""
     columns: tuple[Column, ...] = ()
     key: tuple[str, ...] = ()
+    # Who runs it (set by ``import_run``): ``check`` refuses rows outside their scope.
+    operator = None
 
     def prefetch(self, rows: list[dict]) -> Any:
         """Bulk reads for ``check`` (one query instead of one per row); default none."""
@@ -279,6 +281,7 @@ def import_run(
         filename = filename or content.name
         content = content.read_bytes()
     report = ImportReport(title=importer.title, filename=filename, dry_run=dry_run)
+    importer.operator = operator
     try:
         sheet = sheet_read(content)
     except FileRejected as error:

@@ -83,9 +83,12 @@ def _sort_key(dimension: str, key: tuple):
     return (order.get(key[0], len(order)),) if order else key
 
 
-def sharing_statistics(*, start: dt.date, end: dt.date) -> dict[str, list[StatisticsRow]]:
+def sharing_statistics(
+    *, start: dt.date, end: dt.date, regions: list[str] | None = None
+) -> dict[str, list[StatisticsRow]]:
     """The tables "total", "scope", "use", "month", "province" and "region" for the
-    uses made from ``start`` to ``end`` (both days included).
+    uses made from ``start`` to ``end`` (both days included), of grantors in the
+    pooling regions ``regions`` (codes; ``None``: all), a user's regional scope.
 
     The scope table always has the three official scopes (同一统筹区, 省内跨统筹区,
     跨省), with zeros where nothing was shared; the other tables list what has data.
@@ -96,6 +99,8 @@ def sharing_statistics(*, start: dt.date, end: dt.date) -> dict[str, list[Statis
         counted = model.objects.filter(
             **{f"{entry}__value_date__range": (start, end), f"{entry}__reversed_by__isnull": True}
         ).annotate(**_keys(model, entry))
+        if regions is not None:
+            counted = counted.filter(grantor_region__in=regions)
         figures = {
             measure: Count("id"),
             f"{measure}_amount": Coalesce(Sum(-F(f"{entry}__amount")), zero),

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from accounts.models import Scope, Use
+from accounts.scope import scope_regions
 from jobs.services import job_progress, job_task
 from reports.selectors import StatisticsRow, sharing_statistics
 
@@ -55,10 +56,12 @@ def _label(dimension: str, key: tuple) -> str:
     return first or _("Total")
 
 
-def sharing_statistics_tables(*, start: dt.date, end: dt.date) -> list[StatisticsTable]:
-    """The report's tables for the period, each row labelled for people, with its bar."""
+def sharing_statistics_tables(*, start: dt.date, end: dt.date, user) -> list[StatisticsTable]:
+    """The report's tables for the period, of ``user``'s regional scope
+    (``accounts.scope``), each row labelled for people, with its bar."""
     tables = []
-    for dimension, rows in sharing_statistics(start=start, end=end).items():
+    figures = sharing_statistics(start=start, end=end, regions=scope_regions(user))
+    for dimension, rows in figures.items():
         largest = max((row.amount for row in rows), default=0) or 1
         labelled = [
             LabelledRow(_label(dimension, row.key), row, int(row.amount * 100 / largest))
@@ -84,7 +87,7 @@ def _header() -> list[str]:
 def sharing_statistics_xlsx(job, *, start: str, end: str):
     """The report's tables as one workbook, one sheet per table (a background job)."""
     tables = sharing_statistics_tables(
-        start=dt.date.fromisoformat(start), end=dt.date.fromisoformat(end)
+        start=dt.date.fromisoformat(start), end=dt.date.fromisoformat(end), user=job.created_by
     )
     job_progress(job, done=0, total=len(tables))
     book = Workbook()

@@ -30,7 +30,7 @@ def sharing_report(request):
         "form": form,
         "start": start,
         "end": end,
-        "tables": sharing_statistics_tables(start=start, end=end),
+        "tables": sharing_statistics_tables(start=start, end=end, user=request.user),
     }
     return TemplateResponse(request, "reports/sharing_report.html", context)
 

@@ -1,4 +1,7 @@
-"""The four roles of DOMAIN.md as permission groups, kept in sync on every migrate.
+"""The roles of DOMAIN.md as permission groups, kept in sync on every migrate.
+
+Besides DOMAIN.md's four, "national" (全国) reads every province (regional
+scope, ``accounts/scope.py``).
 
 What each role may do in every app is listed here, by ``app_label.codename``
 (staff sits above the apps it names); the groups are named with their UI names.
@@ -13,6 +16,7 @@ ROLE_NAMES = {
     "reviewer": "复核",
     "supervisor": "管理员",
     "auditor": "审计",
+    "national": "全国",
 }
 
 _VIEW_ALL = [
@@ -81,12 +85,25 @@ ROLE_PERMISSIONS = {
         "staff.view_passwordreset",
         "staff.view_loginlock",
         "staff.unlock_loginlock",
+        "accounts.scope_province",
+        "accounts.view_servicehall",
+        "accounts.add_servicehall",
+        "accounts.change_servicehall",
     ],
     "auditor": [
         *_VIEW_ALL,
         "accounts.view_unmasked",
         "accounts.export_data",
         "staff.view_passwordreset",
+        "accounts.scope_province",
+        "accounts.view_servicehall",
+    ],
+    # The national office: sees and exports every province, changes nothing.
+    "national": [
+        *_VIEW_ALL,
+        "accounts.export_data",
+        "accounts.scope_national",
+        "accounts.view_servicehall",
     ],
 }
 

@@ -26,7 +26,7 @@ from core.importing import (
 from core.masking import mask_id_number
 
 from .models import HoldReason, PaymentSource
-from .services.checks import USE_WORDS
+from .services.checks import USE_WORDS, require_row_in_scope
 from .services.holds import hold_reasons
 from .services.payments import settlement_check, settlement_receive
 from .services.wallets import wallet_transfer_check, wallet_transfer_create
@@ -69,6 +69,12 @@ class SettlementsImport(Import):
 
     def check(self, values, found) -> Change:
         checked = settlement_check(**values)
+        wallet = values["paid_from"] == PaymentSource.WALLET
+        require_row_in_scope(
+            self.operator,
+            checked,
+            argument="beneficiary_id_number" if wallet else "grantor_id_number",
+        )
         if values["paid_from"] == PaymentSource.WALLET:
             summary = _("%(id)s: from the wallet of %(beneficiary)s ¥%(amount)s") % {
                 "id": checked.key,
@@ -126,6 +132,7 @@ class WalletTransfersImport(Import):
 
     def check(self, values, found) -> Change:
         checked = wallet_transfer_check(**values)
+        require_row_in_scope(self.operator, checked, argument="sender_id_number")
         summary = _("%(number)s: %(sender)s → %(recipient)s ¥%(amount)s") % {
             "number": checked.key,
             "sender": mask_id_number(values["sender_id_number"]),

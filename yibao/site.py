@@ -12,6 +12,24 @@ class YibaoAdminSite(admin.AdminSite):
     site_title = _("Family sharing back office")
     index_title = _("Service hall")
 
+    def register(self, model_or_iterable, admin_class=None, **options):
+        """Every admin of a model limited by regional scope gets the scope's mixin
+        (``accounts.admin.scope``), so no admin class can leave it out."""
+        from django.contrib.admin import ModelAdmin
+        from django.db.models.base import ModelBase
+
+        from accounts.admin.scope import scoped_admin_class
+        from accounts.scope import is_scoped
+
+        models = (
+            [model_or_iterable] if isinstance(model_or_iterable, ModelBase) else model_or_iterable
+        )
+        for model in models:
+            chosen = admin_class or ModelAdmin
+            if is_scoped(model):
+                chosen = scoped_admin_class(chosen)
+            super().register(model, chosen, **options)
+
     def password_change(self, request, extra_context=None):
         """Django's page, with the form that also ends a "must change" after a reset."""
         from staff.forms import OwnPasswordChangeForm

@@ -15,7 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts import errors
-from accounts.models import EvidenceType, InsuredPerson, Relationship, SharingAgreement
+from accounts.models import EvidenceType, Relationship, SharingAgreement
+from accounts.scope import OutOfScope, require_person_in_scope, scope_persons
 from accounts.selectors import person_by_id_number
 from accounts.services.agreements import (
     EVIDENCE_MAX_BYTES,
@@ -75,13 +76,19 @@ def counter_lookup_view(model_admin, request):
     form = GrantorLookupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         grantor = form.cleaned_data["id_number"]
+        try:
+            require_person_in_scope(request.user, grantor, argument="id_number")
+        except OutOfScope as error:
+            form.add_error("id_number", str(error))
+            return _render(model_admin, request, lookup=form)
         return redirect("admin:accounts_sharingagreement_counter_grantor", grantor.pk)
     return _render(model_admin, request, lookup=form)
 
 
 def counter_grantor_view(model_admin, request, person_id):
     """Step 2: the grantor's account and agreements, and the beneficiaries to add."""
-    grantor = get_object_or_404(InsuredPerson.objects.select_related("region"), pk=person_id)
+    grantors = scope_persons(request.user, act=True)
+    grantor = get_object_or_404(grantors.select_related("region"), pk=person_id)
     formset = BeneficiaryFormSet(request.POST or None, request.FILES or None, prefix="b")
     grantor_errors = []
     if request.method == "POST" and formset.is_valid():

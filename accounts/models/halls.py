@@ -27,6 +27,11 @@ class ServiceHall(models.Model):
         verbose_name = _("service hall")
         verbose_name_plural = _("service halls")
         ordering = ["region", "code"]
+        # The reach of a role beyond its hall's pooling region (accounts/scope.py).
+        permissions = [
+            ("scope_province", _("Can see and act on the whole province of one's hall")),
+            ("scope_national", _("Can see and act on every province")),
+        ]
 
     def __str__(self):
         return self.name

@@ -16,6 +16,7 @@ from accounts.errors import (
     StatusChangeNeedsReason,
 )
 from accounts.models import AccountStatus, InsuredPerson, PersonalAccount, Scheme, SharingAgreement
+from accounts.scope import require_person_in_scope
 
 # (from, to) pairs a status may change along; nothing leaves CLOSED.
 TRANSITIONS = frozenset(
@@ -66,6 +67,7 @@ def account_status_change(*, account: PersonalAccount, status: str, reason: str,
         raise StatusChangeNeedsReason()
     with transaction.atomic():
         locked = PersonalAccount.objects.select_for_update().get(pk=account.pk)
+        require_person_in_scope(operator, locked.person, argument=None)
         account_status_check(locked, status)
         locked.status = status
         locked.status_reason = reason

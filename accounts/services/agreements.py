@@ -48,6 +48,7 @@ from accounts.models import (
     SharingAgreement,
 )
 from accounts.policy import require_relationship_allowed, require_scope_allowed
+from accounts.scope import require_person_in_scope
 from accounts.selectors import open_account_of, person_by_id_number
 from accounts.signals import agreement_ended
 from core.errors import DomainError, about
@@ -106,6 +107,7 @@ def agreement_register(
     effective_from = effective_from or timezone.localdate()
     scan_extension = evidence_scan_check(evidence_scan) if evidence_scan else None
     grantor, beneficiary = _parties(grantor_id_number, beneficiary_id_number)
+    require_person_in_scope(operator, grantor, argument="grantor_id_number")
     with transaction.atomic():
         grantor, beneficiary = _lock_persons(grantor, beneficiary)
         scope = _check_rules(grantor, beneficiary, relationship, effective_from)
@@ -142,11 +144,13 @@ def agreement_register_check(
     beneficiary_id_number: str,
     relationship: str,
     effective_from: dt.date | None = None,
+    operator=None,
 ) -> Scope:
     """The rules of ``agreement_register`` on today's data, writing nothing (an import's
     preview); the scope the agreement would have. Raises the same errors."""
     relationship = Relationship(relationship)
     grantor, beneficiary = _parties(grantor_id_number, beneficiary_id_number)
+    require_person_in_scope(operator, grantor, argument="grantor_id_number")
     scope = _check_rules(grantor, beneficiary, relationship, effective_from or timezone.localdate())
     _check_cap_and_pair(grantor, beneficiary)
     return scope
@@ -287,6 +291,7 @@ def agreement_approve(*, agreement: SharingAgreement, operator, note: str = "") 
     today's state of the persons and the policies.
     """
     review_permitted(operator, REVIEW_PERMISSION)
+    require_person_in_scope(operator, agreement.grantor, argument=None)
     with transaction.atomic():
         # Persons before the agreement: the lock order of person_update.
         grantor, beneficiary = _lock_persons(agreement.grantor, agreement.beneficiary)
@@ -306,6 +311,7 @@ def agreement_reject(*, agreement: SharingAgreement, operator, reason: str) -> S
     preconditions of ``agreement_approve``."""
     reason = review_reason(reason)
     review_permitted(operator, REVIEW_PERMISSION)
+    require_person_in_scope(operator, agreement.grantor, argument=None)
     with transaction.atomic():
         locked = _lock_for_review(agreement, operator)
         review_record(
@@ -334,6 +340,7 @@ def agreement_end(
         raise ValueError(f"not a party's request: {requested_by}")
     if not (reason or "").strip():
         raise EndNeedsReason()
+    require_person_in_scope(operator, agreement.grantor, argument=None)
     with transaction.atomic():
         locked = SharingAgreement.objects.select_for_update().get(pk=agreement.pk)
         if locked.status not in (AgreementStatus.PENDING, AgreementStatus.APPROVED):

@@ -18,6 +18,7 @@ from accounts.models import (
     PoolingRegion,
     Scheme,
 )
+from accounts.scope import require_person_in_scope, require_region_in_scope
 from accounts.services.accounts import account_open
 from accounts.services.agreements import agreements_end_for_person
 from core.idnumbers import birth_date, gender, normalize_id_number
@@ -55,6 +56,7 @@ def person_register(
     the ID number is already registered (forms check that first).
     """
     number = normalize_id_number(id_number)
+    require_region_in_scope(operator, region)
     with transaction.atomic():
         person = InsuredPerson(
             name=name.strip(),
@@ -103,6 +105,9 @@ def person_update(*, person: InsuredPerson, operator, **changes) -> InsuredPerso
         changed = [f for f, v in changes.items() if getattr(locked, f) != v]
         if not changed:
             return locked
+        require_person_in_scope(operator, locked, argument="id_number")
+        if "region" in changed:
+            require_region_in_scope(operator, changes["region"])
         left_scheme = "scheme" in changed and locked.scheme == Scheme.EMPLOYEE
         periods = person_update_check(locked, **{f: changes[f] for f in changed})
         for field in changed:

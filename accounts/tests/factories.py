@@ -12,7 +12,7 @@ from django.contrib.auth import get_user_model
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.imports import CreditsImport
-from accounts.models import EntryKind, PoolingRegion, Scheme
+from accounts.models import EntryKind, PoolingRegion, Scheme, ServiceHall, StaffPlacement
 from accounts.services.agreements import agreement_approve, agreement_register
 from accounts.services.ledger import ledger_post
 from accounts.services.people import person_register
@@ -45,8 +45,27 @@ def make_id_number(
     return compose_id_number(region_code, birth + dt.timedelta(days=serial // 500), order)
 
 
-def make_user(role: str | None = None, username: str | None = None, **extra):
-    """A staff user, in the group of ``role`` (clerk, reviewer, supervisor, auditor).
+def make_hall(region: str = "320500") -> ServiceHall:
+    """The test service hall of a pooling region (one per region)."""
+    hall, _created = ServiceHall.objects.get_or_create(
+        code=f"T{region}",
+        defaults={"name": f"{region}服务大厅", "region": PoolingRegion.objects.get(code=region)},
+    )
+    return hall
+
+
+def make_user(
+    role: str | None = None,
+    username: str | None = None,
+    *,
+    region: str = "320500",
+    hall: ServiceHall | None = None,
+    **extra,
+):
+    """A staff user, in the group of ``role`` (clerk, reviewer, supervisor, auditor,
+    national), placed in ``hall`` (default: the test hall of ``region``, 苏州市), so
+    that their regional scope is that region (its province for a supervisor or
+    auditor); ``hall=False`` leaves them without one.
 
     A user whose role signs in with a second factor (supervisors) gets a confirmed
     TOTP device, as they would have after enrolling (``staff.tests.totp`` gives its
@@ -57,6 +76,8 @@ def make_user(role: str | None = None, username: str | None = None, **extra):
     if role:
         user.groups.add(roles_sync()[role])
     assert role is None or role in ROLE_NAMES
+    if hall is not False:
+        StaffPlacement.objects.create(user=user, hall=hall or make_hall(region))
     if second_factor_required(user):
         TOTPDevice.objects.create(user=user, name="authenticator", confirmed=True)
     return user

@@ -21,6 +21,7 @@ from accounts.models import (
     Use,
 )
 from accounts.policy import require_part, require_relationship_allowed
+from accounts.scope import require_person_in_scope
 from accounts.selectors import person_by_id_number as registered_person
 from core.errors import about
 from core.idnumbers import division_code_known
@@ -71,6 +72,15 @@ class CheckedRow:
     on_date: dt.date | None = None
     beneficiary: InsuredPerson | None = None
     grantor_region: PoolingRegion | None = None
+
+
+def require_row_in_scope(operator, checked: CheckedRow, *, argument: str) -> None:
+    """Regional scope (``accounts.scope``): the person who pays in the row (the
+    account's holder, else the wallet's) is one ``operator`` acts on; ``argument``
+    names that person's column."""
+    person = checked.account.person if checked.account else checked.beneficiary
+    if person is not None:
+        require_person_in_scope(operator, person, argument=argument)
 
 
 def use_from_text(value: str) -> str:

@@ -31,6 +31,7 @@ from .checks import (
     regions_on,
     require_active_on,
     require_available,
+    require_row_in_scope,
     require_settlement_allowed,
     same_or_conflict,
     settlement_known,
@@ -164,6 +165,7 @@ def settlement_receive(
     if _source(paid_from, grantor_id_number) == PaymentSource.WALLET:
         return wallet_spend(operator=operator, note=note, **settlement)
     checked = _account_payment_check(grantor_id_number=grantor_id_number, **settlement)
+    require_row_in_scope(operator, checked, argument="grantor_id_number")
     if checked.existing is not None:
         return checked.existing
     key, values = checked.key, checked.values

@@ -52,6 +52,7 @@ from .checks import (
     regions_on,
     require_active_on,
     require_available,
+    require_row_in_scope,
     require_settlement_allowed,
     same_or_conflict,
     settlement_known,
@@ -136,6 +137,7 @@ def wallet_transfer_create(*, operator, **transfer) -> WalletTransfer:
     转账流水号 received before with the same content returns that transfer.
     """
     checked = wallet_transfer_check(**transfer)
+    require_row_in_scope(operator, checked, argument="sender_id_number")
     if checked.existing is not None:
         return checked.existing
     number, values = checked.key, checked.values
@@ -436,6 +438,7 @@ def wallet_spend(*, operator, note: str = "", **settlement) -> WalletSpending:
     the same content returns that spending and writes nothing.
     """
     checked = wallet_spend_check(**settlement)
+    require_row_in_scope(operator, checked, argument="beneficiary_id_number")
     if checked.existing is not None:
         return checked.existing
     key, values = checked.key, checked.values

@@ -1,0 +1,132 @@
+"""Regional scope in the admin: one mixin the admin site puts on every scoped admin.
+
+``yibao.site.YibaoAdminSite.register`` adds ``ScopedAdminMixin`` in front of the
+admin of every model that ``accounts.scope`` limits, so no admin class can forget
+it. The mixin limits:
+
+- the queryset (lists, search, autocomplete, exports and export jobs, the actions'
+  selection, every page that reads ``get_queryset``);
+- every URL of the admin that names a record (``object_id``, ``pk``, ``id``): a
+  record out of scope is a 404, the same answer as a number with no record, so no
+  page tells that it exists; a request that is not a GET or HEAD needs the record
+  to be one the user may act on (else 403);
+- changing (the page is read-only for the other side of an agreement) and the
+  actions (applied only to the selected records the user may act on);
+- the form's choice of a person or pooling region, refused next to its field when
+  out of scope.
+
+``UNSCOPED_MODELS`` says for each registered model that is not limited by region
+why; the matrix test (``yibao/tests/test_scope_matrix.py``) fails for a model in
+neither.
+"""
+
+import re
+
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.urls import URLPattern
+
+from accounts.models import InsuredPerson, PoolingRegion
+from accounts.scope import (
+    OutOfScope,
+    can_act,
+    require_person_in_scope,
+    require_region_in_scope,
+    scope_queryset,
+)
+
+# A route that starts with the key of a record of the admin's model.
+OBJECT_ROUTE = re.compile(r"<(?:\w+:)?(object_id|pk|id)>/")
+SAFE_METHODS = ("GET", "HEAD")
+
+UNSCOPED_MODELS = {
+    "accounts.province": "reference data every hall reads",
+    "accounts.poolingregion": "reference data every hall reads (its settings: superusers)",
+    "accounts.provincepolicy": "reference data every hall reads",
+    "transfers.holdrules": "one national settings row",
+    "jobs.job": "each user sees only the jobs they started (jobs.admin)",
+    "auth.group": "the roles, the same in every hall",
+    "staff.passwordreset": "a record of users, read by supervisors and auditors",
+    "staff.loginlock": "sign-in locks, keyed by username",
+    "otp_totp.totpdevice": "a user's own second factor",
+}
+
+
+class ScopedAdminMixin:
+    """Limits a ModelAdmin to the requesting user's regional scope (module docstring)."""
+
+    def get_queryset(self, request):
+        return scope_queryset(super().get_queryset(request), request.user)
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or can_act(request.user, obj))
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or can_act(request.user, obj))
+
+    def response_action(self, request, queryset):
+        return super().response_action(request, scope_queryset(queryset, request.user, act=True))
+
+    def get_urls(self):
+        return [self._scoped_url(pattern) for pattern in super().get_urls()]
+
+    def _scoped_url(self, pattern):
+        """A URL that starts with the record's key (``<path:object_id>/change/``,
+        ``<int:pk>/end/``), checked before its view runs."""
+        match = OBJECT_ROUTE.match(str(pattern.pattern))
+        if match is None or not isinstance(pattern, URLPattern):
+            return pattern
+        key = match.group(1)
+        view = pattern.callback
+
+        def scoped(request, *args, **kwargs):
+            self._require_in_scope(request, kwargs[key])
+            return view(request, *args, **kwargs)
+
+        scoped.scope_checked = True
+        return URLPattern(pattern.pattern, scoped, pattern.default_args, pattern.name)
+
+    def _require_in_scope(self, request, value) -> None:
+        try:
+            pk = self.opts.pk.to_python(unquote(str(value)))
+        except ValidationError:
+            return  # not a key: the view answers that no such record exists
+        found = self.get_queryset(request).filter(pk=pk).first()
+        if found is None:
+            raise Http404
+        if request.method not in SAFE_METHODS and not can_act(request.user, found):
+            raise PermissionDenied
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form_class = super().get_form(request, obj, change, **kwargs)
+        user = request.user
+
+        class ScopedForm(form_class):
+            def clean(self):
+                cleaned = super().clean()
+                for name, value in list(cleaned.items()):
+                    try:
+                        if isinstance(value, PoolingRegion) and name in self.changed_data:
+                            require_region_in_scope(user, value, argument=name)
+                        elif isinstance(value, InsuredPerson):
+                            require_person_in_scope(user, value, argument=name)
+                    except OutOfScope as error:
+                        self.add_error(name, str(error))
+                return cleaned
+
+        ScopedForm.__name__ = form_class.__name__
+        return ScopedForm
+
+
+def scoped_admin_class(admin_class):
+    """``admin_class`` with the scope in front (``YibaoAdminSite.register``)."""
+    if issubclass(admin_class, ScopedAdminMixin):
+        return admin_class
+    return type(
+        admin_class.__name__,
+        (ScopedAdminMixin, admin_class),
+        {"__module__": admin_class.__module__, "__doc__": admin_class.__doc__},
+    )

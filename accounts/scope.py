@@ -1,0 +1,152 @@
+"""Regional scope (服务大厅 and 统筹区): what a staff user may see and act on.
+
+The one place that answers it, asked by every path: the admin (lists, search,
+autocomplete, pages, actions, exports and their jobs, through
+``accounts.admin.scope.ScopedAdminMixin``), the printed documents, the reports,
+the imports and the services that write.
+
+- A clerk or reviewer acts on the persons of their hall's pooling region, and sees
+  read-only the other side of an agreement (so of its payments and transfers)
+  that involves their region.
+- A supervisor or auditor (``accounts.scope_province``) sees and acts on their
+  hall's province.
+- The national role (``accounts.scope_national``) and superusers: every region.
+- A staff user without a hall sees nothing; a write without an operator (a
+  command run by the system) is not limited.
+
+A record is in scope when one of the persons it concerns lives in a region of
+the scope (a person's current region); it may be acted on when the person who
+acts in it (the grantor whose account pays, the account's holder) does.
+"""
+
+from django.apps import apps
+from django.db.models import Model, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import InsuredPerson, PoolingRegion, StaffPlacement
+from core.errors import DomainError
+
+SCOPE_PROVINCE = "accounts.scope_province"
+SCOPE_NATIONAL = "accounts.scope_national"
+
+# Each scoped model (its concrete model's label): the paths from a record to the
+# regions it concerns, and those of them whose region may act on it. A model
+# missing here is not limited by region (reference data, settings, a user's own
+# jobs); ``accounts.admin.scope`` lists which and why.
+SCOPE_PATHS = {
+    "accounts.insuredperson": (("region",), ("region",)),
+    "accounts.personalaccount": (("person__region",), ("person__region",)),
+    "accounts.wallet": (("person__region",), ("person__region",)),
+    "accounts.ledgerentry": (
+        ("account__person__region", "wallet__person__region", "counterpart__region"),
+        (),
+    ),
+    "accounts.sharingagreement": (
+        ("grantor__region", "beneficiary__region"),
+        ("grantor__region",),
+    ),
+    "transfers.sharingpayment": (
+        ("grantor__region", "beneficiary__region"),
+        ("grantor__region",),
+    ),
+    "transfers.reversal": (
+        ("payment__grantor__region", "payment__beneficiary__region"),
+        ("payment__grantor__region",),
+    ),
+    "transfers.wallettransfer": (
+        ("sender__region", "recipient__region"),
+        ("sender__region", "recipient__region"),
+    ),
+    "transfers.walletspending": (("wallet__person__region",), ("wallet__person__region",)),
+    "accounts.servicehall": (("region",), ("region",)),
+    "auth.user": (("placement__hall__region",), ("placement__hall__region",)),
+}
+
+
+class OutOfScope(DomainError):
+    message = _("%(what)s is outside the pooling regions of your service hall.")
+
+
+def scope_regions(user) -> list[str] | None:
+    """Codes of the pooling regions ``user`` acts on; ``None``: every region."""
+    if user is None or user.is_superuser or user.has_perm(SCOPE_NATIONAL):
+        return None
+    cached = getattr(user, "_scope_regions", None)
+    if cached is not None:
+        return cached
+    placement = StaffPlacement.objects.filter(user=user).select_related("hall__region").first()
+    if placement is None:
+        codes = []
+    elif user.has_perm(SCOPE_PROVINCE):
+        province = placement.hall.region.province_id
+        codes = list(PoolingRegion.objects.filter(province=province).values_list("code", flat=True))
+    else:
+        codes = [placement.hall.region_id]
+    user._scope_regions = codes
+    return codes
+
+
+def _label(model) -> str:
+    return model._meta.concrete_model._meta.label_lower
+
+
+def is_scoped(model) -> bool:
+    return _label(model) in SCOPE_PATHS
+
+
+def _any_in(paths, codes) -> Q:
+    condition = Q(pk__in=[])
+    for path in paths:
+        condition |= Q(**{f"{path}__in": codes})
+    return condition
+
+
+def _counterparts(codes) -> Q:
+    """Persons on the other side of an agreement that involves one of ``codes``."""
+    agreements = apps.get_model("accounts", "SharingAgreement").objects
+    return Q(pk__in=agreements.filter(grantor__region__in=codes).values("beneficiary")) | Q(
+        pk__in=agreements.filter(beneficiary__region__in=codes).values("grantor")
+    )
+
+
+def scope_queryset(queryset: QuerySet, user, *, act: bool = False) -> QuerySet:
+    """The records of ``queryset`` that ``user`` may see (``act``: act on)."""
+    paths = SCOPE_PATHS.get(_label(queryset.model))
+    codes = scope_regions(user)
+    if paths is None or codes is None:
+        return queryset
+    condition = _any_in(paths[1] if act else paths[0], codes)
+    if not act and queryset.model is InsuredPerson:
+        condition |= _counterparts(codes)
+    return queryset.filter(condition)
+
+
+def scope_persons(user, *, act: bool = False) -> QuerySet:
+    return scope_queryset(InsuredPerson.objects.all(), user, act=act)
+
+
+def can_act(user, obj: Model) -> bool:
+    """May ``user`` act on ``obj`` (a scoped record; any other record: yes)?"""
+    if not is_scoped(type(obj)) or scope_regions(user) is None:
+        return True
+    model = obj._meta.concrete_model
+    return scope_queryset(model.objects.filter(pk=obj.pk), user, act=True).exists()
+
+
+def require_region_in_scope(operator, region, *, argument: str = "region") -> None:
+    """Refuse a write into ``region`` (a PoolingRegion or its code) outside the scope."""
+    codes = scope_regions(operator)
+    code = getattr(region, "pk", region)
+    if codes is not None and code not in codes:
+        error = OutOfScope(what=str(PoolingRegion.objects.filter(pk=code).first() or code))
+        error.argument = argument
+        raise error
+
+
+def require_person_in_scope(operator, person, *, argument: str) -> None:
+    """Refuse acting on ``person`` when their region is outside ``operator``'s scope."""
+    codes = scope_regions(operator)
+    if codes is not None and person.region_id not in codes:
+        error = OutOfScope(what=str(person))
+        error.argument = argument
+        raise error
