@@ -169,17 +169,15 @@ class PersonsImport(Import):
         wanted["region"] = region
         label = _person_label(values["name"], values["id_number"])
         person = found.persons.get(values["id_number"])
-        if person is not None:
-            require_person_in_scope(self.operator, person, argument="id_number")
-        if person is None or person.region_id != region.pk:
-            require_region_in_scope(self.operator, region)
         if person is None:
+            require_region_in_scope(self.operator, region)
             summary = _("new: %(person)s, %(scheme)s, %(region)s") % {
                 "person": label,
                 "scheme": Scheme(values["scheme"]).label,
                 "region": region,
             }
             return Change(CREATE, summary, {"id_number": values["id_number"], **wanted})
+        require_person_in_scope(self.operator, person, argument="id_number")
         changes = {
             field: value
             for field, value in wanted.items()

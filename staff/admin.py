@@ -17,6 +17,8 @@ from django.contrib.auth.models import Group, User
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from accounts.models import ServiceHall, StaffPlacement
+from accounts.scope import scope_queryset
 from core.admin.base import ReadOnlyAdmin
 from staff.forms import PasswordResetForm
 from staff.models import LoginLock, PasswordReset
@@ -43,8 +45,29 @@ class GrantsWithinOwnMixin:
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
+class PlacementInline(admin.StackedInline):
+    """The user's service hall, chosen among the halls of the acting user's scope
+    (a supervisor: their province's); required but for a superuser's own edits."""
+
+    model = StaffPlacement
+    can_delete = False
+
+    def get_min_num(self, request, obj=None, **kwargs):
+        return 0 if request.user.is_superuser else 1
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "hall":
+            halls = ServiceHall.objects.select_related("region")
+            kwargs["queryset"] = scope_queryset(halls, request.user, act=True)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
 @admin.register(User)
 class UserAdmin(GrantsWithinOwnMixin, DjangoUserAdmin):
+    inlines = [PlacementInline]
+    list_display = [*DjangoUserAdmin.list_display, "placement__hall"]
+    list_select_related = ["placement__hall"]
+
     def has_change_permission(self, request, obj=None):
         """Also refused for a user who has anything the acting user lacks."""
         allowed = super().has_change_permission(request, obj)

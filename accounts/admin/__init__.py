@@ -1,3 +1,3 @@
 """Admin screens of the accounts app, one module per area."""
 
-from . import agreements, ledger, people, regions  # noqa: F401  (registers the ModelAdmins)
+from . import agreements, halls, ledger, people, regions  # noqa: F401  (registers the ModelAdmins)

@@ -12,8 +12,8 @@ it. The mixin limits:
   to be one the user may act on (else 403);
 - changing (the page is read-only for the other side of an agreement) and the
   actions (applied only to the selected records the user may act on);
-- the form's choice of a person or pooling region, refused next to its field when
-  out of scope.
+- the form's choice of a person, or of the pooling region of a new record,
+  refused next to its field when out of scope (registering a person elsewhere).
 
 ``UNSCOPED_MODELS`` says for each registered model that is not limited by region
 why; the matrix test (``yibao/tests/test_scope_matrix.py``) fails for a model in
@@ -50,6 +50,7 @@ UNSCOPED_MODELS = {
     "staff.passwordreset": "a record of users, read by supervisors and auditors",
     "staff.loginlock": "sign-in locks, keyed by username",
     "otp_totp.totpdevice": "a user's own second factor",
+    "django_tasks_database.dbtaskresult": "the queue's own table, for superusers",
 }
 
 
@@ -100,8 +101,8 @@ class ScopedAdminMixin:
         if request.method not in SAFE_METHODS and not can_act(request.user, found):
             raise PermissionDenied
 
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        form_class = super().get_form(request, obj, change, **kwargs)
+    def get_form(self, request, obj=None, **kwargs):
+        form_class = super().get_form(request, obj, **kwargs)
         user = request.user
 
         class ScopedForm(form_class):
@@ -109,13 +110,20 @@ class ScopedAdminMixin:
                 cleaned = super().clean()
                 for name, value in list(cleaned.items()):
                     try:
-                        if isinstance(value, PoolingRegion) and name in self.changed_data:
+                        if isinstance(value, PoolingRegion) and self._region_chosen(name):
                             require_region_in_scope(user, value, argument=name)
                         elif isinstance(value, InsuredPerson):
                             require_person_in_scope(user, value, argument=name)
                     except OutOfScope as error:
                         self.add_error(name, str(error))
                 return cleaned
+
+            def _region_chosen(self, name) -> bool:
+                """A new record's region, or a hall's new one; a person's move out
+                is their region's to make (``person_update``)."""
+                if self.instance.pk is None:
+                    return True
+                return name in self.changed_data and not isinstance(self.instance, InsuredPerson)
 
         ScopedForm.__name__ = form_class.__name__
         return ScopedForm

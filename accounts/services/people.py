@@ -105,9 +105,7 @@ def person_update(*, person: InsuredPerson, operator, **changes) -> InsuredPerso
         changed = [f for f, v in changes.items() if getattr(locked, f) != v]
         if not changed:
             return locked
-        require_person_in_scope(operator, locked, argument="id_number")
-        if "region" in changed:
-            require_region_in_scope(operator, changes["region"])
+        require_person_in_scope(operator, locked, argument="id_number")  # a move out is theirs
         left_scheme = "scheme" in changed and locked.scheme == Scheme.EMPLOYEE
         periods = person_update_check(locked, **{f: changes[f] for f in changed})
         for field in changed:

@@ -148,8 +148,8 @@ def make_agreement(
     payment and transfer tests take as given (early enough for their 2025 dates).
     """
     if operator is None:
-        operator = make_user("clerk")
-        reviewer = reviewer or make_user("reviewer")
+        operator = make_user("clerk", region=grantor.region_id)
+        reviewer = reviewer or make_user("reviewer", region=grantor.region_id)
         extra.setdefault("effective_from", IN_FORCE_FROM)
     agreement = agreement_register(
         grantor_id_number=grantor.id_number,

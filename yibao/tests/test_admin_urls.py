@@ -11,7 +11,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from accounts.tests.factories import make_agreement
+from accounts.tests.factories import make_agreement, make_user
 
 PARAMETER = re.compile(r"<(?:\w+:)?\w+>")
 
@@ -81,7 +81,7 @@ def test_a_number_without_a_record_is_not_found(superuser_client):
 
 
 def test_the_review_queue_shows_an_agreements_history(superuser_client, li_ming, li_xiaoming):
-    agreement = make_agreement(li_ming, li_xiaoming)
+    agreement = make_agreement(li_ming, li_xiaoming, operator=make_user("clerk"))  # pending
     response = superuser_client.get(
         f"/admin/accounts/pendingsharingagreement/{agreement.pk}/history/"
     )
