@@ -10,7 +10,15 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts.models import EntryKind, InsuredPerson, PoolingRegion, Scheme, SharingAgreement
+from accounts.models import (
+    EntryKind,
+    InsuredPerson,
+    PoolingRegion,
+    Scheme,
+    ServiceHall,
+    SharingAgreement,
+    StaffPlacement,
+)
 from accounts.services.agreements import agreement_approve, agreement_register
 from accounts.services.ledger import ledger_post
 from accounts.services.people import person_register
@@ -20,6 +28,12 @@ from staff.services import second_factor_required
 from transfers.demo import demo_transfers_load
 
 DEMO_PASSWORD = "demo-{role}-2026"
+
+# code, name, pooling region: the demo logins work at the first (regional scope).
+DEMO_HALLS = [
+    ("320500-01", "苏州市姑苏区医保服务大厅", "320500"),
+    ("411300-01", "南阳市医保服务大厅", "411300"),
+]
 
 # grantor, beneficiary, relationship, evidence, approved by the reviewer
 DEMO_AGREEMENTS = [
@@ -45,6 +59,12 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         groups = roles_sync()
         User = get_user_model()
+        halls = [
+            ServiceHall.objects.get_or_create(
+                code=code, defaults={"name": name, "region": PoolingRegion.objects.get(code=region)}
+            )[0]
+            for code, name, region in DEMO_HALLS
+        ]
         self.stdout.write("Demo logins (http://127.0.0.1:8000/):")
         for role, group_name in ROLE_NAMES.items():
             user, created = User.objects.get_or_create(
@@ -54,6 +74,7 @@ class Command(BaseCommand):
                 user.set_password(DEMO_PASSWORD.format(role=role))
                 user.save()
             user.groups.add(groups[role])
+            StaffPlacement.objects.get_or_create(user=user, defaults={"hall": halls[0]})
             self.stdout.write(f"  {group_name:<6} {role:<11} {DEMO_PASSWORD.format(role=role)}")
             if second_factor_required(user):
                 self._demo_device(user)
@@ -68,7 +89,9 @@ class Command(BaseCommand):
                     id_number=number,
                     scheme=scheme,
                     region=PoolingRegion.objects.get(code=region),
-                    operator=operator,
+                    # Persons of other regions are their own halls' to register:
+                    # loaded here as by the system (no operator).
+                    operator=operator if region == halls[0].region_id else None,
                     enrolled_on=dt.date(2020, 1, 1),
                 )
             if opening:
