@@ -7,7 +7,7 @@ import openpyxl
 import pytest
 from django.urls import reverse
 
-from accounts.tests.factories import make_person
+from accounts.tests.factories import make_person, make_user
 from core.models import DisclosureLog
 
 
@@ -27,7 +27,7 @@ def persons(clerk):
     return [
         make_person(name="苏州甲", region="320500", operator=clerk),
         make_person(name="苏州乙", region="320500", operator=clerk, phone="13812345678"),
-        make_person(name="南京丙", region="320100", operator=clerk),
+        make_person(name="南京丙", region="320100", operator=make_user("clerk", region="320100")),
     ]
 
 

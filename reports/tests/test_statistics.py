@@ -9,7 +9,7 @@ import pytest
 from accounts.models import PoolingRegion, Scope, Use
 from accounts.selectors import ledger_mismatches
 from accounts.services.people import person_update
-from accounts.tests.factories import make_agreement
+from accounts.tests.factories import make_agreement, make_user
 from core.tests.clock import clock_at
 from reports.selectors import sharing_statistics
 from transfers.services.reversals import reversal_approve, reversal_request
@@ -107,15 +107,22 @@ def test_oracle_statistics_of_a_year_match_the_sums_added_up_by_hand(year):
     assert ledger_mismatches() == []
 
 
-def test_a_grantors_move_leaves_past_figures_under_the_region_of_the_time(year, clerk):
+def test_a_grantors_move_leaves_past_figures_under_the_region_of_the_time(year):
     """王芳 moves from 南阳 to 郑州 in June 2026: her agreements end (the unspent
     300.00 goes back from the wallet, still a use), 2025 stays under 南阳, and
     her new payment for her daughter counts under 郑州, 省内跨统筹区, while a late
     settlement of May, received after the move, counts under 南阳, 同一统筹区."""
     zhengzhou = PoolingRegion.objects.get(code="410100")
+    clerk = make_user("supervisor", region="411300")  # 河南省: 南阳 and 郑州
     with clock_at(local(2026, 6, 1, 9)):
         person_update(person=year.wang_fang, region=zhengzhou, operator=clerk)
-        make_agreement(year.wang_fang, year.wang_daughter, effective_from=dt.date(2026, 6, 1))
+        make_agreement(
+            year.wang_fang,
+            year.wang_daughter,
+            operator=clerk,
+            reviewer=make_user("reviewer", region="410100"),
+            effective_from=dt.date(2026, 6, 1),
+        )
     settle(
         year.wang_fang,
         year.wang_daughter,
@@ -162,3 +169,18 @@ def test_official_scopes_all_shown_with_zeros_when_nothing_was_shared(db):
     ]
     for dimension in ("use", "month", "province", "region"):
         assert figures(dimension, empty) == []
+
+
+def test_oracle_statistics_count_only_the_grantors_of_the_scope(year):
+    """Regional scope: the lines of sharing_year.py for 2025 by grantor, added up by
+    hand. 南阳 (王芳): the payment 80.00 and the accepted transfer 300.00; 苏州 (李明):
+    100.00 + 35.50 + 200.00 + 60.00 = 395.50 in 4 uses, no transfer; 北京: nothing."""
+
+    def total(regions):
+        (row,) = sharing_statistics(**YEAR_2025, regions=regions)["total"]
+        return (row.payments, row.payments_amount, row.transfers, row.transfers_amount)
+
+    assert total(["411300"]) == (1, D("80.00"), 1, D("300.00"))
+    assert total(["320500"]) == (4, D("395.50"), 0, D("0.00"))
+    assert total(["110100"]) == (0, D("0.00"), 0, D("0.00"))
+    assert total(["320500", "411300"]) == (5, D("475.50"), 1, D("300.00"))

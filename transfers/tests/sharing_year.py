@@ -25,7 +25,7 @@ import itertools
 from dataclasses import dataclass
 
 from accounts.models import InsuredPerson, Scheme, Use
-from accounts.tests.factories import credit, make_agreement, make_person
+from accounts.tests.factories import credit, make_agreement, make_person, make_user
 from core.tests.clock import clock_at
 from transfers.services.payments import settlement_receive
 from transfers.services.reversals import reversal_approve, reversal_request
@@ -113,14 +113,16 @@ def sharing_year_build(*, clerk, reviewer) -> SharingYear:
     )
     make_agreement(li_ming, son)
     make_agreement(li_ming, daughter)
-    wang_fang, wang_daughter, wang_father = wang_family_register(clerk=clerk)
+    nanyang = make_user("clerk", region="411300")  # 王芳's hall (regional scope)
+    wang_fang, wang_daughter, wang_father = wang_family_register(clerk=nanyang)
     with clock_at(local(2024, 12, 1, 9)):
         credit(li_ming.account, "1000.00", operator=clerk)
-        credit(wang_fang.account, "1000.00", operator=clerk)
+        credit(wang_fang.account, "1000.00", operator=nanyang)
 
     def pay(grantor, beneficiary, amount, settled_at, use, institution, **options):
+        operator = nanyang if grantor == wang_fang else clerk
         return settle(
-            grantor, beneficiary, amount, settled_at, use, institution, operator=clerk, **options
+            grantor, beneficiary, amount, settled_at, use, institution, operator=operator, **options
         )
 
     pay(li_ming, son, "10.00", local(2024, 12, 31, 9), Use.MEDICAL, "suzhou_hospital")
@@ -130,10 +132,10 @@ def sharing_year_build(*, clerk, reviewer) -> SharingYear:
         reversal = reversal_request(payment=wrong, reason="重复结算", operator=clerk)
         reversal_approve(reversal=reversal, operator=reviewer)
     pay(li_ming, son, "200.00", local(2025, 4, 2, 9), Use.RESIDENT_CONTRIBUTION, "fund")
-    accepted = send(wang_fang, wang_father, "300.00", local(2025, 4, 15, 10), operator=clerk)
+    accepted = send(wang_fang, wang_father, "300.00", local(2025, 4, 15, 10), operator=nanyang)
     with clock_at(local(2025, 4, 15, 12)):
         wallet_transfer_accept(transfer=accepted, operator=clerk)
-    send(wang_fang, wang_father, "250.00", local(2025, 4, 16, 10), operator=clerk)
+    send(wang_fang, wang_father, "250.00", local(2025, 4, 16, 10), operator=nanyang)
     with clock_at(local(2025, 4, 17, 6, 5)):
         wallet_transfers_return_unaccepted(operator=None, now=local(2025, 4, 17, 6, 5))
     pay(wang_fang, wang_daughter, "80.00", local(2025, 4, 20, 9), Use.MEDICAL, "nanyang_hospital")

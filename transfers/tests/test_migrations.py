@@ -45,7 +45,7 @@ def _before_these_migrations():
 
 @pytest.mark.django_db(transaction=True)
 def test_migrations_fill_value_dates_and_the_grantors_region_of_the_time():
-    clerk = make_user("clerk")
+    clerk = make_user("clerk", region="411300")  # 王芳's hall
     with clock_at(local(2025, 1, 2, 9)):
         wang_fang, daughter, father = wang_family_register(clerk=clerk)
     with clock_at(local(2026, 1, 5, 10)):
