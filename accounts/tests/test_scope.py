@@ -166,3 +166,21 @@ def test_the_other_side_of_an_agreement_is_seen_read_only(client, people):
     # 南阳丁's account is not the clerk's: only the person is seen.
     account = reverse("admin:accounts_personalaccount_change", args=[grantor.account.pk])
     assert client.get(account).status_code == 404
+
+
+def test_an_action_leaves_out_the_records_the_user_only_sees(client, people):
+    """A 苏州 reviewer selects, in the queue, an agreement whose grantor is of 南阳:
+    the approve action applies to none of it (its grantor's hall reviews it)."""
+    parent = make_person(name="苏州老人", scheme=Scheme.RESIDENT, birth=dt.date(1950, 1, 1))
+    agreement = make_agreement(
+        people["nanyang"],
+        parent,
+        relationship="parent",
+        operator=make_user("clerk", region="411300"),
+    )
+    _signed_in(client, "reviewer")
+    queue = reverse("admin:accounts_pendingsharingagreement_changelist")
+    assert agreement.pk in {a.pk for a in client.get(queue).context["cl"].result_list}
+    client.post(queue, {"action": "approve", "_selected_action": [agreement.pk]})
+    agreement.refresh_from_db()
+    assert agreement.status == "pending"

@@ -29,7 +29,7 @@ def persons(clerk):
         make_person(name="苏州甲", region="320500", operator=clerk),
         make_person(name="苏州乙", region="320500", operator=clerk),
         make_person(name="=苏州丙", region="320500", operator=clerk),
-        make_person(name="南京丁", region="320100", operator=clerk),
+        make_person(name="南京丁", region="320100"),  # by 南京's hall
     ]
 
 
@@ -55,6 +55,17 @@ def test_export_past_the_threshold_runs_in_the_background_with_the_filtered_rows
     assert rows[0][:2] == ["姓名", "公民身份号码"]
     assert sorted(r[0] for r in rows[1:]) == ["'=苏州丙", "苏州乙", "苏州甲"]
     assert all("*" in r[1] for r in rows[1:])
+
+
+def test_background_export_holds_only_the_starters_scope(client, clerk, persons, small_threshold):
+    """A 苏州 clerk's export job, with no filter, runs as the clerk: the three of 苏州
+    (counted by hand), not 南京丁."""
+    client.force_login(clerk)
+    client.get(reverse("admin:accounts_insuredperson_export", args=["csv"]))
+    run_queued_jobs()
+    job = Job.objects.get(created_by=clerk)
+    rows = list(csv.reader(io.StringIO(_download(client, job).decode("utf-8-sig"))))
+    assert sorted(r[0] for r in rows[1:]) == ["'=苏州丙", "苏州乙", "苏州甲"]
 
 
 def test_background_xlsx_export_keeps_formulas_as_text(client, auditor, persons, small_threshold):

@@ -9,7 +9,8 @@ from django.contrib.auth.models import Group, Permission
 from django.test import Client
 from django.urls import reverse
 
-from accounts.tests.factories import PASSWORD, make_user
+from accounts.models import StaffPlacement
+from accounts.tests.factories import PASSWORD, make_hall, make_user
 from staff.models import PasswordReset
 from staff.roles import ROLE_NAMES
 
@@ -122,6 +123,7 @@ def test_supervisor_can_neither_change_a_reviewer_nor_reset_the_password(
 
 def test_supervisor_cannot_change_a_superuser(supervisor_client, django_user_model):
     root = django_user_model.objects.create_superuser("root", password="Vr9-root-Kq2m")
+    StaffPlacement.objects.create(user=root, hall=make_hall())  # in the supervisor's scope
 
     response = supervisor_client.post(password_url(root), {"password1": NEW_PASSWORD})
 

@@ -199,7 +199,8 @@ def test_cross_region_payment_before_province_policy_rejected(li_ming, clerk):
     assert receive(li_ming, daughter, operator=clerk).scope == Scope.CROSS_REGION
 
 
-def test_prior_years_only_region_shares_last_years_balance_not_this_years_credits(clerk):
+def test_prior_years_only_region_shares_last_years_balance_not_this_years_credits(db):
+    clerk = make_user("clerk", region="330100")  # 杭州's hall
     grantor = make_person(name="赵敏", region="330100")  # 杭州市
     son = make_person(name="赵小敏", region="330100", scheme="390", birth=dt.date(2010, 1, 1))
     make_agreement(grantor, son)
@@ -222,12 +223,12 @@ def test_prior_years_only_region_shares_last_years_balance_not_this_years_credit
     assert ledger_mismatches() == []
 
 
-def test_prior_years_only_takes_a_credits_year_from_its_month_not_from_its_import(
-    clerk, supervisor
-):
+def test_prior_years_only_takes_a_credits_year_from_its_month_not_from_its_import(db):
     """On 10 Feb 2026 in 杭州: November 2025's ¥300.00, imported in January 2026, is
     last year's money and may be shared; January 2026's ¥200.00 may not. For a
     settlement of 20 Dec 2025 received now, both credits are of its year or later."""
+    clerk = make_user("clerk", region="330100")  # 杭州's hall and its province's
+    supervisor = make_user("supervisor", region="330100")
     grantor = make_person(name="赵敏", region="330100")
     son = make_person(name="赵小敏", region="330100", scheme="390", birth=dt.date(2010, 1, 1))
     make_agreement(grantor, son)
