@@ -89,6 +89,9 @@ ROLE_PERMISSIONS = {
         "accounts.view_servicehall",
         "accounts.add_servicehall",
         "accounts.change_servicehall",
+        "accounts.view_staffplacement",
+        "accounts.add_staffplacement",
+        "accounts.change_staffplacement",
     ],
     "auditor": [
         *_VIEW_ALL,

@@ -10,7 +10,8 @@ it. The mixin limits:
   record out of scope is a 404, the same answer as a number with no record, so no
   page tells that it exists; a request that is not a GET or HEAD needs the record
   to be one the user may act on (else 403);
-- changing (the page is read-only for the other side of an agreement) and the
+- changing (the page is read-only for the other side of an agreement, without
+  its account, entries and other agreements: ``OTHER_SIDE_HIDDEN``) and the
   actions (applied only to the selected records the user may act on);
 - the form's choice of a person, or of the pooling region of a new record,
   refused next to its field when out of scope (registering a person elsewhere).
@@ -54,6 +55,18 @@ UNSCOPED_MODELS = {
 }
 
 
+# What the page of a record seen only as the other side of an agreement leaves out:
+# the person's account, entries and their agreements with others.
+OTHER_SIDE_HIDDEN = {
+    "accounts.insuredperson": (
+        "account_summary",
+        "latest_entries",
+        "agreements_as_grantor",
+        "agreements_as_beneficiary",
+    ),
+}
+
+
 class ScopedAdminMixin:
     """Limits a ModelAdmin to the requesting user's regional scope (module docstring)."""
 
@@ -63,6 +76,13 @@ class ScopedAdminMixin:
     def has_change_permission(self, request, obj=None):
         allowed = super().has_change_permission(request, obj)
         return allowed and (obj is None or can_act(request.user, obj))
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        if obj is None or can_act(request.user, obj):
+            return fields
+        hidden = OTHER_SIDE_HIDDEN.get(self.opts.label_lower, ())
+        return [field for field in fields if field not in hidden]
 
     def has_delete_permission(self, request, obj=None):
         allowed = super().has_delete_permission(request, obj)

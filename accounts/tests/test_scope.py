@@ -155,6 +155,7 @@ def test_the_other_side_of_an_agreement_is_seen_read_only(client, people):
     response = client.get(page)
     assert response.status_code == 200
     assert not response.context["has_change_permission"]
+    assert grantor.account.number not in response.content.decode()  # nor the balance
     assert client.post(page, person_form(grantor, phone="13900000000")).status_code == 403
     grantor.refresh_from_db()
     assert grantor.phone == ""

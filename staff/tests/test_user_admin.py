@@ -40,9 +40,24 @@ def user_form(user, **changes):
         "last_login_1": "",
         "date_joined_0": user.date_joined.strftime("%Y-%m-%d"),
         "date_joined_1": user.date_joined.strftime("%H:%M:%S"),
+        **placement_form(user),
     }
     data.update(changes)
     return data
+
+
+def placement_form(user, hall=None) -> dict:
+    """The service hall inline as the page sends it back (``hall``: a new choice)."""
+    placement = StaffPlacement.objects.filter(user=user).first()
+    chosen = hall or (placement and placement.hall)
+    return {
+        "placement-TOTAL_FORMS": "1",
+        "placement-INITIAL_FORMS": "1" if placement else "0",
+        "placement-MIN_NUM_FORMS": "0",
+        "placement-MAX_NUM_FORMS": "1",
+        "placement-0-user": str(user.pk),
+        "placement-0-hall": str(chosen.pk) if chosen else "",
+    }
 
 
 @pytest.fixture
@@ -171,11 +186,16 @@ def test_a_new_users_first_password_is_recorded_and_must_be_changed(supervisor_c
             "usable_password": "true",
             "password1": NEW_PASSWORD,
             "password2": NEW_PASSWORD,
+            # A new user is placed in a hall of the supervisor's scope (required).
+            "placement-TOTAL_FORMS": "1",
+            "placement-INITIAL_FORMS": "0",
+            "placement-0-hall": str(supervisor.placement.hall.pk),
         },
     )
 
     assert response.status_code == 302
     reset = PasswordReset.objects.get()
+    assert reset.user.placement.hall == supervisor.placement.hall
     assert (reset.user.username, reset.reset_by) == ("clerk9", supervisor)
     assert reset.user.staff_profile.must_change_password
 
@@ -197,3 +217,43 @@ def test_a_group_editor_cannot_widen_a_group_beyond_their_own_permissions(client
 
     assert refused.status_code == 403
     assert widened.status_code == 200 and not empty.permissions.exists()
+
+
+def test_supervisor_places_users_only_in_halls_of_their_province(supervisor_client, db):
+    """苏州's supervisor (江苏省) moves an auditor to 南京's hall, not to 南阳's."""
+    auditor = make_user("auditor")
+    nanjing, nanyang = make_hall("320100"), make_hall("411300")
+    page = supervisor_client.get(change_url(auditor))
+    offered = {
+        hall.pk
+        for hall in page.context["inline_admin_formsets"][0]
+        .formset.forms[0]
+        .fields["hall"]
+        .queryset
+    }
+    assert nanjing.pk in offered and nanyang.pk not in offered
+    refused = supervisor_client.post(
+        change_url(auditor), {**user_form(auditor), **placement_form(auditor, nanyang)}
+    )
+    assert refused.status_code == 200
+    assert StaffPlacement.objects.get(user=auditor).hall.region_id == "320500"
+    moved = supervisor_client.post(
+        change_url(auditor), {**user_form(auditor), **placement_form(auditor, nanjing)}
+    )
+    assert moved.status_code == 302
+    assert StaffPlacement.objects.get(user=auditor).hall == nanjing
+
+
+def test_supervisor_sees_the_users_and_halls_of_their_province_only(supervisor_client, db):
+    here, elsewhere = make_user("auditor", region="320100"), make_user("auditor", region="411300")
+    users = supervisor_client.get(reverse("admin:auth_user_changelist")).context["cl"]
+    shown = {user.pk for user in users.result_list}
+    assert here.pk in shown and elsewhere.pk not in shown
+    assert supervisor_client.get(change_url(elsewhere)).status_code == 404
+    halls = supervisor_client.get(reverse("admin:accounts_servicehall_changelist")).context["cl"]
+    assert {hall.region_id for hall in halls.result_list} == {"320500", "320100"}
+    new_hall = {"code": "4113-09", "name": "南阳新大厅", "region": "411300"}
+    response = supervisor_client.post(reverse("admin:accounts_servicehall_add"), new_hall)
+    assert "不在您所在服务大厅的统筹区范围内" in " ".join(
+        response.context["adminform"].form.errors["region"]
+    )
