@@ -19,11 +19,10 @@ the scope (a person's current region); it may be acted on when the person who
 acts in it (the grantor whose account pays, the account's holder) does.
 """
 
-from django.apps import apps
 from django.db.models import Model, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import InsuredPerson, PoolingRegion, StaffPlacement
+from accounts.models import InsuredPerson, PoolingRegion, SharingAgreement, StaffPlacement
 from core.errors import DomainError
 
 SCOPE_PROVINCE = "accounts.scope_province"
@@ -71,6 +70,8 @@ def scope_regions(user) -> list[str] | None:
     """Codes of the pooling regions ``user`` acts on; ``None``: every region."""
     if user is None or user.is_superuser or user.has_perm(SCOPE_NATIONAL):
         return None
+    if not user.is_authenticated:
+        return []
     cached = getattr(user, "_scope_regions", None)
     if cached is not None:
         return cached
@@ -103,7 +104,7 @@ def _any_in(paths, codes) -> Q:
 
 def _counterparts(codes) -> Q:
     """Persons on the other side of an agreement that involves one of ``codes``."""
-    agreements = apps.get_model("accounts", "SharingAgreement").objects
+    agreements = SharingAgreement.objects
     return Q(pk__in=agreements.filter(grantor__region__in=codes).values("beneficiary")) | Q(
         pk__in=agreements.filter(beneficiary__region__in=codes).values("grantor")
     )

@@ -104,7 +104,8 @@ class ScopedAdminMixin:
         view = pattern.callback
 
         def scoped(request, *args, **kwargs):
-            self._require_in_scope(request, kwargs[key])
+            if self.admin_site.has_permission(request):  # else the view asks to sign in
+                self._require_in_scope(request, kwargs[key])
             return view(request, *args, **kwargs)
 
         scoped.scope_checked = True

@@ -197,3 +197,9 @@ def test_superusers_see_every_region(client, worlds):
         for side in ("in", "out"):
             url = f"/admin/{label.replace('.', '/')}/{worlds[side][label]}/change/"
             assert client.get(url).status_code == 200
+
+
+def test_signed_out_a_records_page_asks_to_sign_in(client, worlds):
+    url = f"/admin/accounts/insuredperson/{worlds['in']['accounts.insuredperson']}/change/"
+    response = client.get(url)
+    assert response.status_code == 302 and "next=" in response["Location"]
