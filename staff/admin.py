@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from core.admin.base import ReadOnlyAdmin
+from core.admin.history import HistoryAdmin
 from staff.forms import PasswordResetForm
 from staff.models import LoginLock, PasswordReset
 from staff.services import (
@@ -44,7 +45,7 @@ class GrantsWithinOwnMixin:
 
 
 @admin.register(User)
-class UserAdmin(GrantsWithinOwnMixin, DjangoUserAdmin):
+class UserAdmin(GrantsWithinOwnMixin, HistoryAdmin, DjangoUserAdmin):
     def has_change_permission(self, request, obj=None):
         """Also refused for a user who has anything the acting user lacks."""
         allowed = super().has_change_permission(request, obj)
@@ -74,7 +75,7 @@ class UserAdmin(GrantsWithinOwnMixin, DjangoUserAdmin):
 
 
 @admin.register(Group)
-class GroupAdmin(GrantsWithinOwnMixin, DjangoGroupAdmin):
+class GroupAdmin(GrantsWithinOwnMixin, HistoryAdmin, DjangoGroupAdmin):
     def has_change_permission(self, request, obj=None):
         """Refused for a group with a permission the acting user lacks."""
         allowed = super().has_change_permission(request, obj)

@@ -81,12 +81,14 @@ ROLE_PERMISSIONS = {
         "staff.view_passwordreset",
         "staff.view_loginlock",
         "staff.unlock_loginlock",
+        "core.view_trail",
     ],
     "auditor": [
         *_VIEW_ALL,
         "accounts.view_unmasked",
         "accounts.export_data",
         "staff.view_passwordreset",
+        "core.view_trail",
     ],
 }
 

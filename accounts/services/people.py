@@ -20,6 +20,7 @@ from accounts.models import (
 )
 from accounts.services.accounts import account_open
 from accounts.services.agreements import agreements_end_for_person
+from core.audit import audit_as
 from core.idnumbers import birth_date, gender, normalize_id_number
 
 MOBILE = re.compile(r"^1[3-9][0-9]{9}$")
@@ -55,7 +56,7 @@ def person_register(
     the ID number is already registered (forms check that first).
     """
     number = normalize_id_number(id_number)
-    with transaction.atomic():
+    with transaction.atomic(), audit_as(operator):
         person = InsuredPerson(
             name=name.strip(),
             id_number=number,
@@ -69,7 +70,6 @@ def person_register(
             enrolled_on=enrolled_on,
             created_by=operator,
         )
-        person._history_user = operator
         person.save()
         EnrolmentPeriod.objects.create(person=person, valid_from=enrolled_on, **_state(person))
         if scheme == Scheme.EMPLOYEE:
@@ -98,7 +98,7 @@ def person_update(*, person: InsuredPerson, operator, **changes) -> InsuredPerso
         raise TypeError(f"not changeable: {sorted(unknown)}")
     if "phone" in changes:
         changes["phone"] = normalize_phone(changes["phone"])
-    with transaction.atomic():
+    with transaction.atomic(), audit_as(operator):
         locked = InsuredPerson.objects.select_for_update().get(pk=person.pk)
         changed = [f for f, v in changes.items() if getattr(locked, f) != v]
         if not changed:
@@ -107,7 +107,6 @@ def person_update(*, person: InsuredPerson, operator, **changes) -> InsuredPerso
         periods = person_update_check(locked, **{f: changes[f] for f in changed})
         for field in changed:
             setattr(locked, field, changes[field])
-        locked._history_user = operator
         locked.save(update_fields=[*changed, "updated_at"])
         _history_record(locked, periods, changed)
         if "status" in changed and not locked.is_active:
