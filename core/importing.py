@@ -59,6 +59,7 @@ from django.db import IntegrityError, OperationalError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.audit import audit_as
 from core.errors import DomainError
 from core.spreadsheets import Cell, FileRejected, Number, sheet_read
 
@@ -297,7 +298,8 @@ def import_run(
         for _chunk in chunks:
             pass
     else:
-        _write_all(importer, chunks, operator, report)
+        with audit_as(operator):  # bulk writes too: the trail names the importer
+            _write_all(importer, chunks, operator, report)
     report.errors.sort(key=lambda problem: problem.row or 0)
     return report
 

@@ -37,6 +37,8 @@ class DisclosureLog(models.Model):
         # Created by the accounts app before the shared layer existed (migration
         # accounts 0003); the table kept its name when the model moved here.
         db_table = "accounts_disclosurelog"
+        # Searching the audit trail and this log (the auditor's screen, ``audit``).
+        permissions = [("view_trail", _("Can search the audit trail"))]
 
     def __str__(self):
         return f"{self.user} {self.get_action_display()} {self.subject}"

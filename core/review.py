@@ -14,6 +14,7 @@ constraints refuse it too). ``review_record`` then writes who decided when.
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.audit import audit_as
 from core.errors import DomainError, ReasonRequired
 
 
@@ -51,5 +52,5 @@ def review_record(locked, *, operator, **decision) -> None:
         setattr(locked, field, value)
     locked.reviewed_by = operator
     locked.reviewed_at = timezone.now()
-    locked._history_user = operator
-    locked.save(update_fields=[*decision, "reviewed_by", "reviewed_at"])
+    with audit_as(operator):
+        locked.save(update_fields=[*decision, "reviewed_by", "reviewed_at"])

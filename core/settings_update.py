@@ -8,6 +8,7 @@ same check in the form, so a refusal is shown next to its field.
 
 from django.db import models
 
+from core.audit import audit_as
 from core.errors import SettingNotPositive
 
 
@@ -27,9 +28,9 @@ def settings_check(model: type[models.Model], *, changeable, positive, **fields)
 
 
 def settings_save(locked: models.Model, *, operator, **fields) -> models.Model:
-    """Write the checked ``fields`` on the locked row, the history naming ``operator``."""
+    """Write the checked ``fields`` on the locked row, the trail naming ``operator``."""
     for name, value in fields.items():
         setattr(locked, name, value)
-    locked._history_user = operator
-    locked.save()
+    with audit_as(operator):
+        locked.save()
     return locked

@@ -20,6 +20,7 @@ from django.utils.translation import ngettext
 from accounts.models import ServiceHall, StaffPlacement
 from accounts.scope import scope_queryset
 from core.admin.base import ReadOnlyAdmin
+from core.admin.history import HistoryAdmin
 from staff.forms import PasswordResetForm
 from staff.models import LoginLock, PasswordReset
 from staff.services import (
@@ -63,7 +64,7 @@ class PlacementInline(admin.StackedInline):
 
 
 @admin.register(User)
-class UserAdmin(GrantsWithinOwnMixin, DjangoUserAdmin):
+class UserAdmin(GrantsWithinOwnMixin, HistoryAdmin, DjangoUserAdmin):
     inlines = [PlacementInline]
     list_display = [*DjangoUserAdmin.list_display, "placement__hall"]
     list_select_related = ["placement__hall"]
@@ -97,7 +98,7 @@ class UserAdmin(GrantsWithinOwnMixin, DjangoUserAdmin):
 
 
 @admin.register(Group)
-class GroupAdmin(GrantsWithinOwnMixin, DjangoGroupAdmin):
+class GroupAdmin(GrantsWithinOwnMixin, HistoryAdmin, DjangoGroupAdmin):
     def has_change_permission(self, request, obj=None):
         """Refused for a group with a permission the acting user lacks."""
         allowed = super().has_change_permission(request, obj)

@@ -1,7 +1,9 @@
 """What the sign-in needs to know about a staff user beyond Django's ``User``."""
 
+import pghistory
 from axes.models import AccessAttempt
 from django.conf import settings
+from django.contrib.auth.models import Group, User
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -63,3 +65,55 @@ class LoginLock(AccessAttempt):
         verbose_name_plural = _("failed sign-ins")
         default_permissions = ("view",)
         permissions = [("unlock_loginlock", _("Can unlock a locked sign-in"))]
+
+
+# The audit trail of users, groups and who holds which group or permission
+# (docs/DESIGN.md "Audit trail"). Django's own models are tracked through proxies
+# here, so that the triggers live in this app's migrations; the password hash and
+# the time of the last sign-in are left out (a hash has no place in a trail, a
+# sign-in is no change).
+def _events_of(model) -> dict:
+    """The events' object is the user or group itself, not the proxy, so that a
+    user's history page finds them (``Events.tracks``)."""
+    return {
+        "pgh_obj": models.ForeignKey(
+            model, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+        )
+    }
+
+
+@pghistory.track(
+    exclude=["password", "last_login"],
+    model_name="UserEvent",
+    obj_field=None,
+    attrs=_events_of(User),
+)
+class TrackedUser(User):
+    class Meta:
+        proxy = True
+        verbose_name = _("user")
+
+
+@pghistory.track(model_name="GroupEvent", obj_field=None, attrs=_events_of(Group))
+class TrackedGroup(Group):
+    class Meta:
+        proxy = True
+        verbose_name = _("group")
+
+
+@pghistory.track(obj_field=None, model_name="UserGroupsEvent")
+class TrackedUserGroups(User.groups.through):
+    class Meta:
+        proxy = True
+
+
+@pghistory.track(obj_field=None, model_name="UserPermissionsEvent")
+class TrackedUserPermissions(User.user_permissions.through):
+    class Meta:
+        proxy = True
+
+
+@pghistory.track(obj_field=None, model_name="GroupPermissionsEvent")
+class TrackedGroupPermissions(Group.permissions.through):
+    class Meta:
+        proxy = True

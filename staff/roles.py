@@ -92,6 +92,7 @@ ROLE_PERMISSIONS = {
         "accounts.view_staffplacement",
         "accounts.add_staffplacement",
         "accounts.change_staffplacement",
+        "core.view_trail",
     ],
     "auditor": [
         *_VIEW_ALL,
@@ -100,6 +101,7 @@ ROLE_PERMISSIONS = {
         "staff.view_passwordreset",
         "accounts.scope_province",
         "accounts.view_servicehall",
+        "core.view_trail",
     ],
     # The national office: sees and exports every province, changes nothing.
     "national": [
@@ -107,6 +109,7 @@ ROLE_PERMISSIONS = {
         "accounts.export_data",
         "accounts.scope_national",
         "accounts.view_servicehall",
+        "core.view_trail",
     ],
 }
 

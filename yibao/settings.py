@@ -16,6 +16,7 @@ import os
 import secrets
 from pathlib import Path
 
+import pghistory
 from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.utils.translation import gettext_lazy as _
 
@@ -48,7 +49,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "import_export",
-    "simple_history",
+    "pgtrigger",
+    "pghistory",
     "django_tasks",
     "django_tasks_db",
     "axes",
@@ -58,6 +60,7 @@ INSTALLED_APPS = [
     "accounts",
     "transfers",
     "reports",
+    "audit",
     "jobs",
     "staff",
     "yibao",
@@ -77,7 +80,7 @@ MIDDLEWARE = [
     "staff.middleware.IdleTimeoutMiddleware",
     "staff.middleware.SignInStepsMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "simple_history.middleware.HistoryRequestMiddleware",
+    "core.middleware.AuditContextMiddleware",
     "axes.middleware.AxesMiddleware",  # last, as django-axes asks
 ]
 
@@ -182,7 +185,7 @@ CSRF_TRUSTED_ORIGINS = [
 
 # Content Security Policy (django-csp): scripts only from our own static files,
 # never inline. Inline styles stay allowed: Django's admin writes some (a
-# change list without actions, simple-history's pager), and a style runs no code.
+# change list without actions, the history pages' pager), and a style runs no code.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
@@ -198,8 +201,18 @@ CONTENT_SECURITY_POLICY = {
 }
 
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
-# History pages only show (core/admin/history.py refuses their POST as well).
-SIMPLE_HISTORY_REVERT_DISABLED = True
+# The audit trail (docs/DESIGN.md "Audit trail"): django-pghistory's triggers record
+# every insert, update and delete of the tracked models; who, from which hall and
+# the URL are kept on each event row itself (no shared context row to rewrite), and
+# the event tables refuse UPDATE and DELETE (migration core 0002, plain triggers).
+PGHISTORY_DEFAULT_TRACKERS = (
+    pghistory.InsertEvent(),
+    pghistory.UpdateEvent(),
+    pghistory.DeleteEvent(),
+)
+PGHISTORY_CONTEXT_FIELD = pghistory.ContextJSONField()
+# Requests that may write (a GET changes nothing tracked: no context to look up).
+PGHISTORY_MIDDLEWARE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 
 YIBAO_HALL_NAME = os.environ.get("YIBAO_HALL_NAME", "医疗保障服务大厅")
 

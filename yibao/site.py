@@ -83,4 +83,30 @@ class YibaoAdminSite(admin.AdminSite):
                     ],
                 }
             )
+        if app_label is None and request.user.has_perm("core.view_trail"):
+            apps.append(
+                {
+                    "name": _("Audit"),
+                    "app_label": "audit",
+                    "app_url": reverse("audit:trail"),
+                    "has_module_perms": True,
+                    "models": [
+                        {
+                            "name": name,
+                            "object_name": object_name,
+                            "admin_url": reverse(url),
+                            "view_only": True,
+                            "perms": {"view": True},
+                        }
+                        for name, object_name, url in (
+                            (_("Audit trail"), "AuditTrail", "audit:trail"),
+                            (
+                                _("Disclosures of personal information"),
+                                "Disclosures",
+                                "audit:disclosures",
+                            ),
+                        )
+                    ],
+                }
+            )
         return apps

@@ -36,9 +36,20 @@ LATEST_ENTRIES = 10
 class InsuredPersonForm(forms.ModelForm):
     """Validates with the same rules as the services; messages sit next to the field."""
 
+    # For a user without ``accounts.view_unmasked``: the phone is not sent to the
+    # page, only its masked form; a number typed in replaces it, an empty box keeps it.
+    phone_masked = False
+
     class Meta:
         model = InsuredPerson
         fields = ["name", "id_number", *[f for f in PERSON_CHANGEABLE if f != "name"]]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.phone_masked and self.instance.phone and "phone" in self.fields:
+            self.initial["phone"] = ""
+            self.fields["phone"].widget.attrs["placeholder"] = self.instance.masked_phone
+            self.fields["phone"].help_text = _("Shown masked: type a number to replace it.")
 
     def clean_id_number(self):
         number = normalize_id_number(self.cleaned_data["id_number"])
@@ -113,15 +124,31 @@ class InsuredPersonAdmin(PersonAgreementsMixin, ImportAdminMixin, ExportAdminMix
         "agreements_as_beneficiary",
     )
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if obj is not None and not can_see_unmasked(request.user):
+            return type(form.__name__, (form,), {"phone_masked": True})
+        return form
+
     def get_fields(self, request, obj=None):
         if obj is None:
             return super().get_fields(request, obj)
-        return ["name", self._id_field(request), *PERSON_CHANGEABLE[1:], *self.DERIVED]
+        changeable = [
+            self._phone_field(request, obj) if f == "phone" else f for f in PERSON_CHANGEABLE
+        ]
+        return ["name", self._id_field(request), *changeable[1:], *self.DERIVED]
+
+    def _phone_field(self, request, obj):
+        """The phone box (masked for those without the permission, see the form), or
+        for a reader who may not change the person, the masked phone as text."""
+        if can_see_unmasked(request.user) or self.has_change_permission(request, obj):
+            return "phone"
+        return "masked_phone_column"
 
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
             return []
-        return [self._id_field(request), *self.DERIVED]
+        return [self._id_field(request), "masked_phone_column", *self.DERIVED]
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         if request.method == "GET" and can_see_unmasked(request.user):

@@ -1,8 +1,8 @@
 """Family sharing agreements (共济关系): a grantor's account pays for a relative."""
 
+import pghistory
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from core.models import operator_field
 
@@ -69,6 +69,7 @@ class AgreementQuerySet(models.QuerySet):
         return self.filter(status__in=[AgreementStatus.PENDING, AgreementStatus.APPROVED])
 
 
+@pghistory.track()
 class SharingAgreement(models.Model):
     """共济关系. In force on day D when approved, effective on or before D and not
     ended on or before D. Never deleted: ending keeps the dates, who and why."""
@@ -111,7 +112,6 @@ class SharingAgreement(models.Model):
     )
     end_note = models.CharField(_("end note"), max_length=200, blank=True)
     ended_by = operator_field(_("ended by"))
-    history = HistoricalRecords()
 
     objects = AgreementQuerySet.as_manager()
 

@@ -4,6 +4,7 @@ A staff user's hall sets the pooling region of their scope (DOMAIN.md, roles);
 the audit trail records it with every change they make.
 """
 
+import pghistory
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -11,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from .regions import PoolingRegion
 
 
+@pghistory.track()
 class ServiceHall(models.Model):
     """A service hall of one pooling region."""
 
@@ -37,6 +39,7 @@ class ServiceHall(models.Model):
         return self.name
 
 
+@pghistory.track()
 class StaffPlacement(models.Model):
     """The hall a staff user works at: at most one per user."""
 

@@ -7,6 +7,7 @@ here, beside the account, so that one posting function, one set of database
 guards and one ``verify_ledger`` cover every balance.
 """
 
+import pghistory
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -24,6 +25,9 @@ class AccountStatus(models.TextChoices):
     CLOSED = "closed", _("closed")
 
 
+# The balance is the ledger's (its own append-only trail); the account's events are
+# its opening and its status moves with their reasons.
+@pghistory.track(exclude=["balance"])
 class PersonalAccount(models.Model):
     """个人账户 of an insured person in the employee scheme."""
 

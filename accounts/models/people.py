@@ -2,11 +2,11 @@
 
 import datetime as dt
 
+import pghistory
 from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import DateRangeField, RangeOperators
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from core.masking import mask_id_number, mask_name, mask_phone
 from core.models import operator_field
@@ -49,6 +49,7 @@ class Gender(models.TextChoices):
     FEMALE = "F", _("female")
 
 
+@pghistory.track()
 class InsuredPerson(models.Model):
     """A person enrolled in basic medical insurance.
 
@@ -81,7 +82,6 @@ class InsuredPerson(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     created_by = operator_field(_("created by"))
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
-    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("insured person")

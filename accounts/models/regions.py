@@ -2,10 +2,10 @@
 
 import datetime as dt
 
+import pghistory
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
-from simple_history.models import HistoricalRecords
 
 from core.models import operator_field
 
@@ -25,6 +25,7 @@ class Province(models.Model):
         return self.name
 
 
+@pghistory.track()
 class PoolingRegion(models.Model):
     """A pooling region (统筹区), usually a prefecture-level city, with its local settings.
 
@@ -58,7 +59,6 @@ class PoolingRegion(models.Model):
     wallet_return_at = models.TimeField(
         _("unaccepted transfers return at (next day)"), default=dt.time(6, 0)
     )
-    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("pooling region")
@@ -91,6 +91,7 @@ class PolicyPart(models.TextChoices):
 POLICY_DATE_FIELDS = tuple(f"{part.value}_since" for part in PolicyPart)
 
 
+@pghistory.track()
 class ProvincePolicy(models.Model):
     """A province's sharing policy: from which date each part is in force.
 
@@ -116,7 +117,6 @@ class ProvincePolicy(models.Model):
     is_sample = models.BooleanField(_("sample data"), default=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     updated_by = operator_field(_("updated by"))
-    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("province policy")

@@ -17,6 +17,7 @@ from accounts.errors import (
 )
 from accounts.models import AccountStatus, InsuredPerson, PersonalAccount, Scheme, SharingAgreement
 from accounts.scope import require_person_in_scope
+from core.audit import audit_as
 
 # (from, to) pairs a status may change along; nothing leaves CLOSED.
 TRANSITIONS = frozenset(
@@ -33,9 +34,10 @@ def account_open(*, person: InsuredPerson, operator) -> PersonalAccount:
     """Open the personal account of an employee-scheme person (number: region + person id)."""
     if person.scheme != Scheme.EMPLOYEE:
         raise NotAnEmployee(name=person.name)
-    return PersonalAccount.objects.create(
-        person=person, number=f"{person.region_id}{person.pk:010d}", opened_by=operator
-    )
+    with audit_as(operator):
+        return PersonalAccount.objects.create(
+            person=person, number=f"{person.region_id}{person.pk:010d}", opened_by=operator
+        )
 
 
 def account_freeze(*, account: PersonalAccount, reason: str, operator) -> PersonalAccount:
@@ -65,7 +67,7 @@ def account_status_change(*, account: PersonalAccount, status: str, reason: str,
     reason = (reason or "").strip()
     if not reason:
         raise StatusChangeNeedsReason()
-    with transaction.atomic():
+    with transaction.atomic(), audit_as(operator):
         locked = PersonalAccount.objects.select_for_update().get(pk=account.pk)
         require_person_in_scope(operator, locked.person, argument=None)
         account_status_check(locked, status)

@@ -51,6 +51,7 @@ from accounts.policy import require_relationship_allowed, require_scope_allowed
 from accounts.scope import require_person_in_scope
 from accounts.selectors import open_account_of, person_by_id_number
 from accounts.signals import agreement_ended
+from core.audit import audit_as
 from core.errors import DomainError, about
 from core.review import review_not_own, review_permitted, review_reason, review_record
 
@@ -108,7 +109,7 @@ def agreement_register(
     scan_extension = evidence_scan_check(evidence_scan) if evidence_scan else None
     grantor, beneficiary = _parties(grantor_id_number, beneficiary_id_number)
     require_person_in_scope(operator, grantor, argument="grantor_id_number")
-    with transaction.atomic():
+    with transaction.atomic(), audit_as(operator):
         grantor, beneficiary = _lock_persons(grantor, beneficiary)
         scope = _check_rules(grantor, beneficiary, relationship, effective_from)
         _check_cap_and_pair(grantor, beneficiary)
@@ -122,9 +123,8 @@ def agreement_register(
             effective_from=effective_from,
             created_by=operator,
         )
-        agreement._history_user = operator
         try:
-            with transaction.atomic():
+            with transaction.atomic(), audit_as(operator):
                 agreement.save()
         except IntegrityError as error:
             if "agreement_one_live_per_pair" not in str(error):
@@ -381,7 +381,7 @@ def _end(locked, reason, note, operator) -> SharingAgreement:
     locked.end_note = note
     locked.ended_on = timezone.localdate()
     locked.ended_by = operator
-    locked._history_user = operator
-    locked.save(update_fields=["status", "end_reason", "end_note", "ended_on", "ended_by"])
-    agreement_ended.send(sender=SharingAgreement, agreement=locked, operator=operator)
+    with audit_as(operator):
+        locked.save(update_fields=["status", "end_reason", "end_note", "ended_on", "ended_by"])
+        agreement_ended.send(sender=SharingAgreement, agreement=locked, operator=operator)
     return locked

@@ -21,6 +21,7 @@ from accounts.models import (
 from accounts.scope import require_person_in_scope, require_region_in_scope
 from accounts.services.accounts import account_open
 from accounts.services.agreements import agreements_end_for_person
+from core.audit import audit_as
 from core.idnumbers import birth_date, gender, normalize_id_number
 
 MOBILE = re.compile(r"^1[3-9][0-9]{9}$")
@@ -57,7 +58,7 @@ def person_register(
     """
     number = normalize_id_number(id_number)
     require_region_in_scope(operator, region)
-    with transaction.atomic():
+    with transaction.atomic(), audit_as(operator):
         person = InsuredPerson(
             name=name.strip(),
             id_number=number,
@@ -71,7 +72,6 @@ def person_register(
             enrolled_on=enrolled_on,
             created_by=operator,
         )
-        person._history_user = operator
         person.save()
         EnrolmentPeriod.objects.create(person=person, valid_from=enrolled_on, **_state(person))
         if scheme == Scheme.EMPLOYEE:
@@ -100,7 +100,7 @@ def person_update(*, person: InsuredPerson, operator, **changes) -> InsuredPerso
         raise TypeError(f"not changeable: {sorted(unknown)}")
     if "phone" in changes:
         changes["phone"] = normalize_phone(changes["phone"])
-    with transaction.atomic():
+    with transaction.atomic(), audit_as(operator):
         locked = InsuredPerson.objects.select_for_update().get(pk=person.pk)
         changed = [f for f, v in changes.items() if getattr(locked, f) != v]
         if not changed:
@@ -110,7 +110,6 @@ def person_update(*, person: InsuredPerson, operator, **changes) -> InsuredPerso
         periods = person_update_check(locked, **{f: changes[f] for f in changed})
         for field in changed:
             setattr(locked, field, changes[field])
-        locked._history_user = operator
         locked.save(update_fields=[*changed, "updated_at"])
         _history_record(locked, periods, changed)
         if "status" in changed and not locked.is_active:

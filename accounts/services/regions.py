@@ -3,6 +3,7 @@
 from django.db import transaction
 
 from accounts.models.regions import POLICY_DATE_FIELDS, PoolingRegion, ProvincePolicy
+from core.audit import audit_as
 from core.settings_update import settings_check, settings_save
 
 # The local settings of a region (DOMAIN.md), changeable on its page; code, name
@@ -34,8 +35,8 @@ def policy_update(*, policy: ProvincePolicy, operator, **dates) -> ProvincePolic
             setattr(locked, field, value)
         locked.is_sample = False
         locked.updated_by = operator
-        locked._history_user = operator
-        locked.save()
+        with audit_as(operator):
+            locked.save()
     return locked
 
 

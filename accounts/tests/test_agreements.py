@@ -385,7 +385,7 @@ def test_scenario_4_suspended_beneficiary_ends_every_agreement_nothing_deleted(
     assert untouched.status == AgreementStatus.APPROVED
     assert SharingAgreement.objects.count() == 3
     assert list(SharingAgreement.objects.in_force(today)) == [untouched]
-    assert from_father.history.count() == 3  # registered, approved, ended
+    assert from_father.events.count() == 3  # registered, approved, ended
     assert ledger_mismatches() == []
 
 

@@ -237,7 +237,7 @@ def test_status_imported_as_suspended_updates_the_person(db, clerk, supervisor):
         (None, timezone.localdate(), EnrolmentStatus.ACTIVE),
         (timezone.localdate(), None, EnrolmentStatus.SUSPENDED),
     ]
-    assert person.history.latest().history_user == supervisor
+    assert person.events.latest("pgh_id").pgh_context["user"] == supervisor.pk
 
 
 def test_empty_optional_cell_keeps_the_registered_value(db, clerk):

@@ -17,8 +17,8 @@ def test_update_records_the_operator_in_the_history(supervisor):
     suzhou = PoolingRegion.objects.get(code="320500")
     region = pooling_region_update(region=suzhou, operator=supervisor, beneficiary_cap=6)
     assert PoolingRegion.objects.get(code="320500").beneficiary_cap == 6
-    latest = region.history.latest()
-    assert (latest.beneficiary_cap, latest.history_user) == (6, supervisor)
+    latest = region.events.latest("pgh_id")
+    assert (latest.beneficiary_cap, latest.pgh_context["user"]) == (6, supervisor.pk)
 
 
 @pytest.mark.parametrize(
@@ -69,4 +69,4 @@ def test_the_page_saves_through_the_service_and_shows_refusals(client, superviso
     assert saved.status_code == 302
     region = PoolingRegion.objects.get(code="320500")
     assert (region.beneficiary_cap, region.wallet_return_at) == (8, dt.time(7, 0))
-    assert region.history.latest().history_user == supervisor
+    assert region.events.latest("pgh_id").pgh_context["user"] == supervisor.pk

@@ -1,10 +1,11 @@
 """Admin base classes every app's admin shares."""
 
-from django.contrib import admin
+from core.admin.history import HistoryAdmin
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Money records are written by services only; the admin shows them."""
+class ReadOnlyAdmin(HistoryAdmin):
+    """Money records are written by services only; the admin shows them (and their
+    audit trail as the history page)."""
 
     def has_add_permission(self, request):
         return False

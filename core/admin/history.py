@@ -1,86 +1,87 @@
-"""History pages that only show: simple-history's version page without its revert.
+"""A record's history page: its audit trail, read-only, as sentences.
 
-Why: simple-history's version page (``…/history/<version>/``) is a "revert" form
-that saves the old version through the ModelAdmin for anyone who may *view* the
-object — around the services, their checks and the second person's review (an
-auditor could change a person, a clerk re-approve an ended agreement). Its
-setting ``SIMPLE_HISTORY_REVERT_DISABLED`` (on in settings) only hides the
-button: the POST still saves. ``HistoryAdmin`` refuses every method but GET on
-that page and shows each field as text; ``check_history_admins`` (a system
-check) refuses a simple-history admin that is not a ``HistoryAdmin``, so a new
-one cannot reopen the hole. The package's pages also query the id of their URL as
-it stands (``abc`` was a server error): a value that is not a key is a 404 here.
+Why: the history page of django-simple-history (before issue 11) was a "revert"
+form that saved for anyone who could view. The trail is now the database's
+(django-pghistory triggers, ``core.trail``): this page only reads it, answers
+405 to anything but GET, and shows the same sentences as the auditor's screen,
+newest first, paginated, masked unless a viewer allowed to asks for the
+unmasked data (``?unmasked=1``, written to the disclosure log).
+``check_history_admins`` (a system check) refuses an admin of a tracked model
+that is not a ``HistoryAdmin``, so a new page cannot show Django's own change
+log instead. A value in the URL that is not a key is a 404.
 """
 
 from django.contrib import admin
-from django.contrib.admin import helpers
-from django.contrib.admin.utils import flatten_fieldsets, unquote
+from django.contrib.admin.utils import unquote
 from django.core import checks
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseNotAllowed
-from simple_history.admin import SimpleHistoryAdmin
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+
+from core.audit import can_see_unmasked
+from core.trail import trail_disclose, trail_events, trail_lines
 
 SAFE_METHODS = ("GET", "HEAD")
+PER_PAGE = 50
 
 
-class HistoryAdmin(SimpleHistoryAdmin):
-    """A ModelAdmin with read-only history pages (list of versions, each version)."""
+def trail_page(request, events, *, where: str, per_page: int = PER_PAGE) -> dict:
+    """One page of ``events`` as lines, for the viewer of ``request``: unmasked only
+    when asked for and permitted, and then recorded as a disclosure."""
+    allowed = can_see_unmasked(request.user)
+    unmasked = allowed and request.GET.get("unmasked") == "1"
+    page = Paginator(events, per_page).get_page(request.GET.get("p"))
+    lines = trail_lines(page.object_list, unmasked=unmasked)
+    if unmasked:
+        trail_disclose(lines, user=request.user, where=where)
+    return {"page": page, "lines": lines, "may_unmask": allowed, "unmasked": unmasked}
 
-    object_history_form_template = "admin/history_version.html"
 
-    def __init__(self, model, admin_site):
-        super().__init__(model, admin_site)
-        # A proxy (the review queue) has its concrete model's history, under the
-        # same manager, but simple-history reads the manager's name from the
-        # proxy's own options.
-        opts, concrete = model._meta, model._meta.concrete_model._meta
-        if opts.proxy and not hasattr(opts, "simple_history_manager_attribute"):
-            opts.simple_history_manager_attribute = concrete.simple_history_manager_attribute
+class HistoryAdmin(admin.ModelAdmin):
+    """A ModelAdmin whose history page is the record's audit trail, read-only."""
 
-    def revert_disabled(self, request, obj=None):
-        return True
+    object_history_template = "admin/trail_history.html"
 
-    def _require_key(self, object_id) -> None:
+    def history_view(self, request, object_id, extra_context=None):
+        if request.method not in SAFE_METHODS:
+            return HttpResponseNotAllowed(SAFE_METHODS)
         try:
             self.opts.pk.to_python(unquote(object_id))
         except ValidationError:
             raise Http404 from None
-
-    def history_view(self, request, object_id, extra_context=None):
-        self._require_key(object_id)
-        return super().history_view(request, object_id, extra_context)
-
-    def history_form_view(self, request, object_id, version_id, extra_context=None):
-        if request.method not in SAFE_METHODS:
-            return HttpResponseNotAllowed(SAFE_METHODS)
-        self._require_key(object_id)
-        return super().history_form_view(request, object_id, version_id, extra_context)
-
-    def render_history_view(self, request, template, context, **kwargs):
-        """The version page's form, every field shown as text (no input to send)."""
-        form = context.get("adminform")
-        if form is not None:
-            fieldsets = list(form.fieldsets)
-            context = {
-                **context,
-                "adminform": helpers.AdminForm(
-                    form.form, fieldsets, {}, flatten_fieldsets(fieldsets), model_admin=self
-                ),
-                "has_change_permission": False,
-            }
-        return super().render_history_view(request, template, context, **kwargs)
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        if not self.has_view_or_change_permission(request, obj):
+            raise PermissionDenied
+        concrete = self.opts.concrete_model
+        events = trail_events().tracks(concrete._default_manager.filter(pk=obj.pk))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("History: %s") % obj,
+            "subtitle": None,
+            "opts": self.opts,
+            "object": obj,
+            **trail_page(request, events, where=_("history of %s") % obj),
+            **(extra_context or {}),
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, self.object_history_template, context)
 
 
 def check_history_admins(app_configs=None, site=None, **kwargs):
-    """Every registered simple-history admin must be a ``HistoryAdmin``."""
+    """Every registered admin of a tracked model must be a ``HistoryAdmin``."""
     site = site or admin.site
     return [
         checks.Error(
-            f"{type(model_admin).__name__} uses SimpleHistoryAdmin, whose version page saves.",
+            f"{type(model_admin).__name__} shows Django's change log, not the audit trail.",
             hint="Derive it from core.admin.history.HistoryAdmin.",
             obj=type(model_admin),
             id="yibao.E001",
         )
-        for model_admin in site._registry.values()
-        if isinstance(model_admin, SimpleHistoryAdmin) and not isinstance(model_admin, HistoryAdmin)
+        for model, model_admin in site._registry.items()
+        if hasattr(model._meta.concrete_model, "pgh_event_models")
+        and not isinstance(model_admin, HistoryAdmin)
     ]

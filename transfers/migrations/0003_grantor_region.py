@@ -48,6 +48,9 @@ class Migration(migrations.Migration):
         ("accounts", "0006_ledger_value_date"),
         ("transfers", "0002_walletspending_note"),
     ]
+    # It reads simple-history's table of persons, which the audit trail's migration
+    # copies into the trail and drops.
+    run_before = [("accounts", "0010_audit_trail_events")]
 
     operations = [
         migrations.AddField("sharingpayment", "grantor_region", region_field(null=True)),

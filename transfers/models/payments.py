@@ -1,5 +1,6 @@
 """Sharing payments (共济支付) from settlements, and their reversal (冲正)."""
 
+import pghistory
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -26,6 +27,7 @@ class HoldReason(models.TextChoices):
     CROSS_PROVINCE = "cross_province", _("cross-province")
 
 
+@pghistory.track()
 class SharingPayment(Reviewed, Settlement):
     """The grantor's account pays the beneficiary's settlement.
 
@@ -116,6 +118,7 @@ class ReversalStatus(models.TextChoices):
     REJECTED = "rejected", _("rejected")
 
 
+@pghistory.track()
 class Reversal(Reviewed):
     """冲正 of a posted sharing payment: a clerk asks, a reviewer approves.
 

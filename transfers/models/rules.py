@@ -2,14 +2,15 @@
 
 from decimal import Decimal
 
+import pghistory
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from accounts.models.ledger import MONEY
 from core.models import operator_field
 
 
+@pghistory.track()
 class HoldRules(models.Model):
     """One row for the whole deployment, edited by a supervisor (history kept).
 
@@ -26,7 +27,6 @@ class HoldRules(models.Model):
     hold_cross_province = models.BooleanField(_("hold cross-province payments"), default=False)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     updated_by = operator_field(_("updated by"))
-    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("hold rules")

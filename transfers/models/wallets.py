@@ -1,5 +1,6 @@
 """Wallet transfers (钱包转账) into a relative's wallet, and spending from the wallet."""
 
+import pghistory
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -41,6 +42,7 @@ def _entry(name):
     )
 
 
+@pghistory.track()
 class WalletTransfer(models.Model):
     """A grantor moves money from the personal account into a relative's wallet.
 
@@ -125,6 +127,7 @@ class WalletTransfer(models.Model):
         return f"{self.transfer_number} {self.amount}"
 
 
+@pghistory.track()
 class WalletSpending(Settlement):
     """A settlement paid from the patient's own wallet (medical costs, contributions)."""
 

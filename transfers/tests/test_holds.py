@@ -20,8 +20,11 @@ pytestmark = pytest.mark.django_db
 def test_hold_rules_update_records_the_operator_in_the_history(supervisor):
     rules = hold_rules_update(operator=supervisor, amount_threshold=Decimal("3000.00"))
     assert (rules.amount_threshold, rules.updated_by) == (Decimal("3000.00"), supervisor)
-    latest = HoldRules.history.latest()
-    assert (latest.amount_threshold, latest.history_user) == (Decimal("3000.00"), supervisor)
+    latest = HoldRules.pgh_event_model.objects.latest("pgh_id")
+    assert (latest.amount_threshold, latest.pgh_context["user"]) == (
+        Decimal("3000.00"),
+        supervisor.pk,
+    )
 
 
 def test_a_threshold_not_above_zero_is_refused(supervisor):
@@ -42,7 +45,7 @@ def test_the_page_shows_the_refusal_next_to_the_field(client, supervisor):
     assert HoldRules.current().amount_threshold == Decimal("5000.00")
     response = client.post(url, {"amount_threshold": "800", "daily_payments_per_beneficiary": "2"})
     assert response.status_code == 302
-    assert HoldRules.history.latest().history_user == supervisor
+    assert HoldRules.pgh_event_model.objects.latest("pgh_id").pgh_context["user"] == supervisor.pk
 
 
 def test_oracle_the_settlement_preview_lists_each_hold_the_write_makes(

@@ -67,7 +67,7 @@ def records(li_ming, li_xiaoming, son_agreement, clerk):
 )
 def test_an_exported_list_re_imports_changing_nothing(records, resource, model, importer, language):
     entries, count = LedgerEntry.objects.count(), model.objects.count()
-    history = InsuredPerson.history.count()
+    history = InsuredPerson.pgh_event_model.objects.count()
 
     report = export_then_import(resource(unmasked=True), model.objects.all(), importer(), language)
 
@@ -75,5 +75,5 @@ def test_an_exported_list_re_imports_changing_nothing(records, resource, model, 
     assert (report.created, report.updated, report.skipped) == (0, 0, count)
     assert model.objects.count() == count
     assert LedgerEntry.objects.count() == entries
-    assert InsuredPerson.history.count() == history
+    assert InsuredPerson.pgh_event_model.objects.count() == history
     assert ledger_mismatches() == []

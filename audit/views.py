@@ -1,0 +1,87 @@
+"""The auditor's screen: the trail and the disclosure log, searched, paginated,
+printable (the browser prints the page) and exported as CSV.
+
+Thin: the form, the selectors, the lines of ``core.trail``. For those holding
+``core.view_trail`` (auditors and supervisors, staff/roles.py).
+"""
+
+import csv
+
+from django.contrib import admin
+from django.contrib.admin.views.decorators import staff_member_required
+from django.contrib.auth.decorators import permission_required
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+
+from audit.forms import DisclosureSearchForm, TrailSearchForm
+from audit.selectors import disclosure_search, trail_search
+from core.admin.history import trail_page
+from core.trail import trail_lines, trail_moment
+
+PER_PAGE = 50
+EXPORT_AT_MOST = 10_000
+
+
+def _search(form_class, request):
+    form = form_class(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    return form, filters
+
+
+def _csv(filename: str, header: list[str], rows) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "no-store"
+    response.write("\ufeff")  # a BOM, so that a spreadsheet reads it as UTF-8
+    writer = csv.writer(response)
+    writer.writerow(header)
+    writer.writerows(rows)
+    return response
+
+
+@staff_member_required
+@permission_required("core.view_trail", raise_exception=True)
+def trail(request):
+    """Search the trail; each change a sentence, personal data masked."""
+    form, filters = _search(TrailSearchForm, request)
+    events = trail_search(**filters)
+    if request.GET.get("format") == "csv":
+        lines = trail_lines(events[:EXPORT_AT_MOST])
+        return _csv(
+            "audit-trail.csv",
+            [_("time"), _("user"), _("kind of record"), _("record"), _("change")],
+            ([line.at, line.who, line.kind, line.subject, line.sentence] for line in lines),
+        )
+    context = {
+        **admin.site.each_context(request),
+        "title": _("Audit trail"),
+        "form": form,
+        **trail_page(request, events, where=_("audit trail"), per_page=PER_PAGE),
+    }
+    return TemplateResponse(request, "audit/trail.html", context)
+
+
+@staff_member_required
+@permission_required("core.view_trail", raise_exception=True)
+def disclosures(request):
+    """Search the disclosure log: who saw or exported unmasked data, when, what."""
+    form, filters = _search(DisclosureSearchForm, request)
+    rows = disclosure_search(**filters)
+    if request.GET.get("format") == "csv":
+        return _csv(
+            "disclosures.csv",
+            [_("time"), _("user"), _("action"), _("what")],
+            (
+                [trail_moment(r.at), r.user.get_username(), r.get_action_display(), r.subject]
+                for r in rows[:EXPORT_AT_MOST]
+            ),
+        )
+    context = {
+        **admin.site.each_context(request),
+        "title": _("Disclosures of personal information"),
+        "form": form,
+        "page": Paginator(rows, PER_PAGE).get_page(request.GET.get("p")),
+    }
+    return TemplateResponse(request, "audit/disclosures.html", context)
