@@ -3,10 +3,11 @@
 from django.contrib import admin
 
 from accounts.models import ServiceHall
+from core.admin.history import HistoryAdmin
 
 
 @admin.register(ServiceHall)
-class ServiceHallAdmin(admin.ModelAdmin):
+class ServiceHallAdmin(HistoryAdmin):
     list_display = ["code", "name", "region"]
     list_filter = [("region__province", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["code", "name", "region__name"]
