@@ -7,6 +7,7 @@ import datetime as dt
 from django.utils import timezone
 
 from accounts.models import Use
+from accounts.tests.factories import make_user
 from core.importing import import_run
 from core.tests.files import xlsx_file
 from transfers.imports import SettlementsImport
@@ -76,9 +77,12 @@ def transfer(sender, recipient, amount="300.00", *, operator, at=None, number=No
 
 
 def accept(transfer_, *, operator=None):
-    """The recipient accepts an hour after the transfer, well before its cut-off."""
+    """The recipient accepts an hour after the transfer, well before its cut-off, at
+    the counter of a clerk other than the one who entered it (by default a new one)."""
     return wallet_transfer_accept(
-        transfer=transfer_, operator=operator, now=transfer_.transferred_at + dt.timedelta(hours=1)
+        transfer=transfer_,
+        operator=operator or make_user("clerk"),
+        now=transfer_.transferred_at + dt.timedelta(hours=1),
     )
 
 

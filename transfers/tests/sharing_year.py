@@ -132,7 +132,7 @@ def sharing_year_build(*, clerk, reviewer) -> SharingYear:
     pay(li_ming, son, "200.00", local(2025, 4, 2, 9), Use.RESIDENT_CONTRIBUTION, "fund")
     accepted = send(wang_fang, wang_father, "300.00", local(2025, 4, 15, 10), operator=clerk)
     with clock_at(local(2025, 4, 15, 12)):
-        wallet_transfer_accept(transfer=accepted, operator=clerk)
+        wallet_transfer_accept(transfer=accepted, operator=reviewer)
     send(wang_fang, wang_father, "250.00", local(2025, 4, 16, 10), operator=clerk)
     with clock_at(local(2025, 4, 17, 6, 5)):
         wallet_transfers_return_unaccepted(operator=None, now=local(2025, 4, 17, 6, 5))
