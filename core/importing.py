@@ -450,9 +450,10 @@ def _write_all(importer, chunks, operator, report, confirmed_by) -> None:
 
 def _confirmation(importer: Import, operator, confirmed_by, report) -> None:
     """Record the second user's confirmation, or refuse the file (``_Refused``) when
-    one is needed and missing, is the importing user, or may not run the import."""
+    one is needed and missing, is the importing user, or may not run the import.
+    A file that needs none (say, all of it posted before) ignores ``confirmed_by``."""
     report.second_person = importer.second_person()
-    if not report.second_person and confirmed_by is None:
+    if not report.second_person:
         return
     if confirmed_by is None or operator is None:
         problem = _("This file needs a second user's confirmation: %(reason)s") % {

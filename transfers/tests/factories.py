@@ -41,6 +41,28 @@ def receive(grantor, beneficiary, amount="100.00", *, operator, sid="JS202503100
     return settlement_receive(**row)
 
 
+def logged_in(client, user):
+    client.force_login(user)
+    return client
+
+
+def settlement_form(grantor, beneficiary, **changes):
+    """The counter's manual settlement form, filled in (a ¥100.00 hospital bill)."""
+    return {
+        "settlement_id": "MANUAL-1",
+        "settled_at": "2025-03-10T09:30",
+        "use": "medical",
+        "institution_code": "H32050000012",
+        "institution_name": "苏州市立医院",
+        "beneficiary_id_number": beneficiary.id_number,
+        "paid_from": "account",
+        "grantor_id_number": grantor.id_number,
+        "amount": "100.00",
+        "note": "结算文件漏传",
+        **changes,
+    }
+
+
 def balance(person):
     person.account.refresh_from_db()
     return person.account.balance

@@ -22,28 +22,7 @@ from transfers.models import (
     WalletTransfer,
 )
 
-from .factories import balance, local, receive, transfer
-
-
-def logged_in(client, user):
-    client.force_login(user)
-    return client
-
-
-def settlement_form(grantor, beneficiary, **changes):
-    return {
-        "settlement_id": "MANUAL-1",
-        "settled_at": "2025-03-10T09:30",
-        "use": "medical",
-        "institution_code": "H32050000012",
-        "institution_name": "苏州市立医院",
-        "beneficiary_id_number": beneficiary.id_number,
-        "paid_from": "account",
-        "grantor_id_number": grantor.id_number,
-        "amount": "100.00",
-        "note": "结算文件漏传",
-        **changes,
-    }
+from .factories import balance, local, logged_in, receive, settlement_form, transfer
 
 
 def test_manual_settlement_correction_is_received_through_the_service(

@@ -32,8 +32,7 @@ from transfers.models import (
 )
 from transfers.services.holds import hold_rules_update
 
-from .factories import balance, receive, transfer
-from .test_admin import logged_in, settlement_form
+from .factories import balance, logged_in, receive, settlement_form, transfer
 
 pytestmark = pytest.mark.django_db
 
