@@ -85,6 +85,13 @@ class CreditMonthInFuture(DomainError):
     message = _("The month %(month)s has not begun yet.")
 
 
+class CreditAboveLimit(DomainError):
+    message = _(
+        "A credit of %(amount)s is above the plausible %(limit)s per credit "
+        "(YIBAO_CREDIT_MAX_AMOUNT); check the amount."
+    )
+
+
 class CreditConflict(DomainError):
     message = _(
         "Batch %(batch)s already credited %(amount)s for %(month)s to this person; "

@@ -13,11 +13,13 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.errors import (
     AccountNotOpen,
+    CreditAboveLimit,
     CreditConflict,
     CreditMonthInFuture,
     NotAnEmployee,
@@ -27,6 +29,7 @@ from accounts.errors import (
 from accounts.models import (
     AccountStatus,
     AgreementStatus,
+    CreditFileConfirmation,
     EnrolmentStatus,
     EntryKind,
     EvidenceType,
@@ -226,9 +229,14 @@ def credit_month(cell) -> str:
     return month
 
 
-def credit_key(batch: str, number: str) -> str:
-    """The ledger idempotency key of one credit: the file's key 批次号 + 公民身份号码."""
-    return f"credit:{batch}:{number}"
+def credit_key(batch: str, person_id: int) -> str:
+    """The ledger idempotency key of one credit: the file's key 批次号 + the person.
+
+    The person by database id, never by 公民身份号码: the key is shown on the
+    ledger pages to every role (issue 11). Keys written with the ID number before
+    were rewritten by migration ``ledger_keys_without_id_numbers``, so a file
+    posted then is still found and skipped."""
+    return f"credit:{batch}:{person_id}"
 
 
 def credit_value_date(month: str) -> dt.date:
@@ -251,6 +259,13 @@ class CreditsImport(Import):
     the entry's ``value_date`` (its first day), whenever the file is imported;
     the memo is the file's 摘要. A frozen account still takes credits in
     (``ledger_post``); a closed one does not.
+
+    Four eyes (issue 11): a credit above ``YIBAO_CREDIT_MAX_AMOUNT`` is refused
+    as implausible; a file that would post more than ``YIBAO_CREDIT_CONFIRM_ROWS``
+    credits or more than ``YIBAO_CREDIT_CONFIRM_TOTAL`` in all is written only on
+    a second user's confirmation (``second_person``, ``core.importing``), recorded
+    as a ``CreditFileConfirmation``. Rows already posted count for neither.
+    One instance reads one file.
     """
 
     title = "个人账户划入"
@@ -264,14 +279,23 @@ class CreditsImport(Import):
     )
     key = ("batch", "id_number")
 
+    def __init__(self):
+        self._to_post = 0
+        self._total = Decimal("0.00")
+
     def prefetch(self, rows):
         numbers = [values["id_number"] for values in rows]
         accounts = PersonalAccount.objects.select_related("person").filter(
             person__id_number__in=numbers
         )
-        keys = [credit_key(values["batch"], values["id_number"]) for values in rows]
+        accounts = {account.person.id_number: account for account in accounts}
+        keys = [
+            credit_key(values["batch"], accounts[values["id_number"]].person_id)
+            for values in rows
+            if values["id_number"] in accounts
+        ]
         return CreditsFound(
-            accounts={account.person.id_number: account for account in accounts},
+            accounts=accounts,
             registered=dict(
                 InsuredPerson.objects.filter(id_number__in=numbers).values_list("id_number", "name")
             ),
@@ -291,7 +315,7 @@ class CreditsImport(Import):
                 AccountNotOpen(number=account.number, status=account.get_status_display()),
             )
         require_person_in_scope(self.operator, account.person, argument="id_number")
-        key = credit_key(values["batch"], number)
+        key = credit_key(values["batch"], account.person_id)
         label = _person_label(account.person.name, number)
         summary = f"{label} {values['month']} +{values['amount']}"
         earlier = found.posted.get(key)
@@ -307,6 +331,11 @@ class CreditsImport(Import):
                 "amount" if earlier.amount != values["amount"] else "month",
                 CreditConflict(batch=values["batch"], amount=earlier.amount, month=posted_month),
             )
+        limit = settings.YIBAO_CREDIT_MAX_AMOUNT
+        if values["amount"] > limit:
+            raise RowError("amount", CreditAboveLimit(amount=values["amount"], limit=limit))
+        self._to_post += 1
+        self._total += values["amount"]
         return Change(
             CREATE,
             summary,
@@ -318,6 +347,24 @@ class CreditsImport(Import):
                 "value_date": credit_value_date(values["month"]),
                 "memo": values["summary"] or "",
             },
+        )
+
+    def second_person(self) -> str:
+        rows, total = settings.YIBAO_CREDIT_CONFIRM_ROWS, settings.YIBAO_CREDIT_CONFIRM_TOTAL
+        if self._to_post <= rows and self._total <= total:
+            return ""
+        return _(
+            "%(count)d credit(s), %(total)s in all; one user posts at most %(rows)d "
+            "credit(s) or %(limit)s alone."
+        ) % {"count": self._to_post, "total": self._total, "rows": rows, "limit": total}
+
+    def confirmation_record(self, *, operator, confirmed_by, report) -> None:
+        CreditFileConfirmation.objects.create(
+            filename=report.filename[:255],
+            credits=self._to_post,
+            total=self._total,
+            imported_by=operator,
+            confirmed_by=confirmed_by,
         )
 
     def write_batch(self, datas, *, operator):

@@ -19,11 +19,22 @@ from bench.common import bench_database, timed
 
 
 def main(rows: int = 100_000, memory: bool = False):
+    from django.contrib.auth import get_user_model
+
     from accounts.imports import CreditsImport
     from accounts.models import InsuredPerson, PersonalAccount
     from accounts.selectors import ledger_mismatches
     from core.idnumbers import compose_id_number
     from core.importing import import_run
+    from staff.roles import roles_sync
+
+    # A file this large is posted on a second user's confirmation (core.importing).
+    importer, confirmer = (
+        get_user_model().objects.create_user(username=name, is_staff=True)
+        for name in ("bench-importer", "bench-confirmer")
+    )
+    for user in (importer, confirmer):
+        user.groups.add(roles_sync()["supervisor"])
 
     numbers = [
         compose_id_number(
@@ -68,7 +79,12 @@ def main(rows: int = 100_000, memory: bool = False):
             tracemalloc.start()
         with timed(label, rows, "row"):
             report = import_run(
-                CreditsImport(), content, filename="credits.csv", operator=None, dry_run=dry_run
+                CreditsImport(),
+                content,
+                filename="credits.csv",
+                operator=importer,
+                dry_run=dry_run,
+                confirmed_by=confirmer,
             )
         assert report.accepted, report.errors[:3]
         print(f"  created {report.created}, skipped {report.skipped}")

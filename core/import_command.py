@@ -1,6 +1,8 @@
 """The shape of every ``import_*`` management command (SPREADSHEETS.md).
 
-``import_x FILE [--dry-run] [--operator USERNAME]``: prints the summary, the
+``import_x FILE [--dry-run] [--operator USERNAME] [--confirmed-by USERNAME]``
+(the second user, another one holding the import's permission, that a large
+credit file needs: ``core.importing``, "Four eyes"): prints the summary, the
 warnings, and every rejected row as ``row N, column C: reason`` (with ``-v 2``
 also what each row does); exits 0 when the file was accepted (or, with
 ``--dry-run``, would be), 1 when rejected. The operator must hold the import's
@@ -26,6 +28,9 @@ class ImportCommand(BaseCommand):
             "--dry-run", action="store_true", help="validate and report, write nothing"
         )
         parser.add_argument("--operator", help="username recorded as who imported the file")
+        parser.add_argument(
+            "--confirmed-by", help="username of the second user who confirms a large file"
+        )
 
     def handle(self, *args, **options):
         importer = self.importer(options)
@@ -33,7 +38,13 @@ class ImportCommand(BaseCommand):
         path = options["file"]
         if not path.is_file():
             raise CommandError(f"{path}: no such file")
-        report = import_run(importer, path, operator=operator, dry_run=options["dry_run"])
+        report = import_run(
+            importer,
+            path,
+            operator=operator,
+            dry_run=options["dry_run"],
+            confirmed_by=self.user(options["confirmed_by"], importer.permission),
+        )
         if options["verbosity"] >= 2:
             for planned in report.planned:
                 self.stdout.write(f"row {planned.row}: {planned.action}: {planned.summary}")
@@ -41,6 +52,8 @@ class ImportCommand(BaseCommand):
             self.stderr.write(f"warning: {warning}")
         for error in report.errors:
             self.stderr.write(str(error))
+        if report.dry_run and report.accepted and report.second_person:
+            self.stdout.write(f"needs --confirmed-by another user: {report.second_person}")
         if not report.accepted:
             raise CommandError(report.summary())
         self.stdout.write(report.summary())

@@ -6,6 +6,11 @@ and under which name. The confirm step takes it (once), so what is written is
 exactly what was previewed; a background job reads ``upload_path(token)`` to
 preview, and ``upload_claimed_read(token)`` after the confirm claimed it.
 Uploads older than a day are removed when the next one is stored.
+
+An upload whose preview found that a second user must confirm it (a large credit
+file, ``core.importing``) is handed over (``upload_hand_over``): from then on
+only another user may confirm it, never the one who uploaded it, and it is
+listed for them (``uploads_handed_over``).
 """
 
 import json
@@ -26,7 +31,9 @@ class Upload:
     token: str
     filename: str
     importer: str
-    user_id: int
+    user_id: int  # who uploaded it
+    second_person: bool = False  # handed over: another user confirms it
+    stored_at: float = 0.0
 
 
 def _folder() -> Path:
@@ -54,26 +61,71 @@ def upload_store(chunks, *, filename: str, importer: str, user) -> Upload:
     return upload
 
 
+def _note(token: str) -> Path:
+    return upload_path(token).with_suffix(".json")
+
+
+def _upload(token: str) -> Upload | None:
+    try:
+        note = _note(token)
+        data = json.loads(note.read_text())
+        stored_at = note.stat().st_mtime
+    except (FileNotFoundError, ValueError):
+        return None
+    return Upload(
+        token,
+        data["filename"],
+        data["importer"],
+        data["user_id"],
+        data.get("second_person", False),
+        stored_at,
+    )
+
+
+def upload_confirmable(token: str, *, importer: str, user) -> Upload | None:
+    """The upload ``user`` may confirm for ``importer``: their own, unless it was
+    handed over to a second user, then anyone's but their own; else None."""
+    upload = _upload(token) if TOKEN.match(token) else None
+    if upload is None or upload.importer != importer:
+        return None
+    if (upload.user_id == user.pk) == upload.second_person:
+        return None
+    return upload
+
+
+def upload_hand_over(token: str) -> None:
+    """Only another user than the uploader may confirm this upload from now on."""
+    note = _note(token)
+    note.write_text(json.dumps(json.loads(note.read_text()) | {"second_person": True}))
+
+
+def uploads_handed_over(*, importer: str, user) -> list[Upload]:
+    """The uploads for ``importer`` waiting for ``user`` as their second user, oldest first."""
+    uploads = (_upload(path.stem) for path in _folder().glob("*.json"))
+    waiting = [
+        upload
+        for upload in uploads
+        if upload is not None
+        and upload_path(upload.token).exists()
+        and upload_confirmable(upload.token, importer=importer, user=user)
+    ]
+    return sorted(waiting, key=lambda upload: upload.stored_at)
+
+
 def upload_claim(token: str, *, importer: str, user) -> Upload | None:
     """Take the upload out of the store, once: a double-clicked confirm finds nothing
     the second time. Its content waits at ``upload_claimed_path(token)`` for this
     request or a background job to read it (``upload_claimed_read``) and remove it.
-    None unless ``user`` stored it for ``importer``."""
-    if not TOKEN.match(token):
-        return None
-    note = upload_path(token).with_suffix(".json")
-    try:
-        data = json.loads(note.read_text())
-    except FileNotFoundError:
-        return None
-    if data["importer"] != importer or data["user_id"] != user.pk:
+    None unless ``user`` may confirm it (``upload_confirmable``)."""
+    upload = upload_confirmable(token, importer=importer, user=user)
+    if upload is None:
         return None
     try:  # a rename is atomic: only one request gets the file
         upload_path(token).rename(upload_claimed_path(token))
     except FileNotFoundError:
         return None
-    note.unlink(missing_ok=True)
-    return Upload(token, data["filename"], importer, user.pk)
+    _note(token).unlink(missing_ok=True)
+    return upload
 
 
 def upload_claimed_read(token: str) -> bytes:
@@ -88,7 +140,7 @@ def upload_claimed_path(token: str) -> Path:
 
 
 def upload_discard(token: str) -> None:
-    for path in (upload_path(token), upload_path(token).with_suffix(".json")):
+    for path in (upload_path(token), _note(token)):
         path.unlink(missing_ok=True)
 
 

@@ -168,6 +168,8 @@ class ImportReport:
     updated: int = 0
     skipped: int = 0
     written: bool = False
+    second_person: str = ""  # why another user must confirm (``Import.second_person``)
+    confirmed_by: str = ""  # the username of that user, once they did
     planned: list[PlannedRow] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     errors: list[Problem] = field(default_factory=list)
@@ -241,6 +243,17 @@ class Import:
                 error.row_index = index
                 raise
 
+    def second_person(self) -> str:
+        """Why the rows checked so far may not be written by one user alone (the
+        reason shown); empty: they may. Asked once every row is checked, so an
+        import may count what its ``check`` saw (e.g. the credits' total)."""
+        return ""
+
+    def confirmation_record(self, *, operator, confirmed_by, report) -> None:
+        """Record that ``confirmed_by`` confirmed what ``operator`` imported (in the
+        write transaction); an import with a ``second_person`` rule defines it."""
+        raise NotImplementedError
+
     @property
     def headers(self) -> list[str]:
         return [column.header for column in self.columns]
@@ -266,6 +279,7 @@ def import_run(
     filename: str = "",
     operator,
     dry_run: bool,
+    confirmed_by=None,
     progress: Progress | None = None,
     progress_every: int = 1000,
 ) -> ImportReport:
@@ -277,6 +291,11 @@ def import_run(
     memory; ``progress("rows", done, total)`` follows each chunk. A refused row
     stops the writing, the remaining rows are still checked so that the report
     names every refusal, and the transaction is rolled back.
+
+    Four eyes: when the import's ``second_person`` names a reason (a large
+    credit file), the rows are written only with ``confirmed_by``, another user
+    holding the import's permission; otherwise the file is refused and nothing
+    is written. The dry run puts the reason in ``report.second_person``.
     """
     if isinstance(content, Path):
         filename = filename or content.name
@@ -297,9 +316,10 @@ def import_run(
     if dry_run:
         for _chunk in chunks:
             pass
+        report.second_person = importer.second_person()
     else:
         with audit_as(operator):  # bulk writes too: the trail names the importer
-            _write_all(importer, chunks, operator, report)
+            _write_all(importer, chunks, operator, report, confirmed_by)
     report.errors.sort(key=lambda problem: problem.row or 0)
     return report
 
@@ -393,9 +413,10 @@ def _key_first(importer: Import, number: int, values: dict, first_row: dict, rep
     return True
 
 
-def _write_all(importer, chunks, operator, report) -> None:
+def _write_all(importer, chunks, operator, report, confirmed_by) -> None:
     """Write each checked chunk, all in one transaction; after a refused row only
-    check the rest (so the report names every refusal), then roll back."""
+    check the rest (so the report names every refusal), then roll back. A file
+    that needs a second user is rolled back too unless they confirmed it."""
     current = None
     try:
         with transaction.atomic():
@@ -413,6 +434,7 @@ def _write_all(importer, chunks, operator, report) -> None:
                     raise
             if report.errors:
                 raise _Refused
+            _confirmation(importer, operator, confirmed_by, report)
     except _Refused:
         return
     except (ValidationError, DomainError) as error:
@@ -429,6 +451,29 @@ def _write_all(importer, chunks, operator, report) -> None:
         )
     else:
         report.written = True
+
+
+def _confirmation(importer: Import, operator, confirmed_by, report) -> None:
+    """Record the second user's confirmation, or refuse the file (``_Refused``) when
+    one is needed and missing, is the importing user, or may not run the import.
+    A file that needs none (say, all of it posted before) ignores ``confirmed_by``."""
+    report.second_person = importer.second_person()
+    if not report.second_person:
+        return
+    if confirmed_by is None or operator is None:
+        problem = _("This file needs a second user's confirmation: %(reason)s") % {
+            "reason": report.second_person
+        }
+    elif confirmed_by.pk == operator.pk:
+        problem = _("You imported this file yourself; another user must confirm it.")
+    elif not confirmed_by.has_perm(importer.permission):
+        problem = _("%(user)s may not confirm this import.") % {"user": confirmed_by.get_username()}
+    else:
+        importer.confirmation_record(operator=operator, confirmed_by=confirmed_by, report=report)
+        report.confirmed_by = confirmed_by.get_username()
+        return
+    report.errors.append(Problem(problem))
+    raise _Refused
 
 
 def _column(importer: Import, error: Exception) -> str | None:

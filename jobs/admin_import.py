@@ -16,17 +16,25 @@ jobs (``jobs.import_jobs``): the user follows them on ``import/jobs/<pk>/``,
 which shows the progress, then the same report page (with the confirm button
 after the dry run).
 
+Four eyes: when the preview finds that another user must confirm the file (a
+large credit file, ``Import.second_person``), the uploader gets no confirm
+button; the upload is handed over and listed on the import page of the other
+users holding the permission, who open its preview (``import/<token>/``) and
+confirm it. The rows are then written as the uploader's, confirmed by them.
+
 The mixin sets ``change_list_template`` to ``admin/import/change_list.html``,
 which extends the export buttons' template (``jobs/admin_export.py``), so list
 it before ``ExportAdminMixin``; a ModelAdmin that needs its own changelist
 template extends ``admin/import/change_list.html``.
 """
 
+import datetime as dt
 from pathlib import Path
 
 from django import forms
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -38,9 +46,12 @@ from django.utils.translation import gettext_lazy as _
 from core.import_uploads import (
     upload_claim,
     upload_claimed_path,
+    upload_confirmable,
     upload_discard,
+    upload_hand_over,
     upload_path,
     upload_store,
+    uploads_handed_over,
 )
 from core.importing import PLANNED_KEPT, import_run
 from core.spreadsheets import sheet_rows_at_most, template_xlsx
@@ -132,21 +143,49 @@ class ImportAdminMixin:
             upload = upload_store(
                 file.chunks(), filename=file.name, importer=self._url_name(""), user=request.user
             )
-            content = upload_path(upload.token).read_bytes()
-            if self._in_background(content):
-                return self._enqueue(request, upload, dry_run=True)
-            report = self._run(request, upload, content, dry_run=True)
-            if not report.accepted:
-                upload_discard(upload.token)
-            return self._preview(request, report, upload.token if report.accepted else None)
+            return self._dry_run(request, upload)
+        waiting = uploads_handed_over(importer=self._url_name(""), user=request.user)
+        uploaders = get_user_model().objects.in_bulk([upload.user_id for upload in waiting])
+        handed_over = [
+            (
+                upload,
+                uploaders.get(upload.user_id),
+                dt.datetime.fromtimestamp(upload.stored_at, dt.UTC),
+            )
+            for upload in waiting
+        ]
         return TemplateResponse(
-            request, "admin/import/upload.html", self._context(request, form=form)
+            request,
+            "admin/import/upload.html",
+            self._context(
+                request,
+                form=form,
+                handed_over=handed_over,
+                confirm_url_name=f"admin:{self._url_name('_confirm')}",
+            ),
         )
 
+    def _dry_run(self, request, upload):
+        """The preview of a stored upload, for its uploader or its second user."""
+        content = upload_path(upload.token).read_bytes()
+        if self._in_background(content):
+            return self._enqueue(request, upload, dry_run=True)
+        report = self._run(request, upload, content, dry_run=True)
+        if not report.accepted:
+            upload_discard(upload.token)
+        elif report.second_person and not upload.second_person:
+            upload_hand_over(upload.token)
+            return self._preview(request, report, None)
+        return self._preview(request, report, upload.token if report.accepted else None)
+
     def import_confirm_view(self, request, token):
-        """Run the import on the stored upload, for real; all rows or none are written."""
+        """Run the import on the stored upload, for real; all rows or none are written.
+        A GET by the second user of a handed-over upload shows its preview."""
         self._require_import_permission(request)
         if request.method != "POST":
+            upload = upload_confirmable(token, importer=self._url_name(""), user=request.user)
+            if upload is not None and upload.second_person and upload_path(token).exists():
+                return self._dry_run(request, upload)
             return redirect(f"admin:{self._url_name('')}")
         upload = upload_claim(token, importer=self._url_name(""), user=request.user)
         if upload is None:
@@ -172,7 +211,11 @@ class ImportAdminMixin:
         importer, token, report = import_job_result(job)
         if importer != self._url_name(""):
             raise Http404
-        confirmable = token is not None and upload_path(token).exists()
+        confirmable = (
+            token is not None
+            and upload_path(token).exists()
+            and upload_confirmable(token, importer=importer, user=request.user) is not None
+        )
         return self._preview(request, report, token if confirmable else None)
 
     @staticmethod
@@ -191,12 +234,18 @@ class ImportAdminMixin:
         return redirect(f"admin:{self._url_name('_job')}", job.pk)
 
     def _run(self, request, upload, content, *, dry_run):
+        """As the uploader; a handed-over upload's real run confirmed by this user."""
+        operator, confirmed_by = request.user, None
+        if upload.second_person:
+            operator = get_user_model().objects.get(pk=upload.user_id)
+            confirmed_by = None if dry_run else request.user
         return import_run(
             self.importer_class(),
             content,
             filename=upload.filename,
-            operator=request.user,
+            operator=operator,
             dry_run=dry_run,
+            confirmed_by=confirmed_by,
         )
 
     def _preview(self, request, report, token):

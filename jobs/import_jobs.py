@@ -7,19 +7,28 @@ exports): the dry run reads the stored upload and leaves it for the confirm;
 the real run reads the upload the confirm claimed. Both run ``import_run`` with
 the job's starter as operator, record its progress, and keep the report (plain
 data, with the first ``PLANNED_KEPT`` planned rows) as the job's result file,
-which the admin renders as the same page as the synchronous preview.
+which the admin renders as the same page as the synchronous preview. A dry run
+that finds a second user needed hands the upload over (``upload_hand_over``); the
+second user's real run writes as the uploader, confirmed by the job's starter.
 """
 
 import json
 from dataclasses import asdict
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.urls import reverse
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
-from core.import_uploads import Upload, upload_claimed_read, upload_discard, upload_path
+from core.import_uploads import (
+    Upload,
+    upload_claimed_read,
+    upload_discard,
+    upload_hand_over,
+    upload_path,
+)
 from core.importing import Import, ImportReport, PlannedRow, Problem, import_run
 from jobs.services import dotted_path, job_enqueue, job_progress, job_result_page, job_task
 
@@ -27,7 +36,9 @@ PROGRESS_EVERY = 1000  # rows per chunk; each chunk done is recorded as progress
 
 
 def import_enqueue(importer_class, *, upload: Upload, dry_run: bool, title: str, operator):
-    """Queue the dry run (``dry_run``) or the real import of ``upload``."""
+    """Queue the dry run (``dry_run``) or the real import of ``upload``, run by
+    ``operator``; a real run of a handed-over upload writes as its uploader,
+    ``operator`` being the second user who confirms it."""
     return job_enqueue(
         import_job,
         title=title,
@@ -37,23 +48,30 @@ def import_enqueue(importer_class, *, upload: Upload, dry_run: bool, title: str,
         token=upload.token,
         filename=upload.filename,
         dry_run=dry_run,
+        entered_by=upload.user_id if upload.second_person and not dry_run else None,
     )
 
 
 @job_task
-def import_job(job, *, importer, importer_key, token, filename, dry_run):
+def import_job(job, *, importer, importer_key, token, filename, dry_run, entered_by=None):
     content = upload_path(token).read_bytes() if dry_run else upload_claimed_read(token)
+    operator, confirmed_by = job.created_by, None
+    if entered_by is not None:
+        operator, confirmed_by = get_user_model().objects.get(pk=entered_by), job.created_by
     report = import_run(
         _importer(importer, job.created_by),
         content,
         filename=filename,
-        operator=job.created_by,
+        operator=operator,
         dry_run=dry_run,
+        confirmed_by=confirmed_by,
         progress=lambda _stage, done, total: job_progress(job, done=done, total=total),
         progress_every=PROGRESS_EVERY,
     )
     if dry_run and not report.accepted:
         upload_discard(token)
+    elif dry_run and report.second_person:
+        upload_hand_over(token)
     result = {
         "importer": importer_key,
         "token": token if dry_run and report.accepted else None,

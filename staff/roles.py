@@ -26,6 +26,7 @@ _VIEW_ALL = [
     "accounts.view_insuredperson",
     "accounts.view_personalaccount",
     "accounts.view_wallet",
+    "accounts.view_creditfileconfirmation",
     "accounts.view_ledgerentry",
     "accounts.view_sharingagreement",
     *(

@@ -35,15 +35,18 @@ DEMO_SETTLEMENTS = [
 DEMO_CREDIT = Decimal("8000.00")
 
 
-def demo_transfers_load(*, grantor: InsuredPerson, beneficiary: InsuredPerson, clerk) -> None:
+def demo_transfers_load(
+    *, grantor: InsuredPerson, beneficiary: InsuredPerson, clerk, acceptor
+) -> None:
     """The grantor's year: a credit, four settlements (one held), a reversal request
-    on the pharmacy bill, and an accepted transfer into the beneficiary's wallet."""
+    on the pharmacy bill, and an accepted transfer into the beneficiary's wallet
+    (accepted by ``acceptor``: never the user who entered it)."""
     year = timezone.localdate().year
     ledger_post(
         holder=grantor.account,
         kind=EntryKind.CREDIT,
         amount=DEMO_CREDIT,
-        idempotency_key=f"demo-credit-{year}-{grantor.id_number}",
+        idempotency_key=f"demo-credit-{year}-{grantor.pk}",
         operator=clerk,
         memo=f"演示数据：{year}年划入",
     )
@@ -75,7 +78,7 @@ def demo_transfers_load(*, grantor: InsuredPerson, beneficiary: InsuredPerson, c
             operator=clerk,
         )
         # Accepted at once, beside the sender at the counter (before its cut-off).
-        wallet_transfer_accept(transfer=transfer, operator=clerk, now=transfer.transferred_at)
+        wallet_transfer_accept(transfer=transfer, operator=acceptor, now=transfer.transferred_at)
 
 
 def _days_ago(days: int) -> dt.datetime:

@@ -145,6 +145,10 @@ class TransferNotPending(TransferError):
     message = _("This wallet transfer is not waiting to be accepted (status: %(status)s).")
 
 
+class AcceptorIsCreator(TransferError):
+    message = _("You entered this wallet transfer yourself; another clerk must accept it.")
+
+
 class TransferPastCutOff(TransferError):
     message = _(
         "This wallet transfer was not accepted by its cut-off %(due)s and can no longer "

@@ -8,12 +8,14 @@ once and kept in ``var/secret_key``), ``DJANGO_ALLOWED_HOSTS`` (comma-separated)
 (README): ``DJANGO_HTTPS=1``, ``DJANGO_PROXY_SSL_HEADER`` (the header by which a
 TLS-terminating proxy says the request came by HTTPS), ``DJANGO_HSTS_SECONDS``,
 ``DJANGO_CSRF_TRUSTED_ORIGINS``. Sign-in: ``YIBAO_IDLE_MINUTES``,
-``YIBAO_LOGIN_FAILURES``, ``YIBAO_LOGIN_LOCK_MINUTES``.
+``YIBAO_LOGIN_FAILURES``, ``YIBAO_LOGIN_LOCK_MINUTES``. Credits:
+``YIBAO_CREDIT_MAX_AMOUNT``, ``YIBAO_CREDIT_CONFIRM_ROWS``, ``YIBAO_CREDIT_CONFIRM_TOTAL``.
 """
 
 import datetime as dt
 import os
 import secrets
+from decimal import Decimal
 from pathlib import Path
 
 import pghistory
@@ -239,6 +241,13 @@ YIBAO_IMPORT_BACKGROUND_ROWS = 2_000
 # A workbook whose members unpack to more than this is refused before it is read
 # (a "ZIP bomb"); a 100,000-row settlement workbook unpacks to about 60 MB.
 YIBAO_IMPORT_MAX_UNPACKED_MB = int(os.environ.get("YIBAO_IMPORT_MAX_UNPACKED_MB", "512"))
+# Credits (accounts/imports.py, docs/DESIGN.md "Maker-checker"): a credit above
+# YIBAO_CREDIT_MAX_AMOUNT is refused as implausible (a monthly credit is a few hundred
+# yuan); a file that would post more than YIBAO_CREDIT_CONFIRM_ROWS credits or more
+# than YIBAO_CREDIT_CONFIRM_TOTAL in all waits for a second user's confirmation.
+YIBAO_CREDIT_MAX_AMOUNT = Decimal(os.environ.get("YIBAO_CREDIT_MAX_AMOUNT", "20000.00"))
+YIBAO_CREDIT_CONFIRM_ROWS = int(os.environ.get("YIBAO_CREDIT_CONFIRM_ROWS", "1000"))
+YIBAO_CREDIT_CONFIRM_TOTAL = Decimal(os.environ.get("YIBAO_CREDIT_CONFIRM_TOTAL", "100000.00"))
 
 LOGGING = {
     "version": 1,

@@ -8,7 +8,13 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.exports import LedgerEntryExport, PersonalAccountExport
 from accounts.imports import CreditsImport
-from accounts.models import AccountStatus, LedgerEntry, PersonalAccount, Wallet
+from accounts.models import (
+    AccountStatus,
+    CreditFileConfirmation,
+    LedgerEntry,
+    PersonalAccount,
+    Wallet,
+)
 from accounts.services.accounts import (
     TRANSITIONS,
     account_close,
@@ -153,3 +159,12 @@ class LedgerEntryAdmin(DateHierarchyInRange, ImportAdminMixin, ExportAdminMixin,
     @admin.display(description=_("counterpart"))
     def counterpart_display(self, obj):
         return str(obj.counterpart) if obj.counterpart_id else ""
+
+
+@admin.register(CreditFileConfirmation)
+class CreditFileConfirmationAdmin(ReadOnlyAdmin):
+    """Large credit files and the second user who confirmed each (written by the import)."""
+
+    list_display = ["filename", "credits", "total", "imported_by", "confirmed_by", "confirmed_at"]
+    list_filter = [("confirmed_at", DateRangeFilter)]
+    list_select_related = ["imported_by", "confirmed_by"]

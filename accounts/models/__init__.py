@@ -9,6 +9,7 @@ from .agreements import (
     Relationship,
     SharingAgreement,
 )
+from .credits import CreditFileConfirmation
 from .halls import ServiceHall, StaffPlacement
 from .ledger import AccountStatus, EntryKind, LedgerEntry, PersonalAccount, Use, Wallet
 from .people import EnrolmentPeriod, EnrolmentStatus, Gender, InsuredPerson, PersonCategory, Scheme
@@ -24,6 +25,7 @@ __all__ = [
     "Scope",
     "SharingAgreement",
     "AccountStatus",
+    "CreditFileConfirmation",
     "EnrolmentPeriod",
     "EnrolmentStatus",
     "EntryKind",

@@ -7,7 +7,7 @@ from decimal import Decimal
 from django.urls import reverse
 
 from accounts.models import Wallet
-from accounts.tests.factories import credit, make_agreement
+from accounts.tests.factories import credit, make_agreement, make_user
 from tests.browser.support import field_error
 from transfers.models import PaymentStatus, SharingPayment, WalletTransfer
 from transfers.services.payments import settlement_receive
@@ -86,7 +86,8 @@ def test_clerk_enters_a_settlement_paid_from_the_wallet(page_as, shot, clerk, li
         amount="200.00",
         operator=clerk,
     )
-    wallet_transfer_accept(transfer=sent, operator=clerk, now=local(2025, 3, 10, 11, 0))
+    other_clerk = make_user("clerk")
+    wallet_transfer_accept(transfer=sent, operator=other_clerk, now=local(2025, 3, 10, 11, 0))
     page = page_as(clerk)
     page.goto(reverse("admin:transfers_sharingpayment_add"))
     page.fill("#id_settlement_id", "JS-WALLET-1")

@@ -110,7 +110,7 @@ class SharingPaymentAdmin(ImportAdminMixin, PaymentAdminBase):
         form = SettlementCorrectionForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             received = form_service_call(
-                form, settlement_receive, operator=request.user, **form.cleaned_data
+                form, settlement_receive, operator=request.user, manual=True, **form.cleaned_data
             )
             if isinstance(received, WalletSpending):
                 messages.success(

@@ -49,6 +49,7 @@ class WalletTransferAdmin(ReceiptMixin, ImportAdminMixin, ExportAdminMixin, Read
         "return_due_at",
         "return_reason",
         "created_by",
+        "accepted_by",
         "receipt_link",
     ]
     list_filter = [
@@ -61,7 +62,7 @@ class WalletTransferAdmin(ReceiptMixin, ImportAdminMixin, ExportAdminMixin, Read
     ]
     search_fields = ["=transfer_number", "=sender__id_number", "=recipient__id_number"]
     search_help_text = _("Transfer number or exact ID number.")
-    list_select_related = ["sender", "recipient", "created_by"]
+    list_select_related = ["sender", "recipient", "created_by", "accepted_by"]
     actions = ["accept", "refuse"]
 
     def has_add_permission(self, request):

@@ -25,6 +25,7 @@ class HoldReason(models.TextChoices):
     AMOUNT = "amount", _("amount at or above the review threshold")
     DAILY_COUNT = "daily_count", _("too many payments for the beneficiary in one day")
     CROSS_PROVINCE = "cross_province", _("cross-province")
+    MANUAL = "manual", _("entered by hand")
 
 
 @pghistory.track()

@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 import pghistory
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -15,7 +16,10 @@ class HoldRules(models.Model):
     """One row for the whole deployment, edited by a supervisor (history kept).
 
     Defaults as the issue gives them: hold from ¥5,000, hold from the 6th
-    payment for one beneficiary in one day, cross-province not held.
+    payment for one beneficiary in one day, cross-province not held. A
+    settlement a clerk enters by hand (the counter's manual entry, not a file
+    of the national platform) is held from ``manual_amount_threshold``, by
+    default ¥0.00: every manual entry waits for a second person (issue 11).
     """
 
     amount_threshold = models.DecimalField(
@@ -25,6 +29,13 @@ class HoldRules(models.Model):
         _("payments per beneficiary and day before holding"), default=5
     )
     hold_cross_province = models.BooleanField(_("hold cross-province payments"), default=False)
+    manual_amount_threshold = models.DecimalField(
+        _("hold manual entries from this amount"),
+        default=Decimal("0.00"),
+        validators=[MinValueValidator(Decimal("0.00"))],
+        help_text=_("¥0.00: every settlement entered by hand waits for a second person."),
+        **MONEY,
+    )
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     updated_by = operator_field(_("updated by"))
 
@@ -35,6 +46,10 @@ class HoldRules(models.Model):
             models.CheckConstraint(condition=models.Q(id=1), name="holdrules_single_row"),
             models.CheckConstraint(
                 condition=models.Q(amount_threshold__gt=0), name="holdrules_threshold_positive"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(manual_amount_threshold__gte=0),
+                name="holdrules_manual_threshold_not_negative",
             ),
         ]
 

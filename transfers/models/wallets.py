@@ -47,7 +47,8 @@ class WalletTransfer(models.Model):
     """A grantor moves money from the personal account into a relative's wallet.
 
     Both sides post at once (account debit, wallet credit). The money can be
-    spent only after the recipient accepts; a transfer not accepted by
+    spent only after the recipient accepts, at the counter of a clerk other
+    than the one who entered it (``accepted_by``); a transfer not accepted by
     ``return_due_at`` goes back. ``unspent`` is what of this transfer is still
     in the wallet: spending takes from the oldest accepted transfers first, so
     when the agreement ends exactly the grantor's unused money returns.
@@ -115,6 +116,12 @@ class WalletTransfer(models.Model):
                 condition=~models.Q(status__in=["returned", "refused"])
                 | models.Q(returned_at__isnull=False, returned_amount__isnull=False),
                 name="transfer_returned_has_time_and_amount",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(accepted_by__isnull=True)
+                | models.Q(created_by__isnull=True)
+                | ~models.Q(accepted_by=models.F("created_by")),
+                name="transfer_acceptor_not_creator",
             ),
         ]
         indexes = [

@@ -20,11 +20,18 @@ HOLD_RULES_CHANGEABLE = (
     "amount_threshold",
     "daily_payments_per_beneficiary",
     "hold_cross_province",
+    "manual_amount_threshold",
 )
 
 
 def hold_reasons(
-    *, amount: Decimal, beneficiary_id: int, scope: str, on_date: dt.date, earlier: int = 0
+    *,
+    amount: Decimal,
+    beneficiary_id: int,
+    scope: str,
+    on_date: dt.date,
+    earlier: int = 0,
+    manual: bool = False,
 ) -> list[str]:
     """Why a sharing payment of ``amount`` to the beneficiary, of ``scope``, settled
     on ``on_date``, is held (``HoldReason`` codes; empty: it posts at once).
@@ -32,7 +39,9 @@ def hold_reasons(
     Held: an amount at or above the threshold; more payments that day for the
     beneficiary than the daily number (those received, rejected ones aside, plus
     ``earlier`` ones not yet written — the rows before it in a file); a
-    cross-province payment when the rules say so.
+    cross-province payment when the rules say so; a ``manual`` entry (typed by a
+    clerk, not read from the national platform's file) at or above the manual
+    threshold, by default every one: one person alone moves no money.
     """
     rules = HoldRules.current()
     reasons = []
@@ -46,6 +55,8 @@ def hold_reasons(
         reasons.append(HoldReason.DAILY_COUNT)
     if rules.hold_cross_province and scope == Scope.CROSS_PROVINCE:
         reasons.append(HoldReason.CROSS_PROVINCE)
+    if manual and amount >= rules.manual_amount_threshold:
+        reasons.append(HoldReason.MANUAL)
     return reasons
 
 

@@ -126,6 +126,7 @@ def settlement_receive(
     note: str = "",
     paid_from: str | None = PaymentSource.ACCOUNT,
     grantor_id_number: str | None = "",
+    manual: bool = False,
     **settlement,
 ) -> SharingPayment | WalletSpending:
     """Receive one settlement (a file row or a clerk's manual correction).
@@ -137,6 +138,8 @@ def settlement_receive(
     time; ``amount`` a Decimal or text. ``paid_from`` is a ``PaymentSource``:
     the grantor's personal account (the default; a grantor is required) or the
     beneficiary's wallet (no grantor), which ``wallet_spend`` pays and documents.
+    ``manual``: a clerk typed it (the counter's entry), so the manual hold rule
+    applies too (``hold_reasons``); a file row of the national platform is not.
 
     Preconditions of a payment from an account, all on the settlement's date (not
     in the future), by the enrolment history and the policies of that day: both
@@ -192,6 +195,7 @@ def settlement_receive(
                 beneficiary_id=payment.beneficiary_id,
                 scope=payment.scope,
                 on_date=checked.on_date,
+                manual=manual,
             )
             if payment.hold_reasons:
                 payment.status = PaymentStatus.HELD

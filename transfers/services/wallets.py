@@ -23,6 +23,7 @@ from core.dates import local_days, local_moment
 from core.errors import about
 from core.money import parse_amount
 from transfers.errors import (
+    AcceptorIsCreator,
     DailyTransfersExceeded,
     InvalidSettlementId,
     InvalidTransferNumber,
@@ -233,12 +234,14 @@ def wallet_transfer_accept(
     *, transfer: WalletTransfer, operator, now: dt.datetime | None = None
 ) -> WalletTransfer:
     """The recipient accepts (at ``now``, by default the current time): the money
-    becomes spendable.
+    becomes spendable. The clerk who accepts is recorded and is not the one who
+    entered the transfer: entering and accepting are the two people a movement
+    of money needs (the database refuses it too).
 
-    Raises ``TransferNotPending``, and ``TransferPastCutOff`` once the cut-off
-    has passed (``return_due_at``, the same moment the scheduler uses): the
-    transfer can no longer be accepted and is returned there and then, as the
-    scheduler would have returned it, so the clerk sees it back with the
+    Raises ``TransferNotPending``, ``AcceptorIsCreator``, and ``TransferPastCutOff``
+    once the cut-off has passed (``return_due_at``, the same moment the scheduler
+    uses): the transfer can no longer be accepted and is returned there and then,
+    as the scheduler would have returned it, so the clerk sees it back with the
     sender and never waiting for a job. The return is committed before the
     error is raised; a caller that wraps this in its own transaction keeps it
     by catching the error.
@@ -249,6 +252,8 @@ def wallet_transfer_accept(
         if locked.status != TransferStatus.PENDING:
             raise TransferNotPending(status=locked.get_status_display())
         too_late = locked.return_due_at <= now
+        if not too_late and locked.created_by_id == operator.pk:
+            raise AcceptorIsCreator()
         if too_late:
             _give_back(locked, TransferStatus.RETURNED, ReturnReason.CUT_OFF, operator)
         else:

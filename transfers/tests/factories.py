@@ -7,6 +7,7 @@ import datetime as dt
 from django.utils import timezone
 
 from accounts.models import Use
+from accounts.tests.factories import make_user
 from core.importing import import_run
 from core.tests.files import xlsx_file
 from transfers.imports import SettlementsImport
@@ -38,6 +39,28 @@ def receive(grantor, beneficiary, amount="100.00", *, operator, sid="JS202503100
     }
     row.update(extra)
     return settlement_receive(**row)
+
+
+def logged_in(client, user):
+    client.force_login(user)
+    return client
+
+
+def settlement_form(grantor, beneficiary, **changes):
+    """The counter's manual settlement form, filled in (a ¥100.00 hospital bill)."""
+    return {
+        "settlement_id": "MANUAL-1",
+        "settled_at": "2025-03-10T09:30",
+        "use": "medical",
+        "institution_code": "H32050000012",
+        "institution_name": "苏州市立医院",
+        "beneficiary_id_number": beneficiary.id_number,
+        "paid_from": "account",
+        "grantor_id_number": grantor.id_number,
+        "amount": "100.00",
+        "note": "结算文件漏传",
+        **changes,
+    }
 
 
 def balance(person):
@@ -76,9 +99,12 @@ def transfer(sender, recipient, amount="300.00", *, operator, at=None, number=No
 
 
 def accept(transfer_, *, operator=None):
-    """The recipient accepts an hour after the transfer, well before its cut-off."""
+    """The recipient accepts an hour after the transfer, well before its cut-off, at
+    the counter of a clerk other than the one who entered it (by default a new one)."""
     return wallet_transfer_accept(
-        transfer=transfer_, operator=operator, now=transfer_.transferred_at + dt.timedelta(hours=1)
+        transfer=transfer_,
+        operator=operator or make_user("clerk"),
+        now=transfer_.transferred_at + dt.timedelta(hours=1),
     )
 
 

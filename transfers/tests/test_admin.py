@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.selectors import ledger_mismatches
-from accounts.tests.factories import credit
+from accounts.tests.factories import credit, make_user
 from core.review import ReviewerIsCreator
 from core.tests.pdfs import PRINT_SCRIPT, page_scripts
 from transfers.models import (
@@ -22,40 +22,21 @@ from transfers.models import (
     WalletTransfer,
 )
 
-from .factories import balance, local, receive, transfer
+from .factories import balance, local, logged_in, receive, settlement_form, transfer
 
 
-def logged_in(client, user):
-    client.force_login(user)
-    return client
-
-
-def settlement_form(grantor, beneficiary, **changes):
-    return {
-        "settlement_id": "MANUAL-1",
-        "settled_at": "2025-03-10T09:30",
-        "use": "medical",
-        "institution_code": "H32050000012",
-        "institution_name": "苏州市立医院",
-        "beneficiary_id_number": beneficiary.id_number,
-        "paid_from": "account",
-        "grantor_id_number": grantor.id_number,
-        "amount": "100.00",
-        "note": "结算文件漏传",
-        **changes,
-    }
-
-
-def test_manual_settlement_correction_posts_through_the_service(
+def test_manual_settlement_correction_is_received_through_the_service(
     client, clerk, li_ming, li_xiaoming, son_agreement
 ):
+    """Received by ``settlement_receive`` and held for a second person (manual entry;
+    ``test_four_eyes`` follows it to the reviewer)."""
     response = logged_in(client, clerk).post(
         reverse("admin:transfers_sharingpayment_add"), settlement_form(li_ming, li_xiaoming)
     )
     assert response.status_code == 302
-    assert balance(li_ming) == Decimal("400.00")
+    assert balance(li_ming) == Decimal("500.00")
     page = client.get(response.url)
-    assert "MANUAL-1" in page.content.decode()
+    assert "MANUAL-1" in page.content.decode() and "人工录入" in page.content.decode()
     assert ledger_mismatches() == []
 
 
@@ -241,7 +222,11 @@ def test_supervisor_edits_hold_rules(client, supervisor):
     assert page.status_code == 302
     response = client.post(
         page.url,
-        {"amount_threshold": "3000.00", "daily_payments_per_beneficiary": "5"},
+        {
+            "amount_threshold": "3000.00",
+            "daily_payments_per_beneficiary": "5",
+            "manual_amount_threshold": "0.00",
+        },
     )
     assert response.status_code == 302
     assert HoldRules.current().amount_threshold == Decimal("3000.00")
@@ -268,8 +253,10 @@ def test_payment_export_holds_the_filtered_rows_masked(
 def test_clerk_accepts_or_refuses_transfers_for_the_recipient(
     client, clerk, li_ming, li_xiaoming, son_agreement, no_quiet_hours
 ):
-    first = transfer(li_ming, li_xiaoming, "100.00", operator=clerk, at=timezone.now())
-    second = transfer(li_ming, li_xiaoming, "50.00", operator=clerk, at=timezone.now())
+    """Entered at another clerk's counter (``test_four_eyes``: never one's own)."""
+    entered_by = make_user("clerk")
+    first = transfer(li_ming, li_xiaoming, "100.00", operator=entered_by, at=timezone.now())
+    second = transfer(li_ming, li_xiaoming, "50.00", operator=entered_by, at=timezone.now())
     url = reverse("admin:transfers_wallettransfer_changelist")
     logged_in(client, clerk).post(url, {"action": "accept", ACTION_CHECKBOX_NAME: [first.pk]})
     response = client.post(

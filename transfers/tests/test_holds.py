@@ -38,12 +38,17 @@ def test_a_threshold_not_above_zero_is_refused(supervisor):
 def test_the_page_shows_the_refusal_next_to_the_field(client, supervisor):
     client.force_login(supervisor)
     url = reverse("admin:transfers_holdrules_change", args=[HoldRules.current().pk])
-    response = client.post(url, {"amount_threshold": "0", "daily_payments_per_beneficiary": "5"})
+    kept = {"manual_amount_threshold": "0.00"}
+    response = client.post(
+        url, {"amount_threshold": "0", "daily_payments_per_beneficiary": "5", **kept}
+    )
     assert response.status_code == 200
     errors = response.context["adminform"].form.errors
     assert errors["amount_threshold"] == ["“达到此金额的支付挂起复核”必须大于零。"]
     assert HoldRules.current().amount_threshold == Decimal("5000.00")
-    response = client.post(url, {"amount_threshold": "800", "daily_payments_per_beneficiary": "2"})
+    response = client.post(
+        url, {"amount_threshold": "800", "daily_payments_per_beneficiary": "2", **kept}
+    )
     assert response.status_code == 302
     assert HoldRules.pgh_event_model.objects.latest("pgh_id").pgh_context["user"] == supervisor.pk
 

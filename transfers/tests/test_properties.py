@@ -73,11 +73,11 @@ def _step(i, op, n, grantor, son, clerk, reviewer):
             grantor, son, amount, operator=clerk, at=local(2025, 3, 1, 8) + dt.timedelta(i)
         )
         if n % 2:  # half are accepted at once, half wait (for refusal or the cut-off)
-            wallet_transfer_accept(transfer=made, operator=clerk, now=made.transferred_at)
+            wallet_transfer_accept(transfer=made, operator=reviewer, now=made.transferred_at)
     elif op == "accept" and (t := _pick(WalletTransfer.objects.filter(status="pending"), n)):
         # On step i's day: a transfer of two days before is past its cut-off.
         wallet_transfer_accept(
-            transfer=t, operator=clerk, now=local(2025, 3, 1, 9) + dt.timedelta(i)
+            transfer=t, operator=reviewer, now=local(2025, 3, 1, 9) + dt.timedelta(i)
         )
     elif op == "refuse" and (t := _pick(WalletTransfer.objects.filter(status="pending"), n)):
         wallet_transfer_refuse(transfer=t, operator=clerk)

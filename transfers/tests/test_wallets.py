@@ -31,7 +31,7 @@ from accounts.services.agreements import agreement_end
 from accounts.services.people import person_update
 from accounts.services.regions import policy_update
 from accounts.signals import agreement_ended
-from accounts.tests.factories import credit, make_agreement, make_id_number, make_person
+from accounts.tests.factories import credit, make_agreement, make_id_number, make_person, make_user
 from core.errors import InvalidAmount
 from transfers.apps import WALLET_RETURN_UID
 from transfers.checks import check_agreement_ended_receiver
@@ -171,20 +171,21 @@ def test_unaccepted_transfer_returns_at_cut_off_once(son_wallet, clerk):
     assert pending.return_reason == ReturnReason.CUT_OFF
     assert balances(pending) == (Decimal("500.00"), Decimal("0.00"))
     with pytest.raises(TransferNotPending):
-        wallet_transfer_accept(transfer=pending, operator=clerk)
+        wallet_transfer_accept(transfer=pending, operator=make_user("clerk"))
     assert ledger_mismatches() == []
 
 
 def test_accepting_before_the_cut_off_makes_the_money_spendable(son_wallet, clerk):
     pending = transfer(*son_wallet, "300.00", operator=clerk, at=local(2025, 3, 10, 21, 0))
+    second = make_user("clerk")
     accepted = wallet_transfer_accept(
-        transfer=pending, operator=clerk, now=local(2025, 3, 11, 5, 59)
+        transfer=pending, operator=second, now=local(2025, 3, 11, 5, 59)
     )
     accepted.refresh_from_db()
     assert (accepted.status, accepted.accepted_at, accepted.accepted_by) == (
         TransferStatus.ACCEPTED,
         local(2025, 3, 11, 5, 59),
-        clerk,
+        second,
     )
     # The scheduler, running late, leaves an accepted transfer alone.
     assert wallet_transfers_return_unaccepted(operator=None, now=local(2025, 3, 13)) == []
@@ -197,7 +198,7 @@ def test_accepting_after_the_cut_off_returns_the_transfer(son_wallet, clerk, now
     (06:00 the day after, 苏州's return time), refuses, and returns the money."""
     pending = transfer(*son_wallet, "300.00", operator=clerk, at=local(2025, 3, 10, 21, 0))
     with pytest.raises(TransferPastCutOff) as refused:
-        wallet_transfer_accept(transfer=pending, operator=clerk, now=now)
+        wallet_transfer_accept(transfer=pending, operator=make_user("clerk"), now=now)
     with translation.override("zh-hans"):
         assert str(refused.value) == (
             "该笔钱包转账未在截止时间 2025-03-11 06:00 前接收，已不能再接收；"
@@ -212,7 +213,7 @@ def test_accepting_after_the_cut_off_returns_the_transfer(son_wallet, clerk, now
     # Returned once: neither the scheduler nor a second try moves money again.
     assert wallet_transfers_return_unaccepted(operator=None, now=now) == []
     with pytest.raises(TransferNotPending):
-        wallet_transfer_accept(transfer=pending, operator=clerk, now=now)
+        wallet_transfer_accept(transfer=pending, operator=make_user("clerk"), now=now)
     assert balances(pending) == (Decimal("500.00"), Decimal("0.00"))
     assert LedgerEntry.objects.filter(kind=EntryKind.REVERSAL).count() == 2
     assert ledger_mismatches() == []

@@ -99,7 +99,7 @@ class Command(BaseCommand):
                     holder=person.account,
                     kind=EntryKind.CREDIT,
                     amount=Decimal(opening),
-                    idempotency_key=f"demo-opening-{number}",
+                    idempotency_key=f"demo-opening-{person.pk}",
                     operator=operator,
                     memo="演示数据：期初划入",
                 )
@@ -127,7 +127,10 @@ class Command(BaseCommand):
             [numbers["李明"], numbers["李小明"]], field_name="id_number"
         )
         demo_transfers_load(
-            grantor=persons[numbers["李明"]], beneficiary=persons[numbers["李小明"]], clerk=operator
+            grantor=persons[numbers["李明"]],
+            beneficiary=persons[numbers["李小明"]],
+            clerk=operator,
+            acceptor=reviewer,  # the demo has one clerk; a second person accepts
         )
         self.stdout.write("Demo payments, a held payment, a wallet transfer, a reversal request.")
 
