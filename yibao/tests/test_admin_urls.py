@@ -80,8 +80,10 @@ def test_a_number_without_a_record_is_not_found(superuser_client):
     assert "页面不存在" in response.content.decode()
 
 
-def test_the_review_queue_shows_an_agreements_history(superuser_client, li_ming, li_xiaoming):
-    agreement = make_agreement(li_ming, li_xiaoming, operator=make_user("clerk"))  # pending
+def test_the_review_queue_shows_an_agreements_history(
+    superuser_client, li_ming, li_xiaoming, clerk
+):
+    agreement = make_agreement(li_ming, li_xiaoming, operator=clerk)  # waits for review
     response = superuser_client.get(
         f"/admin/accounts/pendingsharingagreement/{agreement.pk}/history/"
     )
