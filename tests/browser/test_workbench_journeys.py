@@ -151,6 +151,4 @@ def test_auditor_searches_from_the_home_page_and_exports(page_as, shot, auditor,
         page.click("text=导出 CSV")
     with open(download.value.path(), encoding="utf-8-sig") as f:
         rows = list(csv.reader(io.StringIO(f.read())))
-    assert sorted(r[1] for r in rows[1:]) == sorted(
-        p.masked_id_number for p in [li_ming, *others]
-    )
+    assert sorted(r[1] for r in rows[1:]) == sorted(p.masked_id_number for p in [li_ming, *others])
