@@ -222,3 +222,33 @@ def test_oracle_permissions_and_staff_read_in_chinese():
     assert str(review).startswith("共济关系 | ") and "Can" not in str(review)
     assert str(make_user("clerk", first_name="明", last_name="李")) == "李明"
     assert str(make_user("clerk", username="nameless")) == "nameless"
+
+
+def test_the_header_shows_the_users_hall_and_name(client, li_ming):
+    from accounts.models import ServiceHall, StaffPlacement
+
+    user = make_user("clerk", first_name="小红", last_name="王")
+    hall = ServiceHall.objects.create(code="SZ01", name="苏州市医保服务大厅", region=li_ming.region)
+    StaffPlacement.objects.update_or_create(user=user, defaults={"hall": hall})
+    client.force_login(user)
+    page = client.get(reverse("admin:index")).content.decode()
+    assert '<div id="staff-hall">苏州市医保服务大厅</div>' in page
+    assert "<strong>王小红</strong>" in page
+
+
+def test_error_pages_carry_the_products_title_not_djangos(client, clerk):
+    client.force_login(clerk)
+    page = client.get("/admin/no-such-page/", follow=True).content.decode()
+    assert "医保个人账户家庭共济经办系统" in page and "Django" not in page
+
+
+def test_oracle_the_date_pickers_weekday_letters_are_chinese(client, clerk):
+    """Sunday first, as Django's calendar asks: 日 一 二 三 四 五 六."""
+    client.force_login(clerk)
+    catalogue = client.get(reverse("admin:jsi18n")).content.decode("unicode_escape")
+    for day, initial, letter in [
+        ("Sunday", "S", "日"),
+        ("Monday", "M", "一"),
+        ("Saturday", "S", "六"),
+    ]:
+        assert f'"one letter {day}\x04{initial}": "{letter}"' in catalogue
