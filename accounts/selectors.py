@@ -1,12 +1,13 @@
 """Reads of the accounts app that are more than a simple filter."""
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.db.models import Count, Max, Min, Q, Sum
+from django.db.models import Count, Exists, Max, Min, OuterRef, Q, Sum
 
 from accounts.enrolment import PERIODS_PREFETCH
 from accounts.errors import (
@@ -17,10 +18,12 @@ from accounts.errors import (
 )
 from accounts.models import (
     AccountStatus,
+    AgreementStatus,
     EntryKind,
     InsuredPerson,
     LedgerEntry,
     PersonalAccount,
+    SharingAgreement,
     Use,
     Wallet,
 )
@@ -117,14 +120,44 @@ def ledger_mismatches() -> list[LedgerMismatch]:
     return found
 
 
+# The last four characters of an ID number and the name, either order ("1234 李明").
+_LAST_FOUR_AND_NAME = re.compile(r"^(?:(\d{3}[\dXx])\s*(\D+)|(\D+?)\s*(\d{3}[\dXx]))$")
+
+
 def person_search(queryset, term: str):
-    """Persons matching an exact ID number (x read as X), an account number, or a name part."""
+    """Persons matching an exact ID number (x read as X), an account number, the last
+    four characters of the ID number with the name, or a name part."""
     term = term.strip()
     if len(term) == 18 and term[:17].isdigit():
         return queryset.filter(id_number=term.upper())
-    if term.isdigit():
+    if term.isdigit() and len(term) != 4:
         return queryset.filter(account__number=term)
+    if match := _LAST_FOUR_AND_NAME.match(term):
+        last_four = (match[1] or match[4]).upper()
+        name = (match[2] or match[3]).strip()
+        return queryset.filter(id_number__endswith=last_four, name__icontains=name)
     return queryset.filter(name__icontains=term)
+
+
+def agreements_by_number(term: str):
+    """The agreement whose number (its 编号 on every page and printed form) is ``term``."""
+    term = term.strip().lstrip("#")
+    return (
+        SharingAgreement.objects.filter(pk=int(term))
+        if term.isdigit()
+        else SharingAgreement.objects.none()
+    )
+
+
+def rejected_to_correct(queryset, user):
+    """``user``'s own rejected agreements not yet registered again for the same pair:
+    what waits for them to correct and resubmit."""
+    again = SharingAgreement.objects.filter(
+        grantor=OuterRef("grantor"),
+        beneficiary=OuterRef("beneficiary"),
+        created_at__gt=OuterRef("created_at"),
+    )
+    return queryset.filter(status=AgreementStatus.REJECTED, created_by=user).exclude(Exists(again))
 
 
 @dataclass(frozen=True)

@@ -128,6 +128,21 @@ def upload_claim(token: str, *, importer: str, user) -> Upload | None:
     return upload
 
 
+def uploads_waiting(user) -> list[Upload]:
+    """The uploads ``user`` previewed and has neither confirmed nor dropped (home page)."""
+    cutoff = time.time() - KEEP_SECONDS
+    waiting = []
+    for note in sorted(_folder().glob("*.json")):
+        try:
+            data = json.loads(note.read_text())
+            fresh = note.stat().st_mtime >= cutoff and note.with_suffix(".bin").exists()
+        except FileNotFoundError:  # claimed or removed meanwhile
+            continue
+        if fresh and data["user_id"] == user.pk:
+            waiting.append(Upload(note.stem, data["filename"], data["importer"], user.pk))
+    return waiting
+
+
 def upload_claimed_read(token: str) -> bytes:
     """The content of a claimed upload, removed from the disk."""
     content = upload_claimed_path(token).read_bytes()

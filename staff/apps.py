@@ -13,6 +13,8 @@ class StaffConfig(AppConfig):
         # app's permissions exist.
         from django.db.models.signals import post_migrate
 
+        from staff.display import staff_display_install
         from staff.roles import roles_sync_on_migrate
 
         post_migrate.connect(roles_sync_on_migrate, sender=self)
+        staff_display_install()

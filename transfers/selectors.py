@@ -10,7 +10,7 @@ from django.db.models.functions import Coalesce
 
 from accounts.models import EntryKind, PersonalAccount, Wallet
 
-from .models import PaymentStatus, SharingPayment, TransferStatus, WalletTransfer
+from .models import PaymentStatus, SharingPayment, TransferStatus, WalletSpending, WalletTransfer
 
 ZERO = Decimal("0.00")
 
@@ -76,3 +76,14 @@ def wallet_mismatches() -> list[Wallet]:
             unspent_total=Coalesce(Sum("transfers__unspent"), Value(ZERO))
         ).exclude(balance=F("unspent_total"))
     )
+
+
+def settlements_by_number(term: str) -> dict:
+    """Records whose own number is ``term``: sharing payments and wallet spendings by
+    结算ID, wallet transfers by 转账流水号 (the home page's search)."""
+    term = term.strip()
+    return {
+        "payments": SharingPayment.objects.filter(settlement_id=term),
+        "spendings": WalletSpending.objects.filter(settlement_id=term),
+        "transfers": WalletTransfer.objects.filter(transfer_number=term),
+    }

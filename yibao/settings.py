@@ -126,6 +126,7 @@ AUTHENTICATION_BACKENDS = [
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("Simplified Chinese"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["yibao.formats"]  # one date format on screen: 2026-12-01
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True

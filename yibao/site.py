@@ -1,16 +1,108 @@
-"""The back office's admin site: Django's admin, titled for the product."""
+"""The back office's admin site: Django's admin, titled for the product, with a
+home page that is a worklist (``yibao.home``) and a menu grouped by task."""
 
 from django.contrib import admin
 from django.contrib.auth.views import PasswordChangeView
-from django.urls import reverse
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from django_otp import user_has_device
+
+from yibao import home
+from yibao.search import search_view
+
+# The menu by task, in a clerk's order; a model not named here is 系统设置.
+# Reference tables (省份, 统筹区, 政策) sit at the end, out of the clerk's way.
+TASKS = [
+    (
+        _("Counter"),
+        [
+            "accounts.insuredperson",
+            "accounts.sharingagreement",
+            "transfers.wallettransfer",
+            "transfers.sharingpayment",
+            "accounts.personalaccount",
+        ],
+    ),
+    (
+        _("Review"),
+        [
+            "accounts.pendingsharingagreement",
+            "transfers.heldpayment",
+            "transfers.requestedreversal",
+        ],
+    ),
+    (
+        _("Search and print"),
+        [
+            "accounts.ledgerentry",
+            "accounts.wallet",
+            "transfers.walletspending",
+            "transfers.reversal",
+            "core.disclosurelog",
+        ],
+    ),
+    (_("Import and export"), ["jobs.job"]),
+    (_("Statistics"), ["reports.sharingstatistics"]),
+]
+SETTINGS = _("Settings")
+REFERENCE = ["accounts.province", "accounts.poolingregion", "accounts.provincepolicy"]
 
 
 class YibaoAdminSite(admin.AdminSite):
     site_header = _("Personal account family sharing back office")
     site_title = _("Family sharing back office")
     index_title = _("Service hall")
+    # One sidebar at most: the lists' filters. The menu is the header's task bar.
+    enable_nav_sidebar = False
+
+    def get_urls(self):
+        return [
+            path("search/", self.admin_view(lambda r: search_view(self, r)), name="search"),
+            *super().get_urls(),
+        ]
+
+    def each_context(self, request):
+        """The task menu and the user's hall on every page of the admin."""
+        context = super().each_context(request)
+        if request.user.is_authenticated and request.user.is_staff:
+            context["task_menu"] = self.task_menu(request)
+            placement = getattr(request.user, "placement", None)
+            context["staff_hall"] = placement.hall if placement else None
+        return context
+
+    def index(self, request, extra_context=None):
+        """The worklist: queues, today's figures, shortcuts, the search box, the menu."""
+        user = request.user
+        context = {
+            **self.each_context(request),
+            "title": self.index_title,
+            "subtitle": None,
+            "queues": home.home_queues(user),
+            "today": home.home_today(user),
+            "shortcuts": home.home_shortcuts(user),
+            **(extra_context or {}),
+        }
+        request.current_app = self.name
+        return TemplateResponse(request, "admin/index.html", context)
+
+    def task_menu(self, request) -> list[dict]:
+        """The models the user may see, grouped by task (``TASKS``), settings last."""
+        models = {
+            f"{app['app_label']}.{m['object_name'].lower()}": m
+            for app in self.get_app_list(request)
+            for m in app["models"]
+        }
+        groups = []
+        for name, keys in TASKS:
+            entries = [models.pop(k) for k in keys if k in models]
+            if entries:
+                groups.append({"name": name, "models": entries})
+        reference = [models.pop(k) for k in REFERENCE if k in models]
+        rest = [*models.values(), *reference]
+        if rest:
+            groups.append({"name": SETTINGS, "models": rest})
+        return groups
 
     def register(self, model_or_iterable, admin_class=None, **options):
         """Every admin of a model limited by regional scope gets the scope's mixin

@@ -5,6 +5,12 @@ keyboard (the number followed by Enter), so the lookup is one autofocused field.
 It is posted, not put in the address, so no ID number lands in URLs or logs.
 The beneficiaries go through ``agreements_register_batch``: if one of them is
 refused, none is written and each refusal is shown next to the field at fault.
+A grantor who cannot share is stopped at the lookup (``grantor_can_share``), and
+the ID fields tell whose number is typed before anything is sent
+(``accounts.admin.lookup``). One beneficiary block is shown, more on demand
+(``static/yibao/counter.js``). A rejected agreement is corrected by opening the
+counter with it (``?again=<no.>``): its beneficiary, relationship and evidence
+fill the first block, the beneficiary's number masked (``core.admin.prefill``).
 """
 
 from django import forms
@@ -15,14 +21,22 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts import errors
-from accounts.models import EvidenceType, Relationship, SharingAgreement
+from accounts.admin.lookup import IdNumberInput
+from accounts.models import (
+    AgreementStatus,
+    EvidenceType,
+    Relationship,
+    SharingAgreement,
+)
 from accounts.scope import OutOfScope, require_person_in_scope, scope_persons
 from accounts.selectors import person_by_id_number
 from accounts.services.agreements import (
     EVIDENCE_MAX_BYTES,
     agreements_register_batch,
+    grantor_can_share,
 )
 from core.admin.forms import add_domain_error
+from core.admin.prefill import prefill_id_number, prefill_resolve_post
 
 BLANK = [("", "---------")]
 
@@ -31,22 +45,25 @@ class GrantorLookupForm(forms.Form):
     id_number = forms.CharField(
         label=_("grantor's ID number"),
         max_length=30,
-        widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "off", "size": 22}),
+        widget=IdNumberInput(role="grantor", attrs={"autofocus": True}),
         help_text=_("Type or paste the number, or read the ID card."),
     )
 
     def clean_id_number(self):
+        """The person, if they may share at all: a resident or a closed account stops here."""
         try:
-            return person_by_id_number(self.cleaned_data["id_number"])
-        except (errors.InvalidIdNumber, errors.PersonNotFound) as error:
+            person = person_by_id_number(self.cleaned_data["id_number"])
+            grantor_can_share(person, timezone.localdate())
+        except errors.DomainError as error:
             raise forms.ValidationError(str(error)) from None
+        return person
 
 
 class BeneficiaryForm(forms.Form):
     beneficiary_id_number = forms.CharField(
         label=_("beneficiary's ID number"),
         max_length=30,
-        widget=forms.TextInput(attrs={"autocomplete": "off", "size": 22}),
+        widget=IdNumberInput(),
     )
     relationship = forms.ChoiceField(label=_("relationship"), choices=BLANK + Relationship.choices)
     evidence_type = forms.ChoiceField(
@@ -68,7 +85,8 @@ class BeneficiaryForm(forms.Form):
     )
 
 
-BeneficiaryFormSet = forms.formset_factory(BeneficiaryForm, extra=3, max_num=10)
+BeneficiaryFormSet = forms.formset_factory(BeneficiaryForm, extra=5, max_num=10)
+ID_FIELDS = [f"b-{n}-beneficiary_id_number" for n in range(10)]
 
 
 def counter_lookup_view(model_admin, request):
@@ -89,7 +107,10 @@ def counter_grantor_view(model_admin, request, person_id):
     """Step 2: the grantor's account and agreements, and the beneficiaries to add."""
     grantors = scope_persons(request.user, act=True)
     grantor = get_object_or_404(grantors.select_related("region"), pk=person_id)
-    formset = BeneficiaryFormSet(request.POST or None, request.FILES or None, prefix="b")
+    data = prefill_resolve_post(request, ID_FIELDS)
+    formset = BeneficiaryFormSet(
+        data, request.FILES or None, prefix="b", initial=_again(request, grantor)
+    )
     grantor_errors = []
     if request.method == "POST" and formset.is_valid():
         created, grantor_errors = _register_all(grantor, formset, request.user)
@@ -110,6 +131,26 @@ def counter_grantor_view(model_admin, request, person_id):
         formset=formset,
         grantor_errors=grantor_errors,
     )
+
+
+def _again(request, grantor) -> list[dict] | None:
+    """The first block filled from a rejected agreement of this grantor (``?again=``)."""
+    number = request.GET.get("again", "")
+    rejected = SharingAgreement.objects.filter(
+        pk=int(number) if number.isdigit() else None,
+        grantor=grantor,
+        status=AgreementStatus.REJECTED,
+    ).first()
+    if rejected is None:
+        return None
+    return [
+        {
+            "beneficiary_id_number": prefill_id_number(request, rejected.beneficiary.id_number),
+            "relationship": rejected.relationship,
+            "evidence_type": rejected.evidence_type,
+            "evidence_number": rejected.evidence_number,
+        }
+    ]
 
 
 def _register_all(grantor, formset, operator):

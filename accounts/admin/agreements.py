@@ -27,7 +27,7 @@ from accounts.models import (
     Scope,
     SharingAgreement,
 )
-from accounts.selectors import person_search
+from accounts.selectors import person_search, rejected_to_correct
 from accounts.services.agreements import (
     PARTY_REQUESTS,
     REVIEW_PERMISSION,
@@ -161,10 +161,27 @@ class EndForm(forms.Form):
     )
 
 
+class ToCorrectFilter(admin.SimpleListFilter):
+    """The user's own rejected agreements not yet registered again (the home page's queue)."""
+
+    title = _("to correct")
+    parameter_name = "to_correct"
+
+    def lookups(self, request, model_admin):
+        return [("1", _("my rejected agreements to correct"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "1":
+            return rejected_to_correct(queryset, request.user)
+        return queryset
+
+
 @admin.register(SharingAgreement)
 class SharingAgreementAdmin(ImportAdminMixin, AgreementListAdmin):
     """The agreements list; imported agreements wait in the review queue, where a
     second user approves them (the admin's confirmation of a batch)."""
+
+    list_filter = [ToCorrectFilter, *AgreementListAdmin.list_filter]
 
     change_form_template = "admin/accounts/sharingagreement/change_form.html"
     change_list_template = AgreementListAdmin.change_list_template
@@ -273,6 +290,12 @@ class SharingAgreementAdmin(ImportAdminMixin, AgreementListAdmin):
             live = obj.status in (AgreementStatus.PENDING, AgreementStatus.APPROVED)
             if live and request.user.has_perm("accounts.end_sharingagreement"):
                 context["end_url"] = reverse("admin:accounts_sharingagreement_end", args=[obj.pk])
+            rejected = obj.status == AgreementStatus.REJECTED
+            if rejected and self.has_add_permission(request):
+                counter = reverse(
+                    "admin:accounts_sharingagreement_counter_grantor", args=[obj.grantor_id]
+                )
+                context["again_url"] = f"{counter}?again={obj.pk}"
         return super().render_change_form(request, context, *args, obj=obj, **kwargs)
 
 

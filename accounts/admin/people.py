@@ -1,17 +1,25 @@
-"""Insured persons: registration at the counter, search, and the person page."""
+"""Insured persons: registration at the counter, search, and the person page.
+
+The person page is the clerk's hub: identity (masked), enrolment, the account
+with its latest entries, agreements both ways, payments and wallet (panels of
+``accounts.hub``), documents, and the counter actions for this person right there.
+"""
 
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
-from django.urls import reverse
+from django.shortcuts import redirect
+from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.timezone import localdate
 from django.utils.translation import gettext_lazy as _
 
 from accounts.admin.agreements import PersonAgreementsMixin
+from accounts.admin.lookup import person_lookup_view
 from accounts.exports import InsuredPersonExport
+from accounts.hub import person_panels
 from accounts.imports import PersonsImport
-from accounts.models import InsuredPerson
+from accounts.models import AccountStatus, InsuredPerson
 from accounts.selectors import person_search
 from accounts.services.people import (
     PERSON_CHANGEABLE,
@@ -122,6 +130,7 @@ class InsuredPersonAdmin(PersonAgreementsMixin, ImportAdminMixin, ExportAdminMix
         "latest_entries",
         "agreements_as_grantor",
         "agreements_as_beneficiary",
+        "documents",
     )
 
     def get_form(self, request, obj=None, change=False, **kwargs):
@@ -130,14 +139,6 @@ class InsuredPersonAdmin(PersonAgreementsMixin, ImportAdminMixin, ExportAdminMix
             return type(form.__name__, (form,), {"phone_masked": True})
         return form
 
-    def get_fields(self, request, obj=None):
-        if obj is None:
-            return super().get_fields(request, obj)
-        changeable = [
-            self._phone_field(request, obj) if f == "phone" else f for f in PERSON_CHANGEABLE
-        ]
-        return ["name", self._id_field(request), *changeable[1:], *self.DERIVED]
-
     def _phone_field(self, request, obj):
         """The phone box (masked for those without the permission, see the form), or
         for a reader who may not change the person, the masked phone as text."""
@@ -145,10 +146,92 @@ class InsuredPersonAdmin(PersonAgreementsMixin, ImportAdminMixin, ExportAdminMix
             return "phone"
         return "masked_phone_column"
 
+    def get_fieldsets(self, request, obj=None):
+        """The hub's sections, in the order a clerk answers questions at the counter."""
+        if obj is None:
+            return super().get_fieldsets(request, obj)
+        return [
+            (
+                _("Identity"),
+                {
+                    "fields": [
+                        "name",
+                        self._id_field(request),
+                        "birth_date",
+                        "gender",
+                        self._phone_field(request, obj),
+                    ]
+                },
+            ),
+            (
+                _("Enrolment"),
+                {
+                    "fields": [
+                        "scheme",
+                        "category",
+                        "status",
+                        "region",
+                        "enrolled_on",
+                        "enrolment_history",
+                    ]
+                },
+            ),
+            (_("personal account"), {"fields": ["account_summary", "latest_entries"]}),
+            (
+                _("Sharing agreements"),
+                {"fields": ["agreements_as_grantor", "agreements_as_beneficiary"]},
+            ),
+            (_("Documents"), {"fields": ["documents"]}),
+        ]
+
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
             return []
         return [self._id_field(request), "masked_phone_column", *self.DERIVED]
+
+    def get_urls(self):
+        lookup = self.admin_site.admin_view(person_lookup_view)
+        return [
+            path("lookup/", lookup, name="accounts_insuredperson_lookup"),
+            *super().get_urls(),
+        ]
+
+    def response_add(self, request, obj, post_url_continue=None):
+        """After registering, the clerk is on the new person's page (the hub)."""
+        response = super().response_add(request, obj, post_url_continue)
+        if "_addanother" in request.POST or "_popup" in request.POST:
+            return response
+        return redirect("admin:accounts_insuredperson_change", obj.pk)
+
+    def render_change_form(self, request, context, *args, obj=None, **kwargs):
+        if obj is not None:
+            context["hub_actions"] = self.hub_actions(request, obj)
+            context["hub_panels"] = person_panels(obj, request.user)
+        return super().render_change_form(request, context, *args, obj=obj, **kwargs)
+
+    def hub_actions(self, request, person) -> list[tuple[str, str]]:
+        """The counter's tasks for this person, each opening its page pre-filled."""
+        user = request.user
+        account = getattr(person, "account", None)
+        actions = []
+        if account is not None and user.has_perm("accounts.add_sharingagreement"):
+            url = reverse("admin:accounts_sharingagreement_counter_grantor", args=[person.pk])
+            actions.append((_("Register a sharing agreement"), url))
+        if account is not None and user.has_perm("transfers.add_wallettransfer"):
+            url = reverse("admin:transfers_wallettransfer_add") + f"?sender={person.pk}"
+            actions.append((_("Wallet transfer"), url))
+        if user.has_perm("transfers.add_sharingpayment"):
+            url = reverse("admin:transfers_sharingpayment_add") + f"?beneficiary={person.pk}"
+            actions.append((_("Enter a settlement"), url))
+        can_change = user.has_perm("accounts.change_personalaccount")
+        if account is not None and account.status == AccountStatus.OPEN and can_change:
+            url = reverse("admin:accounts_personalaccount_status", args=[account.pk, "freeze"])
+            actions.append((_("Freeze the account"), url))
+        if account is not None:
+            actions.append(
+                (_("Print statement"), reverse("documents:statement", args=[account.pk]))
+            )
+        return actions
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         if request.method == "GET" and can_see_unmasked(request.user):
@@ -175,6 +258,30 @@ class InsuredPersonAdmin(PersonAgreementsMixin, ImportAdminMixin, ExportAdminMix
         )
         obj.pk = person.pk
         obj._state.adding = False
+
+    @admin.display(description=_("documents"))
+    def documents(self, obj):
+        """What can be printed for this person, and the agreements' scans."""
+        links = []
+        account = getattr(obj, "account", None)
+        if account is not None:
+            links.append((reverse("documents:statement", args=[account.pk]), _("Print statement")))
+        links.append(
+            (
+                reverse("documents:beneficiary_statement", args=[obj.pk]),
+                _("Print sharing received"),
+            )
+        )
+        for a in obj.agreements_as_grantor.select_related("beneficiary"):
+            url = reverse("admin:accounts_sharingagreement_print", args=[a.pk])
+            links.append((url, _("Confirmation form of agreement %(no)s") % {"no": a.pk}))
+            if a.evidence_scan:
+                url = reverse("admin:accounts_sharingagreement_evidence", args=[a.pk])
+                links.append((url, _("Evidence scan of agreement %(no)s") % {"no": a.pk}))
+        return format_html(
+            "<ul class='hub-documents'>{}</ul>",
+            format_html_join("", "<li><a href='{}'>{}</a></li>", links),
+        )
 
     @admin.display(description=_("ID number"), ordering="id_number")
     def masked_id(self, obj):

@@ -7,6 +7,7 @@ from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import DateRangeField, RangeOperators
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.masking import mask_id_number, mask_name, mask_phone
 from core.models import operator_field
@@ -39,7 +40,8 @@ class PersonCategory(models.TextChoices):
 class EnrolmentStatus(models.TextChoices):
     """参保状态."""
 
-    ACTIVE = "active", _("active")
+    # A context of its own: Django's users list filters on "active" too (有效).
+    ACTIVE = "active", pgettext_lazy("enrolment status", "active")
     SUSPENDED = "suspended", _("suspended")
     TERMINATED = "terminated", _("terminated")
 
@@ -57,7 +59,8 @@ class InsuredPerson(models.Model):
     (``accounts.services.people``) and stored, so lists can filter on them.
     """
 
-    name = models.CharField(_("name"), max_length=50)
+    # 姓名 for a person; "name" alone is 名称 (regions, Django's groups).
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
     id_number = models.CharField(_("ID number"), max_length=18, unique=True)
     birth_date = models.DateField(_("birth date"))
     gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices)

@@ -213,6 +213,17 @@ def _lock_persons(*people: InsuredPerson) -> list[InsuredPerson]:
     return [locked[p.pk] for p in people]
 
 
+def grantor_can_share(grantor: InsuredPerson, on_date) -> None:
+    """The grantor's own conditions, before any beneficiary: the employee scheme, an
+    open account, enrolled on the day. The counter asks them as soon as the grantor's
+    ID number is typed, so a resident is stopped at once, not after the whole form."""
+    if grantor.scheme != Scheme.EMPLOYEE:
+        raise GrantorNotEmployee(name=grantor.name)
+    open_account_of(grantor)
+    if not person_enrolled_on(grantor, on_date):
+        raise GrantorNotActive(name=grantor.name, status=enrolment_shown(grantor, on_date))
+
+
 def _check_rules(
     grantor: InsuredPerson, beneficiary: InsuredPerson, relationship: Relationship, on_date
 ) -> Scope:
@@ -222,11 +233,7 @@ def _check_rules(
     2); the policies on the effective date.
     """
     today = timezone.localdate()
-    if grantor.scheme != Scheme.EMPLOYEE:
-        raise GrantorNotEmployee(name=grantor.name)
-    open_account_of(grantor)
-    if not person_enrolled_on(grantor, today):
-        raise GrantorNotActive(name=grantor.name, status=enrolment_shown(grantor, today))
+    grantor_can_share(grantor, today)
     if not person_enrolled_on(beneficiary, today):
         raise BeneficiaryNotActive(
             name=beneficiary.name, status=enrolment_shown(beneficiary, today)

@@ -14,8 +14,9 @@ A journey is a test function that asks for these fixtures (docs/TESTING.md):
 - ``page_as(role_or_user)``: ``open_page()`` logged in as a new user of that role
   (clerk, reviewer, supervisor, auditor) or as the given user.
 - ``shot(page, step, allow_english=())``: saves
-  ``artifacts/screenshots/<test>/NN-step.png``, then fails on any page problem and on
-  untranslated English.
+  ``artifacts/screenshots/<test>/NN-step.png``, then fails on any page problem, on
+  untranslated English and on a screen page that scrolls sideways at the hall PC's
+  1366×768 (the pages open at that size).
 - ``page_problems``: every page of the test is watched: console errors, script
   errors, failed requests, 4xx/5xx responses and any request to another host than
   the live server; the test fails listing them (``page_problems.allow(...)`` for a
@@ -37,7 +38,7 @@ from django.conf import settings
 from playwright.sync_api import sync_playwright
 
 from accounts.tests.factories import make_user
-from tests.browser.support import assert_chinese, broken_images, log_in
+from tests.browser.support import assert_chinese, assert_fits_the_screen, broken_images, log_in
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 # Without the background-networking flags chromium phones home at start-up, and
@@ -54,6 +55,7 @@ CHROMIUM_ARGS = [
 ]
 SCREENSHOTS = Path(settings.BASE_DIR) / "artifacts" / "screenshots"
 TIMEOUT_MS = 15_000
+HALL_SCREEN = {"width": 1366, "height": 768}  # the service hall's PCs (issue 13)
 
 
 @pytest.fixture(scope="session")
@@ -154,7 +156,7 @@ def open_page(browser, live_server, page_problems):
             base_url=live_server.url,
             locale="zh-CN",
             timezone_id="Asia/Shanghai",
-            viewport={"width": 1280, "height": 900},
+            viewport=HALL_SCREEN,
         )
         context.set_default_timeout(TIMEOUT_MS)
         page_problems.watch(context)
@@ -192,6 +194,8 @@ def shot(request, page_problems):
         page_problems.found += [f"broken image: {src}" for src in broken_images(page)]
         page_problems.assert_clean()
         assert_chinese(page, allow_english)
+        if page.viewport_size == HALL_SCREEN:  # not a page sized as A4 paper
+            assert_fits_the_screen(page)
         return path
 
     return take

@@ -129,3 +129,41 @@ def broken_images(page) -> list[str]:
     return page.evaluate(
         "() => [...document.images].filter((i) => i.complete && !i.naturalWidth).map((i) => i.src)"
     )
+
+
+# Lists at a hall PC's 1366×768: nothing wider than the window, no table that needs
+# its own sideways scroll bar, and no cell whose short text (a name) breaks over lines.
+_SIDEWAYS = """() => {
+  const found = [];
+  const root = document.documentElement;
+  if (root.scrollWidth > window.innerWidth) {
+    found.push(`the page is ${root.scrollWidth}px wide in a ${window.innerWidth}px window`);
+  }
+  for (const el of document.querySelectorAll(".results, table")) {
+    if (el.scrollWidth > el.clientWidth + 1) {
+      found.push(`${el.id || el.className || el.tagName} scrolls sideways ` +
+                 `(${el.scrollWidth}px in ${el.clientWidth}px)`);
+    }
+  }
+  const cells = document.querySelectorAll("#result_list td, #result_list th");
+  for (const cell of cells) {
+    const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const text = node.textContent.trim();
+      if (text.length < 2 || text.length > 12) continue;
+      const range = document.createRange();
+      range.selectNodeContents(node);
+      const lines = new Set([...range.getClientRects()].map((r) => Math.round(r.top)));
+      if (lines.size > 1) found.push(`"${text}" breaks over ${lines.size} lines`);
+    }
+  }
+  return found;
+}"""
+
+
+def assert_fits_the_screen(page) -> None:
+    """Fail naming each list or page that scrolls sideways or breaks a short cell."""
+    found = page.evaluate(_SIDEWAYS)
+    assert not found, f"does not fit at {page.viewport_size}: {page.url}\n" + "\n".join(
+        f"  {f}" for f in found
+    )

@@ -40,12 +40,12 @@ def test_clerk_logs_in_and_registers_an_employee_who_gets_an_account(open_page, 
 
     page.fill("#id_id_number", number)
     page.click("input[name=_save]")
-    page.wait_for_url("**/insuredperson/")
+    page.wait_for_url("**/insuredperson/*/change/")  # on the new person's page
     assert "成功" in page.locator(".messagelist .success").inner_text()
     shot(page, "registered")
 
     person = InsuredPerson.objects.get(name="周杰")
-    page.click(f"text={person}")
+    assert page.url.endswith(reverse("admin:accounts_insuredperson_change", args=[person.pk]))
     account = page.locator(".field-account_summary")
     assert person.account.number in account.inner_text()
     assert person.masked_id_number in page.content()
@@ -92,7 +92,7 @@ def test_auditor_sees_person_list_with_masked_id_numbers(page_as, shot, li_ming)
 
 def test_supervisor_is_warned_that_policies_are_sample_data(page_as, shot):
     page = page_as("supervisor")
-    page.click(f"a[href='{reverse('admin:accounts_provincepolicy_changelist')}']")
+    page.click(f".home-menu a[href='{reverse('admin:accounts_provincepolicy_changelist')}']")
     warning = page.locator(".messagelist .warning")
     assert "示例" in warning.inner_text()
     shot(page, "policy list with the sample-data warning")

@@ -1,8 +1,9 @@
 """The checks every journey relies on do catch what they promise to."""
 
 import pytest
+from django.urls import reverse
 
-from tests.browser.support import assert_chinese, broken_images
+from tests.browser.support import assert_chinese, assert_fits_the_screen, broken_images
 
 
 def test_page_checks_catch_errors_missing_files_broken_images_and_external_requests(
@@ -48,3 +49,13 @@ def test_an_expected_error_response_is_not_a_problem(open_page, page_problems):
     response = page.goto("/static/admin/css/no-such-file.css")
     assert response.status == 404
     page_problems.assert_clean()
+
+
+def test_fit_check_catches_a_list_squeezed_until_names_break(page_as, li_ming):
+    page = page_as("clerk")
+    page.goto(reverse("admin:accounts_insuredperson_changelist"))
+    assert_fits_the_screen(page)  # at 1366×768 the person list fits
+    page.add_style_tag(content="#result_list td, #result_list th { white-space: normal; }")
+    page.set_viewport_size({"width": 520, "height": 768})
+    with pytest.raises(AssertionError, match="scrolls sideways|breaks over"):
+        assert_fits_the_screen(page)

@@ -8,6 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.admin.lookup import IdNumberInput
 from accounts.models import Use
 from transfers.models import PaymentSource
 
@@ -32,7 +33,9 @@ class SettlementCorrectionForm(forms.Form):
         help_text=_("H or P followed by 11 digits, e.g. H32050000012."),
     )
     institution_name = forms.CharField(label=_("institution name"), max_length=100, required=False)
-    beneficiary_id_number = forms.CharField(label=_("beneficiary's ID number"), **ID_NUMBER)
+    beneficiary_id_number = forms.CharField(
+        label=_("beneficiary's ID number"), widget=IdNumberInput(), **ID_NUMBER
+    )
     paid_from = forms.ChoiceField(
         label=_("paid from"),
         choices=PaymentSource.choices,
@@ -42,6 +45,7 @@ class SettlementCorrectionForm(forms.Form):
     grantor_id_number = forms.CharField(
         label=_("grantor's ID number"),
         required=False,
+        widget=IdNumberInput(role="grantor"),
         help_text=_("Leave empty when the beneficiary's wallet pays."),
         **ID_NUMBER,
     )
@@ -59,8 +63,12 @@ class CounterTransferForm(forms.Form):
     transfer_number = forms.CharField(
         label=_("transfer number"), max_length=30, widget=forms.HiddenInput
     )
-    sender_id_number = forms.CharField(label=_("sender's ID number (grantor)"), **ID_NUMBER)
-    recipient_id_number = forms.CharField(label=_("recipient's ID number"), **ID_NUMBER)
+    sender_id_number = forms.CharField(
+        label=_("sender's ID number (grantor)"), widget=IdNumberInput(role="grantor"), **ID_NUMBER
+    )
+    recipient_id_number = forms.CharField(
+        label=_("recipient's ID number"), widget=IdNumberInput(), **ID_NUMBER
+    )
     amount = forms.DecimalField(label=_("amount (yuan)"), **AMOUNT)
 
     def __init__(self, *args, **kwargs):

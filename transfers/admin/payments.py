@@ -4,6 +4,7 @@ correction, and the clerk's request to reverse a payment."""
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core.admin.base import ReadOnlyAdmin
@@ -24,7 +25,7 @@ from transfers.services.payments import (
 )
 from transfers.services.reversals import reversal_request
 
-from .common import counter_page
+from .common import counter_form, counter_page
 from .forms import SettlementCorrectionForm
 
 
@@ -107,7 +108,11 @@ class SharingPaymentAdmin(ImportAdminMixin, PaymentAdminBase):
         """The manual settlement correction: the same service as a file row."""
         if not self.has_add_permission(request):
             raise PermissionDenied
-        form = SettlementCorrectionForm(request.POST or None)
+        form = counter_form(
+            SettlementCorrectionForm,
+            request,
+            {"beneficiary": "beneficiary_id_number", "grantor": "grantor_id_number"},
+        )
         if request.method == "POST" and form.is_valid():
             received = form_service_call(
                 form, settlement_receive, operator=request.user, manual=True, **form.cleaned_data
@@ -150,7 +155,10 @@ class SharingPaymentAdmin(ImportAdminMixin, PaymentAdminBase):
             if reversal is not None:
                 messages.success(request, _("The reversal was requested for review."))
                 return redirect("admin:transfers_reversal_change", reversal.pk)
-        return counter_page(self, request, form, _("Request a reversal"), original=payment)
+        back = reverse("admin:transfers_sharingpayment_change", args=[payment.pk])
+        return counter_page(
+            self, request, form, _("Request a reversal"), original=payment, cancel_url=back
+        )
 
     def render_change_form(self, request, context, *args, obj=None, **kwargs):
         context["can_request_reversal"] = (

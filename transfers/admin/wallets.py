@@ -25,7 +25,7 @@ from transfers.services.wallets import (
     wallet_transfer_refuse,
 )
 
-from .common import counter_page
+from .common import counter_form, counter_page
 from .forms import CounterTransferForm
 from .receipts import ReceiptMixin
 
@@ -93,7 +93,7 @@ class WalletTransferAdmin(ReceiptMixin, ImportAdminMixin, ExportAdminMixin, Read
         """The counter transfer: checked and posted by the same service as a file row."""
         if not self.has_add_permission(request):
             raise PermissionDenied
-        form = CounterTransferForm(request.POST or None)
+        form = counter_form(CounterTransferForm, request, {"sender": "sender_id_number"})
         if request.method == "POST" and form.is_valid():
             number = form.cleaned_data["transfer_number"]
             if done := WalletTransfer.objects.filter(transfer_number=number).first():

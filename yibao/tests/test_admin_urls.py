@@ -11,7 +11,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from accounts.tests.factories import make_agreement, make_user
+from accounts.tests.factories import make_agreement
 
 PARAMETER = re.compile(r"<(?:\w+:)?\w+>")
 
