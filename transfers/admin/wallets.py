@@ -3,7 +3,9 @@
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from core.admin.base import ReadOnlyAdmin
@@ -106,7 +108,16 @@ class WalletTransferAdmin(ReceiptMixin, ImportAdminMixin, ExportAdminMixin, Read
                 **form.cleaned_data,
             )
             if transfer is not None:
-                messages.success(request, _("The transfer was made; print the receipt."))
+                receipt = reverse("admin:transfers_wallettransfer_receipt", args=[transfer.pk])
+                messages.success(
+                    request,
+                    format_html(
+                        '{} <a href="{}" target="_blank">{}</a>',
+                        _("The transfer was made."),
+                        receipt,
+                        _("Print the receipt"),
+                    ),
+                )
                 return redirect("admin:transfers_wallettransfer_change", transfer.pk)
         return counter_page(self, request, form, _("Counter wallet transfer"))
 
