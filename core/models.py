@@ -80,3 +80,35 @@ class IssuedDocument(models.Model):
 
     def __str__(self):
         return self.serial
+
+
+class ReviewComment(models.Model):
+    """A reviewer's optional comment on a decision (core.admin.review), for any
+    reviewed record: agreements, held payments and reversals alike. A rejection's
+    reason stays on the record itself; this is what the reviewer adds to either
+    decision for whoever reads the record later."""
+
+    class Decision(models.TextChoices):
+        APPROVE = "approve", _("approved")
+        REJECT = "reject", _("rejected")
+
+    content_type = models.ForeignKey(
+        "contenttypes.ContentType", on_delete=models.PROTECT, related_name="+"
+    )
+    object_id = models.PositiveBigIntegerField()
+    decision = models.CharField(_("decision"), max_length=10, choices=Decision.choices)
+    comment = models.CharField(_("comment"), max_length=500)
+    by = operator_field(_("reviewed by"), required=True)
+    at = models.DateTimeField(_("reviewed at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("review comment")
+        verbose_name_plural = _("review comments")
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["content_type", "object_id"], name="review_comment_record")]
+        constraints = [
+            models.CheckConstraint(condition=~models.Q(comment=""), name="review_comment_not_empty")
+        ]
+
+    def __str__(self):
+        return self.comment

@@ -311,8 +311,11 @@ def test_held_payment_page_approve_button_posts_it(client, reviewer, held, li_mi
     approve = reverse("admin:transfers_heldpayment_approve", args=[held.pk])
     page = reverse("admin:transfers_heldpayment_change", args=[held.pk])
     assert f'href="{approve}">通过<' in logged_in(client, reviewer).get(page).content.decode()
-    done = client.post(approve, follow=True)
-    assert [str(m) for m in done.context["messages"]] == ["已通过 1 条：BIG-1 5000.00。"]
+    done = client.post(approve, {"amount_checked": "on"}, follow=True)
+    assert [str(m) for m in done.context["messages"]] == [
+        "已通过 1 条：BIG-1 5000.00。",
+        "此队列中已没有待您复核的记录。",
+    ]
     held.refresh_from_db()
     assert held.status == PaymentStatus.POSTED
     assert balance(li_ming) == Decimal("500.00")
