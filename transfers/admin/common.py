@@ -13,3 +13,17 @@ def counter_page(modeladmin, request, form, title, template="admin/form_page.htm
         **extra,
     }
     return TemplateResponse(request, template, context)
+
+
+# The lookups of the statistics (reports.tables.records_url): a figure's link opens
+# the list filtered exactly as the figure was counted.
+STATISTICS_LOOKUPS = ("ledger_entry__", "account_entry__", "grantor_region__")
+
+
+class StatisticsLookupsMixin:
+    """Lets the list take the statistics' lookups from the query string."""
+
+    def lookup_allowed(self, lookup, value, request=None):
+        return lookup.startswith(STATISTICS_LOOKUPS) or super().lookup_allowed(
+            lookup, value, request
+        )

@@ -26,11 +26,11 @@ from transfers.services.payments import (
 )
 from transfers.services.reversals import reversal_request
 
-from .common import counter_page
+from .common import StatisticsLookupsMixin, counter_page
 from .forms import SettlementCorrectionForm
 
 
-class PaymentAdminBase(ReviewAdminMixin, ExportAdminMixin, ReadOnlyAdmin):
+class PaymentAdminBase(StatisticsLookupsMixin, ReviewAdminMixin, ExportAdminMixin, ReadOnlyAdmin):
     export_resource_class = SharingPaymentExport
     review_permission = REVIEW_PERMISSION
     review_label = "payment"

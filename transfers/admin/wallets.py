@@ -27,13 +27,15 @@ from transfers.services.wallets import (
     wallet_transfer_refuse,
 )
 
-from .common import counter_page
+from .common import StatisticsLookupsMixin, counter_page
 from .forms import CounterTransferForm
 from .receipts import ReceiptMixin
 
 
 @admin.register(WalletTransfer)
-class WalletTransferAdmin(ReceiptMixin, ImportAdminMixin, ExportAdminMixin, ReadOnlyAdmin):
+class WalletTransferAdmin(
+    StatisticsLookupsMixin, ReceiptMixin, ImportAdminMixin, ExportAdminMixin, ReadOnlyAdmin
+):
     importer_class = WalletTransfersImport
     export_resource_class = WalletTransferExport
     receipt_url_name = "transfers_wallettransfer_receipt"
