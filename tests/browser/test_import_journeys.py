@@ -13,7 +13,17 @@ from jobs.tests.helpers import run_queued_jobs
 from transfers.models import SharingPayment
 from transfers.tests.factories import SETTLEMENT_HEADER, settlement_row
 
-FILE_WORDS = ("xlsx", "csv")  # file suffixes, in the form's help and the file name
+FILE_WORDS = (
+    "xlsx",
+    "csv",
+    "YYYY-MM-DD",
+    "YYYY-MM",
+    "YYYY",
+    "MM",
+    "DD",
+    "HH",
+    "SS",
+)  # file suffixes and date forms
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
