@@ -53,8 +53,10 @@ class DecisionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
-    def __init__(self, data=None, *, decision: str, amount=None):
+    def __init__(self, data=None, *, decision: str, amount=None, comment: bool = True):
         super().__init__(data)
+        if not comment:  # a batch from the list: one comment would not fit every row
+            del self.fields["comment"]
         if decision == "reject":
             self.fields = {"reason": ReasonForm.base_fields["reason"], **self.fields}
         elif amount is not None:
@@ -106,34 +108,34 @@ class ReviewAdminMixin:
         permissions=["review"],
     )
     def approve(self, request, queryset):
-        decide_each(
-            request,
-            queryset,
-            self.approve_service,
-            self.review_label,
-            DONE["approve"],
-        )
+        return self._decide_selected(request, queryset, "approve")
 
     @admin.action(
         description=gettext_lazy("Reject the selected %(verbose_name_plural)s"),
         permissions=["review"],
     )
     def reject(self, request, queryset):
-        form = ReasonForm(request.POST if "apply" in request.POST else None)
+        return self._decide_selected(request, queryset, "reject")
+
+    def _decide_selected(self, request, queryset, decision):
+        """The selected rows decided, after the page that asks what the record's page
+        asks: the reason to reject, the total amount checked where money moves."""
+        amounts = [self.review_amount(obj) for obj in queryset] if decision == "approve" else []
+        total = sum(amounts) if amounts and None not in amounts else None
+        service = self.reject_service if decision == "reject" else self.approve_service
+        if decision == "approve" and total is None:  # nothing to check: decided at once
+            decide_each(request, queryset, service, self.review_label, DONE[decision])
+            return None
+        posted = request.POST if "apply" in request.POST else None
+        form = DecisionForm(posted, decision=decision, amount=total, comment=False)
         if form.is_valid():
-            decide_each(
-                request,
-                queryset,
-                self.reject_service,
-                self.review_label,
-                DONE["reject"],
-                reason=form.cleaned_data["reason"],
-            )
+            kwargs = form.decision_kwargs()
+            decide_each(request, queryset, service, self.review_label, DONE[decision], **kwargs)
             return None
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
-            "title": _("Reject"),
+            "title": _("Approve") if decision == "approve" else _("Reject"),
             "form": form,
             "queryset": queryset,
             "action": request.POST.get("action"),
