@@ -19,7 +19,7 @@ def test_supervisor_reads_the_year_in_ten_thousand_yuan_and_opens_a_figure(
         page.click(".report-units a:text('万元')")
     assert page.locator("svg.report-chart g").count() == 3  # March, April, May 2025
     assert page.locator("#report-total tbody td").nth(5).inner_text() == "0.08"  # 775.50 元
-    shot(page, "the year in 10,000 yuan with its chart")
+    shot(page, "the year in 10,000 yuan with its chart", ("xlsx",))
 
     with page.expect_navigation():
         page.locator("#report-scope tbody tr").first.locator("a").first.click()
