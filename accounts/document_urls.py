@@ -3,6 +3,7 @@
 from django.urls import path
 
 from accounts import document_views
+from core.views import verify_document
 
 app_name = "documents"
 urlpatterns = [
@@ -12,4 +13,5 @@ urlpatterns = [
         document_views.beneficiary_statement,
         name="beneficiary_statement",
     ),
+    path("verify/<str:code>/", verify_document, name="verify"),
 ]

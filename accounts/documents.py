@@ -10,26 +10,49 @@ import datetime as dt
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.models import InsuredPerson, PersonalAccount, SharingAgreement
+from accounts.models import AgreementStatus, InsuredPerson, PersonalAccount, SharingAgreement
 from accounts.selectors import beneficiary_statement, ledger_statement
+from core.issued import Issue
+from core.models import IssuedDocument
+
+Kind = IssuedDocument.Kind
+
+
+def _who(person: InsuredPerson) -> str:
+    return f"{person.masked_name} {person.masked_id_number}"
+
+
+def _period(start: dt.date, end: dt.date) -> tuple[str, str]:
+    return _("Period"), f"{start:%Y-%m-%d} – {end:%Y-%m-%d}"
 
 
 def account_statement_document(*, account: PersonalAccount, start: dt.date, end: dt.date) -> dict:
     """对账单: opening balance, every entry with its running balance, totals, closing."""
+    statement = ledger_statement(holder=account, start=start, end=end)
+    facts = [
+        (_("Account number"), account.number),
+        _period(start, end),
+        (_("Opening balance"), statement.opening_balance),
+        (_("Closing balance"), statement.closing_balance),
+    ]
     return {
         "title": _("Personal account statement"),
         "person": account.person,
         "account": account,
-        "statement": ledger_statement(holder=account, start=start, end=end),
+        "statement": statement,
+        "issue": Issue(Kind.STATEMENT, _who(account.person), facts),
     }
 
 
 def beneficiary_statement_document(*, person: InsuredPerson, start: dt.date, end: dt.date) -> dict:
     """What relatives paid for ``person`` from their accounts or into the wallet."""
+    statement = beneficiary_statement(person=person, start=start, end=end)
+    facts = [_period(start, end), (_("Total"), statement.total)]
     return {
         "title": _("Statement of family sharing received"),
         "person": person,
-        "statement": beneficiary_statement(person=person, start=start, end=end),
+        "statement": statement,
+        "issue": Issue(Kind.SHARING_RECEIVED, _who(person), facts),
     }
 
 
@@ -57,10 +80,23 @@ UNDERTAKING = [
 
 
 def agreement_confirmation_document(*, agreement: SharingAgreement) -> dict:
-    """共济关系确认单: both parties (masked ID numbers), the agreement, the undertaking."""
+    """共济关系确认单: both parties (masked ID numbers), the agreement, the undertaking.
+
+    An agreement still pending or rejected is printed marked 未生效 (not in
+    force): it is not yet, or never, what the parties may rely on."""
+    facts = [
+        (_("Agreement no."), agreement.pk),
+        (_("Beneficiary"), _who(agreement.beneficiary)),
+        (_("Relationship"), agreement.get_relationship_display()),
+        (_("Scope"), agreement.get_scope_display()),
+        (_("Status"), agreement.get_status_display()),
+        (_("Effective from"), f"{agreement.effective_from:%Y-%m-%d}"),
+    ]
     return {
         "title": _("Sharing agreement confirmation form"),
         "agreement": agreement,
         "parties": [(_("Grantor"), agreement.grantor), (_("Beneficiary"), agreement.beneficiary)],
         "undertaking": UNDERTAKING,
+        "not_in_force": agreement.status in (AgreementStatus.PENDING, AgreementStatus.REJECTED),
+        "issue": Issue(Kind.AGREEMENT, _who(agreement.grantor), facts),
     }

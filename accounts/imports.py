@@ -16,6 +16,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.errors import (
     AccountNotOpen,
@@ -65,6 +66,7 @@ from core.importing import (
     Column,
     Import,
     RowError,
+    allowed_values,
     choice,
     date_value,
     text,
@@ -77,6 +79,7 @@ from core.spreadsheets import Number
 REGION_CODE = re.compile(r"^[0-9]{6}$")
 
 
+@allowed_values(gettext_lazy("18-character ID number, as text"))
 def id_number(cell) -> str:
     """公民身份号码 in its stored form (a trailing x read as X)."""
     return normalize_id_number(str(cell))
@@ -88,12 +91,19 @@ def id_number_column(header: str, field: str, *, blank: bool = False) -> Column:
     return Column(header, field, parse=id_number, identifier=True, blank=blank)
 
 
+@allowed_values(gettext_lazy("yuan above 0, at most 2 decimals (1,234.50)"))
 def amount(cell) -> Decimal:
     """金额: yuan, > 0, at most two decimals, thousands separators allowed; a number
     cell is taken at its value."""
     return parse_amount(cell.value if isinstance(cell, Number) else str(cell))
 
 
+@allowed_values(gettext_lazy("11-digit mobile or a landline number, as text"))
+def phone(cell) -> str:
+    return normalize_phone(str(cell))
+
+
+@allowed_values(gettext_lazy("6-digit code of a pooling region"))
 def region_code(cell) -> str:
     """A 6-digit division code; whether it is a known pooling region is checked per row."""
     code = str(cell).strip()
@@ -150,7 +160,7 @@ class PersonsImport(Import):
         ),
         Column("参保状态", "status", parse=choice(STATUSES)),
         Column("参保统筹区", "region", parse=region_code),
-        Column("联系电话", "phone", required=False, parse=normalize_phone, identifier=True),
+        Column("联系电话", "phone", required=False, parse=phone, identifier=True),
         Column("参保日期", "enrolled_on", required=False, parse=date_value),
     )
     key = ("id_number",)
@@ -221,6 +231,7 @@ def _shown(person, field, value, found: PersonsFound) -> str:
 # §2 个人账户划入 --------------------------------------------------------------
 
 
+@allowed_values(gettext_lazy("a month: YYYY-MM, not after this month"))
 def credit_month(cell) -> str:
     """划入年月: ``YYYY-MM``, not after the current month."""
     month = year_month(cell)

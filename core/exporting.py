@@ -13,12 +13,18 @@ This module adds what every export needs:
   (an explicit string cell in .xlsx; a leading apostrophe in .csv), never as a
   formula;
 - bounded memory: rows are read in chunks and written as they come (csv streamed,
-  xlsx in openpyxl's write-only mode, a new sheet past Excel's row limit).
+  xlsx in openpyxl's write-only mode, a new sheet past Excel's row limit);
+- a workbook a person can read at once: a title row (what, which period, which
+  hall), a bold header frozen under it, column widths from the header and the
+  first row, amounts as numbers shown 0.00 and dates as dates. All of it set
+  before the first row, as write-only mode requires.
 """
 
 import csv
 import datetime as dt
 import io
+import itertools
+import unicodedata
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
 
@@ -27,12 +33,18 @@ from django.utils import timezone
 from import_export import fields, resources
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 
 from core.importing import Column, Import
 from core.masking import mask_id_number, mask_name, mask_phone
 
 EXCEL_MAX_ROWS = 1_048_576
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+AMOUNT_FORMAT = "0.00"
+DATE_FORMAT = "yyyy-mm-dd"
+DATETIME_FORMAT = "yyyy-mm-dd hh:mm:ss"
+MAX_WIDTH = 40
 MASKS = {"id": mask_id_number, "phone": mask_phone, "name": mask_name}
 
 
@@ -141,21 +153,77 @@ def _csv_text(value) -> str:
     return str(value)
 
 
-def write_xlsx(headers: list[str], rows: Iterable[list], target, title: str = "Sheet") -> int:
-    """Write an .xlsx to ``target`` (path or binary file); returns the number of data rows."""
+def write_xlsx(
+    headers: list[str], rows: Iterable[list], target, title: str = "Sheet", *, heading: str = ""
+) -> int:
+    """Write an .xlsx to ``target`` (path or binary file); returns the number of data rows.
+
+    ``heading``, if given, is a title row above the header (what the file holds,
+    its period, the hall). Every sheet (a new one past Excel's row limit) repeats
+    the heading and the header, frozen, with the column widths of the first sheet.
+    """
     workbook = Workbook(write_only=True)
-    per_sheet = EXCEL_MAX_ROWS - 1
+    rows = iter(rows)
+    first = next(rows, None)
+    widths = _widths(headers, first)
+    per_sheet = EXCEL_MAX_ROWS - (2 if heading else 1)
     count, sheet = 0, None
-    for row in rows:
+    for row in itertools.chain([first], rows) if first is not None else ():
         if count % per_sheet == 0:
-            sheet = workbook.create_sheet(f"{title}{count // per_sheet + 1}"[:31])
-            sheet.append(headers)
+            sheet = _new_sheet(
+                workbook, f"{title}{count // per_sheet + 1}", headers, heading, widths
+            )
         sheet.append([_xlsx_cell(sheet, v) for v in row])
         count += 1
     if sheet is None:
-        workbook.create_sheet(title[:31]).append(headers)
+        _new_sheet(workbook, title, headers, heading, widths)
     workbook.save(target)
     return count
+
+
+def _new_sheet(workbook, title: str, headers: list[str], heading: str, widths: list[int]):
+    sheet = workbook.create_sheet(title[:31])
+    for number, width in enumerate(widths, 1):
+        sheet.column_dimensions[get_column_letter(number)].width = width
+    sheet.freeze_panes = "A3" if heading else "A2"
+    if heading:
+        cell = WriteOnlyCell(sheet, value=heading)
+        cell.font = Font(bold=True, size=12)
+        sheet.append([cell])
+    bold = Font(bold=True)
+    sheet.append([_styled(WriteOnlyCell(sheet, value=h), font=bold) for h in headers])
+    return sheet
+
+
+def _styled(cell, **styles):
+    for name, value in styles.items():
+        setattr(cell, name, value)
+    return cell
+
+
+def _widths(headers: list[str], first: list | None) -> list[int]:
+    """Each column as wide as its header or its first value, whichever is wider
+    (a CJK character counts two), within ``MAX_WIDTH``."""
+    widths = []
+    for number, header in enumerate(headers):
+        value = first[number] if first is not None and number < len(first) else ""
+        shown = _xlsx_text(value)
+        widths.append(min(max(_display_width(header), _display_width(shown)) + 2, MAX_WIDTH))
+    return widths
+
+
+def _xlsx_text(value) -> str:
+    if isinstance(value, dt.datetime):
+        return "0000-00-00 00:00:00"
+    if isinstance(value, dt.date):
+        return "0000-00-00"
+    if isinstance(value, Decimal):
+        return f"{value:.2f}"
+    return str(value)
+
+
+def _display_width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
 def _xlsx_cell(sheet, value):
@@ -164,11 +232,9 @@ def _xlsx_cell(sheet, value):
         cell.data_type = "s"  # text, never a formula
         return cell
     if isinstance(value, dt.datetime):
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.number_format = "yyyy-mm-dd hh:mm:ss"
-        return cell
+        return _styled(WriteOnlyCell(sheet, value=value), number_format=DATETIME_FORMAT)
     if isinstance(value, dt.date):
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.number_format = "yyyy-mm-dd"
-        return cell
+        return _styled(WriteOnlyCell(sheet, value=value), number_format=DATE_FORMAT)
+    if isinstance(value, Decimal):
+        return _styled(WriteOnlyCell(sheet, value=value), number_format=AMOUNT_FORMAT)
     return value

@@ -63,3 +63,16 @@ class PeriodForm(forms.Form):
         if self.is_valid():
             return self.cleaned_data["start"], self.cleaned_data["end"]
         return this_year()
+
+
+def period_presets(today: dt.date) -> list[tuple[str, dt.date, dt.date]]:
+    """本月, 上月, 本年, 上年 of ``today``, as (label, first day, last day)."""
+    month_start = today.replace(day=1)
+    next_month = (month_start + dt.timedelta(days=32)).replace(day=1)
+    last_month_end = month_start - dt.timedelta(days=1)
+    return [
+        (_("this month"), month_start, next_month - dt.timedelta(days=1)),
+        (_("last month"), last_month_end.replace(day=1), last_month_end),
+        (_("this year"), dt.date(today.year, 1, 1), dt.date(today.year, 12, 31)),
+        (_("last year"), dt.date(today.year - 1, 1, 1), dt.date(today.year - 1, 12, 31)),
+    ]

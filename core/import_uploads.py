@@ -143,6 +143,21 @@ def uploads_waiting(user) -> list[Upload]:
     return waiting
 
 
+def upload_read(token: str, *, importer: str, user) -> tuple[Upload, bytes] | None:
+    """A stored file and its content, left in the store (a report's errors workbook
+    may be downloaded again); None unless ``user`` stored it for ``importer``."""
+    if not TOKEN.match(token):
+        return None
+    try:
+        data = json.loads(upload_path(token).with_suffix(".json").read_text())
+        content = upload_path(token).read_bytes()
+    except FileNotFoundError:
+        return None
+    if data["importer"] != importer or data["user_id"] != user.pk:
+        return None
+    return Upload(token, data["filename"], importer, user.pk), content
+
+
 def upload_claimed_read(token: str) -> bytes:
     """The content of a claimed upload, removed from the disk."""
     content = upload_claimed_path(token).read_bytes()

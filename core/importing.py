@@ -57,7 +57,9 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, OperationalError, transaction
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.audit import audit_as
 from core.errors import DomainError
@@ -100,6 +102,14 @@ class Column:
     identifier: bool = False
     blank: bool = False
 
+    @property
+    def allowed(self) -> str:
+        """What a cell may hold, in words for the upload page: a choice's words, or
+        what the parser declares (``allowed_values``)."""
+        if isinstance(self.parse, choice):
+            return " / ".join(self.parse.options)
+        return str(getattr(self.parse, "allowed", ""))
+
     def word(self, value):
         """A stored value as this column's cell holds it: a choice's word (never a
         translated label), anything else as it is. Exports write through this."""
@@ -134,11 +144,15 @@ class Change:
 
 @dataclass
 class Problem:
-    """An error or warning; ``row`` and ``column`` are None when not about one cell."""
+    """An error or warning; ``row`` and ``column`` are None when not about one cell.
+    ``value`` is the cell as the file held it; ``reason`` the message without the
+    row's own values, by which a report groups its errors (``core.import_errors``)."""
 
     message: str
     row: int | None = None
     column: str | None = None
+    value: str | None = None
+    reason: str = ""
 
     def __str__(self):
         where = []
@@ -334,8 +348,8 @@ def _checked_chunks(importer, rows, report, chunk_rows, progress):
         parsed = []
         for row in rows[start : start + chunk_rows]:
             values = _row_parse(importer, row, report)
-            if values is not None and _key_first(importer, row.number, values, first_row, report):
-                parsed.append((row.number, values))
+            if values is not None and _key_first(importer, row, values, first_row, report):
+                parsed.append((row, values))
         yield _rows_check(importer, parsed, report)
         if progress:
             progress("rows", min(start + chunk_rows, len(rows)), len(rows))
@@ -363,29 +377,33 @@ def _row_parse(importer: Import, row, report: ImportReport) -> dict | None:
         cell = row.cells.get(column.header, "")
         if cell == "":
             if column.required and not column.blank:
-                report.errors.append(Problem(_("A value is required."), row.number, column.header))
+                report.errors.append(
+                    Problem(_("A value is required."), row.number, column.header, "")
+                )
                 ok = False
             values[column.field] = None
             continue
         try:
             values[column.field] = column.read(cell)
         except (CellError, ValidationError, DomainError) as error:
-            report.errors.append(Problem(_message(error), row.number, column.header))
+            report.errors.append(_problem(error, row.number, column.header, row.cells))
             ok = False
     return values if ok else None
 
 
 def _rows_check(importer, parsed, report) -> list:
     """``importer.check`` of a chunk of parsed rows; the planned changes, counted."""
-    found = importer.prefetch([values for _number, values in parsed])
+    found = importer.prefetch([values for _row, values in parsed])
     changes = []
-    for number, values in parsed:
+    for row, values in parsed:
+        number = row.number
         try:
             change = importer.check(values, found)
         except RowError as error:
-            report.errors.append(Problem(error.message, number, importer.header_of(error.field)))
+            header = importer.header_of(error.field)
+            report.errors.append(_problem(error, number, header, row.cells))
         except (ValidationError, DomainError) as error:
-            report.errors.append(Problem(_message(error), number, _column(importer, error)))
+            report.errors.append(_problem(error, number, _column(importer, error), row.cells))
         else:
             changes.append((number, change))
             if len(report.planned) < PLANNED_KEPT:
@@ -395,21 +413,25 @@ def _rows_check(importer, parsed, report) -> list:
     return changes
 
 
-def _key_first(importer: Import, number: int, values: dict, first_row: dict, report) -> bool:
+def _key_first(importer: Import, row, values: dict, first_row: dict, report) -> bool:
     """False (and the error recorded) when the row's key was in an earlier row of the file."""
     if not importer.key:
         return True
     key = tuple(values[f] for f in importer.key)
     if key in first_row:
+        template = _("The same key is already in row %(row)d of this file.")
+        header = importer.header_of(importer.key[-1])
         report.errors.append(
             Problem(
-                _("The same key is already in row %(row)d of this file.") % {"row": first_row[key]},
-                number,
-                importer.header_of(importer.key[-1]),
+                template % {"row": first_row[key]},
+                row.number,
+                header,
+                str(row.cells.get(header, "")),
+                _without_values(template),
             )
         )
         return False
-    first_row[key] = number
+    first_row[key] = row.number
     return True
 
 
@@ -488,8 +510,43 @@ def _message(error: Exception) -> str:
     return str(error)
 
 
+PLACEHOLDER = re.compile(r"%\(\w+\)[sdf]")
+
+
+def _without_values(template) -> str:
+    return PLACEHOLDER.sub("…", str(template))
+
+
+def _problem(error: Exception, number: int, header: str | None, cells: dict) -> Problem:
+    """The error of a row, with the cell's value and the reason without values: a
+    domain error's or a validation error's template, or else the message with the
+    cell's value left out (the parsers quote it)."""
+    message = _message(error)
+    value = "" if header is None else str(cells.get(header, ""))
+    template = getattr(error, "message", None)
+    if isinstance(error, DomainError) or (
+        isinstance(error, ValidationError) and getattr(error, "params", None)
+    ):
+        reason = _without_values(template)
+    else:
+        reason = message.replace(value, "…") if value else message
+    return Problem(message, number, header, value, reason)
+
+
 # Parsers shared by imports. Each takes a non-empty cell and returns the value
-# or raises CellError with the reason.
+# or raises CellError with the reason, and says what it accepts (allowed_values).
+
+
+def allowed_values(words):
+    """Declares, on the parser it decorates, what a cell may hold (the upload page
+    lists it beside the column)."""
+
+    def declare(parse):
+        parse.allowed = words
+        return parse
+
+    return declare
+
 
 YEAR_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 # A date as text: 2025-03-05 or 2025-3-5, 2025/3/5, 2025年3月5日 (what Excel, WPS and
@@ -511,6 +568,7 @@ def text(max_length: int) -> Callable[[Cell], str]:
             )
         return value
 
+    parse.allowed = format_lazy(gettext_lazy("text, at most {} characters"), max_length)
     return parse
 
 
@@ -538,6 +596,7 @@ class choice:  # noqa: N801 - used like the other parsers, text(), date_value
         return self.words[value]
 
 
+@allowed_values(gettext_lazy("a date: YYYY-MM-DD (or YYYY/M/D, YYYY年M月D日)"))
 def date_value(cell: Cell) -> dt.date:
     """An Excel date cell, or text in a form of ``DATE_TEXT``; a date that does not
     exist (2025-02-30) is refused, never moved to a neighbouring day."""
@@ -557,6 +616,7 @@ def date_value(cell: Cell) -> dt.date:
         raise CellError(_("%(value)s is not a date that exists.") % {"value": cell}) from None
 
 
+@allowed_values(gettext_lazy("a date and time: YYYY-MM-DD HH:MM:SS"))
 def datetime_value(cell: Cell) -> dt.datetime:
     """An Excel date-time cell, or text: a date as ``date_value`` reads it, a space and
     ``HH:MM[:SS]``; in the local time zone."""
@@ -592,6 +652,7 @@ def _date_parts(value: str, *, with_time: bool) -> list[int] | None:
     return [*parts, *(int(group or 0) for group in time.groups())] if time else None
 
 
+@allowed_values(gettext_lazy("a month: YYYY-MM"))
 def year_month(cell: Cell) -> str:
     """``YYYY-MM`` (or an Excel date cell, whose month is taken), as ``YYYY-MM``."""
     if isinstance(cell, dt.date):

@@ -10,7 +10,8 @@ no fontconfig lookup, is needed).
 To add a document (a receipt 回执, a confirmation form 确认单):
 
 1. a context builder in the app's ``documents.py`` that reads selectors and
-   never writes;
+   never writes, with ``issue``, a ``core.issued.Issue`` (kind, masked person,
+   the facts to keep);
 2. a template that ``{% extends "print/base.html" %}`` and fills
    ``{% block document %}`` (and optionally ``{% block print_css %}``); the base
    prints the hall name, the ``title`` of the context, print time, operator and
@@ -19,6 +20,10 @@ To add a document (a receipt 回执, a confirmation form 确认单):
    filename="x.pdf")``. The page is the print view; ``?format=pdf`` downloads
    the PDF. Links to both: ``{% include "print/actions.html" %}`` is already in
    the base (a print button hidden on paper, and the PDF link).
+
+Each rendering issues the document (``core.issued.document_issue``): the base
+prints its serial, the QR of its verify URL, the seal box (经办机构盖章) and the
+signature lines a document may add to (``{% block signatures %}``).
 """
 
 from pathlib import Path
@@ -31,6 +36,8 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
+from core.issued import document_issue, qr_svg, verify_url
+
 PDF = "pdf"
 
 
@@ -41,6 +48,9 @@ def render_print(request, template_name: str, context: dict, *, filename: str) -
     a counter PC is shared — no copy may stay in the browser's cache.
     """
     as_pdf = request.GET.get("format") == PDF
+    context = {**context}
+    issued = document_issue(issue=context.pop("issue"), operator=request.user)
+    context.update(issued=issued, verify_qr=qr_svg(verify_url(request, issued)))
     html = print_page(request, template_name, context, pdf=as_pdf)
     if as_pdf:
         response = HttpResponse(html_to_pdf(html), content_type="application/pdf")

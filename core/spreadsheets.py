@@ -74,10 +74,20 @@ class Sheet:
 
 
 def sheet_read(content: bytes) -> Sheet:
-    """The header row and the non-blank data rows of an .xlsx or CSV file."""
+    """The header row and the non-blank data rows of an .xlsx or CSV file.
+
+    A first row of a single cell above a row of several is a title row
+    (``core.exporting`` writes one above the header: what, which period, which
+    hall) and is passed over, so an exported file imports as it is."""
     _refuse_other_formats(content)
     records = _xlsx_records(content) if content.startswith(ZIP_MAGIC) else _csv_records(content)
-    header = next(records, None)
+    header, first_data = next(records, None), 2
+    if header is not None and _filled(header) == 1:
+        second = next(records, None)
+        if second is not None and _filled(second) > 1:
+            header, first_data = second, 3
+        elif second is not None:
+            records = itertools.chain([second], records)
     if header is None:
         raise FileRejected(_("The file is empty: it has no header row."))
     headers = [str(name).strip() if name is not None else "" for name in header]
@@ -86,12 +96,16 @@ def sheet_read(content: bytes) -> Sheet:
         if named.count(name) > 1:
             raise FileRejected(_("The column %(column)s appears twice.") % {"column": name})
     sheet = Sheet(headers=named)
-    for number, record in enumerate(records, start=2):
+    for number, record in enumerate(records, start=first_data):
         padded = itertools.chain(record, itertools.repeat(None))  # rows may end early
         cells = {name: _cell(value) for name, value in zip(headers, padded, strict=False) if name}
         if any(cells.values()):
             sheet.rows.append(Row(number=number, cells=cells))
     return sheet
+
+
+def _filled(record) -> int:
+    return sum(1 for value in record if value not in (None, ""))
 
 
 def sheet_rows_at_most(content: bytes) -> int:

@@ -8,12 +8,13 @@ from django.http import FileResponse, StreamingHttpResponse
 from django.shortcuts import redirect
 from django.urls import path
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
 
 from core.audit import disclosure_record
 from core.exporting import csv_chunks, write_xlsx
 from core.models import DisclosureLog
-from jobs.export_jobs import list_export_enqueue, list_queryset
+from jobs.export_jobs import export_heading, list_export_enqueue, list_queryset
 from jobs.services import job_url
 
 CONTENT_TYPES = {
@@ -73,7 +74,7 @@ class ExportAdminMixin:
                 subject=f"{self.opts.verbose_name_plural} export ({queryset.count()})",
             )
         headers = resource.get_export_headers()
-        filename = f"{self.opts.model_name}-{timezone.localtime():%Y%m%d-%H%M%S}.{fmt}"
+        filename = f"{self.opts.verbose_name_plural}-{timezone.localtime():%Y%m%d-%H%M%S}.{fmt}"
         if queryset.count() > settings.YIBAO_EXPORT_BACKGROUND_ROWS:
             job = list_export_enqueue(
                 self,
@@ -89,10 +90,12 @@ class ExportAdminMixin:
             response = StreamingHttpResponse(
                 csv_chunks(headers, resource.rows(queryset)), content_type=CONTENT_TYPES[fmt]
             )
-            response["Content-Disposition"] = f'attachment; filename="{filename}"'
+            # filename*: the Chinese name, for every browser (RFC 6266).
+            response["Content-Disposition"] = content_disposition_header(True, filename)
             return response
         spool = tempfile.TemporaryFile()
-        write_xlsx(headers, resource.rows(queryset), spool, title=str(_("Data")))
+        heading = export_heading(self, request)
+        write_xlsx(headers, resource.rows(queryset), spool, title=str(_("Data")), heading=heading)
         spool.seek(0)
         return FileResponse(
             spool, as_attachment=True, filename=filename, content_type=CONTENT_TYPES[fmt]

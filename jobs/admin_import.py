@@ -29,6 +29,7 @@ template extends ``admin/import/change_list.html``.
 """
 
 import datetime as dt
+import io
 from pathlib import Path
 
 from django import forms
@@ -39,10 +40,11 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
 
+from core.import_errors import error_groups, errors_xlsx
 from core.import_uploads import (
     upload_claim,
     upload_claimed_path,
@@ -50,6 +52,7 @@ from core.import_uploads import (
     upload_discard,
     upload_hand_over,
     upload_path,
+    upload_read,
     upload_store,
     uploads_handed_over,
 )
@@ -98,6 +101,11 @@ class ImportAdminMixin:
                 "import/jobs/<int:pk>/",
                 view(self.import_job_view),
                 name=self._url_name("_job"),
+            ),
+            path(
+                "import/errors/<str:token>/",
+                view(self.import_errors_view),
+                name=self._url_name("_errors"),
             ),
             path(
                 "import/<str:token>/",
@@ -249,9 +257,22 @@ class ImportAdminMixin:
         )
 
     def _preview(self, request, report, token):
+        errors_url = None
+        if report.errors:
+            buffer = io.BytesIO()
+            errors_xlsx(report, buffer)
+            stored = upload_store(
+                [buffer.getvalue()],
+                filename=f"{Path(report.filename).stem}-错误明细.xlsx",
+                importer=self._url_name("_errors"),
+                user=request.user,
+            )
+            errors_url = reverse(f"admin:{self._url_name('_errors')}", args=[stored.token])
         context = self._context(
             request,
             report=report,
+            error_groups=error_groups(report.errors),
+            errors_url=errors_url,
             token=token,
             planned=report.planned,  # the first PLANNED_KEPT; errors are always all listed
             planned_hidden=max(report.created + report.updated + report.skipped - PLANNED_KEPT, 0),
@@ -259,6 +280,17 @@ class ImportAdminMixin:
             upload_url_name=f"admin:{self._url_name('')}",
         )
         return TemplateResponse(request, "admin/import/preview.html", context)
+
+    def import_errors_view(self, request, token):
+        """The errors workbook of a report this user was shown."""
+        self._require_import_permission(request)
+        stored = upload_read(token, importer=self._url_name("_errors"), user=request.user)
+        if stored is None:
+            raise Http404
+        upload, content = stored
+        response = HttpResponse(content, content_type=XLSX_TYPE)
+        response["Content-Disposition"] = content_disposition_header(True, upload.filename)
+        return response
 
     def import_template_view(self, request):
         """The blank .xlsx with the format's headers."""

@@ -15,11 +15,13 @@ import tempfile
 
 from django.apps import apps
 from django.contrib import admin
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.core.files import File
 from django.http import HttpRequest, QueryDict
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.admin.filters import DateRangeFilter
 from core.exporting import csv_chunks, write_xlsx
 from jobs.services import job_enqueue, job_progress, job_task
 
@@ -30,6 +32,34 @@ def list_queryset(model_admin, request):
     """The rows the admin list shows for ``request.GET`` (filters, search, order) and
     ``request.user``: the one reading of the filters, for direct and background exports."""
     return model_admin.get_changelist_instance(request).get_queryset(request)
+
+
+def export_heading(model_admin, request) -> str:
+    """The title row of a list's workbook: the list, the period of its date filters
+    (or 全部), the user's hall when they have one, and when it was made."""
+    changelist = model_admin.get_changelist_instance(request)
+    periods = [
+        _("%(field)s %(start)s – %(end)s")
+        % {
+            "field": spec.field.verbose_name,
+            "start": _param(spec, spec.param_from),
+            "end": _param(spec, spec.param_to),
+        }
+        for spec in changelist.filter_specs
+        if isinstance(spec, DateRangeFilter) and spec.has_output() and spec.used_parameters
+    ]
+    parts = [str(model_admin.opts.verbose_name_plural), *(periods or [_("all dates")])]
+    try:
+        parts.append(request.user.placement.hall.name)
+    except ObjectDoesNotExist:
+        pass
+    parts.append(_("exported %(at)s") % {"at": f"{timezone.localtime():%Y-%m-%d %H:%M}"})
+    return " · ".join(parts)
+
+
+def _param(spec, name: str) -> str:
+    value = spec.used_parameters.get(name)
+    return (value[-1] if isinstance(value, list) else value) or "…"
 
 
 def list_export_enqueue(model_admin, *, params: str, fmt, unmasked, filename, title, operator):
@@ -62,7 +92,9 @@ def list_export(job, *, model, params, fmt, unmasked, filename):
     if fmt == "csv":
         spool.writelines(csv_chunks(headers, rows))
     else:
-        write_xlsx(headers, rows, spool, title=_("Data"))
+        write_xlsx(
+            headers, rows, spool, title=_("Data"), heading=export_heading(model_admin, request)
+        )
     spool.seek(0)
     return File(spool, name=filename)
 

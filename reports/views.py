@@ -10,12 +10,18 @@ from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import permission_required
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from core.forms import PeriodForm
+from core.forms import PeriodForm, period_presets
 from jobs.services import job_enqueue, job_url
+from reports.charts import month_chart_svg
 from reports.tables import sharing_statistics_tables, sharing_statistics_xlsx
+
+UNITS = {"yuan": gettext_lazy("yuan"), "wan": gettext_lazy("10,000 yuan")}
 
 
 @staff_member_required
@@ -24,13 +30,30 @@ def sharing_report(request):
     """统计: the tables and bars of ``sharing_statistics`` for the chosen period."""
     form = PeriodForm.from_query(request.GET)
     start, end = form.period
+    unit = request.GET.get("unit") if request.GET.get("unit") in UNITS else "yuan"
+    tables = sharing_statistics_tables(start=start, end=end, user=request.user)
+    months = next(table.rows for table in tables if table.dimension == "month")
     context = {
         **admin.site.each_context(request),
         "title": _("Sharing statistics"),
         "form": form,
         "start": start,
         "end": end,
-        "tables": sharing_statistics_tables(start=start, end=end, user=request.user),
+        "tables": tables,
+        "unit": unit,
+        "units": [
+            (key, label, urlencode({"start": start, "end": end, "unit": key}))
+            for key, label in UNITS.items()
+        ],
+        "presets": [
+            (
+                label,
+                urlencode({"start": first, "end": last, "unit": unit}),
+                (first, last) == (start, end),
+            )
+            for label, first, last in period_presets(timezone.localdate())
+        ],
+        "chart": month_chart_svg(months, unit),
     }
     return TemplateResponse(request, "reports/sharing_report.html", context)
 

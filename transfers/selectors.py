@@ -7,8 +7,10 @@ from decimal import Decimal
 
 from django.db.models import F, Sum, Value
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from accounts.models import EntryKind, PersonalAccount, Wallet
+from core.dates import local_days
 
 from .models import PaymentStatus, SharingPayment, TransferStatus, WalletSpending, WalletTransfer
 
@@ -87,3 +89,32 @@ def settlements_by_number(term: str) -> dict:
         "spendings": WalletSpending.objects.filter(settlement_id=term),
         "transfers": WalletTransfer.objects.filter(transfer_number=term),
     }
+
+
+@dataclass(frozen=True)
+class PaymentBalances:
+    before: Decimal
+    after: Decimal
+
+
+def payment_balances(payment: SharingPayment) -> PaymentBalances:
+    """The grantor's balance before and after ``payment``: from its ledger entry once
+    posted, else today's balance and what it would be if approved now."""
+    if payment.ledger_entry_id is not None:
+        after = payment.ledger_entry.balance_after
+        return PaymentBalances(before=after + payment.amount, after=after)
+    balance = payment.account.balance
+    return PaymentBalances(before=balance, after=balance - payment.amount)
+
+
+def payments_earlier_that_day(payment: SharingPayment):
+    """The grantor's other payments settled earlier on the local day of ``payment``,
+    in order: what a reviewer weighs a held payment against (the daily limit)."""
+    start, _end = local_days(timezone.localdate(payment.settled_at))
+    return (
+        SharingPayment.objects.filter(account=payment.account, settled_at__gte=start)
+        .filter(settled_at__lte=payment.settled_at)
+        .exclude(pk=payment.pk)
+        .select_related("beneficiary")
+        .order_by("settled_at", "pk")
+    )

@@ -134,6 +134,45 @@ class AgreementListAdmin(ReviewAdminMixin, ExportAdminMixin, ReadOnlyAdmin, Hist
             ]
         return response
 
+    def review_facts(self, obj):
+        """Both parties (masked), what is claimed, and the evidence with its scan."""
+
+        def party(person):
+            return [
+                (_("name"), person.masked_name),
+                (_("ID number"), person.masked_id_number),
+                (_("scheme"), person.get_scheme_display()),
+                (_("region"), person.region.name),
+            ]
+
+        if obj.evidence_scan and evidence_content_type(obj).startswith("image/"):
+            url = reverse("admin:accounts_sharingagreement_evidence", args=[obj.pk])
+            scan = format_html(
+                '<a href="{0}"><img class="evidence-scan" src="{0}?inline=1" alt="{1}"></a>',
+                url,
+                _("evidence scan"),
+            )
+        else:
+            scan = self.evidence_scan_link(obj)
+        evidence = [
+            (_("evidence type"), obj.get_evidence_type_display()),
+            (_("evidence number"), obj.evidence_number or "—"),
+            (_("undertaking signed"), _("yes") if obj.undertaking_signed else _("no")),
+            (_("evidence scan"), scan),
+        ]
+        claim = [
+            (_("relationship"), obj.get_relationship_display()),
+            (_("scope"), obj.get_scope_display()),
+            (_("effective from"), f"{obj.effective_from:%Y-%m-%d}"),
+            (_("entered by"), obj.created_by or "—"),
+        ]
+        return [
+            (_("grantor"), party(obj.grantor)),
+            (_("beneficiary"), party(obj.beneficiary)),
+            (_("sharing agreement"), claim),
+            (_("evidence"), evidence),
+        ]
+
     @admin.display(description=_("grantor"), ordering="grantor__name")
     def grantor_display(self, obj):
         return str(obj.grantor)
@@ -279,7 +318,7 @@ class SharingAgreementAdmin(ImportAdminMixin, AgreementListAdmin):
         extension = agreement.evidence_scan.name.rsplit(".", 1)[-1]
         return FileResponse(
             agreement.evidence_scan.open("rb"),
-            as_attachment=True,
+            as_attachment=request.GET.get("inline") != "1",  # shown in the review
             filename=f"agreement-{agreement.pk}-evidence.{extension}",
             content_type=evidence_content_type(agreement),
         )

@@ -415,7 +415,10 @@ def test_agreement_page_approves_and_rejects_with_a_reason_or_cancels(
     asked = client.get(reject).content.decode()
     assert "原因" in asked and f'href="{page}" class="button cancel-link">取消<' in asked
     done = client.post(reject, {"reason": "证明材料不清晰"}, follow=True)
-    assert [str(m) for m in done.context["messages"]] == ["已驳回 1 条：李明 → 李小明（子女）。"]
+    assert [str(m) for m in done.context["messages"]] == [
+        "已驳回 1 条：李明 → 李小明（子女）。",
+        "此队列中已没有待您复核的记录。",
+    ]
     son.refresh_from_db()
     assert (son.status, son.review_note) == (AgreementStatus.REJECTED, "证明材料不清晰")
     assert approve not in client.get(page).content.decode()  # decided: no buttons

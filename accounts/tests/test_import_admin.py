@@ -1,6 +1,7 @@
 """The import screens on the persons and ledger changelists: upload, preview, confirm."""
 
 import io
+import json
 from decimal import Decimal
 
 import openpyxl
@@ -73,7 +74,11 @@ def test_rejected_file_lists_every_error_and_offers_no_confirm(supervisor_client
     assert preview.context["token"] is None
     page = preview.content.decode()
     assert "参保统筹区" in page and report.errors[1].message in page
-    assert "/confirm" not in page and not any(uploads_in_tmp.iterdir())
+    # Nothing kept but the errors workbook offered for download.
+    notes = [json.loads(p.read_text()) for p in uploads_in_tmp.glob("*.json")]
+    assert "/confirm" not in page and [n["importer"] for n in notes] == [
+        "accounts_insuredperson_import_errors"
+    ]
     assert InsuredPerson.objects.count() == 0
 
 

@@ -76,7 +76,7 @@ def test_background_xlsx_export_keeps_formulas_as_text(client, auditor, persons,
 
     job = Job.objects.get(created_by=auditor)
     sheet = openpyxl.load_workbook(io.BytesIO(_download(client, job))).worksheets[0]
-    names = {row[0].value: row[0].data_type for row in sheet.iter_rows(min_row=2)}
+    names = {row[0].value: row[0].data_type for row in sheet.iter_rows(min_row=3)}
     assert set(names) == {p.name for p in persons}
     assert names["=苏州丙"] == "s"
 

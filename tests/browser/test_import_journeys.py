@@ -13,7 +13,17 @@ from jobs.tests.helpers import run_queued_jobs
 from transfers.models import SharingPayment
 from transfers.tests.factories import SETTLEMENT_HEADER, settlement_row
 
-FILE_WORDS = ("xlsx", "csv")  # file suffixes, in the form's help and the file name
+FILE_WORDS = (
+    "xlsx",
+    "csv",
+    "YYYY-MM-DD",
+    "YYYY-MM",
+    "YYYY",
+    "MM",
+    "DD",
+    "HH",
+    "SS",
+)  # file suffixes and date forms
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -47,7 +57,7 @@ def test_supervisor_imports_a_settlement_file_after_correcting_a_bad_row(
     upload(page, [good, settlement_row(li_ming, li_xiaoming, "JS-2", "50.50", use="现金")])
     rejected = page.locator("table.import-errors tbody tr")
     assert rejected.count() == 1
-    assert rejected.locator("td").all_inner_texts()[:2] == ["3", "用途"]
+    assert rejected.locator("td").all_inner_texts()[:2] == ["3", "现金"]
     assert "现金" in rejected.inner_text()
     assert page.locator("input.default[type=submit]").count() == 0  # nothing to confirm
     shot(page, "preview shows the rejected row", FILE_WORDS)

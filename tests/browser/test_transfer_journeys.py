@@ -71,6 +71,11 @@ def test_reviewer_approves_a_held_payment_from_the_queue(
     reviewer.select_option("select[name=action]", "approve")
     with reviewer.expect_navigation():
         reviewer.click("button[name=index]")
+    assert "¥5000.00" in reviewer.locator("label[for=id_amount_checked]").inner_text()
+    shot(reviewer, "the total amount to check")
+    reviewer.check("#id_amount_checked")
+    with reviewer.expect_navigation():
+        reviewer.click("input.default[type=submit]")
     assert reviewer.locator(".messagelist .success").is_visible()
     shot(reviewer, "approved and posted")
     assert SharingPayment.objects.get().status == PaymentStatus.POSTED

@@ -36,3 +36,17 @@ def counter_form(form_class, request, prefill: dict[str, str]):
             person = get_object_or_404(InsuredPerson, pk=pk)
             initial[field] = prefill_id_number(request, person.id_number)
     return form_class(initial=initial)
+
+
+# The lookups of the statistics (reports.tables.records_url): a figure's link opens
+# the list filtered exactly as the figure was counted.
+STATISTICS_LOOKUPS = ("ledger_entry__", "account_entry__", "grantor_region__")
+
+
+class StatisticsLookupsMixin:
+    """Lets the list take the statistics' lookups from the query string."""
+
+    def lookup_allowed(self, lookup, value, request=None):
+        return lookup.startswith(STATISTICS_LOOKUPS) or super().lookup_allowed(
+            lookup, value, request
+        )

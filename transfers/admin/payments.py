@@ -5,6 +5,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.admin.base import ReadOnlyAdmin
@@ -17,6 +18,7 @@ from jobs.admin_import import ImportAdminMixin
 from transfers.exports import SharingPaymentExport
 from transfers.imports import SettlementsImport
 from transfers.models import HeldPayment, PaymentStatus, SharingPayment, WalletSpending
+from transfers.selectors import payment_balances, payments_earlier_that_day
 from transfers.services.payments import (
     REVIEW_PERMISSION,
     payment_approve,
@@ -25,11 +27,11 @@ from transfers.services.payments import (
 )
 from transfers.services.reversals import reversal_request
 
-from .common import counter_form, counter_page
+from .common import StatisticsLookupsMixin, counter_form, counter_page
 from .forms import SettlementCorrectionForm
 
 
-class PaymentAdminBase(ReviewAdminMixin, ExportAdminMixin, ReadOnlyAdmin):
+class PaymentAdminBase(StatisticsLookupsMixin, ReviewAdminMixin, ExportAdminMixin, ReadOnlyAdmin):
     export_resource_class = SharingPaymentExport
     review_permission = REVIEW_PERMISSION
     review_label = "payment"
@@ -71,6 +73,12 @@ class PaymentAdminBase(ReviewAdminMixin, ExportAdminMixin, ReadOnlyAdmin):
     list_select_related = ["grantor", "beneficiary", "created_by", "reviewed_by"]
     readonly_fields = ["hold_reasons_in_words"]
 
+    def review_amount(self, obj):
+        return obj.amount
+
+    def review_facts(self, obj):
+        return payment_review_facts(obj)
+
     @admin.display(description=_("grantor"), ordering="grantor__name")
     def grantor_name(self, obj):
         return obj.grantor.masked_name
@@ -94,6 +102,47 @@ class PaymentAdminBase(ReviewAdminMixin, ExportAdminMixin, ReadOnlyAdmin):
             for name in super().get_fields(request, obj)
             if name != "hold_reasons_in_words"
         ]
+
+
+def person_facts(person) -> list:
+    return [(_("name"), person.masked_name), (_("ID number"), person.masked_id_number)]
+
+
+def payment_review_facts(payment) -> list:
+    """A payment beside its parties: who pays whom and why it was held, the
+    grantor's balance before and after, the grantor's earlier payments that day."""
+    balances = payment_balances(payment)
+    earlier = [
+        (p.settlement_id, f"¥{p.amount} · {p.beneficiary.masked_name} · {p.get_status_display()}")
+        for p in payments_earlier_that_day(payment)
+    ]
+    institution = f"{payment.institution_name}（{payment.institution_code}）"
+    return [
+        (_("grantor"), [*person_facts(payment.grantor), (_("personal account"), payment.account)]),
+        (
+            _("beneficiary"),
+            [
+                *person_facts(payment.beneficiary),
+                (_("relationship"), payment.agreement.get_relationship_display()),
+            ],
+        ),
+        (
+            _("this payment"),
+            [
+                (_("amount"), f"¥{payment.amount}"),
+                (_("scope"), payment.get_scope_display()),
+                (_("use"), payment.get_use_display()),
+                (_("institution"), institution if payment.institution_code else "—"),
+                (_("settlement time"), f"{timezone.localtime(payment.settled_at):%Y-%m-%d %H:%M}"),
+                (_("hold reasons"), payment.get_hold_reasons_display() or "—"),
+            ],
+        ),
+        (
+            _("grantor's balance"),
+            [(_("before"), f"¥{balances.before}"), (_("after"), f"¥{balances.after}")],
+        ),
+        (_("earlier payments that day"), earlier or [(_("none"), "")]),
+    ]
 
 
 @admin.register(SharingPayment)

@@ -27,6 +27,7 @@ class ReceiptMixin:
     receipt_url_name: str
     receipt_template: str
     receipt_related: tuple[str, ...] = ()
+    change_form_template = "admin/transfers/receipt_change_form.html"
 
     def receipt_document(self, obj) -> dict:
         """The context of the receipt of ``obj`` (a function of ``transfers.documents``)."""
@@ -47,6 +48,12 @@ class ReceiptMixin:
             return self.receipt_view(request, object_id)
 
         return [object_path(self, "receipt/", view, self.receipt_url_name), *super().get_urls()]
+
+    def render_change_form(self, request, context, *args, obj=None, **kwargs):
+        """The record's page offers its receipt (the clerk lands here after a transfer)."""
+        if obj is not None:
+            context["receipt_url"] = reverse(f"admin:{self.receipt_url_name}", args=[obj.pk])
+        return super().render_change_form(request, context, *args, obj=obj, **kwargs)
 
     @admin.display(description=_("receipt"))
     def receipt_link(self, obj):

@@ -1,6 +1,9 @@
 """Reversals: the list, the reviewer's bulk approve/reject, and the receipt."""
 
 from django.contrib import admin
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from core.admin.base import ReadOnlyAdmin
@@ -12,6 +15,7 @@ from transfers.exports import ReversalExport
 from transfers.models import RequestedReversal, Reversal, ReversalStatus
 from transfers.services.reversals import REVIEW_PERMISSION, reversal_approve, reversal_reject
 
+from .payments import payment_review_facts
 from .receipts import ReceiptMixin
 
 
@@ -26,6 +30,7 @@ class ReversalAdmin(ReviewAdminMixin, ReceiptMixin, ExportAdminMixin, ReadOnlyAd
     review_waiting = ReversalStatus.REQUESTED
     approve_service = staticmethod(reversal_approve)
     reject_service = staticmethod(reversal_reject)
+    review_entered_by = "requested_by"
     list_display = [
         "settlement_id",
         "grantor",
@@ -79,6 +84,35 @@ class ReversalAdmin(ReviewAdminMixin, ReceiptMixin, ExportAdminMixin, ReadOnlyAd
 
     def receipt_document(self, obj):
         return reversal_receipt_document(reversal=obj)
+
+    def review_amount(self, obj):
+        return obj.payment.amount
+
+    def review_facts(self, obj):
+        """The reversal beside the original entry it undoes."""
+        payment = obj.payment
+        entry = payment.ledger_entry
+        url = reverse("admin:transfers_sharingpayment_change", args=[payment.pk])
+        original = [
+            (_("settlement ID"), format_html('<a href="{}">{}</a>', url, payment.settlement_id)),
+            (_("amount"), f"¥{payment.amount}"),
+            (
+                _("booked at"),
+                f"{timezone.localtime(entry.created_at):%Y-%m-%d %H:%M}" if entry else "—",
+            ),
+            (_("balance after"), f"¥{entry.balance_after}" if entry else "—"),
+            (_("institution"), payment.institution_name or "—"),
+        ]
+        request = [
+            (_("reason"), obj.reason),
+            (_("requested by"), obj.requested_by),
+            (_("requested at"), f"{timezone.localtime(obj.requested_at):%Y-%m-%d %H:%M}"),
+        ]
+        return [
+            *payment_review_facts(payment)[:2],
+            (_("original entry"), original),
+            (_("reversal requested"), request),
+        ]
 
 
 @admin.register(RequestedReversal)

@@ -3,7 +3,9 @@
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from core.admin.base import ReadOnlyAdmin
@@ -25,13 +27,15 @@ from transfers.services.wallets import (
     wallet_transfer_refuse,
 )
 
-from .common import counter_form, counter_page
+from .common import StatisticsLookupsMixin, counter_form, counter_page
 from .forms import CounterTransferForm
 from .receipts import ReceiptMixin
 
 
 @admin.register(WalletTransfer)
-class WalletTransferAdmin(ReceiptMixin, ImportAdminMixin, ExportAdminMixin, ReadOnlyAdmin):
+class WalletTransferAdmin(
+    StatisticsLookupsMixin, ReceiptMixin, ImportAdminMixin, ExportAdminMixin, ReadOnlyAdmin
+):
     importer_class = WalletTransfersImport
     export_resource_class = WalletTransferExport
     receipt_url_name = "transfers_wallettransfer_receipt"
@@ -107,7 +111,16 @@ class WalletTransferAdmin(ReceiptMixin, ImportAdminMixin, ExportAdminMixin, Read
                 **form.cleaned_data,
             )
             if transfer is not None:
-                messages.success(request, _("The transfer was made; print the receipt."))
+                receipt = reverse("admin:transfers_wallettransfer_receipt", args=[transfer.pk])
+                messages.success(
+                    request,
+                    format_html(
+                        '{} <a href="{}" target="_blank">{}</a>',
+                        _("The transfer was made."),
+                        receipt,
+                        _("Print the receipt"),
+                    ),
+                )
                 return redirect("admin:transfers_wallettransfer_change", transfer.pk)
         return counter_page(self, request, form, _("Counter wallet transfer"))
 

@@ -116,8 +116,19 @@ def test_review_queue_shows_why_held_and_bulk_approve_reports(client, reviewer, 
     queue = reverse("admin:transfers_heldpayment_changelist")
     page = logged_in(client, reviewer).get(queue).content.decode()
     assert "BIG-1" in page and str(HoldReason.AMOUNT.label) in page
+    asked = client.post(queue, {"action": "approve", ACTION_CHECKBOX_NAME: [held.pk]})
+    assert "我已核对金额：¥5000.00" in asked.content.decode()  # money: checked first
+    held.refresh_from_db()
+    assert held.status == PaymentStatus.HELD
     response = client.post(
-        queue, {"action": "approve", ACTION_CHECKBOX_NAME: [held.pk]}, follow=True
+        queue,
+        {
+            "action": "approve",
+            ACTION_CHECKBOX_NAME: [held.pk],
+            "apply": "1",
+            "amount_checked": "on",
+        },
+        follow=True,
     )
     assert [m.level_tag for m in response.context["messages"]] == ["success"]
     held.refresh_from_db()
@@ -157,7 +168,7 @@ def test_own_entry_cannot_be_approved_and_the_message_says_why(client, clerk, he
     clerk.user_permissions.add(Permission.objects.get(codename="review_sharingpayment"))
     response = logged_in(client, clerk).post(
         reverse("admin:transfers_heldpayment_changelist"),
-        {"action": "approve", ACTION_CHECKBOX_NAME: [held.pk]},
+        {"action": "approve", ACTION_CHECKBOX_NAME: [held.pk], "apply": "1", "amount_checked": "1"},
         follow=True,
     )
     assert [str(m) for m in response.context["messages"]] == [f"{held}: {ReviewerIsCreator()}"]
@@ -184,7 +195,12 @@ def test_clerk_requests_reversal_reviewer_approves_and_prints_receipt(
     assert "医院重复上传" in logged_in(client, reviewer).get(queue).content.decode()
     client.post(
         queue,
-        {"action": "approve", ACTION_CHECKBOX_NAME: [reversal.pk]},
+        {
+            "action": "approve",
+            ACTION_CHECKBOX_NAME: [reversal.pk],
+            "apply": "1",
+            "amount_checked": "1",
+        },
     )
     reversal.refresh_from_db()
     assert reversal.status == ReversalStatus.APPROVED
@@ -298,8 +314,11 @@ def test_held_payment_page_approve_button_posts_it(client, reviewer, held, li_mi
     approve = reverse("admin:transfers_heldpayment_approve", args=[held.pk])
     page = reverse("admin:transfers_heldpayment_change", args=[held.pk])
     assert f'href="{approve}">通过<' in logged_in(client, reviewer).get(page).content.decode()
-    done = client.post(approve, follow=True)
-    assert [str(m) for m in done.context["messages"]] == ["已通过 1 条：BIG-1 5000.00。"]
+    done = client.post(approve, {"amount_checked": "on"}, follow=True)
+    assert [str(m) for m in done.context["messages"]] == [
+        "已通过 1 条：BIG-1 5000.00。",
+        "此队列中已没有待您复核的记录。",
+    ]
     held.refresh_from_db()
     assert held.status == PaymentStatus.POSTED
     assert balance(li_ming) == Decimal("500.00")
