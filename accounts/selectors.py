@@ -27,6 +27,7 @@ from accounts.models import (
     Use,
     Wallet,
 )
+from core.database import replica_alias
 from core.dates import local_days
 from core.idnumbers import normalize_id_number
 from core.masking import mask_id_number
@@ -211,7 +212,8 @@ def ledger_statement(*, holder: PersonalAccount | Wallet, start: dt.date, end: d
     a line of the period it was imported in, showing its value date.
     """
     field = "account" if isinstance(holder, PersonalAccount) else "wallet"
-    ledger = LedgerEntry.objects.filter(**{field: holder})
+    # A statement may be a moment behind the counter: read from the replica.
+    ledger = LedgerEntry.objects.using(replica_alias()).filter(**{field: holder})
     lo, hi = local_days(start, end)
     run = ledger.aggregate(
         from_lo=Min("sequence", filter=Q(created_at__gte=lo)),
@@ -294,10 +296,11 @@ def beneficiary_statement(*, person: InsuredPerson, start: dt.date, end: dt.date
     paid_for = Q()
     for kind, person_field in _PAID_FOR:
         paid_for |= Q(kind=kind, **{person_field: person})
-    originals = LedgerEntry.objects.filter(paid_for)
+    ledger = LedgerEntry.objects.using(replica_alias())  # a statement: the replica's
+    originals = ledger.filter(paid_for)
     lo, hi = local_days(start, end)
     entries = (
-        LedgerEntry.objects.filter(paid_for | Q(kind=EntryKind.REVERSAL, reverses__in=originals))
+        ledger.filter(paid_for | Q(kind=EntryKind.REVERSAL, reverses__in=originals))
         .filter(created_at__gte=lo, created_at__lt=hi)
         .select_related(
             "account__person", "counterpart", "reverses__account__person", "reverses__counterpart"

@@ -5,6 +5,16 @@ and listens only on a Unix socket in that folder. It is started on first use and
 left running (``cleanup_mode=None``) so that a server, a shell and a test run can
 share it; ``manage.py dbserver stop`` stops it. The wheel takes an inter-process
 lock while it starts, so two processes starting at once find one server.
+
+Its ``initdb`` (PostgreSQL 18, ``--auth-local=trust``) already lets a streaming
+replica in: ``wal_level = replica``, ``max_wal_senders = 10`` and a ``local
+replication all trust`` line in ``pg_hba.conf``; nothing is changed for it here
+(core/tests/test_replica.py makes a standby of it with ``pg_basebackup -R``).
+
+A read replica (``DATABASE_REPLICA_URL``) is the alias ``replica``. Nothing is
+sent there by guessing: a read that may be a moment behind the primary (reports,
+exports, statements) says so with ``.using(replica_alias())``; every other read,
+and every write (``PrimaryRouter``), goes to the primary.
 """
 
 import os
@@ -29,6 +39,46 @@ def database_from_url(url: str) -> dict:
         # A row lock not granted in 10 s fails instead of queueing the counter forever.
         "OPTIONS": {"options": "-c lock_timeout=10000"},
     }
+
+
+REPLICA = "replica"
+
+
+def replica_database(url: str) -> dict:
+    """The DATABASES entry of the read replica. In a test run it mirrors the test
+    database of ``default`` (Django creates no second test database for it)."""
+    return database_from_url(url) | {"TEST": {"MIRROR": "default"}}
+
+
+def replica_alias() -> str:
+    """Where a read that may lag the primary by a moment goes: the replica if one is
+    configured, else the primary."""
+    from django.conf import settings
+
+    return REPLICA if REPLICA in settings.DATABASES else "default"
+
+
+class PrimaryRouter:
+    """Every write to the primary, also of an object that was read from the replica
+    (its ``_state.db`` would otherwise send its ``save()`` to a read-only standby).
+
+    Reads are not routed: a read without ``.using()`` is the primary's, so code that
+    must see its own write sees it; a replica object's relations are read where it
+    was read (Django's default for a read no router decides). The replica never
+    migrates: it is a copy of the primary.
+    """
+
+    def db_for_read(self, model, **hints):
+        return None
+
+    def db_for_write(self, model, **hints):
+        return "default"
+
+    def allow_relation(self, obj1, obj2, **hints):
+        return True  # the same data, whichever copy an object was read from
+
+    def allow_migrate(self, db, app_label, **hints):
+        return False if db == REPLICA else None
 
 
 def embedded_server(data_dir: Path):

@@ -1,14 +1,15 @@
 """统计: sharing payments and wallet transfers counted as the authorities publish them.
 
 Counts (人次) and amounts by scope, use, month, province and pooling region,
-computed in the database. Each posted sharing payment and each wallet transfer
-is one use, counted once, on the grantor's side: its amount is what its ledger
-entry took out of the grantor's account, and a record whose entry was reversed
-(a reversed payment, a transfer never accepted) is left out. A use belongs to
-the day it was made, its entry's value date (the settlement's or transfer's
-day), so a settlement imported late counts in the month of the visit. Scope and
-region are the ones recorded on the payment or transfer when it was made, so a
-grantor's later move changes no past figure.
+computed in the database (the read replica, if one is configured). Each posted
+sharing payment and each wallet transfer is one use, counted once, on the
+grantor's side: its amount is what its ledger entry took out of the grantor's
+account, and a record whose entry was reversed (a reversed payment, a transfer
+never accepted) is left out. A use belongs to the day it was made, its entry's
+value date (the settlement's or transfer's day), so a settlement imported late
+counts in the month of the visit. Scope and region are the ones recorded on the
+payment or transfer when it was made, so a grantor's later move changes no past
+figure.
 """
 
 import datetime as dt
@@ -19,6 +20,7 @@ from django.db.models import CharField, Count, DecimalField, F, Sum, Value
 from django.db.models.functions import Coalesce, TruncMonth
 
 from accounts.models import Scope, Use
+from core.database import replica_alias
 from transfers.models import SharingPayment, WalletTransfer
 
 ZERO = Decimal("0.00")
@@ -96,7 +98,8 @@ def sharing_statistics(
     found = {name: {} for name in ("total", *STATISTICS_DIMENSIONS)}
     zero = Value(ZERO, output_field=DecimalField(max_digits=16, decimal_places=2))
     for measure, (model, entry) in _MEASURES.items():
-        counted = model.objects.filter(
+        rows = model.objects.using(replica_alias())  # a report may lag the counter a moment
+        counted = rows.filter(
             **{f"{entry}__value_date__range": (start, end), f"{entry}__reversed_by__isnull": True}
         ).annotate(**_keys(model, entry))
         if regions is not None:

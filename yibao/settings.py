@@ -1,6 +1,7 @@
 """Settings of the 医保个账家庭共济 back office.
 
 Environment: ``DATABASE_URL`` (else the embedded PostgreSQL in ``var/pgdata``),
+``DATABASE_REPLICA_URL`` (a streaming read replica for reports, exports, statements),
 ``DJANGO_DEBUG`` (``1`` for development), ``DJANGO_SECRET_KEY`` (else one is made
 once and kept in ``var/secret_key``), ``DJANGO_ALLOWED_HOSTS`` (comma-separated),
 ``YIBAO_HALL_NAME`` (printed on statements and receipts), ``YIBAO_PRINT_FONT`` and
@@ -22,7 +23,7 @@ import pghistory
 from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.utils.translation import gettext_lazy as _
 
-from core.database import database_from_url, embedded_database
+from core.database import REPLICA, database_from_url, embedded_database, replica_database
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("YIBAO_VAR_DIR", BASE_DIR / "var"))
@@ -109,6 +110,9 @@ if os.environ.get("DATABASE_URL"):
     DATABASES = {"default": database_from_url(os.environ["DATABASE_URL"])}
 else:
     DATABASES = {"default": embedded_database(VAR_DIR / "pgdata")}
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES[REPLICA] = replica_database(os.environ["DATABASE_REPLICA_URL"])
+DATABASE_ROUTERS = ["core.database.PrimaryRouter"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
