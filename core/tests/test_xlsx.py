@@ -65,8 +65,8 @@ def _calc_shows(content: bytes) -> list[str]:
 def test_oracle_libreoffice_shows_the_cells_as_written():
     assert _calc_shows(_workbook()) == [
         "姓名,金额,业务日期,记账时间,笔数,摘要",
-        "王芳,12.3,2025-03-10,2025-03-10 09:30:05,3,",
-        "=SUM(1),-30,1999-12-31,2024-02-29 23:59:00,0,<&>",
+        "王芳,12.30,2025-03-10,2025-03-10 09:30:05,3,",  # amounts shown 0.00
+        "=SUM(1),-30.00,1999-12-31,2024-02-29 23:59:00,0,<&>",
     ]
 
 
