@@ -62,7 +62,8 @@ def person_by_id_number(id_number: str) -> InsuredPerson:
 
 # For every holder (account or wallet): the cached balance against the sum of its
 # entries, and the entries whose balance_after does not follow from the one before
-# (or whose sequence skips). Runs in the database so it scales to every account.
+# (or whose sequence skips), and a cached last sequence that is not the last
+# entry's (counted as one more broken link). Runs in the database so it scales.
 _MISMATCH_SQL = """
 WITH chain AS (
     SELECT {holder} AS holder_id, sequence, amount, balance_after,
@@ -77,14 +78,18 @@ WITH chain AS (
        OR sequence <> COALESCE(previous_sequence, 0) + 1
     GROUP BY holder_id
 ), sums AS (
-    SELECT {holder} AS holder_id, SUM(amount) AS total FROM accounts_ledgerentry
+    SELECT {holder} AS holder_id, SUM(amount) AS total, MAX(sequence) AS last
+    FROM accounts_ledgerentry
     WHERE {holder} IS NOT NULL GROUP BY {holder}
 )
-SELECT h.id, {label}, h.balance, COALESCE(s.total, 0), COALESCE(b.breaks, 0)
+SELECT h.id, {label}, h.balance, COALESCE(s.total, 0),
+       COALESCE(b.breaks, 0)
+       + CASE WHEN h.last_sequence <> COALESCE(s.last, 0) THEN 1 ELSE 0 END
 FROM {table} h
 LEFT JOIN sums s ON s.holder_id = h.id
 LEFT JOIN broken b ON b.holder_id = h.id
 WHERE h.balance <> COALESCE(s.total, 0) OR COALESCE(b.breaks, 0) > 0
+   OR h.last_sequence <> COALESCE(s.last, 0)
 ORDER BY h.id
 """
 

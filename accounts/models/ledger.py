@@ -35,6 +35,9 @@ class PersonalAccount(models.Model):
         verbose_name=_("insured person"),
     )
     balance = models.DecimalField(_("balance"), default=0, **MONEY)
+    # The sequence of the last entry, kept with the balance so a posting needs no
+    # MAX over the ledger (accounts.services.ledger).
+    last_sequence = models.PositiveIntegerField(_("last entry sequence"), default=0)
     status = models.CharField(
         _("status"), max_length=10, choices=AccountStatus.choices, default=AccountStatus.OPEN
     )
@@ -72,6 +75,7 @@ class Wallet(models.Model):
         verbose_name=_("insured person"),
     )
     balance = models.DecimalField(_("balance"), default=0, **MONEY)
+    last_sequence = models.PositiveIntegerField(_("last entry sequence"), default=0)
     opened_at = models.DateTimeField(_("opened at"), auto_now_add=True)
 
     class Meta:
