@@ -31,10 +31,12 @@ from core.masking import mask_id_number
 
 def open_account_of(person: InsuredPerson) -> PersonalAccount:
     """The account a grantor shares from; agreements, payments and transfers all need
-    one open (``GrantorNotEmployee`` without an account, ``GrantorAccountNotOpen``)."""
-    account = PersonalAccount.objects.filter(person=person).first()
-    if account is None:
-        raise GrantorNotEmployee(name=person.name)
+    one open (``GrantorNotEmployee`` without an account, ``GrantorAccountNotOpen``).
+    A person loaded by ``persons_by_id_number`` brings it along (no query)."""
+    try:
+        account = person.account
+    except PersonalAccount.DoesNotExist:
+        raise GrantorNotEmployee(name=person.name) from None
     if account.status != AccountStatus.OPEN:
         raise GrantorAccountNotOpen(
             name=person.name, number=account.number, status=account.get_status_display()
@@ -42,22 +44,37 @@ def open_account_of(person: InsuredPerson) -> PersonalAccount:
     return account
 
 
-def person_by_id_number(id_number: str) -> InsuredPerson:
-    """The registered person with this ID number (typed, pasted or read from a card)."""
+def id_number_given(id_number: str) -> str:
+    """An ID number as typed, pasted or read from a card, in stored form
+    (``InvalidIdNumber`` when it is not a valid one)."""
     try:
-        number = normalize_id_number(id_number)
+        return normalize_id_number(id_number)
     except ValidationError as error:
         raise InvalidIdNumber(
             id_number=mask_id_number((id_number or "").strip()), reason=error.messages[0]
         ) from None
-    try:
-        return (
-            InsuredPerson.objects.select_related("region__province__policy", "account")
-            .prefetch_related(PERIODS_PREFETCH)
-            .get(id_number=number)
-        )
-    except InsuredPerson.DoesNotExist:
-        raise PersonNotFound(id_number=mask_id_number(number)) from None
+
+
+def persons_by_id_number(id_numbers) -> dict[str, InsuredPerson]:
+    """The registered persons with these (stored-form) ID numbers, by number, with
+    what the checks read (region, policy, account, enrolment history): two queries
+    for any number of persons, so a file's chunk is judged without one per row."""
+    persons = (
+        InsuredPerson.objects.select_related("region__province__policy", "account")
+        .prefetch_related(PERIODS_PREFETCH)
+        .filter(id_number__in=set(id_numbers))
+    )
+    return {person.id_number: person for person in persons}
+
+
+def person_by_id_number(id_number: str, found: dict | None = None) -> InsuredPerson:
+    """The registered person with this ID number, from ``found`` (what
+    ``persons_by_id_number`` loaded for a batch) or from the database."""
+    number = id_number_given(id_number)
+    person = (persons_by_id_number([number]) if found is None else found).get(number)
+    if person is None:
+        raise PersonNotFound(id_number=mask_id_number(number))
+    return person
 
 
 # For every holder (account or wallet): the cached balance against the sum of its

@@ -6,9 +6,9 @@ must change in the same transaction as the entry, under a row lock that
 serialises concurrent postings on one account or wallet. The idempotency key is
 unique in the database, so a retried request (a resent file row, a double click)
 finds its first posting instead of posting twice. A batch takes each lock, reads
-each key once (the last sequence comes with the lock, from the holder row),
-and inserts its entries in bulk, so a
-100,000-row credit file costs a few queries per thousand rows, not six per row.
+each key once (the last sequence comes with the lock, from the holder row), and
+inserts its entries in bulk, so a 100,000-row credit file costs a few queries
+per thousand rows, not six per row.
 """
 
 import datetime as dt
@@ -106,14 +106,17 @@ def ledger_post_many(
     posts nothing.
 
     ``locked``: the caller locked the holders (``ledger_lock``) in the enclosing
-    transaction and passes those rows, so they are not locked and read again.
+    transaction and passes those rows, so they are not locked and read again; an
+    error then leaves the caller's transaction to be rolled back.
     ``new_keys``: the caller knows its keys are new (a settlement whose 结算ID it
     has just looked up), so they are not read first; a key taken meanwhile still
     fails the insert (``IdempotencyConflict``) and nothing is written.
     """
     for index, posting in enumerate(postings):
         _at(index, _check_amount, posting.amount)
-    with transaction.atomic():
+    # A caller that locked the holders has its transaction, which an error leaves:
+    # no savepoint of ours is needed (two statements fewer per posting).
+    with transaction.atomic(savepoint=not locked):
         holders = _rows_of(postings) if locked else ledger_lock(*[p.holder for p in postings])
         known = {}
         if not new_keys:
