@@ -48,6 +48,7 @@ a second import of the same file change nothing.
 """
 
 import datetime as dt
+import itertools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -60,7 +61,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.errors import DomainError
-from core.spreadsheets import Cell, FileRejected, Number, sheet_read
+from core.spreadsheets import Cell, FileRejected, Number, sheet_rows_at_most, sheet_stream
 
 CREATE, UPDATE, SKIP = "create", "update", "skip"
 
@@ -214,6 +215,10 @@ class Import:
     permission: str = ""
     columns: tuple[Column, ...] = ()
     key: tuple[str, ...] = ()
+    # Written chunk by chunk, each in its own transaction, after the whole file was
+    # checked: ``write_batch`` then gets each row's parsed values (not a change's
+    # data), checks them again under its locks and skips the rows already written.
+    chunked: bool = False
 
     def prefetch(self, rows: list[dict]) -> Any:
         """Bulk reads for ``check`` (one query instead of one per row); default none."""
@@ -268,52 +273,119 @@ def import_run(
 ) -> ImportReport:
     """Check every row of the file; unless ``dry_run`` or any error, write them all.
 
-    Rows go through in chunks of ``progress_every``: parsed, prefetched, checked
-    and (when confirmed) written, one chunk after the other inside one
-    transaction, so a file of any length holds only one chunk's objects in
-    memory; ``progress("rows", done, total)`` follows each chunk. A refused row
-    stops the writing, the remaining rows are still checked so that the report
-    names every refusal, and the transaction is rolled back.
+    Rows are read as a stream and go through in chunks of ``progress_every``:
+    parsed, prefetched, checked and (when confirmed) written, one chunk after the
+    other, so a file of any length holds only one chunk's objects in memory;
+    ``progress(stage, done, total)`` follows each chunk ("check", then "write"
+    for a ``chunked`` import). A refused row stops the writing, the remaining rows
+    are still checked so that the report names every refusal, and nothing is
+    written. An import that is not ``chunked`` writes in one transaction; a
+    ``chunked`` one checks the whole file first, then writes each chunk in a
+    short transaction of its own (see ``Import.chunked``).
     """
     if isinstance(content, Path):
         filename = filename or content.name
         content = content.read_bytes()
     report = ImportReport(title=importer.title, filename=filename, dry_run=dry_run)
     try:
-        sheet = sheet_read(content)
+        headers, rows = sheet_stream(content)
+        if not _headers_ok(importer, headers, report):
+            return report
+        total = sheet_rows_at_most(content)
+        chunks = _checked_chunks(importer, rows, report, progress_every, progress, total)
+        if dry_run:
+            for _chunk in chunks:
+                pass
+        elif importer.chunked:
+            _write_chunked(importer, content, chunks, operator, report, progress_every, progress)
+        else:
+            _write_all(importer, chunks, operator, report)
     except FileRejected as error:
         report.errors.append(Problem(str(error)))
-        return report
-    if not _headers_ok(importer, sheet.headers, report):
-        return report
-    report.rows = len(sheet.rows)
-    if not sheet.rows:
+        report.written = False
+    if not report.rows and not report.errors:
         report.warnings.append(Problem(_("The file has no data rows.")))
-    chunks = _checked_chunks(importer, sheet.rows, report, progress_every, progress)
-    if dry_run:
-        for _chunk in chunks:
-            pass
-    else:
-        _write_all(importer, chunks, operator, report)
     report.errors.sort(key=lambda problem: problem.row or 0)
     return report
 
 
-def _checked_chunks(importer, rows, report, chunk_rows, progress):
+def _checked_chunks(importer, rows, report, chunk_rows, progress, total):
     """Yield, chunk by chunk, the rows that passed every check with their change.
 
     Progress is reported when the consumer asks for the next chunk, that is once
     it has written (or, in a dry run, passed over) the one before."""
     first_row: dict[tuple, int] = {}
-    for start in range(0, len(rows), chunk_rows):
+    for chunk in _batched(rows, chunk_rows):
+        report.rows += len(chunk)
         parsed = []
-        for row in rows[start : start + chunk_rows]:
+        for row in chunk:
             values = _row_parse(importer, row, report)
             if values is not None and _key_first(importer, row.number, values, first_row, report):
                 parsed.append((row.number, values))
         yield _rows_check(importer, parsed, report)
         if progress:
-            progress("rows", min(start + chunk_rows, len(rows)), len(rows))
+            progress("check", report.rows, max(total, report.rows))
+
+
+def _batched(rows, size: int):
+    while chunk := list(itertools.islice(rows, size)):
+        yield chunk
+
+
+def _write_chunked(importer, content, chunks, operator, report, chunk_rows, progress) -> None:
+    """Check the whole file; then read it again and write each chunk in a short
+    transaction of its own, ``write_batch`` checking each row again under its locks.
+
+    Why: a transaction over the whole file would hold every account of it locked
+    for the whole run, and a counter posting for one of them would wait for the
+    end. Rows written before a refusal stay written; they are skipped when the
+    file is sent again (the import's key makes each row exactly once)."""
+    for _chunk in chunks:
+        pass
+    if report.errors:
+        return
+    _headers, rows = sheet_stream(content)
+    done = 0
+    for chunk in _batched(rows, chunk_rows):
+        numbered = [(row.number, _row_parse(importer, row, report)) for row in chunk]
+        try:
+            with transaction.atomic():
+                importer.write_batch([values for _number, values in numbered], operator=operator)
+        except Exception as error:
+            number = numbered[getattr(error, "row_index", 0)][0]
+            _write_refused(importer, error, number, report)
+            if done:
+                report.warnings.append(
+                    Problem(
+                        _(
+                            "The rows before row %(row)d were written. Send the file again "
+                            "to write the rest: the rows written are skipped."
+                        )
+                        % {"row": number}
+                    )
+                )
+            return
+        done += len(chunk)
+        if progress:
+            progress("write", done, report.rows)
+    report.written = True
+
+
+def _write_refused(importer, error, number, report) -> None:
+    """Record a refusal met while writing (the data changed since the check)."""
+    if isinstance(error, ValidationError | DomainError):
+        report.errors.append(Problem(_message(error), number, _column(importer, error)))
+    elif isinstance(error, IntegrityError | OperationalError):
+        report.errors.append(Problem(_CHANGED_MEANWHILE(), number))
+    else:
+        raise error
+
+
+def _CHANGED_MEANWHILE():  # noqa: N802 - a message, translated when used
+    return _(
+        "The data changed or was busy while the file was being imported; "
+        "nothing was written. Import it again."
+    )
 
 
 def _headers_ok(importer: Import, headers: list[str], report: ImportReport) -> bool:
@@ -413,15 +485,7 @@ def _write_all(importer, chunks, operator, report) -> None:
     except (ValidationError, DomainError) as error:
         report.errors.append(Problem(_message(error), current, _column(importer, error)))
     except (IntegrityError, OperationalError):  # a unique key taken meanwhile; a lock timeout
-        report.errors.append(
-            Problem(
-                _(
-                    "The data changed or was busy while the file was being imported; "
-                    "nothing was written. Import it again."
-                ),
-                current,
-            )
-        )
+        report.errors.append(Problem(_CHANGED_MEANWHILE(), current))
     else:
         report.written = True
 
