@@ -15,7 +15,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from accounts.errors import (
@@ -143,12 +143,29 @@ def ledger_post_many(
             # leaving the atomic block rolls back everything this call did.
             raise IdempotencyConflict(key="…") from None
         for model in (PersonalAccount, Wallet):
-            changed = {h.pk: h for h in holders if isinstance(h, model)}.values()
-            model.objects.bulk_update(changed, ["balance", "last_sequence"], batch_size=1000)
+            _balances_write(model, {h.pk: h for h in holders if isinstance(h, model)}.values())
     for posting, holder in zip(postings, holders, strict=True):
         posting.holder.balance = holder.balance
         posting.holder.last_sequence = holder.last_sequence
     return result
+
+
+# One statement for a batch's holders. Why not ``bulk_update``: its CASE WHEN per
+# row makes PostgreSQL compare every row with every id, slow from a few hundred.
+_BALANCES_SQL = """
+UPDATE {table} AS h SET balance = v.balance, last_sequence = v.last_sequence
+FROM (VALUES {rows}) AS v(id, balance, last_sequence) WHERE h.id = v.id
+"""
+
+
+def _balances_write(model, holders) -> None:
+    holders = list(holders)
+    for first in range(0, len(holders), 1000):
+        part = holders[first : first + 1000]
+        rows = ", ".join(["(%s::bigint, %s::numeric, %s::integer)"] * len(part))
+        params = [value for h in part for value in (h.pk, h.balance, h.last_sequence)]
+        with connection.cursor() as cursor:
+            cursor.execute(_BALANCES_SQL.format(table=model._meta.db_table, rows=rows), params)
 
 
 def _rows_of(postings) -> list:
