@@ -1,11 +1,13 @@
 """The shape of every ``import_*`` management command (SPREADSHEETS.md).
 
-``import_x FILE [--dry-run] [--operator USERNAME]``: prints the summary, the
-warnings, and every rejected row as ``row N, column C: reason`` (with ``-v 2``
-also what each row does); exits 0 when the file was accepted (or, with
-``--dry-run``, would be), 1 when rejected. The operator must hold the import's
-permission. A command subclasses ``ImportCommand`` and returns its import from
-``importer(options)``, which may read extra options (e.g. ``--approved-by``).
+``import_x FILE [--dry-run] [--operator USERNAME] [--accept-valid]``: prints the
+summary, the warnings, and every rejected row as ``row N, column C: reason`` (with
+``-v 2`` also what each row does); exits 0 when the file was accepted (or, with
+``--dry-run``, would be), 1 when rejected; with ``--accept-valid`` (settlement and
+wallet files) 3 when the valid rows were written and some kept as exceptions.
+The operator must hold the import's permission. A command subclasses
+``ImportCommand`` and returns its import from ``importer(options)``, which may
+read extra options (e.g. ``--approved-by``).
 """
 
 from pathlib import Path
@@ -26,6 +28,12 @@ class ImportCommand(BaseCommand):
             "--dry-run", action="store_true", help="validate and report, write nothing"
         )
         parser.add_argument("--operator", help="username recorded as who imported the file")
+        parser.add_argument(
+            "--accept-valid",
+            action="store_true",
+            help="settlement and wallet files: write the valid rows, keep refused ones as "
+            "exceptions (exit status 3 when some were kept)",
+        )
 
     def handle(self, *args, **options):
         importer = self.importer(options)
@@ -33,7 +41,13 @@ class ImportCommand(BaseCommand):
         path = options["file"]
         if not path.is_file():
             raise CommandError(f"{path}: no such file")
-        report = import_run(importer, path, operator=operator, dry_run=options["dry_run"])
+        report = import_run(
+            importer,
+            path,
+            operator=operator,
+            dry_run=options["dry_run"],
+            accept_valid=options["accept_valid"],
+        )
         if options["verbosity"] >= 2:
             for planned in report.planned:
                 self.stdout.write(f"row {planned.row}: {planned.action}: {planned.summary}")
@@ -41,6 +55,9 @@ class ImportCommand(BaseCommand):
             self.stderr.write(f"warning: {warning}")
         for error in report.errors:
             self.stderr.write(str(error))
+        if report.written and report.kept:
+            self.stdout.write(report.summary())
+            raise SystemExit(3)
         if not report.accepted:
             raise CommandError(report.summary())
         self.stdout.write(report.summary())

@@ -168,6 +168,7 @@ class ImportReport:
     updated: int = 0
     skipped: int = 0
     written: bool = False
+    kept: int = 0  # refused rows kept as exceptions (``accept_valid``)
     planned: list[PlannedRow] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     errors: list[Problem] = field(default_factory=list)
@@ -186,6 +187,12 @@ class ImportReport:
             "skipped": self.skipped,
             "errors": len(self.errors),
         }
+        if self.written and self.kept:
+            return _(
+                "%(title)s (%(filename)s): the valid rows of %(rows)d were imported "
+                "(%(created)d created, %(skipped)d unchanged); %(kept)d row(s) were kept "
+                "as exceptions for review."
+            ) % (params | {"kept": self.kept})
         if self.errors:
             return (
                 _("%(title)s (%(filename)s): rejected, %(errors)d error(s); nothing was written.")
@@ -219,6 +226,10 @@ class Import:
     # checked: ``write_batch`` then gets each row's parsed values (not a change's
     # data), checks them again under its locks and skips the rows already written.
     chunked: bool = False
+
+    def exceptions_keep(self, kept: list, *, filename: str, operator) -> None:
+        """Keep refused rows, each ``(Row, [Problem])``, for review (``accept_valid``)."""
+        raise NotImplementedError(f"{self.title} keeps no exceptions")
 
     def prefetch(self, rows: list[dict]) -> Any:
         """Bulk reads for ``check`` (one query instead of one per row); default none."""
@@ -270,8 +281,13 @@ def import_run(
     dry_run: bool,
     progress: Progress | None = None,
     progress_every: int = 1000,
+    accept_valid: bool = False,
 ) -> ImportReport:
     """Check every row of the file; unless ``dry_run`` or any error, write them all.
+
+    ``accept_valid`` (a ``chunked`` import that keeps exceptions, SPREADSHEETS.md):
+    the valid rows are written and each refused row is kept by
+    ``importer.exceptions_keep`` with its reasons (``report.kept`` counts them).
 
     Rows are read as a stream and go through in chunks of ``progress_every``:
     parsed, prefetched, checked and (when confirmed) written, one chunk after the
@@ -286,6 +302,8 @@ def import_run(
     if isinstance(content, Path):
         filename = filename or content.name
         content = content.read_bytes()
+    if accept_valid and not importer.chunked:
+        raise ValueError(f"{importer.title}: --accept-valid needs a chunked import")
     report = ImportReport(title=importer.title, filename=filename, dry_run=dry_run)
     try:
         headers, rows = sheet_stream(content)
@@ -297,7 +315,9 @@ def import_run(
             for _chunk in chunks:
                 pass
         elif importer.chunked:
-            _write_chunked(importer, content, chunks, operator, report, progress_every, progress)
+            _write_chunked(
+                importer, content, chunks, operator, report, progress_every, progress, accept_valid
+            )
         else:
             _write_all(importer, chunks, operator, report)
     except FileRejected as error:
@@ -332,53 +352,75 @@ def _batched(rows, size: int):
         yield chunk
 
 
-def _write_chunked(importer, content, chunks, operator, report, chunk_rows, progress) -> None:
+def _write_chunked(
+    importer, content, chunks, operator, report, chunk_rows, progress, accept_valid
+) -> None:
     """Check the whole file; then read it again and write each chunk in a short
     transaction of its own, ``write_batch`` checking each row again under its locks.
 
     Why: a transaction over the whole file would hold every account of it locked
     for the whole run, and a counter posting for one of them would wait for the
     end. Rows written before a refusal stay written; they are skipped when the
-    file is sent again (the import's key makes each row exactly once)."""
+    file is sent again (the import's key makes each row exactly once). With
+    ``accept_valid``, refused rows (in the check, or when written: the chunk is
+    then written again without the row) are kept as exceptions instead."""
     for _chunk in chunks:
         pass
-    if report.errors:
+    if report.errors and not accept_valid:
         return
+    refused = {}
+    for problem in report.errors:
+        refused.setdefault(problem.row, []).append(problem)
     _headers, rows = sheet_stream(content)
     done = 0
     for chunk in _batched(rows, chunk_rows):
-        numbered = [(row.number, _row_parse(importer, row, report)) for row in chunk]
-        try:
-            with transaction.atomic():
-                importer.write_batch([values for _number, values in numbered], operator=operator)
-        except Exception as error:
-            number = numbered[getattr(error, "row_index", 0)][0]
-            _write_refused(importer, error, number, report)
-            if done:
-                report.warnings.append(
-                    Problem(
-                        _(
-                            "The rows before row %(row)d were written. Send the file again "
-                            "to write the rest: the rows written are skipped."
-                        )
-                        % {"row": number}
-                    )
-                )
-            return
+        kept = [(row, refused[row.number]) for row in chunk if row.number in refused]
+        numbered = [
+            (row, _row_parse(importer, row, report)) for row in chunk if row.number not in refused
+        ]
+        while numbered:
+            try:
+                with transaction.atomic():
+                    importer.write_batch([values for _row, values in numbered], operator=operator)
+            except Exception as error:
+                row, _values = numbered.pop(getattr(error, "row_index", 0))
+                problem = _write_refused(importer, error, row.number, report)
+                if not accept_valid:
+                    if done:
+                        report.warnings.append(_partly_written(row.number))
+                    return
+                kept.append((row, [problem]))
+            else:
+                break
+        if kept:
+            importer.exceptions_keep(kept, filename=report.filename, operator=operator)
+            report.kept += len(kept)
         done += len(chunk)
         if progress:
             progress("write", done, report.rows)
     report.written = True
 
 
-def _write_refused(importer, error, number, report) -> None:
+def _partly_written(number: int) -> Problem:
+    return Problem(
+        _(
+            "The rows before row %(row)d were written. Send the file again "
+            "to write the rest: the rows written are skipped."
+        )
+        % {"row": number}
+    )
+
+
+def _write_refused(importer, error, number, report) -> Problem:
     """Record a refusal met while writing (the data changed since the check)."""
     if isinstance(error, ValidationError | DomainError):
-        report.errors.append(Problem(_message(error), number, _column(importer, error)))
+        problem = Problem(_message(error), number, _column(importer, error))
     elif isinstance(error, IntegrityError | OperationalError):
-        report.errors.append(Problem(_CHANGED_MEANWHILE(), number))
+        problem = Problem(_CHANGED_MEANWHILE(), number)
     else:
         raise error
+    report.errors.append(problem)
+    return problem
 
 
 def _CHANGED_MEANWHILE():  # noqa: N802 - a message, translated when used

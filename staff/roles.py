@@ -34,6 +34,7 @@ _VIEW_ALL = [
             "wallettransfer",
             "walletspending",
             "holdrules",
+            "importexception",
         )
     ),
 ]

@@ -13,6 +13,7 @@ row already received with the same content is skipped, with other content
 refused. Wallet transfers are checked and written row by row by the service.
 """
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.imports import amount, id_number_column
@@ -28,11 +29,42 @@ from core.importing import (
 )
 from core.masking import mask_id_number
 
-from .models import HoldReason, PaymentSource
+from .models import ExceptionKind, HoldReason, ImportException, PaymentSource
 from .services.batch import Pending
 from .services.checks import USE_WORDS
 from .services.payments import settlements_check, settlements_receive
 from .services.wallets import wallet_transfer_check, wallet_transfer_create
+
+
+class KeepsExceptions:
+    """What a settlement or wallet-transfer import does with ``--accept-valid``:
+    keeps each refused row as an ``ImportException`` and marks those resolved whose
+    key a later file writes (the corrected row sent again)."""
+
+    exception_kind = ""
+    key_header = ""
+
+    def exceptions_keep(self, kept, *, filename, operator):
+        ImportException.objects.bulk_create(
+            [
+                ImportException(
+                    kind=self.exception_kind,
+                    key=str(row.cells.get(self.key_header, ""))[:30],
+                    filename=filename[:200],
+                    row=row.number,
+                    column=next((p.column for p in problems if p.column), "") or "",
+                    reason="；".join(p.message for p in problems),
+                    cells={header: str(value) for header, value in row.cells.items()},
+                    created_by=operator,
+                )
+                for row, problems in kept
+            ]
+        )
+
+    def exceptions_resolve(self, keys) -> None:
+        ImportException.objects.filter(
+            kind=self.exception_kind, key__in=keys, resolved_at__isnull=True
+        ).update(resolved_at=timezone.now())
 
 
 def _change(checked, summary: str, values: dict) -> Change:
@@ -46,7 +78,7 @@ def _change(checked, summary: str, values: dict) -> Change:
 PAID_FROM_WORDS = {"共济人个人账户": PaymentSource.ACCOUNT, "医保钱包": PaymentSource.WALLET}
 
 
-class SettlementsImport(Import):
+class SettlementsImport(KeepsExceptions, Import):
     """共济结算明细 from the settlement system; each row becomes a sharing payment, or a
     wallet spending where 支付来源 says the beneficiary's wallet paid."""
 
@@ -67,6 +99,8 @@ class SettlementsImport(Import):
     )
     key = ("settlement_id",)
     chunked = True
+    exception_kind = ExceptionKind.SETTLEMENT
+    key_header = "结算ID"
 
     def __init__(self):
         # What the rows checked so far take (money per account, payments per day):
@@ -109,9 +143,10 @@ class SettlementsImport(Import):
             if isinstance(result, Exception):
                 result.row_index = index
                 raise result
+        self.exceptions_resolve([data["settlement_id"] for data in datas])
 
 
-class WalletTransfersImport(Import):
+class WalletTransfersImport(KeepsExceptions, Import):
     """钱包转账 from a file; each row moves money as a counter transfer does."""
 
     title = "钱包转账"
@@ -124,6 +159,9 @@ class WalletTransfersImport(Import):
         Column("金额", "amount", parse=amount),
     )
     key = ("transfer_number",)
+    chunked = True
+    exception_kind = ExceptionKind.WALLET_TRANSFER
+    key_header = "转账流水号"
 
     def check(self, values, found) -> Change:
         checked = wallet_transfer_check(**values)
@@ -137,3 +175,7 @@ class WalletTransfersImport(Import):
 
     def write(self, data, *, operator):
         wallet_transfer_create(operator=operator, **data)
+
+    def write_batch(self, datas, *, operator):
+        super().write_batch(datas, operator=operator)
+        self.exceptions_resolve([data["transfer_number"] for data in datas])
