@@ -211,25 +211,33 @@ def _counter_work(index: int, pairs: list[tuple]) -> int:
     return len(pairs)
 
 
+def preview_and_confirm(importer_class, content: bytes) -> dict:
+    """Seconds of the preview and of the confirmed import of ``content``."""
+    from core.importing import import_run
+
+    timings = {}
+    for label, dry_run in (("preview", True), ("confirm", False)):
+        start = time.perf_counter()
+        report = import_run(importer_class(), content, operator=None, dry_run=dry_run)
+        timings[label] = time.perf_counter() - start
+        assert report.accepted, report.errors[:3]
+        print(f"  {importer_class.title} {label}: {timings[label]:.1f} s, "
+              f"RSS peak {peak_rss_mb():.0f} MB", flush=True)  # fmt: skip
+    return timings
+
+
 def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def settlement_results(rows: int = 100_000, credit_accounts: int = 350_000) -> list[tuple]:
     from accounts.selectors import ledger_mismatches
-    from core.importing import import_run
     from transfers.imports import SettlementsImport
 
     pairs = families(max(rows // PAIRS_PER_ROWS, 1))
     content = settlement_file(pairs, rows)
     print(f"settlement file: {rows} rows, {len(content) / 1e6:.1f} MB", flush=True)
-    timings = {}
-    for label, dry_run in (("preview", True), ("confirm", False)):
-        start = time.perf_counter()
-        report = import_run(SettlementsImport(), content, operator=None, dry_run=dry_run)
-        timings[label] = time.perf_counter() - start
-        assert report.accepted, report.errors[:3]
-        print(f"  {label}: {timings[label]:.1f} s, RSS peak {peak_rss_mb():.0f} MB", flush=True)
+    timings = preview_and_confirm(SettlementsImport, content)
     rss = peak_rss_mb()
     assert not ledger_mismatches()
     file_rate = rows / timings["confirm"]
@@ -258,7 +266,6 @@ def credit_file(accounts: int) -> tuple:
     from accounts.imports import CreditsImport
     from accounts.models import InsuredPerson, PersonalAccount
     from core.idnumbers import compose_id_number
-    from core.importing import import_run
 
     birth = dt.date(1950, 1, 1)
     numbers = [
@@ -285,13 +292,7 @@ def credit_file(accounts: int) -> tuple:
     for i, n in enumerate(numbers):
         writer.writerow(["2025-03-320500-01", n, "2025-03", f"{100 + i % 300}.{i % 100:02d}", ""])
     content = out.getvalue().encode("utf-8")
-    timings = {}
-    for label, dry_run in (("preview", True), ("confirm", False)):
-        start = time.perf_counter()
-        report = import_run(CreditsImport(), content, operator=None, dry_run=dry_run)
-        timings[label] = time.perf_counter() - start
-        assert report.accepted, report.errors[:3]
-        print(f"  credits {label}: {timings[label]:.1f} s", flush=True)
+    timings = preview_and_confirm(CreditsImport, content)
     return (
         f"monthly credit file, {accounts:,} accounts: confirm (preview)",
         "≤ 120 s",
