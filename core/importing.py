@@ -292,7 +292,7 @@ def import_run(
     Rows are read as a stream and go through in chunks of ``progress_every``:
     parsed, prefetched, checked and (when confirmed) written, one chunk after the
     other, so a file of any length holds only one chunk's objects in memory;
-    ``progress(stage, done, total)`` follows each chunk ("check", then "write"
+    ``progress(stage, done, total)`` follows each chunk ("rows", then "write"
     for a ``chunked`` import). A refused row stops the writing, the remaining rows
     are still checked so that the report names every refusal, and nothing is
     written. An import that is not ``chunked`` writes in one transaction; a
@@ -344,7 +344,7 @@ def _checked_chunks(importer, rows, report, chunk_rows, progress, total):
                 parsed.append((row.number, values))
         yield _rows_check(importer, parsed, report)
         if progress:
-            progress("check", report.rows, max(total, report.rows))
+            progress("rows", report.rows, max(total, report.rows))
 
 
 def _batched(rows, size: int):
