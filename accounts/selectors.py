@@ -35,10 +35,12 @@ from core.masking import mask_id_number
 
 def open_account_of(person: InsuredPerson) -> PersonalAccount:
     """The account a grantor shares from; agreements, payments and transfers all need
-    one open (``GrantorNotEmployee`` without an account, ``GrantorAccountNotOpen``)."""
-    account = PersonalAccount.objects.filter(person=person).first()
-    if account is None:
-        raise GrantorNotEmployee(name=person.name)
+    one open (``GrantorNotEmployee`` without an account, ``GrantorAccountNotOpen``).
+    A person loaded by ``persons_by_id_number`` brings it along (no query)."""
+    try:
+        account = person.account
+    except PersonalAccount.DoesNotExist:
+        raise GrantorNotEmployee(name=person.name) from None
     if account.status != AccountStatus.OPEN:
         raise GrantorAccountNotOpen(
             name=person.name, number=account.number, status=account.get_status_display()
@@ -46,27 +48,43 @@ def open_account_of(person: InsuredPerson) -> PersonalAccount:
     return account
 
 
-def person_by_id_number(id_number: str) -> InsuredPerson:
-    """The registered person with this ID number (typed, pasted or read from a card)."""
+def id_number_given(id_number: str) -> str:
+    """An ID number as typed, pasted or read from a card, in stored form
+    (``InvalidIdNumber`` when it is not a valid one)."""
     try:
-        number = normalize_id_number(id_number)
+        return normalize_id_number(id_number)
     except ValidationError as error:
         raise InvalidIdNumber(
             id_number=mask_id_number((id_number or "").strip()), reason=error.messages[0]
         ) from None
-    try:
-        return (
-            InsuredPerson.objects.select_related("region__province__policy", "account")
-            .prefetch_related(PERIODS_PREFETCH)
-            .get(id_number=number)
-        )
-    except InsuredPerson.DoesNotExist:
-        raise PersonNotFound(id_number=mask_id_number(number)) from None
+
+
+def persons_by_id_number(id_numbers) -> dict[str, InsuredPerson]:
+    """The registered persons with these (stored-form) ID numbers, by number, with
+    what the checks read (region, policy, account, enrolment history): two queries
+    for any number of persons, so a file's chunk is judged without one per row."""
+    persons = (
+        InsuredPerson.objects.select_related("region__province__policy", "account")
+        .prefetch_related(PERIODS_PREFETCH)
+        .filter(id_number__in=set(id_numbers))
+    )
+    return {person.id_number: person for person in persons}
+
+
+def person_by_id_number(id_number: str, found: dict | None = None) -> InsuredPerson:
+    """The registered person with this ID number, from ``found`` (what
+    ``persons_by_id_number`` loaded for a batch) or from the database."""
+    number = id_number_given(id_number)
+    person = (persons_by_id_number([number]) if found is None else found).get(number)
+    if person is None:
+        raise PersonNotFound(id_number=mask_id_number(number))
+    return person
 
 
 # For every holder (account or wallet): the cached balance against the sum of its
 # entries, and the entries whose balance_after does not follow from the one before
-# (or whose sequence skips). Runs in the database so it scales to every account.
+# (or whose sequence skips), and a cached last sequence that is not the last
+# entry's (counted as one more broken link). Runs in the database so it scales.
 _MISMATCH_SQL = """
 WITH chain AS (
     SELECT {holder} AS holder_id, sequence, amount, balance_after,
@@ -81,14 +99,18 @@ WITH chain AS (
        OR sequence <> COALESCE(previous_sequence, 0) + 1
     GROUP BY holder_id
 ), sums AS (
-    SELECT {holder} AS holder_id, SUM(amount) AS total FROM accounts_ledgerentry
+    SELECT {holder} AS holder_id, SUM(amount) AS total, MAX(sequence) AS last
+    FROM accounts_ledgerentry
     WHERE {holder} IS NOT NULL GROUP BY {holder}
 )
-SELECT h.id, {label}, h.balance, COALESCE(s.total, 0), COALESCE(b.breaks, 0)
+SELECT h.id, {label}, h.balance, COALESCE(s.total, 0),
+       COALESCE(b.breaks, 0)
+       + CASE WHEN h.last_sequence <> COALESCE(s.last, 0) THEN 1 ELSE 0 END
 FROM {table} h
 LEFT JOIN sums s ON s.holder_id = h.id
 LEFT JOIN broken b ON b.holder_id = h.id
 WHERE h.balance <> COALESCE(s.total, 0) OR COALESCE(b.breaks, 0) > 0
+   OR h.last_sequence <> COALESCE(s.last, 0)
 ORDER BY h.id
 """
 

@@ -23,7 +23,7 @@ def bench_database():
     from django.conf import settings
 
     # Its own database name, so a benchmark and the test suite can run side by side.
-    settings.DATABASES["default"]["TEST"]["NAME"] = "yibao_bench"
+    settings.DATABASES["default"]["TEST"]["NAME"] = os.environ.get("YIBAO_BENCH_DB", "yibao_bench")
     setup_test_environment()
     config = setup_databases(verbosity=0, interactive=False, keepdb=False)
     try:

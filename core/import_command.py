@@ -1,13 +1,15 @@
 """The shape of every ``import_*`` management command (SPREADSHEETS.md).
 
-``import_x FILE [--dry-run] [--operator USERNAME] [--confirmed-by USERNAME]``
-(the second user, another one holding the import's permission, that a large
-credit file needs: ``core.importing``, "Four eyes"): prints the summary, the
-warnings, and every rejected row as ``row N, column C: reason`` (with ``-v 2``
-also what each row does); exits 0 when the file was accepted (or, with
-``--dry-run``, would be), 1 when rejected. The operator must hold the import's
-permission. A command subclasses ``ImportCommand`` and returns its import from
-``importer(options)``, which may read extra options (e.g. ``--approved-by``).
+``import_x FILE [--dry-run] [--operator USERNAME] [--confirmed-by USERNAME] [--accept-valid]``
+(``--confirmed-by``: the second user, another one holding the import's permission,
+that a large credit file needs: ``core.importing``, "Four eyes"): prints the
+summary, the warnings, and every rejected row as ``row N, column C: reason`` (with
+``-v 2`` also what each row does); exits 0 when the file was accepted (or, with
+``--dry-run``, would be), 1 when rejected; with ``--accept-valid`` (settlement and
+wallet files) 3 when the valid rows were written and some kept as exceptions.
+The operator must hold the import's permission. A command subclasses
+``ImportCommand`` and returns its import from ``importer(options)``, which may
+read extra options (e.g. ``--approved-by``).
 """
 
 from pathlib import Path
@@ -31,6 +33,12 @@ class ImportCommand(BaseCommand):
         parser.add_argument(
             "--confirmed-by", help="username of the second user who confirms a large file"
         )
+        parser.add_argument(
+            "--accept-valid",
+            action="store_true",
+            help="settlement and wallet files: write the valid rows, keep refused ones as "
+            "exceptions (exit status 3 when some were kept)",
+        )
 
     def handle(self, *args, **options):
         importer = self.importer(options)
@@ -44,6 +52,7 @@ class ImportCommand(BaseCommand):
             operator=operator,
             dry_run=options["dry_run"],
             confirmed_by=self.user(options["confirmed_by"], importer.permission),
+            accept_valid=options["accept_valid"],
         )
         if options["verbosity"] >= 2:
             for planned in report.planned:
@@ -54,6 +63,9 @@ class ImportCommand(BaseCommand):
             self.stderr.write(str(error))
         if report.dry_run and report.accepted and report.second_person:
             self.stdout.write(f"needs --confirmed-by another user: {report.second_person}")
+        if report.written and report.kept:
+            self.stdout.write(report.summary())
+            raise SystemExit(3)
         if not report.accepted:
             raise CommandError(report.summary())
         self.stdout.write(report.summary())

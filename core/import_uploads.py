@@ -50,7 +50,7 @@ def upload_path(token: str) -> Path:
 
 def upload_store(chunks, *, filename: str, importer: str, user) -> Upload:
     """Write the uploaded chunks to disk; returns the upload with its new token."""
-    _expired_remove()
+    uploads_prune()
     upload = Upload(secrets.token_hex(16), filename, importer, user.pk)
     with open(upload_path(upload.token), "wb") as out:
         for chunk in chunks:
@@ -174,8 +174,9 @@ def upload_discard(token: str) -> None:
         path.unlink(missing_ok=True)
 
 
-def _expired_remove() -> None:
-    cutoff = time.time() - KEEP_SECONDS
+def uploads_prune(keep_seconds: int = KEEP_SECONDS) -> None:
+    """Remove the uploads older than ``keep_seconds`` (each store does so for a day)."""
+    cutoff = time.time() - keep_seconds
     for path in _folder().iterdir():
         try:
             if path.stat().st_mtime < cutoff:

@@ -48,6 +48,7 @@ a second import of the same file change nothing.
 """
 
 import datetime as dt
+import itertools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -63,7 +64,7 @@ from django.utils.translation import gettext_lazy
 
 from core.audit import audit_as
 from core.errors import DomainError
-from core.spreadsheets import Cell, FileRejected, Number, sheet_read
+from core.spreadsheets import Cell, FileRejected, Number, sheet_rows_at_most, sheet_stream
 
 CREATE, UPDATE, SKIP = "create", "update", "skip"
 
@@ -184,6 +185,7 @@ class ImportReport:
     written: bool = False
     second_person: str = ""  # why another user must confirm (``Import.second_person``)
     confirmed_by: str = ""  # the username of that user, once they did
+    kept: int = 0  # refused rows kept as exceptions (``accept_valid``)
     planned: list[PlannedRow] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     errors: list[Problem] = field(default_factory=list)
@@ -202,6 +204,12 @@ class ImportReport:
             "skipped": self.skipped,
             "errors": len(self.errors),
         }
+        if self.written and self.kept:
+            return _(
+                "%(title)s (%(filename)s): the valid rows of %(rows)d were imported "
+                "(%(created)d created, %(skipped)d unchanged); %(kept)d row(s) were kept "
+                "as exceptions for review."
+            ) % (params | {"kept": self.kept})
         if self.errors:
             return (
                 _("%(title)s (%(filename)s): rejected, %(errors)d error(s); nothing was written.")
@@ -233,6 +241,15 @@ class Import:
     key: tuple[str, ...] = ()
     # Who runs it (set by ``import_run``): ``check`` refuses rows outside their scope.
     operator = None
+
+    # Written chunk by chunk, each in its own transaction, after the whole file was
+    # checked: ``write_batch`` then gets each row's parsed values (not a change's
+    # data), checks them again under its locks and skips the rows already written.
+    chunked: bool = False
+
+    def exceptions_keep(self, kept: list, *, filename: str, operator) -> None:
+        """Keep refused rows, each ``(Row, [Problem])``, for review (``accept_valid``)."""
+        raise NotImplementedError(f"{self.title} keeps no exceptions")
 
     def prefetch(self, rows: list[dict]) -> Any:
         """Bulk reads for ``check`` (one query instead of one per row); default none."""
@@ -296,15 +313,23 @@ def import_run(
     confirmed_by=None,
     progress: Progress | None = None,
     progress_every: int = 1000,
+    accept_valid: bool = False,
 ) -> ImportReport:
     """Check every row of the file; unless ``dry_run`` or any error, write them all.
 
-    Rows go through in chunks of ``progress_every``: parsed, prefetched, checked
-    and (when confirmed) written, one chunk after the other inside one
-    transaction, so a file of any length holds only one chunk's objects in
-    memory; ``progress("rows", done, total)`` follows each chunk. A refused row
-    stops the writing, the remaining rows are still checked so that the report
-    names every refusal, and the transaction is rolled back.
+    ``accept_valid`` (a ``chunked`` import that keeps exceptions, SPREADSHEETS.md):
+    the valid rows are written and each refused row is kept by
+    ``importer.exceptions_keep`` with its reasons (``report.kept`` counts them).
+
+    Rows are read as a stream and go through in chunks of ``progress_every``:
+    parsed, prefetched, checked and (when confirmed) written, one chunk after the
+    other, so a file of any length holds only one chunk's objects in memory;
+    ``progress(stage, done, total)`` follows each chunk ("rows", then "write"
+    for a ``chunked`` import). A refused row stops the writing, the remaining rows
+    are still checked so that the report names every refusal, and nothing is
+    written. An import that is not ``chunked`` writes in one transaction; a
+    ``chunked`` one checks the whole file first, then writes each chunk in a
+    short transaction of its own (see ``Import.chunked``).
 
     Four eyes: when the import's ``second_person`` names a reason (a large
     credit file), the rows are written only with ``confirmed_by``, another user
@@ -314,45 +339,143 @@ def import_run(
     if isinstance(content, Path):
         filename = filename or content.name
         content = content.read_bytes()
+    if accept_valid and not importer.chunked:
+        raise ValueError(f"{importer.title}: --accept-valid needs a chunked import")
     report = ImportReport(title=importer.title, filename=filename, dry_run=dry_run)
     importer.operator = operator
     try:
-        sheet = sheet_read(content)
+        headers, rows = sheet_stream(content)
+        if not _headers_ok(importer, headers, report):
+            return report
+        total = sheet_rows_at_most(content)
+        chunks = _checked_chunks(importer, rows, report, progress_every, progress, total)
+        if dry_run:
+            for _chunk in chunks:
+                pass
+            report.second_person = importer.second_person()
+        else:
+            with audit_as(operator):  # bulk writes too: the trail names the importer
+                if importer.chunked:
+                    _write_chunked(
+                        importer,
+                        content,
+                        chunks,
+                        operator,
+                        report,
+                        progress_every,
+                        progress,
+                        accept_valid,
+                    )
+                else:
+                    _write_all(importer, chunks, operator, report, confirmed_by)
     except FileRejected as error:
         report.errors.append(Problem(str(error)))
-        return report
-    if not _headers_ok(importer, sheet.headers, report):
-        return report
-    report.rows = len(sheet.rows)
-    if not sheet.rows:
+        report.written = False
+    if not report.rows and not report.errors:
         report.warnings.append(Problem(_("The file has no data rows.")))
-    chunks = _checked_chunks(importer, sheet.rows, report, progress_every, progress)
-    if dry_run:
-        for _chunk in chunks:
-            pass
-        report.second_person = importer.second_person()
-    else:
-        with audit_as(operator):  # bulk writes too: the trail names the importer
-            _write_all(importer, chunks, operator, report, confirmed_by)
     report.errors.sort(key=lambda problem: problem.row or 0)
     return report
 
 
-def _checked_chunks(importer, rows, report, chunk_rows, progress):
+def _checked_chunks(importer, rows, report, chunk_rows, progress, total):
     """Yield, chunk by chunk, the rows that passed every check with their change.
 
     Progress is reported when the consumer asks for the next chunk, that is once
     it has written (or, in a dry run, passed over) the one before."""
     first_row: dict[tuple, int] = {}
-    for start in range(0, len(rows), chunk_rows):
+    for chunk in _batched(rows, chunk_rows):
+        report.rows += len(chunk)
         parsed = []
-        for row in rows[start : start + chunk_rows]:
+        for row in chunk:
             values = _row_parse(importer, row, report)
             if values is not None and _key_first(importer, row, values, first_row, report):
                 parsed.append((row, values))
         yield _rows_check(importer, parsed, report)
         if progress:
-            progress("rows", min(start + chunk_rows, len(rows)), len(rows))
+            progress("rows", report.rows, max(total, report.rows))
+
+
+def _batched(rows, size: int):
+    while chunk := list(itertools.islice(rows, size)):
+        yield chunk
+
+
+def _write_chunked(
+    importer, content, chunks, operator, report, chunk_rows, progress, accept_valid
+) -> None:
+    """Check the whole file; then read it again and write each chunk in a short
+    transaction of its own, ``write_batch`` checking each row again under its locks.
+
+    Why: a transaction over the whole file would hold every account of it locked
+    for the whole run, and a counter posting for one of them would wait for the
+    end. Rows written before a refusal stay written; they are skipped when the
+    file is sent again (the import's key makes each row exactly once). With
+    ``accept_valid``, refused rows (in the check, or when written: the chunk is
+    then written again without the row) are kept as exceptions instead."""
+    for _chunk in chunks:
+        pass
+    if report.errors and not accept_valid:
+        return
+    refused = {}
+    for problem in report.errors:
+        refused.setdefault(problem.row, []).append(problem)
+    _headers, rows = sheet_stream(content)
+    done = 0
+    for chunk in _batched(rows, chunk_rows):
+        kept = [(row, refused[row.number]) for row in chunk if row.number in refused]
+        numbered = [
+            (row, _row_parse(importer, row, report)) for row in chunk if row.number not in refused
+        ]
+        while numbered:
+            try:
+                with transaction.atomic():
+                    importer.write_batch([values for _row, values in numbered], operator=operator)
+            except Exception as error:
+                row, _values = numbered.pop(getattr(error, "row_index", 0))
+                problem = _write_refused(importer, error, row.number, report)
+                if not accept_valid:
+                    if done:
+                        report.warnings.append(_partly_written(row.number))
+                    return
+                kept.append((row, [problem]))
+            else:
+                break
+        if kept:
+            importer.exceptions_keep(kept, filename=report.filename, operator=operator)
+            report.kept += len(kept)
+        done += len(chunk)
+        if progress:
+            progress("write", done, report.rows)
+    report.written = True
+
+
+def _partly_written(number: int) -> Problem:
+    return Problem(
+        _(
+            "The rows before row %(row)d were written. Send the file again "
+            "to write the rest: the rows written are skipped."
+        )
+        % {"row": number}
+    )
+
+
+def _write_refused(importer, error, number, report) -> Problem:
+    """Record a refusal met while writing (the data changed since the check)."""
+    if isinstance(error, ValidationError | DomainError):
+        problem = Problem(_message(error), number, _column(importer, error))
+    elif isinstance(error, IntegrityError | OperationalError):
+        problem = Problem(_CHANGED_MEANWHILE(), number)
+    else:
+        raise error
+    report.errors.append(problem)
+    return problem
+
+
+def _CHANGED_MEANWHILE():  # noqa: N802 - a message, translated when used
+    return _(
+        "The data changed or was busy while the file was being imported; "
+        "nothing was written. Import it again."
+    )
 
 
 def _headers_ok(importer: Import, headers: list[str], report: ImportReport) -> bool:
@@ -462,15 +585,7 @@ def _write_all(importer, chunks, operator, report, confirmed_by) -> None:
     except (ValidationError, DomainError) as error:
         report.errors.append(Problem(_message(error), current, _column(importer, error)))
     except (IntegrityError, OperationalError):  # a unique key taken meanwhile; a lock timeout
-        report.errors.append(
-            Problem(
-                _(
-                    "The data changed or was busy while the file was being imported; "
-                    "nothing was written. Import it again."
-                ),
-                current,
-            )
-        )
+        report.errors.append(Problem(_CHANGED_MEANWHILE(), current))
     else:
         report.written = True
 

@@ -1,6 +1,8 @@
 """Reading and writing the spreadsheets service halls exchange (SPREADSHEETS.md).
 
-A file is read into a ``Sheet``: its header names and its data rows, each row
+A file is read into a ``Sheet`` (or, for an import, streamed by
+``sheet_stream``: the header, then one row at a time): its header names and its
+data rows, each row
 knowing its number as a spreadsheet shows it (the header is row 1) and its
 cells by header name. Cells are text (trimmed); a workbook's number cell is a
 ``Number`` (text as the office program shows it, marked as a number, so that
@@ -74,7 +76,15 @@ class Sheet:
 
 
 def sheet_read(content: bytes) -> Sheet:
-    """The header row and the non-blank data rows of an .xlsx or CSV file.
+    """The header row and the non-blank data rows of an .xlsx or CSV file."""
+    headers, rows = sheet_stream(content)
+    return Sheet(headers=headers, rows=list(rows))
+
+
+def sheet_stream(content: bytes) -> tuple[list[str], Iterator[Row]]:
+    """The header row, and the non-blank data rows one at a time: what is held in
+    memory is the file's bytes and the row being read, whatever the file's length
+    (an import takes a chunk of rows at a time).
 
     A first row of a single cell above a row of several is a title row
     (``core.exporting`` writes one above the header: what, which period, which
@@ -95,13 +105,15 @@ def sheet_read(content: bytes) -> Sheet:
     for name in named:
         if named.count(name) > 1:
             raise FileRejected(_("The column %(column)s appears twice.") % {"column": name})
-    sheet = Sheet(headers=named)
+    return named, _rows(headers, records, first_data)
+
+
+def _rows(headers: list[str], records, first_data: int) -> Iterator[Row]:
     for number, record in enumerate(records, start=first_data):
         padded = itertools.chain(record, itertools.repeat(None))  # rows may end early
         cells = {name: _cell(value) for name, value in zip(headers, padded, strict=False) if name}
         if any(cells.values()):
-            sheet.rows.append(Row(number=number, cells=cells))
-    return sheet
+            yield Row(number=number, cells=cells)
 
 
 def _filled(record) -> int:
@@ -198,17 +210,27 @@ def _is_opendocument(content: bytes) -> bool:
 
 
 def _xlsx_records(content: bytes) -> Iterator[tuple]:
+    """The sheet's rows as they are read from the unpacked XML, one at a time."""
     try:
         book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-        try:
-            sheet = book.worksheets[0]
-            sheet.reset_dimensions()  # read every row and column, not the declared range
-            records = [tuple(map(_xlsx_value, row)) for row in sheet.iter_rows()]
-        finally:
-            book.close()
     except Exception:  # a damaged workbook fails in many ways inside openpyxl
         raise FileRejected(_("The file is not a valid .xlsx workbook.")) from None
-    yield from records
+    try:
+        rows = None
+        while True:
+            try:
+                if rows is None:
+                    sheet = book.worksheets[0]
+                    sheet.reset_dimensions()  # every row and column, not the declared range
+                    rows = sheet.iter_rows()
+                record = tuple(map(_xlsx_value, next(rows)))
+            except StopIteration:
+                return
+            except Exception:  # a damaged workbook fails in many ways inside openpyxl
+                raise FileRejected(_("The file is not a valid .xlsx workbook.")) from None
+            yield record
+    finally:
+        book.close()
 
 
 def _xlsx_value(cell):

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.admin.base import ReadOnlyAdmin
 from jobs.models import Job
-from jobs.services import job_result_url
+from jobs.services import job_result_url, jobs_reap
 
 
 def job_progress_page(request, job, admin_site):
@@ -70,7 +70,12 @@ class JobAdmin(ReadOnlyAdmin):
             *super().get_urls(),
         ]
 
+    def changelist_view(self, request, extra_context=None):
+        jobs_reap()  # a job whose worker was killed shows as failed, not running forever
+        return super().changelist_view(request, extra_context)
+
     def progress_view(self, request, pk):
+        jobs_reap()
         job = get_object_or_404(self.get_queryset(request), pk=pk)
         page = job_result_url(job)
         if page:

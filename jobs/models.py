@@ -32,6 +32,11 @@ class Job(models.Model):
     result_file = models.FileField(_("result file"), upload_to="jobs/%Y/%m/", blank=True)
     result_name = models.CharField(_("result file name"), max_length=200, blank=True)
     error = models.TextField(_("error"), blank=True)
+    # Which worker process runs it, and when it last said so (each progress): a
+    # worker killed mid-run leaves its job "running"; ``jobs_reap`` finds it.
+    worker_pid = models.PositiveIntegerField(_("worker process"), null=True, blank=True)
+    worker_host = models.CharField(_("worker host"), max_length=100, blank=True)
+    heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
     created_by = operator_field(_("started by"))
     created_at = models.DateTimeField(_("started at"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)

@@ -36,12 +36,17 @@ domain error shows its translated text). In tests, run the queue in-process
 with ``call_command("db_worker", batch=True, ...)`` (see jobs/tests).
 """
 
+import datetime as dt
 import functools
+import os
+import socket
 
+from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
 from django_tasks import task
 from django_tasks.exceptions import TaskResultDoesNotExist
 
@@ -54,7 +59,13 @@ def job_task(function):
     @functools.wraps(function)
     def run(*, job_id: int, **params):
         job = Job.objects.get(pk=job_id)
-        _job_set(job, status=JobStatus.RUNNING)
+        _job_set(
+            job,
+            status=JobStatus.RUNNING,
+            worker_pid=os.getpid(),
+            worker_host=socket.gethostname(),
+            heartbeat_at=timezone.now(),
+        )
         try:
             result = function(job, **params)
         except Exception as error:
@@ -89,10 +100,46 @@ def job_enqueue(job_task_, *, title: str, operator, **params) -> Job:
 
 def job_progress(job: Job, *, done: int, total: int | None = None) -> None:
     """Record how many rows are done (and, once known, how many in all)."""
-    changes = {"rows_done": done}
+    changes = {"rows_done": done, "heartbeat_at": timezone.now()}
     if total is not None:
         changes["rows_total"] = total
     _job_set(job, **changes)
+
+
+def jobs_reap() -> int:
+    """Mark failed the running jobs whose worker is gone; returns how many.
+
+    Gone: a process of this host whose id no longer exists (a worker killed by
+    SIGKILL or the OOM killer cannot mark its job), or no progress for
+    ``settings.YIBAO_JOB_STALE_MINUTES`` (a worker on another host, or an id
+    reused by another process). An import so stopped can be run again: what it
+    wrote is skipped (its key makes each row exactly once)."""
+    stale = timezone.now() - dt.timedelta(minutes=settings.YIBAO_JOB_STALE_MINUTES)
+    gone = [
+        job.pk
+        for job in Job.objects.filter(status=JobStatus.RUNNING)
+        if (job.heartbeat_at or job.created_at) < stale
+        or (job.worker_host == socket.gethostname() and not _process_alive(job.worker_pid))
+    ]
+    message = _(
+        "The worker running this job stopped before the end (killed or crashed). "
+        "Run it again: rows already written are skipped."
+    )
+    return Job.objects.filter(pk__in=gone, status=JobStatus.RUNNING).update(
+        status=JobStatus.FAILED, error=message, finished_at=timezone.now()
+    )
+
+
+def _process_alive(pid: int | None) -> bool:
+    if not pid:
+        return True  # not told: the heartbeat decides
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process: it exists
+        return True
+    return True
 
 
 def dotted_path(cls: type) -> str:

@@ -39,6 +39,7 @@ _VIEW_ALL = [
             "wallettransfer",
             "walletspending",
             "holdrules",
+            "importexception",
         )
     ),
 ]

@@ -1,15 +1,19 @@
 """Imports of the transfers app: settlements (SPREADSHEETS.md §4) and wallet transfers (§5).
 
 Declared with ``core.importing``, which names a refusal's column by the
-error's ``argument``. A row is checked by the service's read-only
-half (``settlement_check``, ``wallet_transfer_check``) for the preview and
-written by the service itself, so a file row meets exactly the rules of the
-counter. A row already received with the same content is skipped, with other
-content refused; rows that only fail together (a balance or a daily count that
-several rows of one file exhaust) are refused when written, naming the row, and
-nothing of the file is written.
+error's ``argument``. A settlement file is checked a chunk at a time by
+``settlements_check`` and written a chunk at a time by ``settlements_receive``,
+the batch forms of the counter's service (``transfers.services.batch``), so a
+file row meets exactly the rules of the counter; the preview counts the rows
+before each row as written, so rows that only fail together (a balance that
+several rows exhaust) are refused in the preview, and the holds it lists are the
+ones the write makes. The whole file is checked before the first chunk is
+written, each chunk in a short transaction of its own (``Import.chunked``). A
+row already received with the same content is skipped, with other content
+refused. Wallet transfers are checked and written row by row by the service.
 """
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.imports import amount, id_number_column
@@ -25,11 +29,42 @@ from core.importing import (
 )
 from core.masking import mask_id_number
 
-from .models import HoldReason, PaymentSource
+from .models import ExceptionKind, HoldReason, ImportException, PaymentSource
+from .services.batch import Pending
 from .services.checks import USE_WORDS, require_row_in_scope
-from .services.holds import hold_reasons
-from .services.payments import settlement_check, settlement_receive
+from .services.payments import settlements_check, settlements_receive
 from .services.wallets import wallet_transfer_check, wallet_transfer_create
+
+
+class KeepsExceptions:
+    """What a settlement or wallet-transfer import does with ``--accept-valid``:
+    keeps each refused row as an ``ImportException`` and marks those resolved whose
+    key a later file writes (the corrected row sent again)."""
+
+    exception_kind = ""
+    key_header = ""
+
+    def exceptions_keep(self, kept, *, filename, operator):
+        ImportException.objects.bulk_create(
+            [
+                ImportException(
+                    kind=self.exception_kind,
+                    key=str(row.cells.get(self.key_header, ""))[:30],
+                    filename=filename[:200],
+                    row=row.number,
+                    column=next((p.column for p in problems if p.column), "") or "",
+                    reason="；".join(p.message for p in problems),
+                    cells={header: str(value) for header, value in row.cells.items()},
+                    created_by=operator,
+                )
+                for row, problems in kept
+            ]
+        )
+
+    def exceptions_resolve(self, keys) -> None:
+        ImportException.objects.filter(
+            kind=self.exception_kind, key__in=keys, resolved_at__isnull=True
+        ).update(resolved_at=timezone.now())
 
 
 def _change(checked, summary: str, values: dict) -> Change:
@@ -43,7 +78,7 @@ def _change(checked, summary: str, values: dict) -> Change:
 PAID_FROM_WORDS = {"共济人个人账户": PaymentSource.ACCOUNT, "医保钱包": PaymentSource.WALLET}
 
 
-class SettlementsImport(Import):
+class SettlementsImport(KeepsExceptions, Import):
     """共济结算明细 from the settlement system; each row becomes a sharing payment, or a
     wallet spending where 支付来源 says the beneficiary's wallet paid."""
 
@@ -63,12 +98,24 @@ class SettlementsImport(Import):
         Column("支付来源", "paid_from", required=False, parse=choice(PAID_FROM_WORDS)),
     )
     key = ("settlement_id",)
+    chunked = True
+    exception_kind = ExceptionKind.SETTLEMENT
+    key_header = "结算ID"
 
     def __init__(self):
-        self._payments_per_day: dict[tuple, int] = {}
+        # What the rows checked so far take (money per account, payments per day):
+        # the preview decides each row as if the rows before it were written.
+        self._pending = Pending()
+
+    def prefetch(self, rows):
+        """Every check of the chunk's rows, in a few queries for all of them."""
+        results = settlements_check(rows, self._pending)
+        return {row["settlement_id"]: result for row, result in zip(rows, results, strict=True)}
 
     def check(self, values, found) -> Change:
-        checked = settlement_check(**values)
+        checked = found[values["settlement_id"]]
+        if isinstance(checked, Exception):
+            raise checked
         wallet = values["paid_from"] == PaymentSource.WALLET
         require_row_in_scope(
             self.operator,
@@ -88,35 +135,24 @@ class SettlementsImport(Import):
             "beneficiary": mask_id_number(values["beneficiary_id_number"]),
             "amount": checked.values["amount"],
         }
-        if checked.existing is None:
-            held = self._holds(checked)
-            if held:
-                summary = _("%(row)s (held for review: %(reasons)s)") % {
-                    "row": summary,
-                    "reasons": "、".join(str(HoldReason(r).label) for r in held),
-                }
+        if checked.holds:
+            summary = _("%(row)s (held for review: %(reasons)s)") % {
+                "row": summary,
+                "reasons": "、".join(str(HoldReason(r).label) for r in checked.holds),
+            }
         return _change(checked, summary, values)
 
-    def _holds(self, checked) -> list[str]:
-        """The holds the write will make of this row: the rule of ``settlement_receive``,
-        counting the payments of earlier rows of this file (not written yet) for the
-        same beneficiary and day. One importer instance reads one file."""
-        day = (checked.beneficiary.pk, checked.on_date)
-        earlier = self._payments_per_day.get(day, 0)
-        self._payments_per_day[day] = earlier + 1
-        return hold_reasons(
-            amount=checked.values["amount"],
-            beneficiary_id=checked.beneficiary.pk,
-            scope=checked.scope,
-            on_date=checked.on_date,
-            earlier=earlier,
-        )
-
-    def write(self, data, *, operator):
-        settlement_receive(operator=operator, **data)
+    def write_batch(self, datas, *, operator):
+        """A chunk in the import's transaction: checked again under the accounts'
+        locks, posted with one ``ledger_post_many``; the first refusal names its row."""
+        for index, result in enumerate(settlements_receive(datas, operator=operator)):
+            if isinstance(result, Exception):
+                result.row_index = index
+                raise result
+        self.exceptions_resolve([data["settlement_id"] for data in datas])
 
 
-class WalletTransfersImport(Import):
+class WalletTransfersImport(KeepsExceptions, Import):
     """钱包转账 from a file; each row moves money as a counter transfer does."""
 
     title = "钱包转账"
@@ -129,6 +165,9 @@ class WalletTransfersImport(Import):
         Column("金额", "amount", parse=amount),
     )
     key = ("transfer_number",)
+    chunked = True
+    exception_kind = ExceptionKind.WALLET_TRANSFER
+    key_header = "转账流水号"
 
     def check(self, values, found) -> Change:
         checked = wallet_transfer_check(**values)
@@ -143,3 +182,7 @@ class WalletTransfersImport(Import):
 
     def write(self, data, *, operator):
         wallet_transfer_create(operator=operator, **data)
+
+    def write_batch(self, datas, *, operator):
+        super().write_batch(datas, operator=operator)
+        self.exceptions_resolve([data["transfer_number"] for data in datas])

@@ -5,7 +5,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import F, Sum, Value
+from django.db.models import F, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -32,6 +32,24 @@ def held_total(account: PersonalAccount) -> Decimal:
     return total or ZERO
 
 
+def accounts_for_sharing(account_ids, *, lock: bool) -> dict[int, PersonalAccount]:
+    """The accounts, by id, each with its held reservations (``held_amount``) read in
+    the same query, and its person's region, which ``account_shareable`` reads;
+    ``lock``: locked in id order, as ``ledger_lock`` does (the caller's transaction)."""
+    held = (
+        SharingPayment.objects.filter(account=OuterRef("pk"), status=PaymentStatus.HELD)
+        .values("account")
+        .annotate(s=Sum("amount"))
+        .values("s")
+    )
+    accounts = PersonalAccount.objects.select_related("person__region").annotate(
+        held_amount=Coalesce(Subquery(held), Value(ZERO))
+    )
+    if lock:
+        accounts = accounts.select_for_update(of=("self",))
+    return {a.pk: a for a in accounts.filter(pk__in=set(account_ids)).order_by("pk")}
+
+
 def account_shareable(account: PersonalAccount, on_date: dt.date) -> Shareable:
     """What ``account`` can pay or transfer now, held reservations deducted.
 
@@ -40,7 +58,7 @@ def account_shareable(account: PersonalAccount, on_date: dt.date) -> Shareable:
     year of ``on_date`` or later, never below zero. A credit's year is that of its
     划入年月 (the entry's ``value_date``), not of its posting: November's credit
     imported in January is last year's money. Call under the account's lock to
-    act on it.
+    act on it. An account read by ``accounts_for_sharing`` brings its reservations.
     """
     base = account.balance
     if account.person.region.share_prior_years_only:
@@ -48,7 +66,9 @@ def account_shareable(account: PersonalAccount, on_date: dt.date) -> Shareable:
             kind=EntryKind.CREDIT, value_date__year__gte=on_date.year
         ).aggregate(s=Sum("amount"))["s"]
         base = max(ZERO, base - (credits or ZERO))
-    held = held_total(account)
+    held = getattr(account, "held_amount", None)
+    if held is None:
+        held = held_total(account)
     return Shareable(balance=account.balance, held=held, available=max(ZERO, base - held))
 
 

@@ -243,6 +243,10 @@ YIBAO_EXPORT_BACKGROUND_ROWS = 10_000
 # An admin import of a file with more rows than this is previewed and written by
 # background jobs (jobs/import_jobs.py); smaller files stay in the request.
 YIBAO_IMPORT_BACKGROUND_ROWS = 2_000
+# A running job without progress for this long is taken as stopped (jobs_reap).
+YIBAO_JOB_STALE_MINUTES = 15
+# ``manage.py prune_jobs`` removes finished jobs (and their files) older than this.
+YIBAO_JOB_RETENTION_DAYS = int(os.environ.get("YIBAO_JOB_RETENTION_DAYS", "30"))
 # A workbook whose members unpack to more than this is refused before it is read
 # (a "ZIP bomb"); a 100,000-row settlement workbook unpacks to about 60 MB.
 YIBAO_IMPORT_MAX_UNPACKED_MB = int(os.environ.get("YIBAO_IMPORT_MAX_UNPACKED_MB", "512"))

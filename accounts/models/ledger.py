@@ -27,7 +27,7 @@ class AccountStatus(models.TextChoices):
 
 # The balance is the ledger's (its own append-only trail); the account's events are
 # its opening and its status moves with their reasons.
-@pghistory.track(exclude=["balance"])
+@pghistory.track(exclude=["balance", "last_sequence"])
 class PersonalAccount(models.Model):
     """个人账户 of an insured person in the employee scheme."""
 
@@ -39,6 +39,9 @@ class PersonalAccount(models.Model):
         verbose_name=_("insured person"),
     )
     balance = models.DecimalField(_("balance"), default=0, **MONEY)
+    # The sequence of the last entry, kept with the balance so a posting needs no
+    # MAX over the ledger (accounts.services.ledger).
+    last_sequence = models.PositiveIntegerField(_("last entry sequence"), default=0)
     status = models.CharField(
         _("status"), max_length=10, choices=AccountStatus.choices, default=AccountStatus.OPEN
     )
@@ -76,6 +79,7 @@ class Wallet(models.Model):
         verbose_name=_("insured person"),
     )
     balance = models.DecimalField(_("balance"), default=0, **MONEY)
+    last_sequence = models.PositiveIntegerField(_("last entry sequence"), default=0)
     opened_at = models.DateTimeField(_("opened at"), auto_now_add=True)
 
     class Meta:

@@ -1,5 +1,6 @@
 """Models of settlements paid by sharing, their review and reversal, and the wallet."""
 
+from .exceptions import ExceptionKind, ImportException
 from .payments import (
     HeldPayment,
     HoldReason,
@@ -14,6 +15,8 @@ from .settlements import PaymentSource
 from .wallets import ReturnReason, TransferStatus, WalletSpending, WalletTransfer
 
 __all__ = [
+    "ExceptionKind",
+    "ImportException",
     "HeldPayment",
     "HoldReason",
     "HoldRules",

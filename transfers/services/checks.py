@@ -3,9 +3,12 @@ wallet transfers. Each raises the domain error of the rule it enforces."""
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
+from django.db.models import Value
 from django.utils import timezone
 
 from accounts.enrolment import enrolment_on, enrolment_shown, person_enrolled_on, region_on
@@ -39,8 +42,9 @@ from transfers.errors import (
     NotEnrolledOn,
     SettlementInFuture,
 )
+from transfers.models import SharingPayment, WalletSpending
 from transfers.models.settlements import INSTITUTION_CODE
-from transfers.selectors import account_shareable
+from transfers.selectors import ZERO, account_shareable
 
 # 就医 is paid to a designated medical institution (H…), 购药 to a designated
 # retail pharmacy (P…); contributions go to the insurance fund, no institution letter.
@@ -61,7 +65,8 @@ class CheckedRow:
     """A settlement or transfer that passed every check needing no lock: its key and
     stored values, the earlier record with the same key if any, and what the write
     needs (the account to lock, the agreement, the scope, the date, and the grantor's
-    region on that date, which the statistics count)."""
+    region on that date, which the statistics count), and the hold reasons decided
+    for it (``batch.settlement_decide``)."""
 
     key: str
     values: dict
@@ -72,6 +77,7 @@ class CheckedRow:
     on_date: dt.date | None = None
     beneficiary: InsuredPerson | None = None
     grantor_region: PoolingRegion | None = None
+    holds: list[str] = field(default_factory=list)
 
 
 def require_row_in_scope(operator, checked: CheckedRow, *, argument: str) -> None:
@@ -130,11 +136,11 @@ def require_settlement_allowed(values: dict, persons, on_date: dt.date) -> None:
     require_use_allowed(values["use"], persons, on_date)
 
 
-def person_by_id_number(id_number: str, *, argument: str) -> InsuredPerson:
+def person_by_id_number(id_number: str, *, argument: str, found=None) -> InsuredPerson:
     """The registered person (``InvalidIdNumber``, ``PersonNotFound``), the refusal
-    naming ``argument``."""
+    naming ``argument``; from a batch's ``found`` persons when given."""
     with about(argument):
-        return registered_person(id_number)
+        return registered_person(id_number, found)
 
 
 def require_active_on(person: InsuredPerson, on_date: dt.date) -> EnrolmentPeriod:
@@ -149,7 +155,7 @@ def require_active_on(person: InsuredPerson, on_date: dt.date) -> EnrolmentPerio
 
 
 def agreement_in_force(
-    grantor: InsuredPerson, beneficiary: InsuredPerson, on_date: dt.date
+    grantor: InsuredPerson, beneficiary: InsuredPerson, on_date: dt.date, found=None
 ) -> SharingAgreement:
     """The agreement under which the grantor's account pays for the beneficiary on
     the date. It holds only while the grantor is an active employee-scheme member
@@ -161,17 +167,35 @@ def agreement_in_force(
     grantor_period = require_active_on(grantor, on_date)
     if grantor_period.scheme != Scheme.EMPLOYEE:
         raise GrantorNotEmployeeOn(name=grantor.name, on_date=on_date.isoformat())
-    agreement = (
-        SharingAgreement.objects.in_force(on_date)
-        .filter(grantor=grantor, beneficiary=beneficiary)
-        .first()
-    )
+    if found is None:
+        found = agreements_in_force([(grantor.pk, beneficiary.pk, on_date)])
+    agreement = found.get((grantor.pk, beneficiary.pk, on_date))
     if agreement is None:
         raise NoAgreementInForce(
             grantor=grantor.name, beneficiary=beneficiary.name, on_date=on_date.isoformat()
         )
     require_relationship_allowed(grantor_period.region.province, agreement.relationship, on_date)
     return agreement
+
+
+def agreements_in_force(pairs_on) -> dict:
+    """The agreements in force for (grantor id, beneficiary id, date) triples, by
+    triple: one query per distinct date (a day's file has one or two), for
+    ``agreement_in_force(..., found=)``."""
+    by_date = defaultdict(set)
+    for grantor_id, beneficiary_id, on_date in pairs_on:
+        by_date[on_date].add((grantor_id, beneficiary_id))
+    found = {}
+    for on_date, pairs in by_date.items():
+        grantors, beneficiaries = zip(*pairs, strict=True)
+        candidates = SharingAgreement.objects.in_force(on_date).filter(
+            grantor__in=set(grantors), beneficiary__in=set(beneficiaries)
+        )
+        for agreement in candidates.order_by("pk"):
+            key = (agreement.grantor_id, agreement.beneficiary_id)
+            if key in pairs:
+                found.setdefault((*key, on_date), agreement)
+    return found
 
 
 def regions_on(persons, on_date: dt.date) -> list[PoolingRegion]:
@@ -217,14 +241,19 @@ def require_institution(use: str, code: str, name: str) -> None:
         raise InstitutionNameMissing()
 
 
-def require_available(account: PersonalAccount, amount, on_date: dt.date) -> None:
-    """Enough shareable money, reservations of held payments deducted (call under lock)."""
+def require_available(
+    account: PersonalAccount, amount, on_date: dt.date, pending: Decimal = ZERO
+) -> None:
+    """Enough shareable money, reservations of held payments deducted (call under
+    lock), and ``pending``: what rows before this one in a batch, not yet written,
+    take (paid or held)."""
     shareable = account_shareable(account, on_date)
-    if amount > shareable.available:
+    available = max(ZERO, shareable.available - pending)
+    if amount > available:
         raise AmountOverAvailable(
             amount=amount,
-            available=shareable.available,
-            balance=shareable.balance,
+            available=available,
+            balance=shareable.balance - pending,
             held=shareable.held,
         )
 
@@ -236,16 +265,45 @@ def same_or_conflict(existing, values: dict, error):
     raise error
 
 
-def settlement_known(model, other_model, key: str, values: dict, conflict):
+def settlement_known(model, other_model, key: str, values: dict, conflict, found=None):
     """A settlement's 结算ID seen before: the earlier ``model`` record when its
     content is the same (a re-sent row), ``conflict`` when it differs or when the
     ID was received as the other kind (``other_model``: paid by an account or by
-    the wallet); ``None`` for a new one."""
-    if existing := model.objects.filter(settlement_id=key).first():
+    the wallet); ``None`` for a new one. ``found``: a batch's ``settlements_found``."""
+    if found is None:
+        found = settlements_found([key])
+    existing = found.get(key)
+    if existing is None:
+        return None
+    if isinstance(existing, model):
         return same_or_conflict(existing, values, conflict)
-    if other_model.objects.filter(settlement_id=key).exists():
-        raise conflict
-    return None
+    raise conflict
+
+
+def settlements_found(keys) -> dict:
+    """The settlements (paid from an account or a wallet) received before under these
+    结算IDs, by ID: one query that finds none in the usual case, one more per kind
+    that finds some (a resent or resumed file)."""
+    keys = list(set(keys))
+    seen = (
+        SharingPayment.objects.filter(settlement_id__in=keys)
+        .order_by()
+        .values_list("settlement_id", Value("account"))
+        .union(
+            WalletSpending.objects.filter(settlement_id__in=keys)
+            .order_by()
+            .values_list("settlement_id", Value("wallet")),
+            all=True,
+        )
+    )
+    by_kind = defaultdict(list)
+    for key, kind in seen:
+        by_kind[kind].append(key)
+    found = {}
+    for kind, model in (("account", SharingPayment), ("wallet", WalletSpending)):
+        if by_kind[kind]:
+            found |= model.objects.in_bulk(by_kind[kind], field_name="settlement_id")
+    return found
 
 
 def settlement_raced(model, key: str, values: dict, conflict, error: Exception):

@@ -1,20 +1,26 @@
 """The hold rule: which settlements wait for a reviewer instead of posting, and the
 supervisor's page of its settings (``HoldRules``, one row, history kept).
 
-``hold_reasons`` is the one statement of the rule: ``settlement_receive`` asks it
-before posting, and the settlement import's preview asks it for each row, so the
-preview lists exactly the holds the write makes.
+``hold_reasons`` is the one statement of the rule: ``settlements_receive`` (one
+settlement at the counter, or a file's chunk) asks it for each row before
+posting, and the settlement import's preview asks it for each row in the same
+way (``transfers.services.batch``), so the preview lists exactly the holds the
+write makes.
 """
 
 import datetime as dt
+from collections import Counter
+from dataclasses import dataclass
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.models import Scope
 from core.dates import local_days
 from core.settings_update import settings_check, settings_save
-from transfers.models import HoldReason, HoldRules, PaymentStatus, SharingPayment
+from transfers.models import HoldReason, HoldRules, PaymentStatus
 
 HOLD_RULES_CHANGEABLE = (
     "amount_threshold",
@@ -22,6 +28,54 @@ HOLD_RULES_CHANGEABLE = (
     "hold_cross_province",
     "manual_amount_threshold",
 )
+
+
+@dataclass
+class HoldContext:
+    """What the hold rule reads for a batch of settlements, read once for it: the
+    rules, and the payments received so far per (beneficiary id, local day),
+    rejected ones aside."""
+
+    rules: HoldRules
+    same_day: Counter
+
+
+# The rules' row with the day counts of the batch's beneficiaries, in one statement
+# (a counter settlement reads it once): payments per beneficiary and local day.
+HOLD_CONTEXT_SQL = """
+SELECT r.*, (
+    SELECT COALESCE(json_agg(json_build_array(c.beneficiary_id, c.day, c.n)), '[]')
+    FROM (
+        SELECT beneficiary_id, (settled_at AT TIME ZONE %s)::date AS day, COUNT(*) AS n
+        FROM transfers_sharingpayment
+        WHERE beneficiary_id = ANY(%s) AND settled_at >= %s AND settled_at < %s
+          AND status <> %s
+        GROUP BY 1, 2
+    ) c
+) AS day_counts
+FROM transfers_holdrules r WHERE r.id = 1
+"""
+
+
+def hold_context(days) -> HoldContext:
+    """The ``HoldContext`` for these (beneficiary id, date) pairs, in one query."""
+    days = set(days)
+    first = min((d for _b, d in days), default=timezone.localdate())
+    last = max((d for _b, d in days), default=first)
+    start, end = local_days(first, last)
+    params = [
+        settings.TIME_ZONE,
+        sorted({b for b, _d in days}),
+        start,
+        end,
+        PaymentStatus.REJECTED,
+    ]
+    rules = next(iter(HoldRules.objects.raw(HOLD_CONTEXT_SQL, params)), None)
+    if rules is None:  # the deployment's first settlement: the default rules
+        HoldRules.current()
+        return hold_context(days)
+    same_day = Counter({(b, dt.date.fromisoformat(d)): n for b, d, n in rules.day_counts})
+    return HoldContext(rules, same_day)
 
 
 def hold_reasons(
@@ -32,6 +86,7 @@ def hold_reasons(
     on_date: dt.date,
     earlier: int = 0,
     manual: bool = False,
+    context: HoldContext | None = None,
 ) -> list[str]:
     """Why a sharing payment of ``amount`` to the beneficiary, of ``scope``, settled
     on ``on_date``, is held (``HoldReason`` codes; empty: it posts at once).
@@ -42,16 +97,17 @@ def hold_reasons(
     cross-province payment when the rules say so; a ``manual`` entry (typed by a
     clerk, not read from the national platform's file) at or above the manual
     threshold, by default every one: one person alone moves no money.
+    ``context``: what a batch read for all its rows (``hold_context``); read for
+    this one when not given.
     """
-    rules = HoldRules.current()
+    if context is None:
+        context = hold_context([(beneficiary_id, on_date)])
+    rules = context.rules
     reasons = []
     if amount >= rules.amount_threshold:
         reasons.append(HoldReason.AMOUNT)
-    start, end = local_days(on_date)
-    same_day = SharingPayment.objects.filter(
-        beneficiary=beneficiary_id, settled_at__gte=start, settled_at__lt=end
-    ).exclude(status=PaymentStatus.REJECTED)
-    if same_day.count() + earlier >= rules.daily_payments_per_beneficiary:
+    same_day = context.same_day[(beneficiary_id, on_date)]
+    if same_day + earlier >= rules.daily_payments_per_beneficiary:
         reasons.append(HoldReason.DAILY_COUNT)
     if rules.hold_cross_province and scope == Scope.CROSS_PROVINCE:
         reasons.append(HoldReason.CROSS_PROVINCE)

@@ -7,7 +7,8 @@ from accounts.errors import IdempotencyConflict
 from accounts.models import EntryKind
 from accounts.policy import require_scope_allowed
 from accounts.selectors import open_account_of
-from accounts.services.ledger import ledger_lock, ledger_post
+from accounts.services.ledger import Posting, ledger_lock, ledger_post_many
+from core.errors import DomainError
 from core.review import review_not_own, review_permitted, review_reason, review_record
 from transfers.errors import (
     GrantorRequired,
@@ -23,23 +24,21 @@ from transfers.models import (
     SharingPayment,
     WalletSpending,
 )
+from transfers.selectors import accounts_for_sharing
 
+from .batch import Pending, batch_found, batch_holds, each_checked, settlement_decide
 from .checks import (
     CheckedRow,
     agreement_in_force,
     person_by_id_number,
     regions_on,
     require_active_on,
-    require_available,
     require_row_in_scope,
     require_settlement_allowed,
-    same_or_conflict,
     settlement_known,
-    settlement_raced,
     settlement_values,
     text_key,
 )
-from .holds import hold_reasons
 from .wallets import wallet_spend, wallet_spend_check
 
 
@@ -49,17 +48,60 @@ def settlement_check(
     grantor_id_number: str | None = "",
     **settlement,
 ) -> CheckedRow:
-    """Check a settlement without writing (an import's preview; the first half of
-    ``settlement_receive``, which documents the arguments and the errors).
+    """Check one settlement without writing (the first half of ``settlement_receive``,
+    which documents the arguments and the errors); ``settlements_check`` for many.
 
     A 结算ID received before comes back as ``existing`` when the content is the
     same; with other content ``SettlementConflict`` is raised. The balance is
-    checked too, but only ``settlement_receive`` holds the account's (or the
-    wallet's) lock.
+    checked too and the holds decided (``holds``), but only ``settlement_receive``
+    holds the account's (or the wallet's) lock.
     """
-    if _source(paid_from, grantor_id_number) == PaymentSource.WALLET:
+    row = {"paid_from": paid_from, "grantor_id_number": grantor_id_number, **settlement}
+    (result,) = settlements_check([row], Pending())
+    if isinstance(result, Exception):
+        raise result
+    return result
+
+
+def settlements_check(rows: list[dict], pending: Pending) -> list:
+    """Check settlements without writing, each as ``settlement_check`` does, in a
+    few queries for all (an import's preview of a chunk). ``pending``: what the
+    rows checked before (earlier chunks of the file) take, which these rows
+    extend. Returns, per row, its ``CheckedRow`` (with ``holds``) or the
+    ``DomainError`` refusing it."""
+    found = batch_found(rows)
+    results = each_checked(rows, lambda row: _row_check(row, found))
+    accounts = accounts_for_sharing(
+        [c.account.pk for c in results if _is_new_payment(c)], lock=False
+    )
+    holds = batch_holds(results)
+    for index, checked in enumerate(results):
+        if _is_new_payment(checked):
+            try:
+                account = accounts[checked.account.pk]
+                checked.holds = settlement_decide(checked, account, holds, pending)
+            except DomainError as error:
+                results[index] = error
+    return results
+
+
+def _row_check_in_scope(row: dict, found, operator) -> CheckedRow:
+    """``_row_check``, and the one who pays in the row within ``operator``'s scope."""
+    checked = _row_check(row, found)
+    require_row_in_scope(operator, checked, argument="grantor_id_number")
+    return checked
+
+
+def _row_check(row: dict, found) -> CheckedRow:
+    settlement = {k: v for k, v in row.items() if k not in ("paid_from", "note")}
+    if _source(row.get("paid_from"), row.get("grantor_id_number")) == PaymentSource.WALLET:
+        settlement.pop("grantor_id_number", None)
         return wallet_spend_check(**settlement)
-    return _account_payment_check(grantor_id_number=grantor_id_number, **settlement)
+    return _account_payment_check(found=found, **settlement)
+
+
+def _is_new_payment(checked) -> bool:
+    return isinstance(checked, CheckedRow) and checked.existing is None and checked.agreement
 
 
 def _source(paid_from: str | None, grantor_id_number: str | None) -> str:
@@ -86,10 +128,17 @@ def _account_payment_check(
     beneficiary_id_number: str,
     grantor_id_number: str,
     amount,
+    found,
 ) -> CheckedRow:
+    """The checks of a payment from an account that need no account state (that is
+    ``settlement_decide``'s), from what ``batch_found`` read."""
     key = text_key(settlement_id, InvalidSettlementId)
-    grantor = person_by_id_number(grantor_id_number, argument="grantor_id_number")
-    beneficiary = person_by_id_number(beneficiary_id_number, argument="beneficiary_id_number")
+    grantor = person_by_id_number(
+        grantor_id_number, argument="grantor_id_number", found=found.persons
+    )
+    beneficiary = person_by_id_number(
+        beneficiary_id_number, argument="beneficiary_id_number", found=found.persons
+    )
     values = {
         **settlement_values(
             settled_at=settled_at,
@@ -102,8 +151,11 @@ def _account_payment_check(
         "beneficiary_id": beneficiary.pk,
     }
     conflict = SettlementConflict(settlement_id=key)
-    if existing := settlement_known(SharingPayment, WalletSpending, key, values, conflict):
-        return CheckedRow(key=key, values=values, existing=existing)
+    known = settlement_known(
+        SharingPayment, WalletSpending, key, values, conflict, found=found.settlements
+    )
+    if known:
+        return CheckedRow(key=key, values=values, existing=known)
     on_date = timezone.localdate(values["settled_at"])
     require_settlement_allowed(values, [grantor, beneficiary], on_date)
     # Policy first: where a province's policy blocks the sharing, that is the reason.
@@ -113,8 +165,7 @@ def _account_payment_check(
     # Enrolment before the agreement: a suspension also ends the agreement, and the
     # suspension is the reason to give.
     require_active_on(beneficiary, on_date)
-    agreement = agreement_in_force(grantor, beneficiary, on_date)
-    require_available(account, values["amount"], on_date)
+    agreement = agreement_in_force(grantor, beneficiary, on_date, found=found.agreements)
     return CheckedRow(
         key, values, None, account, agreement, scope, on_date, beneficiary, grantor_region
     )
@@ -167,44 +218,97 @@ def settlement_receive(
     """
     if _source(paid_from, grantor_id_number) == PaymentSource.WALLET:
         return wallet_spend(operator=operator, note=note, **settlement)
-    checked = _account_payment_check(grantor_id_number=grantor_id_number, **settlement)
-    require_row_in_scope(operator, checked, argument="grantor_id_number")
-    if checked.existing is not None:
-        return checked.existing
-    key, values = checked.key, checked.values
-    conflict = SettlementConflict(settlement_id=key)
+    row = {"grantor_id_number": grantor_id_number, "note": note, **settlement}
     try:
-        with transaction.atomic():
-            (account,) = ledger_lock(checked.account)
-            # Re-read under the lock: a concurrent copy of this row may have committed.
-            if existing := SharingPayment.objects.filter(settlement_id=key).first():
-                return same_or_conflict(existing, values, conflict)
-            require_available(account, values["amount"], checked.on_date)
-            payment = SharingPayment(
-                settlement_id=key,
-                account=account,
-                agreement=checked.agreement,
-                scope=checked.scope,
-                grantor_region=checked.grantor_region,
-                note=(note or "").strip(),
-                created_by=operator,
-                **values,
-            )
-            payment.hold_reasons = hold_reasons(
-                amount=payment.amount,
-                beneficiary_id=payment.beneficiary_id,
-                scope=payment.scope,
-                on_date=checked.on_date,
-                manual=manual,
-            )
-            if payment.hold_reasons:
-                payment.status = PaymentStatus.HELD
+        (result,) = settlements_receive([row], operator=operator, manual=manual)
+    except (IntegrityError, IdempotencyConflict):
+        # The same 结算ID committed meanwhile: a replay returns it, other content
+        # or the other kind of settlement is refused; anything else is raised.
+        checked = _account_payment_check(
+            grantor_id_number=grantor_id_number, found=batch_found([row]), **settlement
+        )
+        if checked.existing is None:
+            raise
+        return checked.existing
+    if isinstance(result, Exception):
+        raise result
+    return result
+
+
+def settlements_receive(rows: list[dict], *, operator, manual: bool = False) -> list:
+    """Receive settlements, each as ``settlement_receive`` does (which documents the
+    rules), all in the caller's transaction or one of their own: a file's chunk,
+    or one settlement at the counter.
+
+    Reads what the checks need for all rows at once (``batch_found``), locks the
+    grantors' accounts in id order with their reservations, decides each new
+    payment in the order given (``settlement_decide``: the rows before it count
+    as written), and writes the postings with one ``ledger_post_many`` and the
+    payments in bulk. Payments from a wallet go through ``wallet_spend``, one by
+    one. Returns, per row, the payment (the earlier one for a 结算ID received
+    before with the same content) or the ``DomainError`` refusing it; a refused
+    row writes nothing. A 结算ID committed meanwhile by someone else fails the
+    insert (``IntegrityError``, ``IdempotencyConflict``) and nothing is written.
+    """
+    with transaction.atomic():
+        found = batch_found(rows)
+        results = each_checked(rows, lambda row: _row_check_in_scope(row, found, operator))
+        accounts = accounts_for_sharing(
+            [c.account.pk for c in results if _is_new_payment(c)], lock=True
+        )
+        holds = batch_holds(results)
+        pending = Pending()
+        payments, posted = [], []
+        for index, (row, checked) in enumerate(zip(rows, results, strict=True)):
+            if isinstance(checked, Exception):
+                continue
+            if checked.existing is not None:
+                results[index] = checked.existing
+            elif checked.account is None:
+                results[index] = _wallet_spend(row, operator)
             else:
-                payment.status = PaymentStatus.POSTED
-                payment.ledger_entry = _post(payment, operator)
-            payment.save()
-    except (IntegrityError, IdempotencyConflict) as error:
-        return settlement_raced(SharingPayment, key, values, conflict, error)
+                try:
+                    account = accounts[checked.account.pk]
+                    reasons = settlement_decide(checked, account, holds, pending, manual=manual)
+                except DomainError as error:
+                    results[index] = error
+                    continue
+                payment = _payment(checked, account, reasons, row.get("note"), operator)
+                if not reasons:
+                    posted.append(payment)
+                payments.append(payment)
+                results[index] = payment
+        if posted:
+            postings = [_posting(payment) for payment in posted]
+            entries = ledger_post_many(postings, operator=operator, locked=True, new_keys=True)
+            for payment, entry in zip(posted, entries, strict=True):
+                payment.ledger_entry = entry
+        SharingPayment.objects.bulk_create(payments, batch_size=1000)
+    return results
+
+
+def _wallet_spend(row: dict, operator):
+    settlement = {k: v for k, v in row.items() if k not in ("paid_from", "grantor_id_number")}
+    try:
+        return wallet_spend(operator=operator, **settlement)
+    except DomainError as error:
+        return error
+
+
+def _payment(checked: CheckedRow, account, reasons: list[str], note, operator) -> SharingPayment:
+    payment = SharingPayment(
+        settlement_id=checked.key,
+        account=account,
+        agreement=checked.agreement,
+        scope=checked.scope,
+        grantor_region=checked.grantor_region,
+        note=(note or "").strip(),
+        created_by=operator,
+        hold_reasons=reasons,
+        status=PaymentStatus.HELD if reasons else PaymentStatus.POSTED,
+        **checked.values,
+    )
+    payment.beneficiary = checked.beneficiary  # the posting names it: no query for it
     return payment
 
 
@@ -220,17 +324,22 @@ def payment_entry_details(payment: SharingPayment) -> dict:
     }
 
 
-def _post(payment: SharingPayment, operator):
-    return ledger_post(
+def _posting(payment: SharingPayment) -> Posting:
+    """The debit of the grantor's account that posts ``payment``, keyed by its 结算ID."""
+    return Posting(
         holder=payment.account,
         kind=EntryKind.SHARING_PAYMENT,
         amount=-payment.amount,
         idempotency_key=f"settlement:{payment.settlement_id}",
-        operator=operator,
         occurred_at=payment.settled_at,
         memo=payment.note,
         **payment_entry_details(payment),
     )
+
+
+def _post(payment: SharingPayment, operator):
+    (entry,) = ledger_post_many([_posting(payment)], operator=operator)
+    return entry
 
 
 REVIEW_PERMISSION = "transfers.review_sharingpayment"

@@ -15,7 +15,7 @@ from jobs.services import job_url
 from jobs.tests.helpers import run_queued_jobs
 from transfers.models import SharingPayment
 
-from .factories import SETTLEMENT_HEADER, balance, settlement_row
+from .factories import SETTLEMENT_HEADER, balance, receive, settlement_row
 
 pytestmark = pytest.mark.usefixtures("english")
 IMPORT = "admin:transfers_sharingpayment_import"
@@ -89,18 +89,21 @@ def test_rejected_rows_are_listed_by_the_preview_job_and_nothing_is_written(
     assert not SharingPayment.objects.exists()
 
 
-def test_a_row_failing_while_the_job_writes_rolls_the_whole_file_back(
-    supervisor_client, li_ming, li_xiaoming, son_agreement
+def test_a_row_failing_while_the_job_writes_rolls_its_chunk_back(
+    supervisor_client, li_ming, li_xiaoming, son_agreement, clerk
 ):
-    rows = [settlement_row(li_ming, li_xiaoming, f"JS-{i}", "300.00") for i in (1, 2)]
+    rows = [settlement_row(li_ming, li_xiaoming, f"JS-{i}", "200.00") for i in (1, 2)]
     preview = finished(supervisor_client, upload(supervisor_client, rows))
+    assert preview.context["report"].accepted
+    # Between the preview and the confirm, the counter takes 200 of the 500.
+    receive(li_ming, li_xiaoming, "200.00", operator=clerk, sid="JS-COUNTER")
     confirm_url = reverse(f"{IMPORT}_confirm", args=[preview.context["token"]])
     imported = finished(supervisor_client, supervisor_client.post(confirm_url))
     report = imported.context["report"]
     assert not report.written and report.errors[0].row == 3
     assert "JS-2" not in imported.content.decode()  # no planned rows listed
-    assert not SharingPayment.objects.exists()
-    assert balance(li_ming) == Decimal("500.00")
+    assert list(SharingPayment.objects.values_list("settlement_id", flat=True)) == ["JS-COUNTER"]
+    assert balance(li_ming) == Decimal("300.00")
     assert ledger_mismatches() == []
 
 

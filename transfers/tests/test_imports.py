@@ -92,10 +92,12 @@ def test_rows_that_exhaust_the_balance_together_write_nothing(
     li_ming, li_xiaoming, son_agreement, supervisor
 ):
     rows = [settlement_row(li_ming, li_xiaoming, f"JS-{i}", "300.00") for i in (1, 2)]
-    assert import_settlements(rows, supervisor, dry_run=True).accepted
+    # The preview counts row 2 as written when it checks row 3: 500 − 300 leaves 200.
+    preview = import_settlements(rows, supervisor, dry_run=True)
+    assert [(e.row, e.column) for e in preview.errors] == [(3, "共济支付金额")]
+    assert "200.00" in preview.errors[0].message
     report = import_settlements(rows, supervisor)
     assert not report.written
-    # Refused when written, and named like a preview's refusal: by its argument.
     assert [(e.row, e.column) for e in report.errors] == [(3, "共济支付金额")]
     assert balance(li_ming) == Decimal("500.00")
     assert not SharingPayment.objects.exists()

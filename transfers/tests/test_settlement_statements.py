@@ -1,0 +1,45 @@
+"""One settlement at the counter costs a handful of SQL statements, whatever the
+size of the ledger (issue 12: it was 26, with a MAX over the account's entries)."""
+
+from decimal import Decimal
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from transfers.models import PaymentStatus
+from transfers.services.holds import hold_rules_update
+from transfers.tests.factories import balance, receive
+
+# Counted by hand from the design (docs/TRANSFERS.md, "Settlements in batches"):
+# persons, their histories, 结算IDs seen, agreements; the account locked with its
+# reservations, the hold rules with the day's count; the entry, the balance, the payment.
+STATEMENTS_AT_MOST = 9
+
+
+def statements(captured) -> list[str]:
+    """The statements sent, without the test's own savepoint (BEGIN/COMMIT in production)."""
+    return [q["sql"] for q in captured if "SAVEPOINT" not in q["sql"]]
+
+
+def test_oracle_counter_settlement_posts_in_nine_statements_without_max(
+    li_ming, li_xiaoming, son_agreement, clerk
+):
+    receive(li_ming, li_xiaoming, "10.00", operator=clerk, sid="JS0")
+    with CaptureQueriesContext(connection) as captured:
+        payment = receive(li_ming, li_xiaoming, "10.00", operator=clerk, sid="JS1")
+    sent = statements(captured.captured_queries)
+    assert payment.status == PaymentStatus.POSTED
+    assert len(sent) <= STATEMENTS_AT_MOST, "\n".join(s[:120] for s in sent)
+    assert not [s for s in sent if "MAX(" in s.upper()]
+    assert balance(li_ming) == payment.account.balance
+    assert payment.ledger_entry.sequence == 3  # the opening credit, JS0, JS1
+
+
+def test_held_settlement_takes_no_more_statements(
+    li_ming, li_xiaoming, son_agreement, clerk, supervisor
+):
+    hold_rules_update(operator=supervisor, amount_threshold=Decimal("100.00"))
+    with CaptureQueriesContext(connection) as captured:
+        payment = receive(li_ming, li_xiaoming, "200.00", operator=clerk, sid="JS2")
+    assert payment.status == PaymentStatus.HELD
+    assert len(statements(captured.captured_queries)) <= STATEMENTS_AT_MOST
