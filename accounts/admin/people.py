@@ -20,6 +20,7 @@ from accounts.exports import InsuredPersonExport
 from accounts.hub import person_panels
 from accounts.imports import PersonsImport
 from accounts.models import AccountStatus, InsuredPerson
+from accounts.scope import can_act
 from accounts.selectors import person_search
 from accounts.services.people import (
     PERSON_CHANGEABLE,
@@ -204,7 +205,7 @@ class InsuredPersonAdmin(PersonAgreementsMixin, ImportAdminMixin, ExportAdminMix
         return redirect("admin:accounts_insuredperson_change", obj.pk)
 
     def render_change_form(self, request, context, *args, obj=None, **kwargs):
-        if obj is not None:
+        if obj is not None and can_act(request.user, obj):  # not for the other side
             context["hub_actions"] = self.hub_actions(request, obj)
             context["hub_panels"] = person_panels(obj, request.user)
         return super().render_change_form(request, context, *args, obj=obj, **kwargs)

@@ -77,12 +77,18 @@ class ScopedAdminMixin:
         allowed = super().has_change_permission(request, obj)
         return allowed and (obj is None or can_act(request.user, obj))
 
-    def get_fields(self, request, obj=None):
-        fields = super().get_fields(request, obj)
+    def get_fieldsets(self, request, obj=None):
+        """Also for an admin that declares its sections (the person page as a hub)."""
+        fieldsets = super().get_fieldsets(request, obj)
         if obj is None or can_act(request.user, obj):
-            return fields
+            return fieldsets
         hidden = OTHER_SIDE_HIDDEN.get(self.opts.label_lower, ())
-        return [field for field in fields if field not in hidden]
+        shown = []
+        for name, options in fieldsets:
+            fields = [field for field in options["fields"] if field not in hidden]
+            if fields:
+                shown.append((name, {**options, "fields": fields}))
+        return shown
 
     def has_delete_permission(self, request, obj=None):
         allowed = super().has_delete_permission(request, obj)
