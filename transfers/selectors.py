@@ -5,10 +5,11 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import F, Sum, Value
+from django.db.models import F, Q, Sum, Value
 from django.db.models.functions import Coalesce
 
-from accounts.models import EntryKind, PersonalAccount, Wallet
+from accounts.models import EntryKind, InsuredPerson, PersonalAccount, Wallet
+from accounts.selectors import looks_like_id_number
 
 from .models import PaymentStatus, SharingPayment, TransferStatus, WalletTransfer
 
@@ -76,3 +77,22 @@ def wallet_mismatches() -> list[Wallet]:
             unspent_total=Coalesce(Sum("transfers__unspent"), Value(ZERO))
         ).exclude(balance=F("unspent_total"))
     )
+
+
+def payment_search(queryset, term: str):
+    """Payments of an exact ID number (grantor or beneficiary), else with that exact
+    结算ID or institution code; a term with other characters (a name) is looked for
+    in the institution names.
+
+    The person is looked up first, so the payments are read by the grantor and
+    beneficiary indexes (a join under an OR would read every payment).
+    """
+    term = term.strip()
+    if looks_like_id_number(term):
+        people = list(
+            InsuredPerson.objects.filter(id_number=term.upper()).values_list("pk", flat=True)
+        )
+        return queryset.filter(Q(grantor__in=people) | Q(beneficiary__in=people))
+    if term.isascii() and " " not in term:
+        return queryset.filter(Q(settlement_id=term) | Q(institution_code=term))
+    return queryset.filter(institution_name__icontains=term)
