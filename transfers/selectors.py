@@ -2,6 +2,7 @@
 wallets against their transfers."""
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -12,6 +13,7 @@ from accounts.models import EntryKind, InsuredPerson, PersonalAccount, Wallet
 from accounts.selectors import looks_like_id_number
 
 from .models import PaymentStatus, SharingPayment, TransferStatus, WalletTransfer
+from .models.settlements import INSTITUTION_CODE
 
 ZERO = Decimal("0.00")
 
@@ -80,9 +82,10 @@ def wallet_mismatches() -> list[Wallet]:
 
 
 def payment_search(queryset, term: str):
-    """Payments of an exact ID number (grantor or beneficiary), else with that exact
-    结算ID or institution code; a term with other characters (a name) is looked for
-    in the institution names.
+    """Payments of an exact ID number (grantor or beneficiary), an institution code,
+    else of that exact 结算ID; a term with other characters (a name) is looked for
+    in the institution names. One field each (an OR with an unindexed field reads
+    every payment).
 
     The person is looked up first, so the payments are read by the grantor and
     beneficiary indexes (a join under an OR would read every payment).
@@ -93,6 +96,8 @@ def payment_search(queryset, term: str):
             InsuredPerson.objects.filter(id_number=term.upper()).values_list("pk", flat=True)
         )
         return queryset.filter(Q(grantor__in=people) | Q(beneficiary__in=people))
+    if re.match(INSTITUTION_CODE, term):
+        return queryset.filter(institution_code=term)
     if term.isascii() and " " not in term:
-        return queryset.filter(Q(settlement_id=term) | Q(institution_code=term))
+        return queryset.filter(settlement_id=term)
     return queryset.filter(institution_name__icontains=term)

@@ -146,6 +146,7 @@ class LedgerEntryAdmin(BigListMixin, ImportAdminMixin, ExportAdminMixin, ReadOnl
     search_fields = ["=reference"]  # shows the box; the search itself is below
     search_help_text = _("Account number, exact ID number, reference or institution code.")
     list_select_related = ["account", "wallet__person", "counterpart", "created_by"]
+    list_per_page = 50  # rendering the rows is most of the page's time
     # Newest first, read backwards along the occurred_at index; no date hierarchy
     # (its year and month links would each scan the ledger): the date range filter.
     ordering = ["-occurred_at", "-id"]

@@ -65,6 +65,7 @@ class PaymentAdminBase(BigListMixin, ReviewAdminMixin, ExportAdminMixin, ReadOnl
     search_fields = ["=settlement_id"]  # shows the box; the search itself is below
     search_help_text = _("Settlement ID, exact ID number, institution code or name.")
     list_select_related = ["grantor", "beneficiary", "created_by", "reviewed_by"]
+    list_per_page = 50  # rendering the rows is most of the page's time
 
     def get_search_results(self, request, queryset, search_term):
         if not search_term.strip():
