@@ -16,4 +16,12 @@ class Migration(migrations.Migration):
             model_name="sharingpayment",
             index=models.Index(fields=["-settled_at", "-id"], name="payment_settled_idx"),
         ),
+        migrations.AddIndex(
+            model_name="sharingpayment",
+            index=models.Index(
+                condition=models.Q(("status", "held")),
+                fields=["created_at", "id"],
+                name="payment_held_idx",
+            ),
+        ),
     ]
