@@ -11,9 +11,16 @@ class RegionOfProvinceFilter(admin.RelatedFieldListFilter):
     """
 
     def field_choices(self, field, request, model_admin):
+        """The province's regions; without a province, the region chosen (a filter
+        that offers nothing is not applied by Django at all)."""
         province = request.GET.get(f"{self.field_path}__province__code__exact")
-        if not province:
+        if province:
+            limit = {"province": province}
+        elif self.lookup_val:
+            limit = {"code__in": self.lookup_val}
+        else:
             return []
-        return field.get_choices(
-            include_blank=False, limit_choices_to={"province": province}, ordering=("code",)
-        )
+        return field.get_choices(include_blank=False, limit_choices_to=limit, ordering=("code",))
+
+    def has_output(self):
+        return bool(self.lookup_val) or super().has_output()

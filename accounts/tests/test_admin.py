@@ -149,3 +149,18 @@ def test_ledger_search_finds_exact_account_id_number_and_reference(clerk_client,
     assert entry in found(li_ming.id_number)
     assert found(entry.reference) == {entry}
     assert found(entry.reference[:-1]) == set()  # exact, not a part
+
+
+def test_persons_list_offers_regions_once_a_province_is_chosen(clerk_client, li_ming):
+    url = reverse("admin:accounts_insuredperson_changelist")
+
+    def regions(query):
+        changelist = clerk_client.get(url, query).context["cl"]
+        (spec,) = [s for s in changelist.filter_specs if s.field_path == "region"] or [None]
+        return [code for code, _name in spec.lookup_choices] if spec else []
+
+    assert regions({}) == []  # not 357 regions on every page
+    assert "320500" in regions({"region__province__code__exact": "32"})
+    assert "110000" not in regions({"region__province__code__exact": "32"})
+    chosen = clerk_client.get(url, {"region__code__exact": "110000"}).context["cl"]
+    assert list(chosen.result_list) == []  # the region chosen still filters (李明 is in 320500)
