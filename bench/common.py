@@ -14,6 +14,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "yibao.settings")
 
 
+def django_ready():
+    """Django set up on the configured database itself (``DATABASE_URL``)."""
+    import django
+
+    django.setup()
+
+
 @contextmanager
 def bench_database():
     import django

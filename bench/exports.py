@@ -212,6 +212,14 @@ def _rows_in(path: str, fmt: str) -> int:
     return count - len(sheets)
 
 
+def rows() -> list:
+    """``python -m bench``: the 1M-row exports."""
+    from bench.table import Row
+
+    with bench_database():
+        return [Row(what, target, measured) for what, target, measured in export_results()]
+
+
 if __name__ == "__main__":
     if sys.argv[1:2] == ["--worker"]:
         worker(sys.argv[2], int(sys.argv[3]), sys.argv[4])

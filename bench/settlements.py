@@ -305,6 +305,14 @@ def print_table(results) -> None:
         print(f"{what:<62} {target:>8}  {measured}")
 
 
+def rows() -> list:
+    """``python -m bench``: the settlement path at the issue's sizes."""
+    from bench.table import Row
+
+    with bench_database():
+        return [Row(what, target, measured) for what, target, measured in settlement_results()]
+
+
 if __name__ == "__main__":
     args = [int(a) for a in sys.argv[1:2] if a.isdigit()]
     credits = 350_000

@@ -96,28 +96,26 @@ def sharing_statistics(
     跨省), with zeros where nothing was shared; the other tables list what has data.
     """
     found = {name: {} for name in ("total", *STATISTICS_DIMENSIONS)}
+    found["total"][()] = {}
     zero = Value(ZERO, output_field=DecimalField(max_digits=16, decimal_places=2))
+    names = sorted({f"k_{key}" for keys in STATISTICS_DIMENSIONS.values() for key in keys})
     for measure, (model, entry) in _MEASURES.items():
+        amount = f"{measure}_amount"
         rows = model.objects.using(replica_alias())  # a report may lag the counter a moment
         counted = rows.filter(
             **{f"{entry}__value_date__range": (start, end), f"{entry}__reversed_by__isnull": True}
         ).annotate(**_keys(model, entry))
         if regions is not None:
             counted = counted.filter(grantor_region__in=regions)
-        figures = {
-            measure: Count("id"),
-            f"{measure}_amount": Coalesce(Sum(-F(f"{entry}__amount")), zero),
-        }
-        found["total"].setdefault((), {}).update(counted.aggregate(**figures))
-        for dimension, keys in STATISTICS_DIMENSIONS.items():
-            names = [f"k_{key}" for key in keys]
-            for row in counted.values(*names).annotate(**figures).order_by():
-                if not row[measure]:
-                    # Grouped by a constant only (a transfer's use), an empty set
-                    # still gives one row of zeros: not a row of the table.
-                    continue
-                key = tuple(row.pop(name) for name in names)
-                found[dimension].setdefault(key, {}).update(row)
+        figures = {measure: Count("id"), amount: Coalesce(Sum(-F(f"{entry}__amount")), zero)}
+        # One query by the finest keys; every table adds those groups up (one read
+        # of the year's uses instead of one per table).
+        for row in counted.values(*names).annotate(**figures).order_by():
+            for dimension, keys in (("total", ()), *STATISTICS_DIMENSIONS.items()):
+                key = tuple(row[f"k_{k}"] for k in keys)
+                sums = found[dimension].setdefault(key, {})
+                sums[measure] = sums.get(measure, 0) + row[measure]
+                sums[amount] = sums.get(amount, ZERO) + row[amount]
     for scope in Scope.values:
         found["scope"].setdefault((scope,), {})
     return {

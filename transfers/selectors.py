@@ -2,17 +2,20 @@
 wallets against their transfers."""
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import F, OuterRef, Subquery, Sum, Value
+from django.db.models import F, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from accounts.models import EntryKind, PersonalAccount, Wallet
+from accounts.models import EntryKind, InsuredPerson, PersonalAccount, Wallet
+from accounts.selectors import looks_like_id_number
 from core.dates import local_days
 
 from .models import PaymentStatus, SharingPayment, TransferStatus, WalletSpending, WalletTransfer
+from .models.settlements import INSTITUTION_CODE
 
 ZERO = Decimal("0.00")
 
@@ -138,3 +141,25 @@ def payments_earlier_that_day(payment: SharingPayment):
         .select_related("beneficiary")
         .order_by("settled_at", "pk")
     )
+
+
+def payment_search(queryset, term: str):
+    """Payments of an exact ID number (grantor or beneficiary), an institution code,
+    else of that exact 结算ID; a term with other characters (a name) is looked for
+    in the institution names. One field each (an OR with an unindexed field reads
+    every payment).
+
+    The person is looked up first, so the payments are read by the grantor and
+    beneficiary indexes (a join under an OR would read every payment).
+    """
+    term = term.strip()
+    if looks_like_id_number(term):
+        people = list(
+            InsuredPerson.objects.filter(id_number=term.upper()).values_list("pk", flat=True)
+        )
+        return queryset.filter(Q(grantor__in=people) | Q(beneficiary__in=people))
+    if re.match(INSTITUTION_CODE, term):
+        return queryset.filter(institution_code=term)
+    if term.isascii() and " " not in term:
+        return queryset.filter(settlement_id=term)
+    return queryset.filter(institution_name__icontains=term)

@@ -40,6 +40,7 @@ from core.admin.base import ReadOnlyAdmin
 from core.admin.filters import DateRangeFilter
 from core.admin.forms import add_domain_error
 from core.admin.history import HistoryAdmin
+from core.admin.lists import BigListMixin
 from core.admin.review import ReviewAdminMixin
 from core.audit import disclosure_record
 from core.models import DisclosureLog
@@ -70,7 +71,9 @@ SHOWN_FIELDS = [
 ]
 
 
-class AgreementListAdmin(ReviewAdminMixin, ExportAdminMixin, ReadOnlyAdmin, HistoryAdmin):
+class AgreementListAdmin(
+    BigListMixin, ReviewAdminMixin, ExportAdminMixin, ReadOnlyAdmin, HistoryAdmin
+):
     """What the agreements list and the review queue share: columns, filters, search,
     exports, the review's actions and buttons. Read-only: every change goes through a
     service."""
@@ -97,7 +100,7 @@ class AgreementListAdmin(ReviewAdminMixin, ExportAdminMixin, ReadOnlyAdmin, Hist
         "status",
         "relationship",
         "scope",
-        ("grantor__region__province", admin.RelatedOnlyFieldListFilter),
+        "grantor__region__province",
         ("effective_from", DateRangeFilter),
         ("created_at", DateRangeFilter),
         ("ended_on", DateRangeFilter),

@@ -15,6 +15,7 @@ from django.utils.timezone import localdate
 from django.utils.translation import gettext_lazy as _
 
 from accounts.admin.agreements import PersonAgreementsMixin
+from accounts.admin.filters import RegionOfProvinceFilter
 from accounts.admin.lookup import person_lookup_view
 from accounts.exports import InsuredPersonExport
 from accounts.hub import person_panels
@@ -32,6 +33,7 @@ from accounts.services.people import (
 from core.admin.filters import DateRangeFilter
 from core.admin.forms import add_domain_error
 from core.admin.history import HistoryAdmin
+from core.admin.lists import BigListMixin
 from core.audit import can_see_unmasked, disclosure_record
 from core.errors import DomainError
 from core.idnumbers import normalize_id_number
@@ -82,7 +84,9 @@ class InsuredPersonForm(forms.ModelForm):
 
 
 @admin.register(InsuredPerson)
-class InsuredPersonAdmin(PersonAgreementsMixin, ImportAdminMixin, ExportAdminMixin, HistoryAdmin):
+class InsuredPersonAdmin(
+    BigListMixin, PersonAgreementsMixin, ImportAdminMixin, ExportAdminMixin, HistoryAdmin
+):
     importer_class = PersonsImport
     form = InsuredPersonForm
     export_resource_class = InsuredPersonExport
@@ -102,8 +106,9 @@ class InsuredPersonAdmin(PersonAgreementsMixin, ImportAdminMixin, ExportAdminMix
         "scheme",
         "status",
         "category",
-        ("region__province", admin.RelatedOnlyFieldListFilter),
-        ("region", admin.RelatedOnlyFieldListFilter),
+        # Every province, not only those in use (a DISTINCT over every person).
+        "region__province",
+        ("region", RegionOfProvinceFilter),
         ("enrolled_on", DateRangeFilter),
     ]
     search_fields = ["name"]

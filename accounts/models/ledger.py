@@ -215,6 +215,9 @@ class LedgerEntry(models.Model):
         indexes = [
             models.Index(fields=["occurred_at"], name="entry_occurred_idx"),
             models.Index(fields=["value_date"], name="entry_value_date_idx"),
+            # The ledger list's exact searches (docs/BENCHMARKS.md).
+            models.Index(fields=["reference"], name="entry_reference_idx"),
+            models.Index(fields=["institution_code"], name="entry_institution_idx"),
         ]
 
     def __str__(self):

@@ -8,7 +8,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import AccountStatus, InsuredPerson, LedgerEntry
+from accounts.models import AccountStatus, EntryKind, InsuredPerson, LedgerEntry
+from accounts.services.ledger import ledger_post
+from accounts.tests.postings import at, post_credit
 from core.idnumbers import compose_id_number
 from core.models import DisclosureLog
 
@@ -117,3 +119,48 @@ def test_ledger_is_read_only_and_filters_by_date_range(clerk_client, li_ming):
         ).status_code
         == 403
     )
+
+
+def test_oracle_ledger_date_range_is_the_local_day(clerk_client, li_ming):
+    """00:30 on 1 April in Beijing is 16:30 on 31 March in UTC: it is 1 April's entry."""
+    entry = ledger_post(
+        holder=li_ming.account,
+        kind=EntryKind.CREDIT,
+        amount=Decimal("10.00"),
+        idempotency_key="early-april",
+        operator=None,
+        occurred_at=at(dt.date(2025, 4, 1), 0) + dt.timedelta(minutes=30),
+    )
+    url = reverse("admin:accounts_ledgerentry_changelist")
+    april = {"occurred_at__from": "2025-04-01", "occurred_at__to": "2025-04-01"}
+    march = {"occurred_at__from": "2025-03-31", "occurred_at__to": "2025-03-31"}
+    assert list(clerk_client.get(url, april).context["cl"].result_list) == [entry]
+    assert list(clerk_client.get(url, march).context["cl"].result_list) == []
+
+
+def test_ledger_search_finds_exact_account_id_number_and_reference(clerk_client, li_ming):
+    entry = post_credit(li_ming.account, Decimal("10.00"), dt.date(2025, 4, 1))
+    url = reverse("admin:accounts_ledgerentry_changelist")
+
+    def found(term):
+        return set(clerk_client.get(url, {"q": term}).context["cl"].result_list)
+
+    assert entry in found(li_ming.account.number)
+    assert entry in found(li_ming.id_number)
+    assert found(entry.reference) == {entry}
+    assert found(entry.reference[:-1]) == set()  # exact, not a part
+
+
+def test_persons_list_offers_regions_once_a_province_is_chosen(clerk_client, li_ming):
+    url = reverse("admin:accounts_insuredperson_changelist")
+
+    def regions(query):
+        changelist = clerk_client.get(url, query).context["cl"]
+        (spec,) = [s for s in changelist.filter_specs if s.field_path == "region"] or [None]
+        return [code for code, _name in spec.lookup_choices] if spec else []
+
+    assert regions({}) == []  # not 357 regions on every page
+    assert "320500" in regions({"region__province__code__exact": "32"})
+    assert "110000" not in regions({"region__province__code__exact": "32"})
+    chosen = clerk_client.get(url, {"region__code__exact": "110000"}).context["cl"]
+    assert list(chosen.result_list) == []  # the region chosen still filters (李明 is in 320500)

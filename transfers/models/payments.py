@@ -91,6 +91,14 @@ class SharingPayment(Reviewed, Settlement):
         indexes = [
             models.Index(fields=["account", "status"], name="payment_account_status_idx"),
             models.Index(fields=["beneficiary", "settled_at"], name="payment_beneficiary_day_idx"),
+            # The list's order, newest first: its first page without sorting every payment.
+            models.Index(fields=["-settled_at", "-id"], name="payment_settled_idx"),
+            # The review queue of held payments, oldest first, without reading the rest.
+            models.Index(
+                fields=["created_at", "id"],
+                condition=models.Q(status="held"),
+                name="payment_held_idx",
+            ),
         ]
         permissions = [
             ("review_sharingpayment", _("Can approve or reject held sharing payments")),

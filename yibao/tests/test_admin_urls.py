@@ -91,16 +91,13 @@ def test_the_review_queue_shows_an_agreements_history(
     assert "李明 → 李小明" in response.content.decode()
 
 
-@pytest.mark.parametrize("year", ["9999", "0", "abc", "2025x"])
-def test_the_ledgers_date_hierarchy_refuses_a_year_it_cannot_show(superuser_client, year):
+@pytest.mark.parametrize("day", ["9999-12-31", "0001-01-01", "2025-13-01", "abc"])
+def test_the_ledgers_date_range_refuses_a_day_it_cannot_show(superuser_client, day):
+    """The ledger has no date hierarchy (its links would each scan the ledger); its date
+    range filter answers a day outside the dates that can be chosen as Django's
+    "incorrect lookup", never as a server error."""
     response = superuser_client.get(
-        "/admin/accounts/ledgerentry/", {"occurred_at__year": year}, follow=True
+        "/admin/accounts/ledgerentry/", {"occurred_at__to": day}, follow=True
     )
     assert response.status_code == 200
-    assert response.redirect_chain[-1][0].endswith("?e=1")  # Django's "incorrect lookup"
-
-
-def test_the_ledgers_date_hierarchy_still_opens_a_year(superuser_client):
-    response = superuser_client.get("/admin/accounts/ledgerentry/", {"occurred_at__year": "2099"})
-    assert response.status_code == 200
-    assert response.context["cl"].result_count == 0
+    assert response.redirect_chain[-1][0].endswith("?e=1")
