@@ -140,6 +140,15 @@ def li_ming(db, clerk):
 
 
 @pytest.fixture
+def no_quiet_hours(li_ming):
+    """Counter transfers happen now: 李明's region (苏州市) has no wallet quiet hours,
+    so a test does not depend on the hour it runs (CI runs at night too)."""
+    region = li_ming.region
+    region.wallet_quiet_from = region.wallet_quiet_until = dt.time(0, 0)
+    region.save(update_fields=["wallet_quiet_from", "wallet_quiet_until"])
+
+
+@pytest.fixture
 def english():
     """Messages as their English msgids, whatever translations are compiled, so tests
     can assert the exact reason a user is shown."""

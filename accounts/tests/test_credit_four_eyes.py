@@ -20,7 +20,7 @@ from accounts.imports import CreditsImport
 from accounts.models import CreditFileConfirmation, EntryKind, InsuredPerson, LedgerEntry
 from accounts.services.ledger import ledger_post
 from accounts.tests.factories import make_person, make_user
-from core.importing import Problem, import_run
+from core.importing import import_run
 from core.tests.files import csv_file
 from jobs.tests.helpers import run_queued_jobs
 
@@ -68,16 +68,18 @@ def test_oracle_a_credit_above_the_limit_is_refused_naming_row_and_column(superv
     report = import_run(
         CreditsImport(), csv_file([HEADER, *rows]), operator=supervisor, dry_run=False
     )
-    assert report.errors == [
-        Problem(
+    assert [(e.message, e.row, e.column, e.value) for e in report.errors] == [
+        (
             "单笔划入金额 20000.01 超过合理上限 20000.00（YIBAO_CREDIT_MAX_AMOUNT），请核对金额。",
             3,
             "金额",
+            "20000.01",
         ),
-        Problem(
+        (
             "单笔划入金额 999999.99 超过合理上限 20000.00（YIBAO_CREDIT_MAX_AMOUNT），请核对金额。",
             4,
             "金额",
+            "999999.99",
         ),
     ]
     assert not report.written and not LedgerEntry.objects.filter(reference=BATCH).exists()

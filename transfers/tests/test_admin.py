@@ -1,6 +1,5 @@
 """The clerk's and reviewer's screens, through Django's test client."""
 
-import datetime as dt
 from decimal import Decimal
 
 import pytest
@@ -55,14 +54,6 @@ def test_manual_settlement_error_shown_next_to_the_field(
     )
     assert "900.00" in str(response.context["form"].errors["amount"])
     assert balance(li_ming) == Decimal("500.00")
-
-
-@pytest.fixture
-def no_quiet_hours(li_ming):
-    """Counter transfers happen now; the test must not depend on the hour it runs."""
-    region = li_ming.region
-    region.wallet_quiet_from = region.wallet_quiet_until = dt.time(0, 0)
-    region.save(update_fields=["wallet_quiet_from", "wallet_quiet_until"])
 
 
 def test_counter_wallet_transfer_and_its_printable_receipt(

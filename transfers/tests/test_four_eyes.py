@@ -7,7 +7,6 @@ The balances are worked out by hand: 李明 has ¥500.00 (root conftest); a ¥10
 payment leaves ¥400.00, a ¥300.00 transfer ¥200.00 in the account and ¥300.00 in
 the son's wallet."""
 
-import datetime as dt
 from decimal import Decimal
 
 import pytest
@@ -66,7 +65,12 @@ def test_oracle_a_manual_settlement_waits_for_a_second_person(
     assert balance(li_ming) == Decimal("500.00")  # nothing posted by one person
 
     queue = reverse("admin:transfers_heldpayment_changelist")
-    approve = {"action": "approve", ACTION_CHECKBOX_NAME: [payment.pk]}
+    approve = {
+        "action": "approve",
+        ACTION_CHECKBOX_NAME: [payment.pk],
+        "apply": "1",
+        "amount_checked": "1",
+    }
     refused = client.post(queue, approve, follow=True)
     assert _messages(refused) == [("error", f"{payment}: {SAME_REVIEWER}")]
     assert balance(li_ming) == Decimal("500.00")
@@ -125,13 +129,6 @@ def test_a_negative_manual_threshold_is_refused_on_the_page(client, supervisor):
     assert errors["manual_amount_threshold"] == ["确保该值大于或等于0.00。"]
 
 
-@pytest.fixture
-def no_quiet_hours(li_ming):
-    region = li_ming.region
-    region.wallet_quiet_from = region.wallet_quiet_until = dt.time(0, 0)
-    region.save(update_fields=["wallet_quiet_from", "wallet_quiet_until"])
-
-
 def test_oracle_a_clerk_does_not_accept_their_own_counter_transfer(
     client, clerk, li_ming, li_xiaoming, son_agreement, no_quiet_hours
 ):
@@ -170,7 +167,7 @@ def test_oracle_a_clerk_does_not_accept_their_own_counter_transfer(
 
 
 def test_the_database_refuses_an_acceptor_who_entered_the_transfer(
-    clerk, li_ming, li_xiaoming, son_agreement
+    clerk, li_ming, li_xiaoming, son_agreement, no_quiet_hours
 ):
     sent = transfer(li_ming, li_xiaoming, "100.00", operator=clerk, at=timezone.now())
     with pytest.raises(IntegrityError), transaction.atomic():
@@ -192,7 +189,12 @@ def test_oracle_a_reversal_is_approved_by_another_user(
     reversal = payment.reversals.get()
     assert (reversal.status, balance(li_ming)) == (ReversalStatus.REQUESTED, Decimal("400.00"))
     queue = reverse("admin:transfers_requestedreversal_changelist")
-    approve = {"action": "approve", ACTION_CHECKBOX_NAME: [reversal.pk]}
+    approve = {
+        "action": "approve",
+        ACTION_CHECKBOX_NAME: [reversal.pk],
+        "apply": "1",
+        "amount_checked": "1",
+    }
     refused = client.post(queue, approve, follow=True)
     assert _messages(refused) == [("error", f"{reversal}: {SAME_REVIEWER}")]
     assert balance(li_ming) == Decimal("400.00")

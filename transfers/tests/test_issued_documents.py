@@ -58,7 +58,7 @@ def test_the_qr_code_leads_a_signed_in_user_to_the_facts_printed(
 
 
 def test_the_receipt_is_offered_right_after_the_counter_transfer(
-    client, clerk, li_ming, li_xiaoming, son_agreement
+    client, clerk, li_ming, li_xiaoming, son_agreement, no_quiet_hours
 ):
     client.force_login(clerk)
     response = client.post(

@@ -158,12 +158,9 @@ def test_the_lookup_is_only_for_those_who_may_view_persons(client, li_ming):
 
 
 def test_the_transfer_opened_from_the_person_page_is_made_for_that_person(
-    clerk_client, li_ming, li_xiaoming
+    clerk_client, li_ming, li_xiaoming, no_quiet_hours
 ):
     make_agreement(li_ming, li_xiaoming)
-    region = li_ming.region
-    region.wallet_quiet_from = region.wallet_quiet_until = dt.time(0, 0)
-    region.save(update_fields=["wallet_quiet_from", "wallet_quiet_until"])
     url = reverse("admin:transfers_wallettransfer_add") + f"?sender={li_ming.pk}"
     form = clerk_client.get(url)
     shown = form.content.decode()
