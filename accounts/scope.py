@@ -134,6 +134,13 @@ def can_act(user, obj: Model) -> bool:
     return scope_queryset(model.objects.filter(pk=obj.pk), user, act=True).exists()
 
 
+def require_can_act(operator, obj: Model) -> None:
+    """Refuse ``operator`` acting on ``obj`` (a review, an acceptance) out of scope:
+    the services' own check, behind the admin's (``can_act``)."""
+    if not can_act(operator, obj):
+        raise OutOfScope(what=str(obj))
+
+
 def require_region_in_scope(operator, region, *, argument: str = "region") -> None:
     """Refuse a write into ``region`` (a PoolingRegion or its code) outside the scope."""
     codes = scope_regions(operator)

@@ -6,6 +6,7 @@ from django.utils import timezone
 from accounts.errors import IdempotencyConflict
 from accounts.models import EntryKind
 from accounts.policy import require_scope_allowed
+from accounts.scope import require_can_act
 from accounts.selectors import open_account_of
 from accounts.services.ledger import Posting, ledger_lock, ledger_post_many
 from core.errors import DomainError
@@ -350,6 +351,7 @@ def _lock_held(payment: SharingPayment, operator) -> SharingPayment:
     locking the account then the payment (the order every service uses), that it
     still waits for review and that the reviewer did not enter it."""
     review_permitted(operator, REVIEW_PERMISSION)
+    require_can_act(operator, payment)
     ledger_lock(payment.account)
     locked = SharingPayment.objects.select_for_update().get(pk=payment.pk)
     if locked.status != PaymentStatus.HELD:

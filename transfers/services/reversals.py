@@ -3,6 +3,7 @@
 from django.db import IntegrityError, transaction
 
 from accounts.models import EntryKind
+from accounts.scope import require_can_act
 from accounts.services.ledger import ledger_lock, ledger_post
 from core.review import review_not_own, review_permitted, review_reason, review_record
 from transfers.errors import PaymentNotPosted, ReversalAlreadyRequested, ReversalNotRequested
@@ -37,6 +38,7 @@ def _lock_requested(reversal: Reversal, operator) -> Reversal:
     locking the account then the reversal (every service's order), that it waits
     and that the reviewer did not request it."""
     review_permitted(operator, REVIEW_PERMISSION)
+    require_can_act(operator, reversal)
     ledger_lock(reversal.payment.account)
     locked = Reversal.objects.select_for_update().select_related("payment").get(pk=reversal.pk)
     if locked.status != ReversalStatus.REQUESTED:

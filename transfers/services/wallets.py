@@ -17,6 +17,7 @@ from accounts.models import (
     Wallet,
 )
 from accounts.policy import require_part, require_scope_allowed
+from accounts.scope import require_can_act
 from accounts.selectors import open_account_of
 from accounts.services.ledger import ledger_lock, ledger_post
 from core.dates import local_days, local_moment
@@ -224,8 +225,10 @@ def _return_due(region: PoolingRegion, on_date: dt.date) -> dt.datetime:
     return local_moment(on_date + dt.timedelta(days=1), region.wallet_return_at)
 
 
-def _lock_transfer(transfer: WalletTransfer) -> WalletTransfer:
-    """Account and wallet first (the ledger's order), then the transfer row."""
+def _lock_transfer(transfer: WalletTransfer, operator) -> WalletTransfer:
+    """Account and wallet first (the ledger's order), then the transfer row; for a
+    clerk whose scope takes in the transfer's sender or recipient."""
+    require_can_act(operator, transfer)
     ledger_lock(transfer.account, transfer.wallet)
     return WalletTransfer.objects.select_for_update().get(pk=transfer.pk)
 
@@ -248,7 +251,7 @@ def wallet_transfer_accept(
     """
     now = now or timezone.now()
     with transaction.atomic():
-        locked = _lock_transfer(transfer)
+        locked = _lock_transfer(transfer, operator)
         if locked.status != TransferStatus.PENDING:
             raise TransferNotPending(status=locked.get_status_display())
         too_late = locked.return_due_at <= now
@@ -270,7 +273,7 @@ def wallet_transfer_accept(
 def wallet_transfer_refuse(*, transfer: WalletTransfer, operator) -> WalletTransfer:
     """The recipient refuses: the money goes back at once. Raises ``TransferNotPending``."""
     with transaction.atomic():
-        locked = _lock_transfer(transfer)
+        locked = _lock_transfer(transfer, operator)
         if locked.status != TransferStatus.PENDING:
             raise TransferNotPending(status=locked.get_status_display())
         _give_back(locked, TransferStatus.REFUSED, ReturnReason.REFUSED, operator)
@@ -333,7 +336,7 @@ def _give_back_each(transfers, *, still, why: ReturnReason, operator) -> list[Wa
     returned = []
     for transfer in transfers:
         with transaction.atomic():
-            locked = _lock_transfer(transfer)
+            locked = _lock_transfer(transfer, operator)
             if still(locked):
                 _give_back(locked, TransferStatus.RETURNED, why, operator)
                 returned.append(locked)
