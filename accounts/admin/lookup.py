@@ -5,7 +5,8 @@
 scheme and account status under the field. A grantor's field (``role="grantor"``)
 also shows at once why the person cannot share (``grantor_can_share``), before
 the rest of the form is filled. The answer is for those who may view persons,
-and shows the ID number masked only.
+and shows the ID number masked only; of a person outside the user's regional
+scope (a beneficiary elsewhere) only the masked name, region and scheme.
 """
 
 from django import forms
@@ -16,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts import errors
+from accounts.scope import scope_persons
 from accounts.selectors import person_by_id_number
 from accounts.services.agreements import grantor_can_share
 from core.admin.prefill import prefill_resolve
@@ -36,8 +38,12 @@ class IdNumberInput(forms.TextInput):
         super().__init__(attrs)
 
 
-def person_summary(person) -> str:
-    """Name, masked number, region, scheme, enrolment and account, in one line."""
+def person_summary(person, *, in_scope: bool = True) -> str:
+    """Name, masked number, region, scheme, enrolment and account, in one line;
+    out of scope, the masked name, number, region and scheme only."""
+    if not in_scope:
+        parts = [person.masked_name, person.masked_id_number, str(person.region)]
+        return " · ".join([*parts, person.get_scheme_display()])
     account = getattr(person, "account", None)
     account_text = (
         _("account %(number)s %(status)s")
@@ -65,7 +71,8 @@ def person_lookup_view(request):
         person = person_by_id_number(number)
     except (errors.InvalidIdNumber, errors.PersonNotFound) as error:
         return JsonResponse({"found": False, "text": str(error)})
-    answer = {"found": True, "text": person_summary(person), "refusal": ""}
+    in_scope = scope_persons(request.user).filter(pk=person.pk).exists()
+    answer = {"found": True, "text": person_summary(person, in_scope=in_scope), "refusal": ""}
     if request.POST.get("role") == "grantor":
         try:
             grantor_can_share(person, timezone.localdate())

@@ -150,6 +150,14 @@ def test_the_lookup_tells_whose_number_and_stops_a_resident_grantor(clerk_client
     assert clerk_client.get(LOOKUP).status_code == 405  # never a number in the address
 
 
+def test_the_lookup_of_a_person_out_of_scope_shows_only_the_masked_name(clerk_client):
+    """苏州市's clerk types the number of 王芳 of 南阳市 (河南省): whose it is, masked."""
+    wang_fang = make_person(name="王芳", region="411300", operator=None)
+    data = clerk_client.post(LOOKUP, {"id_number": wang_fang.id_number}).json()
+    assert data["text"] == f"王* · {wang_fang.masked_id_number} · 南阳市（411300） · 职工基本医疗保险"
+    assert wang_fang.account.number not in data["text"]
+
+
 def test_the_lookup_is_only_for_those_who_may_view_persons(client, li_ming):
     client.force_login(make_user(None))  # staff without a role
     response = client.post(LOOKUP, {"id_number": li_ming.id_number})
