@@ -154,7 +154,9 @@ def test_the_lookup_of_a_person_out_of_scope_shows_only_the_masked_name(clerk_cl
     """苏州市's clerk types the number of 王芳 of 南阳市 (河南省): whose it is, masked."""
     wang_fang = make_person(name="王芳", region="411300", operator=None)
     data = clerk_client.post(LOOKUP, {"id_number": wang_fang.id_number}).json()
-    assert data["text"] == f"王* · {wang_fang.masked_id_number} · 南阳市（411300） · 职工基本医疗保险"
+    assert (
+        data["text"] == f"王* · {wang_fang.masked_id_number} · 南阳市（411300） · 职工基本医疗保险"
+    )
     assert wang_fang.account.number not in data["text"]
 
 
