@@ -71,7 +71,10 @@ class ExportAdminMixin:
             disclosure_record(
                 user=request.user,
                 action=DisclosureLog.Action.EXPORT,
-                subject=f"{self.opts.verbose_name_plural} export ({queryset.count()})",
+                subject=str(
+                    _("%(list)s exported (%(count)d rows)")
+                    % {"list": self.opts.verbose_name_plural, "count": queryset.count()}
+                ),
             )
         headers = resource.get_export_headers()
         filename = f"{self.opts.verbose_name_plural}-{timezone.localtime():%Y%m%d-%H%M%S}.{fmt}"

@@ -66,8 +66,13 @@ class PlacementInline(admin.StackedInline):
 @admin.register(User)
 class UserAdmin(GrantsWithinOwnMixin, HistoryAdmin, DjangoUserAdmin):
     inlines = [PlacementInline]
-    list_display = [*DjangoUserAdmin.list_display, "placement__hall"]
+    list_display = [*DjangoUserAdmin.list_display, "hall"]
     list_select_related = ["placement__hall"]
+
+    @admin.display(description=_("service hall"), ordering="placement__hall__name")
+    def hall(self, obj):
+        placement = getattr(obj, "placement", None)
+        return placement.hall if placement else "—"
 
     def has_change_permission(self, request, obj=None):
         """Also refused for a user who has anything the acting user lacks."""

@@ -78,18 +78,18 @@ VISIBLE_SKIP_TAGS = {"script", "style", "template", "noscript", "option", "head"
 HIDDEN_CLASSES = {"visually-hidden", "hidden", "hiddenfields", "help-tooltip"}
 # Routes not rendered as a page: files, PDFs, sign-out (POST), the JS catalogue, and
 # Django's "view on site" redirect.
-# History pages are left out while they move to pghistory (issue 13's audit part).
 NOT_PAGES = re.compile(
-    r"(download|evidence|logout|jsi18n|export|template|^admin/r/|autocomplete|lookup|history"
+    r"(download|evidence|logout|jsi18n|export|template|^admin/r/|autocomplete|lookup"
     r"|second-factor)"  # the authenticator key in base32 letters is not English
 )
-# File types a page names, and Django's own word for a directory service.
-PAGE_ENGLISH = ("xlsx", "csv", "UTF", "LDAP")
+# File types a page names, Django's own word for a directory service, and the
+# letters of a date format (YYYY-MM-DD) the upload page shows.
+PAGE_ENGLISH = ("xlsx", "csv", "UTF", "LDAP", "YYYY-MM-DD", "YYYY-MM", "YYYY", "HH", "MM", "SS")
 # Masked values (110101********1234, a password hash's first letters): data.
 MASKED = re.compile(r"\S*\*{3,}\S*")
 # The user list and sign-in locks show usernames, which are data there (and only there).
 USERNAME_PAGES = re.compile(r"^/admin/(auth/user|staff/loginlock)/")
-DEMO_USERNAMES = ("clerk", "reviewer", "supervisor", "auditor")
+DEMO_USERNAMES = ("clerk", "reviewer", "supervisor", "auditor", "national")
 MODEL_ROUTE = re.compile(r"^admin/(\w+)/(\w+)/<(?:path|int):(?:object_id|pk)>/")
 ROLES = ("clerk", "reviewer", "supervisor", "auditor")
 

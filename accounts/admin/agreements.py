@@ -316,7 +316,7 @@ class SharingAgreementAdmin(ImportAdminMixin, AgreementListAdmin):
         disclosure_record(
             user=request.user,
             action=DisclosureLog.Action.VIEW,
-            subject=f"evidence scan of agreement {agreement.pk}",
+            subject=str(_("evidence scan of agreement %(number)s") % {"number": agreement.pk}),
         )
         extension = agreement.evidence_scan.name.rsplit(".", 1)[-1]
         return FileResponse(

@@ -242,7 +242,9 @@ class InsuredPersonAdmin(
     def change_view(self, request, object_id, form_url="", extra_context=None):
         if request.method == "GET" and can_see_unmasked(request.user):
             disclosure_record(
-                user=request.user, action=DisclosureLog.Action.VIEW, subject=f"person {object_id}"
+                user=request.user,
+                action=DisclosureLog.Action.VIEW,
+                subject=str(_("person %(number)s") % {"number": object_id}),
             )
         return super().change_view(request, object_id, form_url, extra_context)
 
