@@ -4,7 +4,7 @@ registers, with the standard's own example ID number."""
 import pytest
 from django.db import connection
 
-from accounts.models import PoolingRegion, ServiceHall, StaffPlacement
+from accounts.models import PoolingRegion, ServiceHall
 from accounts.services.people import person_register
 from accounts.tests.factories import make_user
 
@@ -21,14 +21,12 @@ def database_minute() -> str:
 @pytest.fixture
 def zhang_san(db):
     """张三, a clerk of the hall of 姑苏区 in 苏州."""
-    user = make_user("clerk", username="zhangsan", first_name="张三")
     hall = ServiceHall.objects.create(
         code="320508-01",
         name="苏州市姑苏区服务大厅",
         region=PoolingRegion.objects.get(code="320500"),
     )
-    StaffPlacement.objects.update_or_create(user=user, defaults={"hall": hall})
-    return user
+    return make_user("clerk", username="zhangsan", first_name="张三", hall=hall)
 
 
 @pytest.fixture
