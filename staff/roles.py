@@ -39,7 +39,6 @@ _VIEW_ALL = [
             "wallettransfer",
             "walletspending",
             "holdrules",
-            "importexception",
         )
     ),
 ]
@@ -95,6 +94,7 @@ ROLE_PERMISSIONS = {
         "accounts.add_staffplacement",
         "accounts.change_staffplacement",
         "core.view_trail",
+        "transfers.view_importexception",
     ],
     "auditor": [
         *_VIEW_ALL,
@@ -104,6 +104,7 @@ ROLE_PERMISSIONS = {
         "accounts.scope_province",
         "accounts.view_servicehall",
         "core.view_trail",
+        "transfers.view_importexception",
     ],
     # The national office: sees and exports every province, changes nothing.
     "national": [

@@ -52,6 +52,8 @@ UNSCOPED_MODELS = {
     "staff.loginlock": "sign-in locks, keyed by username",
     "otp_totp.totpdevice": "a user's own second factor",
     "django_tasks_database.dbtaskresult": "the queue's own table, for superusers",
+    "accounts.creditfileconfirmation": "who imported and who confirmed a file; no person",
+    "transfers.importexception": "a file's refused rows, for supervisors and auditors only",
 }
 
 

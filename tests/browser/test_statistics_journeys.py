@@ -8,11 +8,11 @@ from transfers.tests.sharing_year import sharing_year_build
 HALL_PC = {"width": 1366, "height": 768}
 
 
-def test_supervisor_reads_the_year_in_ten_thousand_yuan_and_opens_a_figure(
+def test_the_national_office_reads_the_year_in_ten_thousand_yuan_and_opens_a_figure(
     page_as, shot, clerk, reviewer
 ):
     sharing_year_build(clerk=clerk, reviewer=reviewer)
-    page = page_as("supervisor")
+    page = page_as("national")  # every province's figures (a supervisor: their province's)
     page.set_viewport_size(HALL_PC)
     page.goto(reverse("reports:sharing_report") + "?start=2025-01-01&end=2025-12-31")
     with page.expect_navigation():
