@@ -20,7 +20,8 @@ import polib
 import pytest
 from django.conf import settings
 from django.core.management import call_command
-from django.urls import URLPattern, URLResolver, get_resolver
+
+from yibao.tests.routes import url_routes
 
 BASE_DIR = Path(settings.BASE_DIR)
 CATALOGUE = Path("locale/zh_Hans/LC_MESSAGES/django.po")
@@ -155,22 +156,13 @@ def visible_text(html: str) -> str:
     return "\n".join(p.strip() for p in parser.parts if p.strip())
 
 
-def _all_routes(patterns, prefix=""):
-    for pattern in patterns:
-        route = prefix + str(pattern.pattern)
-        if isinstance(pattern, URLResolver):
-            yield from _all_routes(pattern.url_patterns, route)
-        elif isinstance(pattern, URLPattern):
-            yield route
-
-
 def _admin_pages() -> list[str]:
     """Every admin page that takes no value, and each record page of a model with its
     first record (as the demo data leaves it)."""
     from django.apps import apps
 
     urls = []
-    for route in sorted(set(_all_routes(get_resolver().url_patterns))):
+    for route in sorted({route for route, _view in url_routes()}):
         if not route.startswith("admin/") or "^" in route or NOT_PAGES.search(route):
             continue
         if "<" not in route:

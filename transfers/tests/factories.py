@@ -100,10 +100,12 @@ def transfer(sender, recipient, amount="300.00", *, operator, at=None, number=No
 
 def accept(transfer_, *, operator=None):
     """The recipient accepts an hour after the transfer, well before its cut-off, at
-    the counter of a clerk other than the one who entered it (by default a new one)."""
+    the counter of a clerk other than the one who entered it (by default a new one,
+    of the recipient's region: regional scope)."""
+    region = transfer_.wallet.person.region_id
     return wallet_transfer_accept(
         transfer=transfer_,
-        operator=operator or make_user("clerk"),
+        operator=operator or make_user("clerk", region=region),
         now=transfer_.transferred_at + dt.timedelta(hours=1),
     )
 

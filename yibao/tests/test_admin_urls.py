@@ -5,27 +5,15 @@ walked too. A mistyped id must never be a server error: a 404 or a page that say
 the record does not exist.
 """
 
-import re
-
 import pytest
 from django.contrib.auth import get_user_model
-from django.urls import URLPattern, URLResolver, get_resolver
 
 from accounts.tests.factories import make_agreement
+from yibao.tests.routes import PARAMETER, url_routes
 
-PARAMETER = re.compile(r"<(?:\w+:)?\w+>")
-
-
-def _routes(patterns, prefix=""):
-    for pattern in patterns:
-        route = prefix + str(pattern.pattern)
-        if isinstance(pattern, URLResolver):
-            yield from _routes(pattern.url_patterns, route)
-        elif isinstance(pattern, URLPattern) and PARAMETER.search(route):
-            yield route
-
-
-ROUTES = sorted(route for route in _routes(get_resolver().url_patterns) if "^" not in route)
+ROUTES = sorted(
+    route for route, _view in url_routes() if PARAMETER.search(route) and "^" not in route
+)
 
 
 def test_the_walk_finds_the_custom_admin_urls():

@@ -14,8 +14,7 @@ from accounts.tests.factories import credit, make_agreement, make_person, make_u
 from core.idnumbers import compose_id_number
 from core.masking import mask_id_number
 from transfers.models import WalletTransfer
-from transfers.services.payments import settlement_receive
-from transfers.tests.factories import local
+from transfers.tests.factories import receive
 
 pytestmark = pytest.mark.django_db
 
@@ -63,17 +62,7 @@ def test_search_finds_a_payment_by_settlement_id_and_an_agreement_by_number(
 ):
     agreement = make_agreement(li_ming, li_xiaoming)
     credit(li_ming.account, "100.00")
-    payment = settlement_receive(
-        settlement_id="JS20250301000009",
-        settled_at=local(2025, 3, 10, 9, 30),
-        institution_code="H32050000012",
-        institution_name="苏州市立医院",
-        use="就医",
-        beneficiary_id_number=li_xiaoming.id_number,
-        grantor_id_number=li_ming.id_number,
-        amount="50.00",
-        operator=clerk,
-    )
+    payment = receive(li_ming, li_xiaoming, "50.00", operator=clerk, sid="JS20250301000009")
     found = clerk_client.post(SEARCH, {"q": "JS20250301000009"})
     assert found["Location"] == reverse("admin:transfers_sharingpayment_change", args=[payment.pk])
     # A number is an account number or an agreement's 编号: both are looked at.

@@ -14,13 +14,13 @@ import re
 import pytest
 from django.contrib import admin
 from django.contrib.auth import get_user_model
-from django.urls import URLPattern, URLResolver, get_resolver
 
 from accounts.models import Scheme
 from accounts.scope import is_scoped
 from accounts.tests.factories import credit, make_agreement, make_person, make_user
 from transfers.services.reversals import reversal_request
 from transfers.tests.factories import accept, receive, spend, transfer
+from yibao.tests.routes import url_routes
 
 PARAMETER = re.compile(r"<(?:(\w+):)?(\w+)>")
 RECORD_ROUTE = re.compile(r"<(?:\w+:)?(object_id|pk|id)>/")
@@ -43,16 +43,7 @@ DOCUMENT_ROUTES = {
 OTHER_VALUES = {"action": "freeze", "fmt": "csv"}
 
 
-def _routes(patterns, prefix=""):
-    for pattern in patterns:
-        route = prefix + str(pattern.pattern)
-        if isinstance(pattern, URLResolver):
-            yield from _routes(pattern.url_patterns, route)
-        elif isinstance(pattern, URLPattern) and PARAMETER.search(route):
-            yield route, pattern
-
-
-ALL_ROUTES = dict(_routes(get_resolver().url_patterns))
+ALL_ROUTES = {route: pattern for route, pattern in url_routes() if PARAMETER.search(route)}
 
 
 def _model_label(route: str) -> str | None:
