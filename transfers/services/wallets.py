@@ -225,10 +225,8 @@ def _return_due(region: PoolingRegion, on_date: dt.date) -> dt.datetime:
     return local_moment(on_date + dt.timedelta(days=1), region.wallet_return_at)
 
 
-def _lock_transfer(transfer: WalletTransfer, operator) -> WalletTransfer:
-    """Account and wallet first (the ledger's order), then the transfer row; for a
-    clerk whose scope takes in the transfer's sender or recipient."""
-    require_can_act(operator, transfer)
+def _lock_transfer(transfer: WalletTransfer) -> WalletTransfer:
+    """Account and wallet first (the ledger's order), then the transfer row."""
     ledger_lock(transfer.account, transfer.wallet)
     return WalletTransfer.objects.select_for_update().get(pk=transfer.pk)
 
@@ -250,8 +248,9 @@ def wallet_transfer_accept(
     by catching the error.
     """
     now = now or timezone.now()
+    require_can_act(operator, transfer)  # a counter of the sender's or recipient's scope
     with transaction.atomic():
-        locked = _lock_transfer(transfer, operator)
+        locked = _lock_transfer(transfer)
         if locked.status != TransferStatus.PENDING:
             raise TransferNotPending(status=locked.get_status_display())
         too_late = locked.return_due_at <= now
@@ -272,8 +271,9 @@ def wallet_transfer_accept(
 
 def wallet_transfer_refuse(*, transfer: WalletTransfer, operator) -> WalletTransfer:
     """The recipient refuses: the money goes back at once. Raises ``TransferNotPending``."""
+    require_can_act(operator, transfer)  # a counter of the sender's or recipient's scope
     with transaction.atomic():
-        locked = _lock_transfer(transfer, operator)
+        locked = _lock_transfer(transfer)
         if locked.status != TransferStatus.PENDING:
             raise TransferNotPending(status=locked.get_status_display())
         _give_back(locked, TransferStatus.REFUSED, ReturnReason.REFUSED, operator)
@@ -336,7 +336,7 @@ def _give_back_each(transfers, *, still, why: ReturnReason, operator) -> list[Wa
     returned = []
     for transfer in transfers:
         with transaction.atomic():
-            locked = _lock_transfer(transfer, operator)
+            locked = _lock_transfer(transfer)
             if still(locked):
                 _give_back(locked, TransferStatus.RETURNED, why, operator)
                 returned.append(locked)
