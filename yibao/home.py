@@ -14,6 +14,7 @@ from django.utils.timezone import localdate
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import AgreementStatus, InsuredPerson, SharingAgreement
+from accounts.scope import scope_queryset
 from accounts.selectors import rejected_to_correct
 from core.dates import local_days
 from core.import_uploads import uploads_waiting
@@ -42,40 +43,39 @@ def _can(user, *perms) -> bool:
 
 def home_queues(user) -> list[Tile]:
     """What waits: for a reviewer the review queues, for the one who entered it the
-    rejected entries to correct, for everyone their imports and running jobs."""
-    tiles = []
-    if _can(user, "accounts.review_sharingagreement"):
-        tiles.append(
-            Tile(
-                _("Agreements waiting for review"),
-                SharingAgreement.objects.filter(status=AgreementStatus.PENDING).count(),
-                reverse("admin:accounts_pendingsharingagreement_changelist"),
-            )
-        )
-    if _can(user, "transfers.review_sharingpayment"):
-        tiles.append(
-            Tile(
-                _("Held payments"),
-                SharingPayment.objects.filter(status=PaymentStatus.HELD).count(),
-                reverse("admin:transfers_heldpayment_changelist"),
-            )
-        )
-    if _can(user, "transfers.review_reversal"):
-        tiles.append(
-            Tile(
-                _("Requested reversals"),
-                Reversal.objects.filter(status=ReversalStatus.REQUESTED).count(),
-                reverse("admin:transfers_requestedreversal_changelist"),
-            )
-        )
-    if _can(user, "accounts.add_sharingagreement"):
-        tiles.append(
-            Tile(
-                _("My rejected agreements to correct"),
-                rejected_to_correct(SharingAgreement.objects.all(), user).count(),
-                reverse("admin:accounts_sharingagreement_changelist") + "?to_correct=1",
-            )
-        )
+    rejected entries to correct, for everyone their imports and running jobs. Each
+    count is of the records the queue's list shows the user (their regional scope)."""
+    queues = [
+        (
+            "accounts.review_sharingagreement",
+            _("Agreements waiting for review"),
+            SharingAgreement.objects.filter(status=AgreementStatus.PENDING),
+            reverse("admin:accounts_pendingsharingagreement_changelist"),
+        ),
+        (
+            "transfers.review_sharingpayment",
+            _("Held payments"),
+            SharingPayment.objects.filter(status=PaymentStatus.HELD),
+            reverse("admin:transfers_heldpayment_changelist"),
+        ),
+        (
+            "transfers.review_reversal",
+            _("Requested reversals"),
+            Reversal.objects.filter(status=ReversalStatus.REQUESTED),
+            reverse("admin:transfers_requestedreversal_changelist"),
+        ),
+        (
+            "accounts.add_sharingagreement",
+            _("My rejected agreements to correct"),
+            rejected_to_correct(SharingAgreement.objects.all(), user),
+            reverse("admin:accounts_sharingagreement_changelist") + "?to_correct=1",
+        ),
+    ]
+    tiles = [
+        Tile(label, scope_queryset(records, user).count(), url)
+        for permission, label, records, url in queues
+        if _can(user, permission)
+    ]
     if _can(user, "jobs.view_job"):
         jobs_url = reverse("admin:jobs_job_changelist")
         tiles.append(Tile(_("My imports waiting for confirmation"), len(uploads_waiting(user))))
@@ -85,33 +85,42 @@ def home_queues(user) -> list[Tile]:
 
 
 def home_today(user) -> list[Tile]:
-    """Today's figures (the local day): registrations, agreements, money moved."""
+    """Today's figures (the local day) of the user's regional scope: registrations,
+    agreements, money moved."""
     start, end = local_days(localdate())
     tiles = []
     if _can(user, "accounts.view_insuredperson"):
         tiles.append(
             Tile(
                 _("Persons registered today"),
-                InsuredPerson.objects.filter(created_at__gte=start, created_at__lt=end).count(),
+                scope_queryset(InsuredPerson.objects.all(), user)
+                .filter(created_at__gte=start, created_at__lt=end)
+                .count(),
             )
         )
     if _can(user, "accounts.view_sharingagreement"):
         tiles.append(
             Tile(
                 _("Agreements registered today"),
-                SharingAgreement.objects.filter(created_at__gte=start, created_at__lt=end).count(),
+                scope_queryset(SharingAgreement.objects.all(), user)
+                .filter(created_at__gte=start, created_at__lt=end)
+                .count(),
             )
         )
     if _can(user, "transfers.view_sharingpayment"):
-        paid = SharingPayment.objects.filter(
-            status=PaymentStatus.POSTED, settled_at__gte=start, settled_at__lt=end
-        ).aggregate(count=Count("id"), amount=Sum("amount"))
+        paid = (
+            scope_queryset(SharingPayment.objects.all(), user)
+            .filter(status=PaymentStatus.POSTED, settled_at__gte=start, settled_at__lt=end)
+            .aggregate(count=Count("id"), amount=Sum("amount"))
+        )
         tiles.append(Tile(_("Sharing payments today"), paid["count"]))
         tiles.append(Tile(_("Paid today (yuan)"), paid["amount"] or Decimal("0.00")))
     if _can(user, "transfers.view_wallettransfer"):
-        moved = WalletTransfer.objects.filter(
-            transferred_at__gte=start, transferred_at__lt=end
-        ).aggregate(count=Count("id"), amount=Sum("amount"))
+        moved = (
+            scope_queryset(WalletTransfer.objects.all(), user)
+            .filter(transferred_at__gte=start, transferred_at__lt=end)
+            .aggregate(count=Count("id"), amount=Sum("amount"))
+        )
         tiles.append(Tile(_("Wallet transfers today"), moved["count"]))
         tiles.append(Tile(_("Transferred today (yuan)"), moved["amount"] or Decimal("0.00")))
     return tiles

@@ -2,7 +2,8 @@
 
 Each app's selector finds its own records (``accounts.selectors.person_search``,
 ``agreements_by_number``, ``transfers.selectors.settlements_by_number``); this page
-only joins what the user may view. One match opens that record, more are listed.
+only joins what the user may view, within their regional scope (``accounts.scope``,
+as the lists show it). One match opens that record, more are listed.
 The term is posted, never put in the address, so an ID number stays out of the
 logs and the browser history.
 """
@@ -15,6 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import InsuredPerson
+from accounts.scope import scope_queryset
 from accounts.selectors import agreements_by_number, person_search
 from transfers.selectors import settlements_by_number
 
@@ -31,7 +33,8 @@ class Match:
 def _matches(user, term: str) -> list[Match]:
     found = []
     if user.has_perm("accounts.view_insuredperson"):
-        people = person_search(InsuredPerson.objects.select_related("region"), term)
+        persons = scope_queryset(InsuredPerson.objects.select_related("region"), user)
+        people = person_search(persons, term)
         found += [
             Match(_("insured person"), f"{p} · {p.region}", _admin_url(p))
             for p in people[:MAX_SHOWN]
@@ -39,7 +42,9 @@ def _matches(user, term: str) -> list[Match]:
     if user.has_perm("accounts.view_sharingagreement"):
         found += [
             Match(_("sharing agreement"), f"{a.pk} · {a} · {a.get_status_display()}", _admin_url(a))
-            for a in agreements_by_number(term).select_related("grantor", "beneficiary")
+            for a in scope_queryset(agreements_by_number(term), user).select_related(
+                "grantor", "beneficiary"
+            )
         ]
     kinds = {
         "payments": ("transfers.view_sharingpayment", _("sharing payment")),
@@ -49,7 +54,7 @@ def _matches(user, term: str) -> list[Match]:
     for key, records in settlements_by_number(term).items():
         permission, kind = kinds[key]
         if user.has_perm(permission):
-            found += [Match(kind, str(r), _admin_url(r)) for r in records]
+            found += [Match(kind, str(r), _admin_url(r)) for r in scope_queryset(records, user)]
     return found
 
 

@@ -88,6 +88,28 @@ def test_the_home_page_shows_each_role_its_own_queues(client, li_ming, li_xiaomi
     assert "待复核共济关系" not in page and "登记参保人" in page
 
 
+def test_the_queues_today_and_search_count_only_the_users_scope(
+    client, li_ming, li_xiaoming, clerk
+):
+    """Two agreements of 苏州市 wait and one person was registered there today: a
+    reviewer of 南阳市 (河南省) counts none of them and finds none of them."""
+    wife = make_person(name="王芳", birth=dt.date(1982, 4, 2), gender="F", operator=clerk)
+    make_agreement(li_ming, li_xiaoming, operator=clerk)
+    make_agreement(li_ming, wife, operator=clerk, relationship="spouse")
+    client.force_login(make_user("reviewer", region="411300"))
+    home = client.get(reverse("admin:index")).context
+    assert home["queues"][0].label == "待复核共济关系" and home["queues"][0].value == 0
+    registered = next(t for t in home["today"] if t.label == "今日登记参保人")
+    assert registered.value == 0
+    found = client.post(SEARCH, {"q": li_ming.id_number}).content.decode()
+    assert "李明" not in found
+
+    client.force_login(make_user("reviewer"))  # 苏州市's reviewer: the same figures, by hand
+    home = client.get(reverse("admin:index")).context
+    assert home["queues"][0].value == 2
+    assert next(t for t in home["today"] if t.label == "今日登记参保人").value == 3
+
+
 def test_a_rejected_agreement_is_corrected_from_its_page_and_leaves_the_queue(
     clerk_client, clerk, li_ming, li_xiaoming
 ):
