@@ -7,7 +7,9 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.db.models import Count, Exists, Max, Min, OuterRef, Q, Sum
+from django.db.models import Exists, Max, Min, OuterRef, Q
+from django.db.models.functions import TruncDate
+from django.utils import timezone
 
 from accounts.enrolment import PERIODS_PREFETCH
 from accounts.errors import (
@@ -27,10 +29,11 @@ from accounts.models import (
     Use,
     Wallet,
 )
+from accounts.templatetags.money import yuan
 from core.database import replica_alias
 from core.dates import local_days
 from core.idnumbers import normalize_id_number
-from core.masking import mask_id_number
+from core.masking import mask_id_number, mask_name
 
 
 def open_account_of(person: InsuredPerson) -> PersonalAccount:
@@ -230,6 +233,39 @@ class KindTotal:
         return f"{kind}（{Use(self.use).label}）" if self.use else str(kind)
 
 
+@dataclass(frozen=True, slots=True)
+class StatementLine:
+    """One line of a statement, with what the page prints already made.
+
+    Why not the ledger entries themselves: a year of 2,000 entries as model
+    instances with five related ones, their choice labels looked up and
+    translated per cell, and their dates and amounts formatted by template
+    filters, was most of the statement's time; one row of values per entry, the
+    labels made once per kind, is a few microseconds a line.
+    """
+
+    pk: int
+    sequence: int
+    booked: dt.date
+    booked_text: str
+    value_date: dt.date
+    value_text: str  # the month of a credit, else the day
+    kind: str
+    use: str
+    kind_label: str
+    use_label: str
+    reverses: int | None  # sequence of the entry this one reverses
+    reversed_by: int | None
+    counterpart_name: str  # masked
+    counterpart_id_number: str  # masked
+    institution_name: str
+    institution_code: str
+    amount: Decimal
+    amount_text: str
+    balance_after: Decimal
+    balance_text: str
+
+
 @dataclass(frozen=True)
 class Statement:
     """对账单 of one account or wallet over a period, read from its ledger only."""
@@ -239,7 +275,7 @@ class Statement:
     end: dt.date
     opening_balance: Decimal
     closing_balance: Decimal
-    entries: list[LedgerEntry]
+    entries: list[StatementLine]
     totals: list[KindTotal]
 
     @property
@@ -249,6 +285,24 @@ class Statement:
     @property
     def debits(self) -> Decimal:
         return sum((e.amount for e in self.entries if e.amount < 0), Decimal("0.00"))
+
+
+_LINE_FIELDS = (
+    "pk",
+    "sequence",
+    "booked",
+    "value_date",
+    "kind",
+    "use",
+    "reverses__sequence",
+    "reversed_by__sequence",
+    "counterpart__name",
+    "counterpart__id_number",
+    "institution_name",
+    "institution_code",
+    "amount",
+    "balance_after",
+)
 
 
 def ledger_statement(*, holder: PersonalAccount | Wallet, start: dt.date, end: dt.date):
@@ -264,6 +318,9 @@ def ledger_statement(*, holder: PersonalAccount | Wallet, start: dt.date, end: d
     line, the totals add up to closing − opening, and consecutive statements
     chain exactly. A settlement or credit imported long after its value date is
     a line of the period it was imported in, showing its value date.
+
+    Two queries: the cuts, then the run with the entry before it (its balance is
+    the opening one); the totals are added up from the lines.
     """
     field = "account" if isinstance(holder, PersonalAccount) else "wallet"
     # A statement may be a moment behind the counter: read from the replica.
@@ -277,22 +334,19 @@ def ledger_statement(*, holder: PersonalAccount | Wallet, start: dt.date, end: d
     cut_lo, cut_hi = (
         run[f] - 1 if run[f] is not None else run["last"] or 0 for f in ("from_lo", "from_hi")
     )
-    lines = ledger.filter(sequence__gt=cut_lo, sequence__lte=cut_hi)
-    before = ledger.filter(sequence=cut_lo).values_list("balance_after", flat=True).first()
-    opening = before if before is not None else Decimal("0.00")
-    entries = list(
-        lines.select_related(
-            "counterpart", "reverses", "reversed_by", "created_by", "account__person"
-        ).order_by("sequence")
+    rows = (
+        ledger.filter(sequence__gte=cut_lo, sequence__lte=cut_hi)
+        .annotate(booked=TruncDate("created_at", tzinfo=timezone.get_current_timezone()))
+        .order_by("sequence")
+        .values_list(*_LINE_FIELDS)
     )
-    order = {kind: i for i, kind in enumerate(EntryKind.values + Use.values)}
-    totals = sorted(
-        (
-            KindTotal(**row)
-            for row in lines.values("kind", "use").annotate(count=Count("id"), amount=Sum("amount"))
-        ),
-        key=lambda t: (order[t.kind], order.get(t.use, -1)),
-    )
+    opening = Decimal("0.00")
+    entries = []
+    for row in rows:
+        if row[1] == cut_lo:
+            opening = row[-1]
+        else:
+            entries.append(_line(*row))
     return Statement(
         holder=holder,
         start=start,
@@ -300,7 +354,52 @@ def ledger_statement(*, holder: PersonalAccount | Wallet, start: dt.date, end: d
         opening_balance=opening,
         closing_balance=entries[-1].balance_after if entries else opening,
         entries=entries,
-        totals=totals,
+        totals=_kind_totals(entries),
+    )
+
+
+_KIND_LABELS = dict(EntryKind.choices)
+_USE_LABELS = dict(Use.choices)
+
+
+def _line(pk, sequence, booked, value_date, kind, use, reverses, reversed_by, name, id_number,
+          institution_name, institution_code, amount, balance_after) -> StatementLine:  # fmt: skip
+    return StatementLine(
+        pk=pk,
+        sequence=sequence,
+        booked=booked,
+        booked_text=f"{booked:%Y-%m-%d}",
+        value_date=value_date,
+        value_text=f"{value_date:%Y-%m}" if kind == EntryKind.CREDIT else f"{value_date:%Y-%m-%d}",
+        kind=kind,
+        use=use or "",
+        kind_label=str(_KIND_LABELS[kind]),
+        use_label=str(_USE_LABELS[use]) if use else "",
+        reverses=reverses,
+        reversed_by=reversed_by,
+        counterpart_name=mask_name(name or ""),
+        counterpart_id_number=mask_id_number(id_number or ""),
+        institution_name=institution_name,
+        institution_code=institution_code,
+        amount=amount,
+        amount_text=yuan(amount),
+        balance_after=balance_after,
+        balance_text=yuan(balance_after),
+    )
+
+
+def _kind_totals(lines: list[StatementLine]) -> list[KindTotal]:
+    """Count and amount by kind and use, in the order of the kinds and uses."""
+    order = {kind: i for i, kind in enumerate(EntryKind.values + Use.values)}
+    groups: dict[tuple[str, str], list[Decimal]] = {}
+    for line in lines:
+        groups.setdefault((line.kind, line.use), []).append(line.amount)
+    return sorted(
+        (
+            KindTotal(kind=kind, use=use, count=len(amounts), amount=sum(amounts))
+            for (kind, use), amounts in groups.items()
+        ),
+        key=lambda t: (order[t.kind], order.get(t.use, -1)),
     )
 
 
