@@ -141,7 +141,8 @@ def export_results(rows: int = 1_000_000) -> Iterator[tuple[str, str, str]]:
             f"export of {rows:,} ledger rows, .{fmt}",
             f"≤ {seconds_target} s, peak RSS ≤ {mb_target} MB",
             f"{measured['seconds']:.1f} s (worker CPU {measured['cpu_seconds']:.1f} s), "
-            f"peak RSS {measured['peak_mb']:.0f} MB, {measured['size_mb']:.0f} MB file",
+            f"peak RSS {measured['peak_mb']:.0f} MB, {measured['size_mb']:.0f} MB file, "
+            f"load average {measured['load']:.1f}",
         )
 
 
@@ -189,6 +190,7 @@ def worker(fmt: str, user_id: int, database: str) -> None:
         "cpu_seconds": usage.ru_utime + usage.ru_stime,
         "peak_mb": usage.ru_maxrss / 1024,
         "size_mb": os.path.getsize(job.result_file.path) / 1e6,
+        "load": os.getloadavg()[0],  # the machine's, over the last minute of the export
     }
     media.cleanup()
     print(json.dumps(figures))
