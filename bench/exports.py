@@ -13,6 +13,7 @@ else. ``export_results(rows)`` returns the (what, target, measured) rows for
 import datetime as dt
 import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -209,9 +210,11 @@ def _rows_in(path: str, fmt: str) -> int:
             with book.open(name) as sheet:
                 tail = b""
                 while chunk := sheet.read(1 << 20):
+                    if not tail:  # the frozen rows (the heading and the header) are not data
+                        count -= int(re.search(rb'ySplit="(\d+)"', chunk)[1])
                     count += (tail + chunk).count(b"<row ")
                     tail = chunk[-4:]  # a "<row " cut in two, never counted twice
-    return count - len(sheets)
+    return count
 
 
 def rows() -> list:
