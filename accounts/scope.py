@@ -19,7 +19,8 @@ the scope (a person's current region); it may be acted on when the person who
 acts in it (the grantor whose account pays, the account's holder) does.
 """
 
-from django.db.models import Model, Q, QuerySet
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import Model, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import InsuredPerson, PoolingRegion, SharingAgreement, StaffPlacement
@@ -66,6 +67,23 @@ class OutOfScope(DomainError):
     message = _("%(what)s is outside the pooling regions of your service hall.")
 
 
+def staff_placement(user) -> StaffPlacement | None:
+    """``user``'s hall placement with its hall, region and (``province_regions``) the
+    codes of its province's regions: one query, kept as ``user.placement`` for the
+    rest of the request (the header's hall, the audit context read it there)."""
+    descriptor = user.__class__.placement  # the user model (request.user is a lazy proxy)
+    if not descriptor.is_cached(user):
+        regions = PoolingRegion.objects.filter(province=OuterRef("hall__region__province"))
+        found = (
+            StaffPlacement.objects.select_related("hall__region")
+            .annotate(province_regions=ArraySubquery(regions.order_by("code").values("code")))
+            .filter(user=user)
+            .first()
+        )
+        descriptor.related.set_cached_value(user, found)
+    return descriptor.related.get_cached_value(user)
+
+
 def scope_regions(user) -> list[str] | None:
     """Codes of the pooling regions ``user`` acts on; ``None``: every region."""
     if user is None or user.is_superuser or user.has_perm(SCOPE_NATIONAL):
@@ -75,12 +93,15 @@ def scope_regions(user) -> list[str] | None:
     cached = getattr(user, "_scope_regions", None)
     if cached is not None:
         return cached
-    placement = StaffPlacement.objects.filter(user=user).select_related("hall__region").first()
+    placement = staff_placement(user)
     if placement is None:
         codes = []
     elif user.has_perm(SCOPE_PROVINCE):
-        province = placement.hall.region.province_id
-        codes = list(PoolingRegion.objects.filter(province=province).values_list("code", flat=True))
+        codes = getattr(placement, "province_regions", None)
+        if codes is None:  # a placement made in this request, not read by staff_placement
+            province = placement.hall.region.province_id
+            regions = PoolingRegion.objects.filter(province=province)
+            codes = list(regions.values_list("code", flat=True))
     else:
         codes = [placement.hall.region_id]
     user._scope_regions = codes

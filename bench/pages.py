@@ -29,22 +29,30 @@ def _p95(samples: list[float]) -> float:
     return statistics.quantiles(samples, n=20, method="inclusive")[-1]
 
 
-def _subjects():
-    """Search terms and records of the generated data the pages are asked about."""
+def _subjects(region: str | None = None):
+    """Search terms and records of the generated data the pages are asked about
+    (of persons of ``region``, for a user placed there)."""
     from accounts.models import InsuredPerson, PersonalAccount
     from transfers.models import SharingPayment
 
-    account = PersonalAccount.objects.select_related("person").get(pk=1)  # 2,000 entries
-    person = InsuredPerson.objects.filter(pk__lte=500_000).order_by("-pk").first()
-    payment = SharingPayment.objects.order_by("id").only("settlement_id").last()
+    if region is None:
+        account = PersonalAccount.objects.select_related("person").get(pk=1)  # 2,000 entries
+        persons, payments = InsuredPerson.objects.all(), SharingPayment.objects.all()
+    else:
+        accounts = PersonalAccount.objects.select_related("person").order_by("pk")
+        account = accounts.filter(person__region=region).first()
+        persons = InsuredPerson.objects.filter(region=region)
+        payments = SharingPayment.objects.filter(grantor__region=region)
+    person = persons.filter(pk__lte=500_000).order_by("-pk").first()
+    payment = payments.order_by("id").only("settlement_id").last()
     return account, person, payment
 
 
-def pages() -> list[tuple[str, str, int, bool]]:
+def pages(who: str = "superuser") -> list[tuple[str, str, int, bool]]:
     """(what, URL, target in ms, is a list) for every page measured."""
     from django.utils import timezone
 
-    account, person, payment = _subjects()
+    account, person, payment = _subjects(USERS[who][2])
     today = timezone.localdate()
     month = (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
     month_end = today.replace(day=1) - dt.timedelta(days=1)
@@ -142,34 +150,68 @@ def measure(client, what, url, target, is_list) -> Row:
     )
 
 
-def rows(only: str | None = None, skip: str | None = None) -> list[Row]:
-    """Every page's row; ``only`` / ``skip``: the pages whose name has that text."""
-    django_ready()
-    from django.conf import settings
+# Who asks: the superuser (no scope), and the placed users clerks and supervisors
+# are (their regional scope narrows every list): username, role, hall's region.
+USERS = {
+    "superuser": ("bench-admin", None, None),
+    "江苏 supervisor": ("bench-supervisor", "supervisor", "320500"),
+    "苏州 clerk": ("bench-clerk", "clerk", "320500"),
+}
+
+
+def bench_client(who: str = "superuser"):
+    """A test client signed in (second factor included) as the bench user ``who``
+    (``USERS``), made on the first run: a user row, its hall placement and device."""
     from django.contrib.auth import get_user_model
-    from django.test import Client, override_settings
+    from django.contrib.auth.models import Group
+    from django.test import Client
     from django_otp import DEVICE_ID_SESSION_KEY
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    user, _ = get_user_model().objects.get_or_create(
-        username="bench-admin", defaults={"is_staff": True, "is_superuser": True}
+    from accounts.models import PoolingRegion, ServiceHall, StaffPlacement
+    from staff.roles import ROLE_NAMES
+
+    username, role, region = USERS[who]
+    user, created = get_user_model().objects.get_or_create(
+        username=username, defaults={"is_staff": True, "is_superuser": role is None}
     )
+    if created and role:
+        user.groups.add(Group.objects.get(name=ROLE_NAMES[role]))
+        hall, _ = ServiceHall.objects.get_or_create(
+            code=f"BENCH{region}",
+            defaults={"name": "bench", "region": PoolingRegion.objects.get(code=region)},
+        )
+        StaffPlacement.objects.create(user=user, hall=hall)
     device, _ = TOTPDevice.objects.get_or_create(user=user, name="bench", confirmed=True)
     client = Client()
     client.force_login(user)  # and the second factor, as the tests' client does
     session = client.session
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session.save()
+    return client
+
+
+def rows(only: str | None = None, skip: str | None = None) -> list[Row]:
+    """Every page's row for every user of ``USERS``; ``only`` / ``skip``: the pages
+    whose name (with the user's) has that text."""
+    django_ready()
+    from django.conf import settings
+    from django.test import override_settings
+
     found = []
     # Static files as in development: no collected manifest is needed to render.
     plain = {**settings.STORAGES, "staticfiles": {"BACKEND": PLAIN_STATIC}}
     with override_settings(STORAGES=plain):
-        for what, url, target, is_list in pages():
-            if (only and only not in what) or (skip and skip in what):
-                continue
-            row = measure(client, what, url, target, is_list)
-            print(f"  {row.what}: {row.measured}", file=sys.stderr, flush=True)
-            found.append(row)
+        for who in USERS:
+            client = None
+            for what, url, target, is_list in pages(who):
+                what = what if who == "superuser" else f"{what} ({who})"
+                if (only and only not in what) or (skip and skip in what):
+                    continue
+                client = client or bench_client(who)
+                row = measure(client, what, url, target, is_list)
+                print(f"  {row.what}: {row.measured}", file=sys.stderr, flush=True)
+                found.append(row)
     return found
 
 
