@@ -20,7 +20,7 @@ acts in it (the grantor whose account pays, the account's holder) does.
 """
 
 from django.contrib.postgres.expressions import ArraySubquery
-from django.db.models import Model, OuterRef, Q, QuerySet
+from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import InsuredPerson, PoolingRegion, SharingAgreement, StaffPlacement
@@ -123,12 +123,24 @@ def _any_in(paths, codes) -> Q:
     return condition
 
 
+class _ProbedExists(Exists):
+    """EXISTS that PostgreSQL asks row by row through the indexes: ``OFFSET 0`` keeps
+    the planner from turning it into a hash of every matching row built first
+    (it expects to test every person, not the one page a LIMIT stops at; at 1M
+    persons the hash of a province's agreements took 2.5 s, the probes 4 ms)."""
+
+    template = "EXISTS(%(subquery)s OFFSET 0)"
+
+
 def _counterparts(codes) -> Q:
-    """Persons on the other side of an agreement that involves one of ``codes``."""
+    """Persons on the other side of an agreement that involves one of ``codes``.
+
+    Probed per person (the agreement indexes by grantor and by beneficiary), and
+    only for a person whose own region is not in ``codes`` (the OR before it)."""
     agreements = SharingAgreement.objects
-    return Q(pk__in=agreements.filter(grantor__region__in=codes).values("beneficiary")) | Q(
-        pk__in=agreements.filter(beneficiary__region__in=codes).values("grantor")
-    )
+    as_beneficiary = agreements.filter(beneficiary=OuterRef("pk"), grantor__region__in=codes)
+    as_grantor = agreements.filter(grantor=OuterRef("pk"), beneficiary__region__in=codes)
+    return Q(_ProbedExists(as_beneficiary)) | Q(_ProbedExists(as_grantor))
 
 
 def scope_queryset(queryset: QuerySet, user, *, act: bool = False) -> QuerySet:
