@@ -100,7 +100,12 @@ def user_password_change(*, user, password: str) -> None:
 
 
 def must_change_password(user) -> bool:
-    profile = StaffProfile.objects.filter(user=user).first()
+    """From the profile loaded with the request's user (``staff.backends``), else read."""
+    descriptor = user.__class__.staff_profile
+    if descriptor.is_cached(user):
+        profile = descriptor.related.get_cached_value(user)
+    else:
+        profile = StaffProfile.objects.filter(user=user).first()
     return bool(profile and profile.must_change_password)
 
 
