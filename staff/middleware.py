@@ -15,9 +15,8 @@ from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django_otp import user_has_device
 
-from staff.services import must_change_password, second_factor_required
+from staff.services import has_second_factor, must_change_password, second_factor_required
 
 LAST_SEEN = "yibao_last_seen"  # session key: Unix time of the user's last request
 # Seconds between two writes of LAST_SEEN: the session (three statements) is saved
@@ -87,7 +86,7 @@ class SignInStepsMiddleware:
 
     def _pending_step(self, user) -> str | None:
         if not user.is_verified():
-            if user_has_device(user, confirmed=True):
+            if has_second_factor(user):
                 return "staff:second_factor"
             if second_factor_required(user):
                 return "staff:second_factor_enrol"

@@ -6,8 +6,8 @@ from django.contrib.auth.views import PasswordChangeView
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
-from django_otp import user_has_device
 
+from staff.services import has_second_factor
 from yibao import home
 from yibao.search import search_view
 
@@ -136,17 +136,11 @@ class YibaoAdminSite(admin.AdminSite):
             extra_context={**self.each_context(request), **(extra_context or {})},
         )(request)
 
-    @staticmethod
-    def _has_second_factor(user) -> bool:
-        """A session that passed the second factor has a confirmed device (no query)."""
-        is_verified = getattr(user, "is_verified", None)  # set by django_otp's middleware
-        return (is_verified is not None and is_verified()) or user_has_device(user, confirmed=True)
-
     def get_app_list(self, request, app_label=None):
         """The apps, the reports (统计) for those who may read the ledger, and the
         second factor's set-up for a user who has none."""
         apps = super().get_app_list(request, app_label)
-        if app_label is None and not self._has_second_factor(request.user):
+        if app_label is None and not has_second_factor(request.user):
             url = reverse("staff:second_factor_enrol")
             apps.append(
                 {
