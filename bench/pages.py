@@ -6,11 +6,12 @@ The database is the one ``manage.py generate_data`` filled (never a throw-away
 one: the point is its size). Each page is requested through Django's test
 client as a superuser (no regional scope narrows it) and again as a 江苏
 supervisor and a 苏州 clerk (``USERS``: placed users, what clerks use; made on
-the first run), once to warm up and then ``REQUESTS`` times; the figure is the
+the first run), once to warm up and then ``REQUESTS`` times. The figure is the
 server time (the client calls the WSGI handler in process, so it is Django's
-and PostgreSQL's time, without a network) at the 95th percentile, and the number of queries of one request;
-beside it the median CPU time of this process per request (Django's own work,
-what a loaded machine does not inflate much) and the load average.
+and PostgreSQL's time, without a network) at the 95th percentile and the
+number of queries of one request; beside it the median CPU time of this
+process per request (Django's own work, which a loaded machine inflates
+less) and the load average.
 Lists are also counted at 20 and 100 rows per page: the query count must not
 depend on it.
 """
