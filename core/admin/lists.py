@@ -50,8 +50,10 @@ def _planned_rows(queryset) -> int:
     """The rows PostgreSQL's planner expects ``queryset`` to return (EXPLAIN, not
     run): from the table's statistics, so a regional scope or a date range over
     millions of rows is not counted row by row to show a page."""
-    plan = json.loads(queryset.explain(format="json"))
-    return int(plan[0]["Plan"]["Plan Rows"])
+    explained = queryset.explain(format="json")
+    if not explained:  # a query Django knows matches nothing (an empty IN list)
+        return 0
+    return int(json.loads(explained)[0]["Plan"]["Plan Rows"])
 
 
 class BigListMixin:

@@ -99,3 +99,11 @@ def test_oracle_clerk_sees_the_other_side_of_an_agreement_only(client, families)
     persons = client.get(f"{A}insuredperson/")
     names = sorted(person.name for person in persons.context["cl"].result_list)
     assert names == ["李小明", "李明", "王小芳", "王芳"]
+
+
+def test_oracle_staff_without_a_hall_see_an_empty_list(client, families):
+    """No hall, no scope: the list shows no one (and its count is 0, not an error)."""
+    client.force_login(make_user("clerk", hall=False))
+    persons = client.get(f"{A}insuredperson/")
+    assert persons.status_code == 200
+    assert persons.context["cl"].result_count == 0
