@@ -19,7 +19,8 @@ the scope (a person's current region); it may be acted on when the person who
 acts in it (the grantor whose account pays, the account's holder) does.
 """
 
-from django.db.models import Model, Q, QuerySet
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import InsuredPerson, PoolingRegion, SharingAgreement, StaffPlacement
@@ -66,6 +67,23 @@ class OutOfScope(DomainError):
     message = _("%(what)s is outside the pooling regions of your service hall.")
 
 
+def staff_placement(user) -> StaffPlacement | None:
+    """``user``'s hall placement with its hall, region and (``province_regions``) the
+    codes of its province's regions: one query, kept as ``user.placement`` for the
+    rest of the request (the header's hall, the audit context read it there)."""
+    descriptor = user.__class__.placement  # the user model (request.user is a lazy proxy)
+    if not descriptor.is_cached(user):
+        regions = PoolingRegion.objects.filter(province=OuterRef("hall__region__province"))
+        found = (
+            StaffPlacement.objects.select_related("hall__region")
+            .annotate(province_regions=ArraySubquery(regions.order_by("code").values("code")))
+            .filter(user=user)
+            .first()
+        )
+        descriptor.related.set_cached_value(user, found)
+    return descriptor.related.get_cached_value(user)
+
+
 def scope_regions(user) -> list[str] | None:
     """Codes of the pooling regions ``user`` acts on; ``None``: every region."""
     if user is None or user.is_superuser or user.has_perm(SCOPE_NATIONAL):
@@ -75,12 +93,15 @@ def scope_regions(user) -> list[str] | None:
     cached = getattr(user, "_scope_regions", None)
     if cached is not None:
         return cached
-    placement = StaffPlacement.objects.filter(user=user).select_related("hall__region").first()
+    placement = staff_placement(user)
     if placement is None:
         codes = []
     elif user.has_perm(SCOPE_PROVINCE):
-        province = placement.hall.region.province_id
-        codes = list(PoolingRegion.objects.filter(province=province).values_list("code", flat=True))
+        codes = getattr(placement, "province_regions", None)
+        if codes is None:  # a placement made in this request, not read by staff_placement
+            province = placement.hall.region.province_id
+            regions = PoolingRegion.objects.filter(province=province)
+            codes = list(regions.values_list("code", flat=True))
     else:
         codes = [placement.hall.region_id]
     user._scope_regions = codes
@@ -102,12 +123,24 @@ def _any_in(paths, codes) -> Q:
     return condition
 
 
+class _ProbedExists(Exists):
+    """EXISTS that PostgreSQL asks row by row through the indexes: ``OFFSET 0`` keeps
+    the planner from turning it into a hash of every matching row built first
+    (it expects to test every person, not the one page a LIMIT stops at; at 1M
+    persons the hash of a province's agreements took 2.5 s, the probes 4 ms)."""
+
+    template = "EXISTS(%(subquery)s OFFSET 0)"
+
+
 def _counterparts(codes) -> Q:
-    """Persons on the other side of an agreement that involves one of ``codes``."""
+    """Persons on the other side of an agreement that involves one of ``codes``.
+
+    Probed per person (the agreement indexes by grantor and by beneficiary), and
+    only for a person whose own region is not in ``codes`` (the OR before it)."""
     agreements = SharingAgreement.objects
-    return Q(pk__in=agreements.filter(grantor__region__in=codes).values("beneficiary")) | Q(
-        pk__in=agreements.filter(beneficiary__region__in=codes).values("grantor")
-    )
+    as_beneficiary = agreements.filter(beneficiary=OuterRef("pk"), grantor__region__in=codes)
+    as_grantor = agreements.filter(grantor=OuterRef("pk"), beneficiary__region__in=codes)
+    return Q(_ProbedExists(as_beneficiary)) | Q(_ProbedExists(as_grantor))
 
 
 def scope_queryset(queryset: QuerySet, user, *, act: bool = False) -> QuerySet:

@@ -4,15 +4,20 @@
 
 The database is the one ``manage.py generate_data`` filled (never a throw-away
 one: the point is its size). Each page is requested through Django's test
-client as a superuser (so no regional scope narrows it), once to warm up and
-then ``REQUESTS`` times; the figure is the server time (the client calls the
-WSGI handler in process, so it is Django's and PostgreSQL's time, without a
-network) at the 95th percentile, and the number of queries of one request.
+client as a superuser (no regional scope narrows it) and again as a 江苏
+supervisor and a 苏州 clerk (``USERS``: placed users, what clerks use; made on
+the first run), once to warm up and then ``REQUESTS`` times. The figure is the
+server time (the client calls the WSGI handler in process, so it is Django's
+and PostgreSQL's time, without a network) at the 95th percentile and the
+number of queries of one request; beside it the median CPU time of this
+process per request (Django's own work, which a loaded machine inflates
+less) and the load average.
 Lists are also counted at 20 and 100 rows per page: the query count must not
 depend on it.
 """
 
 import datetime as dt
+import os
 import statistics
 import sys
 import time
@@ -29,22 +34,30 @@ def _p95(samples: list[float]) -> float:
     return statistics.quantiles(samples, n=20, method="inclusive")[-1]
 
 
-def _subjects():
-    """Search terms and records of the generated data the pages are asked about."""
+def _subjects(region: str | None = None):
+    """Search terms and records of the generated data the pages are asked about
+    (of persons of ``region``, for a user placed there)."""
     from accounts.models import InsuredPerson, PersonalAccount
     from transfers.models import SharingPayment
 
-    account = PersonalAccount.objects.select_related("person").get(pk=1)  # 2,000 entries
-    person = InsuredPerson.objects.filter(pk__lte=500_000).order_by("-pk").first()
-    payment = SharingPayment.objects.order_by("id").only("settlement_id").last()
+    if region is None:
+        account = PersonalAccount.objects.select_related("person").get(pk=1)  # 2,000 entries
+        persons, payments = InsuredPerson.objects.all(), SharingPayment.objects.all()
+    else:
+        accounts = PersonalAccount.objects.select_related("person").order_by("pk")
+        account = accounts.filter(person__region=region).first()
+        persons = InsuredPerson.objects.filter(region=region)
+        payments = SharingPayment.objects.filter(grantor__region=region)
+    person = persons.filter(pk__lte=500_000).order_by("-pk").first()
+    payment = payments.order_by("id").only("settlement_id").last()
     return account, person, payment
 
 
-def pages() -> list[tuple[str, str, int, bool]]:
+def pages(who: str = "superuser") -> list[tuple[str, str, int, bool]]:
     """(what, URL, target in ms, is a list) for every page measured."""
     from django.utils import timezone
 
-    account, person, payment = _subjects()
+    account, person, payment = _subjects(USERS[who][2])
     today = timezone.localdate()
     month = (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
     month_end = today.replace(day=1) - dt.timedelta(days=1)
@@ -94,9 +107,16 @@ def pages() -> list[tuple[str, str, int, bool]]:
 
 
 def _queries(client, url) -> int:
+    """The queries of one request, without the session's write that a request makes
+    once a minute (``staff.middleware.LAST_SEEN_STEP``): the same count every run."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    from staff.middleware import LAST_SEEN
+
+    session = client.session
+    session[LAST_SEEN] = int(time.time())
+    session.save()
     with CaptureQueriesContext(connection) as captured:
         response = client.get(url)
     assert response.status_code == 200, (url, response.status_code)
@@ -114,11 +134,12 @@ def _per_page(url, rows: int):
 
 def measure(client, what, url, target, is_list) -> Row:
     warm = _queries(client, url)  # warm-up (caches, the first connection)
-    samples = []
+    samples, cpu = [], []
     for _ in range(REQUESTS if target < 1000 else 2):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         response = client.get(url)
         samples.append((time.perf_counter() - start) * 1000)
+        cpu.append((time.process_time() - start_cpu) * 1000)
         assert response.status_code == 200, (url, response.status_code)
     p95 = _p95(samples) if len(samples) >= 20 else max(samples)
     counts = []
@@ -137,39 +158,76 @@ def measure(client, what, url, target, is_list) -> Row:
     return Row(
         what,
         f"≤ {target} ms" + (f", ≤ {QUERIES} queries" if is_list else ""),
-        f"{p95:,.0f} ms {label}, {queries} queries" + (" (20/100 rows)" if is_list else ""),
+        f"{p95:,.0f} ms {label}, {queries} queries"
+        + (" (20/100 rows)" if is_list else "")
+        # Under load the wall time lies: Django's own CPU time and the load beside it.
+        + f"; Python CPU {statistics.median(cpu):,.0f} ms median, load {os.getloadavg()[0]:.1f}",
         met,
     )
 
 
-def rows(only: str | None = None, skip: str | None = None) -> list[Row]:
-    """Every page's row; ``only`` / ``skip``: the pages whose name has that text."""
-    django_ready()
-    from django.conf import settings
+# Who asks: the superuser (no scope), and the placed users clerks and supervisors
+# are (their regional scope narrows every list): username, role, hall's region.
+USERS = {
+    "superuser": ("bench-admin", None, None),
+    "江苏 supervisor": ("bench-supervisor", "supervisor", "320500"),
+    "苏州 clerk": ("bench-clerk", "clerk", "320500"),
+}
+
+
+def bench_client(who: str = "superuser"):
+    """A test client signed in (second factor included) as the bench user ``who``
+    (``USERS``), made on the first run: a user row, its hall placement and device."""
     from django.contrib.auth import get_user_model
-    from django.test import Client, override_settings
+    from django.contrib.auth.models import Group
+    from django.test import Client
     from django_otp import DEVICE_ID_SESSION_KEY
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    user, _ = get_user_model().objects.get_or_create(
-        username="bench-admin", defaults={"is_staff": True, "is_superuser": True}
+    from accounts.models import PoolingRegion, ServiceHall, StaffPlacement
+    from staff.roles import ROLE_NAMES
+
+    username, role, region = USERS[who]
+    user, created = get_user_model().objects.get_or_create(
+        username=username, defaults={"is_staff": True, "is_superuser": role is None}
     )
+    if created and role:
+        user.groups.add(Group.objects.get(name=ROLE_NAMES[role]))
+        hall, _ = ServiceHall.objects.get_or_create(
+            code=f"BENCH{region}",
+            defaults={"name": "bench", "region": PoolingRegion.objects.get(code=region)},
+        )
+        StaffPlacement.objects.create(user=user, hall=hall)
     device, _ = TOTPDevice.objects.get_or_create(user=user, name="bench", confirmed=True)
     client = Client()
     client.force_login(user)  # and the second factor, as the tests' client does
     session = client.session
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session.save()
+    return client
+
+
+def rows(only: str | None = None, skip: str | None = None) -> list[Row]:
+    """Every page's row for every user of ``USERS``; ``only`` / ``skip``: the pages
+    whose name (with the user's) has that text."""
+    django_ready()
+    from django.conf import settings
+    from django.test import override_settings
+
     found = []
     # Static files as in development: no collected manifest is needed to render.
     plain = {**settings.STORAGES, "staticfiles": {"BACKEND": PLAIN_STATIC}}
     with override_settings(STORAGES=plain):
-        for what, url, target, is_list in pages():
-            if (only and only not in what) or (skip and skip in what):
-                continue
-            row = measure(client, what, url, target, is_list)
-            print(f"  {row.what}: {row.measured}", file=sys.stderr, flush=True)
-            found.append(row)
+        for who in USERS:
+            client = None
+            for what, url, target, is_list in pages(who):
+                what = what if who == "superuser" else f"{what} ({who})"
+                if (only and only not in what) or (skip and skip in what):
+                    continue
+                client = client or bench_client(who)
+                row = measure(client, what, url, target, is_list)
+                print(f"  {row.what}: {row.measured}", file=sys.stderr, flush=True)
+                found.append(row)
     return found
 
 

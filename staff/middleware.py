@@ -15,11 +15,13 @@ from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django_otp import user_has_device
 
-from staff.services import must_change_password, second_factor_required
+from staff.services import has_second_factor, must_change_password, second_factor_required
 
 LAST_SEEN = "yibao_last_seen"  # session key: Unix time of the user's last request
+# Seconds between two writes of LAST_SEEN: the session (three statements) is saved
+# at most once a minute, not on every request; idle expiry is to the minute.
+LAST_SEEN_STEP = 60
 
 
 class IdleTimeoutMiddleware:
@@ -27,7 +29,8 @@ class IdleTimeoutMiddleware:
 
     Why: counter PCs are shared; a clerk who walks away must not leave the next
     person signed in as them. The cookie itself ends with the browser
-    (``SESSION_EXPIRE_AT_BROWSER_CLOSE``).
+    (``SESSION_EXPIRE_AT_BROWSER_CLOSE``). The last request's time is kept to the
+    minute (``LAST_SEEN_STEP``), so a session may end up to a minute early.
     """
 
     def __init__(self, get_response):
@@ -46,7 +49,8 @@ class IdleTimeoutMiddleware:
                     % {"minutes": minutes},
                 )
                 return redirect_to_login(request.get_full_path(), reverse("admin:login"))
-            request.session[LAST_SEEN] = now
+            if last_seen is None or now - last_seen >= LAST_SEEN_STEP:
+                request.session[LAST_SEEN] = now
         return self.get_response(request)
 
 
@@ -82,7 +86,7 @@ class SignInStepsMiddleware:
 
     def _pending_step(self, user) -> str | None:
         if not user.is_verified():
-            if user_has_device(user, confirmed=True):
+            if has_second_factor(user):
                 return "staff:second_factor"
             if second_factor_required(user):
                 return "staff:second_factor_enrol"

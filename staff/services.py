@@ -19,6 +19,7 @@ from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django_otp import user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from staff.errors import (
@@ -99,8 +100,25 @@ def user_password_change(*, user, password: str) -> None:
         _must_change_set(user, False)
 
 
+def has_second_factor(user) -> bool:
+    """Has ``user`` a confirmed device? A session that passed the second factor has
+    one (no query); else asked once and kept on the user object for the request
+    (the sign-in steps and the menu both ask)."""
+    is_verified = getattr(user, "is_verified", None)  # set by django_otp's middleware
+    if is_verified is not None and is_verified():
+        return True
+    if not hasattr(user, "_has_second_factor"):
+        user._has_second_factor = user_has_device(user, confirmed=True)
+    return user._has_second_factor
+
+
 def must_change_password(user) -> bool:
-    profile = StaffProfile.objects.filter(user=user).first()
+    """From the profile loaded with the request's user (``staff.backends``), else read."""
+    descriptor = user.__class__.staff_profile
+    if descriptor.is_cached(user):
+        profile = descriptor.related.get_cached_value(user)
+    else:
+        profile = StaffProfile.objects.filter(user=user).first()
     return bool(profile and profile.must_change_password)
 
 

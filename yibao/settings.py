@@ -124,7 +124,7 @@ AUTH_PASSWORD_VALIDATORS = [
 # django-axes first: it refuses a locked username before any password is checked.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "staff.backends.StaffBackend",  # Django's ModelBackend, the user read with their hall
 ]
 
 LANGUAGE_CODE = "zh-hans"

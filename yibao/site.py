@@ -6,8 +6,8 @@ from django.contrib.auth.views import PasswordChangeView
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
-from django_otp import user_has_device
 
+from staff.services import has_second_factor
 from yibao import home
 from yibao.search import search_view
 
@@ -64,10 +64,12 @@ class YibaoAdminSite(admin.AdminSite):
 
     def each_context(self, request):
         """The task menu and the user's hall on every page of the admin."""
+        from accounts.scope import staff_placement
+
         context = super().each_context(request)
         if request.user.is_authenticated and request.user.is_staff:
-            context["task_menu"] = self.task_menu(request)
-            placement = getattr(request.user, "placement", None)
+            context["task_menu"] = self.task_menu(context["available_apps"])
+            placement = staff_placement(request.user)
             context["staff_hall"] = placement.hall if placement else None
         return context
 
@@ -86,11 +88,12 @@ class YibaoAdminSite(admin.AdminSite):
         request.current_app = self.name
         return TemplateResponse(request, "admin/index.html", context)
 
-    def task_menu(self, request) -> list[dict]:
-        """The models the user may see, grouped by task (``TASKS``), settings last."""
+    def task_menu(self, app_list) -> list[dict]:
+        """The models of ``app_list`` (those the user may see), grouped by task
+        (``TASKS``), settings last."""
         models = {
             f"{app['app_label']}.{m['object_name'].lower()}": m
-            for app in self.get_app_list(request)
+            for app in app_list
             for m in app["models"]
         }
         groups = []
@@ -137,7 +140,7 @@ class YibaoAdminSite(admin.AdminSite):
         """The apps, the reports (统计) for those who may read the ledger, and the
         second factor's set-up for a user who has none."""
         apps = super().get_app_list(request, app_label)
-        if app_label is None and not user_has_device(request.user, confirmed=True):
+        if app_label is None and not has_second_factor(request.user):
             url = reverse("staff:second_factor_enrol")
             apps.append(
                 {

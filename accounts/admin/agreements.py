@@ -118,7 +118,11 @@ class AgreementListAdmin(
         """Either party, found as the person list finds people (exact ID number, name)."""
         if not search_term.strip():
             return queryset, False
-        people = person_search(InsuredPerson.objects.all(), search_term)
+        # The persons first (their own indexes), then the agreements by the grantor
+        # and beneficiary indexes: an OR of two IN (subquery) reads every agreement.
+        people = list(
+            person_search(InsuredPerson.objects.all(), search_term).values_list("pk", flat=True)
+        )
         return queryset.filter(Q(grantor__in=people) | Q(beneficiary__in=people)), False
 
     def changelist_view(self, request, extra_context=None):

@@ -117,6 +117,11 @@ class InsuredPersonAdmin(
     list_select_related = ["region", "account"]
     list_per_page = 50
 
+    def get_queryset(self, request):
+        """With the region and account that the person's page reads (its panels,
+        actions and summary), in the same query as the person."""
+        return super().get_queryset(request).select_related("region", "account")
+
     def get_search_results(self, request, queryset, search_term):
         """One box for the three ways a clerk looks a person up."""
         if not search_term.strip():

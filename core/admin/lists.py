@@ -5,9 +5,11 @@ Django's defaults count every row of a list twice (the filtered count and the
 offset; on the ledger's ten million rows each of these is a scan of seconds
 (docs/BENCHMARKS.md). Here:
 
-- the count of an unfiltered list is PostgreSQL's estimate (``pg_class.reltuples``,
-  kept by autovacuum and ANALYZE), of a filtered one an exact count up to
-  ``COUNT_CAP`` rows and "more" after that;
+- the count of a list is PostgreSQL's estimate (the planner's, from the statistics
+  autovacuum and ANALYZE keep) when it expects more than ``COUNT_CAP`` rows, else
+  an exact count up to ``COUNT_CAP`` rows and "more" after that: a list of
+  millions (all entries, a month, a region's clerk's scope) is not counted row by
+  row, a search's few rows are counted exactly;
 - the pages stop at ``MAX_PAGES`` (the OFFSET stays small): further back, a
   filter (a date range, a search) narrows the list instead of paging;
 - no full count, no facets.
@@ -18,9 +20,10 @@ A search box of such a list answers an identifier (ID number, account number,
 ``transfers.selectors.payment_search``).
 """
 
+import json
+
 from django.contrib import admin
 from django.core.paginator import Paginator
-from django.db import connection
 from django.utils.functional import cached_property
 
 COUNT_CAP = 10_000
@@ -32,23 +35,25 @@ class BigTablePaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
-        queryset = self.object_list
-        if not queryset.query.where:
-            estimate = _estimated_rows(queryset.model._meta.db_table)
-            if estimate > COUNT_CAP:
-                return estimate
-        return queryset.order_by()[: COUNT_CAP + 1].count()
+        queryset = self.object_list.order_by()
+        estimate = _planned_rows(queryset)
+        if estimate > COUNT_CAP:
+            return estimate
+        return queryset[: COUNT_CAP + 1].count()
 
     @cached_property
     def num_pages(self) -> int:
         return min(super().num_pages, MAX_PAGES)
 
 
-def _estimated_rows(table: str) -> int:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT reltuples::bigint FROM pg_class WHERE oid = %s::regclass", [table])
-        row = cursor.fetchone()
-    return max(row[0], 0) if row else 0
+def _planned_rows(queryset) -> int:
+    """The rows PostgreSQL's planner expects ``queryset`` to return (EXPLAIN, not
+    run): from the table's statistics, so a regional scope or a date range over
+    millions of rows is not counted row by row to show a page."""
+    explained = queryset.explain(format="json")
+    if not explained:  # a query Django knows matches nothing (an empty IN list)
+        return 0
+    return int(json.loads(explained)[0]["Plan"]["Plan Rows"])
 
 
 class BigListMixin:

@@ -6,8 +6,10 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from accounts.admin.filters import RegionOfProvinceFilter
 from core.admin.base import ReadOnlyAdmin
 from core.admin.filters import DateRangeFilter
+from core.admin.lists import BigListMixin
 from core.admin.review import ReviewAdminMixin
 from jobs.admin_export import ExportAdminMixin
 from transfers.documents import reversal_receipt_document
@@ -20,7 +22,7 @@ from .receipts import ReceiptMixin
 
 
 @admin.register(Reversal)
-class ReversalAdmin(ReviewAdminMixin, ReceiptMixin, ExportAdminMixin, ReadOnlyAdmin):
+class ReversalAdmin(BigListMixin, ReviewAdminMixin, ReceiptMixin, ExportAdminMixin, ReadOnlyAdmin):
     export_resource_class = ReversalExport
     receipt_url_name = "transfers_reversal_receipt"
     receipt_template = "transfers/print/reversal_receipt.html"
@@ -48,7 +50,8 @@ class ReversalAdmin(ReviewAdminMixin, ReceiptMixin, ExportAdminMixin, ReadOnlyAd
         "status",
         "payment__scope",
         "payment__use",
-        ("payment__grantor__region", admin.RelatedOnlyFieldListFilter),
+        "payment__grantor__region__province",
+        ("payment__grantor__region", RegionOfProvinceFilter),
         ("requested_at", DateRangeFilter),
     ]
     search_fields = [

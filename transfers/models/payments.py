@@ -163,6 +163,9 @@ class Reversal(Reviewed):
         verbose_name = _("reversal")
         verbose_name_plural = _("reversals")
         ordering = ["-requested_at", "-id"]
+        # The list's order (read backwards) and the review queue's (oldest first):
+        # a page without joining and sorting every reversal's payment and persons.
+        indexes = [models.Index(fields=["requested_at", "id"], name="reversal_requested_idx")]
         constraints = [
             models.UniqueConstraint(
                 fields=["payment"],
