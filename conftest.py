@@ -41,6 +41,44 @@ def pytest_collection_modifyitems(items):
             item.add_marker("unit")
 
 
+def _connect_as(entry: dict) -> None:
+    """``default`` from now on as the role of ``entry`` (its test database kept)."""
+    from django.db import connections
+
+    connection = connections["default"]
+    connection.close()
+    for key in ("USER", "PASSWORD", "HOST", "PORT"):
+        connection.settings_dict[key] = entry[key]
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """The test database is created and migrated by the owner (it needs CREATEDB)."""
+    from django.conf import settings
+
+    _connect_as(settings.DATABASE_OWNER)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The tests then run as the application role, as the web server does
+    (core/database.py), and the owner drops the test database at the end.
+
+    The one right the application role has here and not in production: TRUNCATE,
+    by which the transactional tests' flush empties the tables."""
+    from django.conf import settings
+    from django.db import connection
+
+    application = settings.DATABASE_APPLICATION
+    if application["USER"] != settings.DATABASE_OWNER["USER"]:
+        with django_db_blocker.unblock(), connection.cursor() as cursor:
+            role = connection.ops.quote_name(application["USER"])
+            cursor.execute(f"GRANT TRUNCATE ON ALL TABLES IN SCHEMA public TO {role}")
+    _connect_as(application)
+    yield
+    _connect_as(settings.DATABASE_OWNER)
+
+
 @pytest.fixture(scope="session")
 def _reference_rows(django_db_setup, django_db_blocker):
     """Regions and sample policies as migration 0002 loaded them, read once per run."""
