@@ -67,16 +67,40 @@ def django_db_setup(django_db_setup, django_db_blocker):
     The one right the application role has here and not in production: TRUNCATE,
     by which the transactional tests' flush empties the tables."""
     from django.conf import settings
-    from django.db import connection
 
-    application = settings.DATABASE_APPLICATION
-    if application["USER"] != settings.DATABASE_OWNER["USER"]:
-        with django_db_blocker.unblock(), connection.cursor() as cursor:
-            role = connection.ops.quote_name(application["USER"])
-            cursor.execute(f"GRANT TRUNCATE ON ALL TABLES IN SCHEMA public TO {role}")
-    _connect_as(application)
+    with django_db_blocker.unblock():
+        _grant_test_rights()
+    _connect_as(settings.DATABASE_APPLICATION)
     yield
     _connect_as(settings.DATABASE_OWNER)
+
+
+def _grant_test_rights() -> None:
+    """As the owner: the application role's rights, and TRUNCATE for the flush."""
+    from django.conf import settings
+    from django.db import connection
+
+    from core.roles import roles_grant
+
+    application = settings.DATABASE_APPLICATION["USER"]
+    if application != settings.DATABASE_OWNER["USER"]:
+        roles_grant()
+        with connection.cursor() as cursor:
+            role = connection.ops.quote_name(application)
+            cursor.execute(f"GRANT TRUNCATE ON ALL TABLES IN SCHEMA public TO {role}")
+
+
+@pytest.fixture
+def as_owner(transactional_db):
+    """The test's connection as the owner of the tables (a test of migrations, of the
+    data generator); for transactional tests, whose writes are committed as they go.
+    The rights are given again afterwards, to the tables a migration made anew."""
+    from django.conf import settings
+
+    _connect_as(settings.DATABASE_OWNER)
+    yield
+    _grant_test_rights()
+    _connect_as(settings.DATABASE_APPLICATION)
 
 
 @pytest.fixture(scope="session")

@@ -52,10 +52,7 @@ def _regions(codes):
 EVENT_SCOPE = {
     "accounts.PoolingRegionEvent": {"pgh_obj_id": _regions},
     "accounts.ProvincePolicyEvent": {"province_id": lambda c: _regions(c).values("province")},
-    "accounts.InsuredPersonEvent": {
-        "region_id": _regions,
-        "pgh_obj_id": _persons,
-    },
+    "accounts.InsuredPersonEvent": {"region_id": _regions, "pgh_obj_id": _persons},
     "accounts.PersonalAccountEvent": {"person_id": _persons},
     "accounts.SharingAgreementEvent": {"grantor_id": _persons, "beneficiary_id": _persons},
     "accounts.ServiceHallEvent": {"region_id": _regions},
@@ -87,7 +84,7 @@ def _subquery_sql(queryset, connection) -> str:
 
 def event_scope_sql(event_model, codes: list[str], connection) -> str:
     """The condition on an event table's rows (``_event``) for the regions ``codes``."""
-    columns = EVENT_SCOPE.get(event_model._meta.label, {})
+    columns = EVENT_SCOPE.get(event_model._meta.label, {}) if codes else {}
     conditions = [
         f"_event.{column} IN ({_subquery_sql(records(codes), connection)})"
         for column, records in columns.items()

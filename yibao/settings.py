@@ -1,7 +1,8 @@
 """Settings of the 医保个账家庭共济 back office.
 
 Environment: ``DATABASE_URL`` (the application role; else the embedded PostgreSQL
-in ``var/pgdata``), ``DATABASE_OWNER_URL`` (the owner of the tables, for migrate),
+in ``var/pgdata``), ``DATABASE_OWNER_URL`` (the owner of the tables, for migrate;
+``YIBAO_DATABASE_ROLE=owner`` makes any process connect as it),
 ``DATABASE_REPLICA_URL`` (a streaming read replica for reports, exports, statements),
 ``DJANGO_DEBUG`` (``1`` for development), ``DJANGO_SECRET_KEY`` (else one is made
 once and kept in ``var/secret_key``), ``DJANGO_ALLOWED_HOSTS`` (comma-separated),

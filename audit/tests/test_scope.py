@@ -104,6 +104,13 @@ def test_oracle_the_national_office_finds_both_provinces(client, provinces):
     assert (about(rows, "苏州"), about(rows, "南阳")) == (2, 2)
 
 
+def test_an_auditor_placed_at_no_hall_finds_nothing(client, provinces):
+    auditor = make_user("auditor", hall=False)
+
+    assert csv_rows(client, auditor, TRAIL) == []
+    assert csv_rows(client, auditor, DISCLOSURES) == []
+
+
 def test_rows_without_a_region_only_for_the_national_office(client, provinces):
     national = make_user("national", region=JIANGSU)
     hold_rules_update(operator=national, amount_threshold=Decimal("2000.00"))
