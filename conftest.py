@@ -41,6 +41,68 @@ def pytest_collection_modifyitems(items):
             item.add_marker("unit")
 
 
+def _connect_as(entry: dict) -> None:
+    """``default`` from now on as the role of ``entry`` (its test database kept)."""
+    from django.db import connections
+
+    connection = connections["default"]
+    connection.close()
+    for key in ("USER", "PASSWORD", "HOST", "PORT"):
+        connection.settings_dict[key] = entry[key]
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """The test database is created and migrated by the owner (it needs CREATEDB)."""
+    from django.conf import settings
+
+    _connect_as(settings.DATABASE_OWNER)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The tests then run as the application role, as the web server does
+    (core/database.py), and the owner drops the test database at the end.
+
+    The one right the application role has here and not in production: TRUNCATE,
+    by which the transactional tests' flush empties the tables."""
+    from django.conf import settings
+
+    with django_db_blocker.unblock():
+        _grant_test_rights()
+    _connect_as(settings.DATABASE_APPLICATION)
+    yield
+    _connect_as(settings.DATABASE_OWNER)
+
+
+def _grant_test_rights() -> None:
+    """As the owner: the application role's rights, and TRUNCATE for the flush."""
+    from django.conf import settings
+    from django.db import connection
+
+    from core.roles import roles_grant
+
+    application = settings.DATABASE_APPLICATION["USER"]
+    if application != settings.DATABASE_OWNER["USER"]:
+        roles_grant()
+        with connection.cursor() as cursor:
+            role = connection.ops.quote_name(application)
+            cursor.execute(f"GRANT TRUNCATE ON ALL TABLES IN SCHEMA public TO {role}")
+
+
+@pytest.fixture
+def as_owner(transactional_db):
+    """The test's connection as the owner of the tables (a test of migrations, of the
+    data generator); for transactional tests, whose writes are committed as they go.
+    The rights are given again afterwards, to the tables a migration made anew."""
+    from django.conf import settings
+
+    _connect_as(settings.DATABASE_OWNER)
+    yield
+    _grant_test_rights()
+    _connect_as(settings.DATABASE_APPLICATION)
+
+
 @pytest.fixture(scope="session")
 def _reference_rows(django_db_setup, django_db_blocker):
     """Regions and sample policies as migration 0002 loaded them, read once per run."""

@@ -4,8 +4,9 @@ import datetime as dt
 
 from django.contrib.auth import get_user_model
 
-from accounts.models import InsuredPerson
+from accounts.scope import scope_persons
 from accounts.selectors import person_search
+from audit.scope import ScopedEventsQuerySet, scope_disclosures
 from core.dates import local_moment
 from core.models import DisclosureLog
 from core.trail import trail_events
@@ -27,16 +28,19 @@ def _user_ids(username: str) -> list[int]:
     )
 
 
-def trail_search(*, person="", user="", hall=None, start=None, end=None, kind="", change=""):
-    """Events of the trail, newest first: those about the persons found by ID number,
-    account number or name (their own record and every record that names them), by
-    the user, from the hall, in the local days ``start`` to ``end``, of one kind of
-    record (an event model's label) and one kind of change."""
-    events = trail_events()
+def trail_search(
+    viewer, *, person="", user="", hall=None, start=None, end=None, kind="", change=""
+):
+    """Events of the trail that ``viewer`` may find (``audit.scope``), newest first:
+    those about the persons found by ID number, account number or name (their own
+    record and every record that names them), by the user, from the hall, in the
+    local days ``start`` to ``end``, of one kind of record (an event model's label)
+    and one kind of change."""
+    events = trail_events(ScopedEventsQuerySet().scoped(viewer))
     if kind:
         events = events.across(kind)
     if person.strip():
-        persons = list(person_search(InsuredPerson.objects.all(), person)[:PERSONS_AT_MOST])
+        persons = list(person_search(scope_persons(viewer), person)[:PERSONS_AT_MOST])
         if not persons:
             return events.none()
         events = events.references(persons)
@@ -52,9 +56,10 @@ def trail_search(*, person="", user="", hall=None, start=None, end=None, kind=""
     return _period(events, "pgh_created_at", start, end)
 
 
-def disclosure_search(*, user="", start=None, end=None, subject=""):
-    """Rows of the disclosure log, newest first."""
+def disclosure_search(viewer, *, user="", start=None, end=None, subject=""):
+    """Rows of the disclosure log that ``viewer`` may find, newest first."""
     rows = DisclosureLog.objects.select_related("user").order_by("-at", "-pk")
+    rows = scope_disclosures(rows, viewer)
     if user.strip():
         rows = rows.filter(user__username=user.strip())
     if subject.strip():

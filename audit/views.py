@@ -2,7 +2,8 @@
 printable (the browser prints the page) and exported as CSV.
 
 Thin: the form, the selectors, the lines of ``core.trail``. For those holding
-``core.view_trail`` (auditors and supervisors, staff/roles.py).
+``core.view_trail`` (auditors and supervisors, staff/roles.py), each finding only
+their regional scope (``audit.scope``): on the page and in the CSV alike.
 """
 
 import csv
@@ -14,10 +15,13 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
+from pghistory.models import Events
 
+from accounts.scope import scope_queryset
 from audit.forms import DisclosureSearchForm, TrailSearchForm
 from audit.selectors import disclosure_search, trail_search
 from core.admin.history import trail_page
+from core.models import DisclosureLog
 from core.trail import trail_lines, trail_moment
 
 PER_PAGE = 50
@@ -25,9 +29,16 @@ EXPORT_AT_MOST = 10_000
 
 
 def _search(form_class, request):
+    """The form and its filters; ``None`` for a search that is not valid (a hall
+    outside the viewer's scope, a period that ends before it starts): it finds
+    nothing rather than everything."""
     form = form_class(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
-    return form, filters
+    if "hall" in form.fields:  # only the halls of the viewer's scope to choose from
+        halls = form.fields["hall"].queryset
+        form.fields["hall"].queryset = scope_queryset(halls, request.user)
+    if not form.is_bound:
+        return form, {}
+    return form, form.cleaned_data if form.is_valid() else None
 
 
 def _csv(filename: str, header: list[str], rows) -> HttpResponse:
@@ -46,7 +57,7 @@ def _csv(filename: str, header: list[str], rows) -> HttpResponse:
 def trail(request):
     """Search the trail; each change a sentence, personal data masked."""
     form, filters = _search(TrailSearchForm, request)
-    events = trail_search(**filters)
+    events = trail_search(request.user, **filters) if filters is not None else Events.objects.none()
     if request.GET.get("format") == "csv":
         lines = trail_lines(events[:EXPORT_AT_MOST])
         return _csv(
@@ -68,7 +79,11 @@ def trail(request):
 def disclosures(request):
     """Search the disclosure log: who saw or exported unmasked data, when, what."""
     form, filters = _search(DisclosureSearchForm, request)
-    rows = disclosure_search(**filters)
+    rows = (
+        disclosure_search(request.user, **filters)
+        if filters is not None
+        else DisclosureLog.objects.none()
+    )
     if request.GET.get("format") == "csv":
         return _csv(
             "disclosures.csv",

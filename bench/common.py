@@ -12,6 +12,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "yibao.settings")
+# As the owner: a benchmark creates and drops its own database, loads by COPY and
+# runs ANALYZE (core/database.py, ``runs_as_owner``).
+os.environ.setdefault("YIBAO_DATABASE_ROLE", "owner")
 
 
 def django_ready():

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -7,3 +8,8 @@ class CoreConfig(AppConfig):
 
     name = "core"
     verbose_name = _("Shared")
+
+    def ready(self):
+        from core.roles import roles_grant
+
+        post_migrate.connect(roles_grant, sender=self, dispatch_uid="core.roles_grant")

@@ -11,6 +11,17 @@ replica in: ``wal_level = replica``, ``max_wal_senders = 10`` and a ``local
 replication all trust`` line in ``pg_hba.conf``; nothing is changed for it here
 (core/tests/test_replica.py makes a standby of it with ``pg_basebackup -R``).
 
+Two roles (docs/DESIGN.md "Database roles"): the owner of the tables runs the
+migrations (and the few commands that change the schema or load in bulk,
+``OWNER_COMMANDS``); every other process — the web server, the job worker, the
+other commands — connects as the application role, which holds only SELECT,
+INSERT, UPDATE and DELETE (and not UPDATE or DELETE of the append-only tables), so
+it can neither disable nor drop a trigger. On a real server ``DATABASE_URL`` is the
+application role and ``DATABASE_OWNER_URL`` the owner (without it, one role does
+both, and nothing is separated). On the embedded server the owner is its
+superuser ``postgres`` and the application role ``yibao_app`` is created on
+first start. The grants are given after every ``migrate`` (``core.roles``).
+
 A read replica (``DATABASE_REPLICA_URL``) is the alias ``replica``. Nothing is
 sent there by guessing: a read that may be a moment behind the primary (reports,
 exports, statements) says so with ``.using(replica_alias())``; every other read,
@@ -99,6 +110,54 @@ def embedded_server(data_dir: Path):
 
 def embedded_database(data_dir: Path) -> dict:
     return database_from_url(embedded_server(data_dir).get_uri())
+
+
+APP_ROLE = "yibao_app"  # the application role of the embedded server
+# The commands that run as the owner: the schema and the bulk loader's constraints.
+OWNER_COMMANDS = {"migrate", "generate_data"}
+
+
+def embedded_app_role(owner: dict) -> None:
+    """Create the embedded server's application role if it is missing (idempotent,
+    also when two processes start at once): it logs in over the local socket."""
+    import psycopg
+
+    sql = f"""
+        DO $$ BEGIN
+            CREATE ROLE {APP_ROLE} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE;
+        EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
+        END $$"""
+    with psycopg.connect(
+        dbname=owner["NAME"],
+        user=owner["USER"],
+        host=owner["HOST"],
+        port=owner["PORT"] or None,
+        autocommit=True,
+    ) as connection:
+        if not connection.execute(
+            "SELECT 1 FROM pg_roles WHERE rolname = %s", [APP_ROLE]
+        ).fetchone():
+            connection.execute(sql)
+
+
+def database_roles(environ, data_dir: Path) -> tuple[dict, dict]:
+    """The DATABASES entries of the application role and of the owner."""
+    if url := environ.get("DATABASE_URL"):
+        application = database_from_url(url)
+        owner_url = environ.get("DATABASE_OWNER_URL")
+        return application, database_from_url(owner_url) if owner_url else application
+    owner = embedded_database(data_dir)
+    embedded_app_role(owner)
+    return owner | {"USER": APP_ROLE, "PASSWORD": ""}, owner
+
+
+def runs_as_owner(argv: list[str], environ) -> bool:
+    """Does this process connect as the owner: ``manage.py migrate`` and the other
+    ``OWNER_COMMANDS``, or a process started with ``YIBAO_DATABASE_ROLE=owner`` (the
+    benchmarks, which create their own databases)?"""
+    if environ.get("YIBAO_DATABASE_ROLE") == "owner":
+        return True
+    return len(argv) > 1 and Path(argv[0]).name == "manage.py" and argv[1] in OWNER_COMMANDS
 
 
 def embedded_server_stop(data_dir: Path) -> bool:

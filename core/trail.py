@@ -43,9 +43,12 @@ class TrailLine:
     changes: list = field(default_factory=list)
 
 
-def trail_events():
-    """Every event of every tracked table, newest first (a queryset to filter)."""
-    return Events.objects.order_by("-pgh_created_at", "-pgh_id")
+def trail_events(events=None):
+    """Every event of every tracked table (or of ``events``, a queryset of
+    ``Events``), newest first: a queryset to filter."""
+    return (Events.objects.all() if events is None else events).order_by(
+        "-pgh_created_at", "-pgh_id"
+    )
 
 
 def trail_lines(events, *, unmasked: bool = False) -> list[TrailLine]:

@@ -1,6 +1,8 @@
 """Settings of the 医保个账家庭共济 back office.
 
-Environment: ``DATABASE_URL`` (else the embedded PostgreSQL in ``var/pgdata``),
+Environment: ``DATABASE_URL`` (the application role; else the embedded PostgreSQL
+in ``var/pgdata``), ``DATABASE_OWNER_URL`` (the owner of the tables, for migrate;
+``YIBAO_DATABASE_ROLE=owner`` makes any process connect as it),
 ``DATABASE_REPLICA_URL`` (a streaming read replica for reports, exports, statements),
 ``DJANGO_DEBUG`` (``1`` for development), ``DJANGO_SECRET_KEY`` (else one is made
 once and kept in ``var/secret_key``), ``DJANGO_ALLOWED_HOSTS`` (comma-separated),
@@ -16,6 +18,7 @@ TLS-terminating proxy says the request came by HTTPS), ``DJANGO_HSTS_SECONDS``,
 import datetime as dt
 import os
 import secrets
+import sys
 from decimal import Decimal
 from pathlib import Path
 
@@ -23,7 +26,7 @@ import pghistory
 from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.utils.translation import gettext_lazy as _
 
-from core.database import REPLICA, database_from_url, embedded_database, replica_database
+from core.database import REPLICA, database_roles, replica_database, runs_as_owner
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("YIBAO_VAR_DIR", BASE_DIR / "var"))
@@ -106,10 +109,11 @@ TEMPLATES = [
 
 WSGI_APPLICATION = "yibao.wsgi.application"
 
-if os.environ.get("DATABASE_URL"):
-    DATABASES = {"default": database_from_url(os.environ["DATABASE_URL"])}
-else:
-    DATABASES = {"default": embedded_database(VAR_DIR / "pgdata")}
+# The application role for every process but the owner's (core/database.py).
+DATABASE_APPLICATION, DATABASE_OWNER = database_roles(os.environ, VAR_DIR / "pgdata")
+DATABASES = {
+    "default": dict(DATABASE_OWNER if runs_as_owner(sys.argv, os.environ) else DATABASE_APPLICATION)
+}
 if os.environ.get("DATABASE_REPLICA_URL"):
     DATABASES[REPLICA] = replica_database(os.environ["DATABASE_REPLICA_URL"])
 DATABASE_ROUTERS = ["core.database.PrimaryRouter"]

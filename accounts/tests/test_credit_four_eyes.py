@@ -259,6 +259,8 @@ def _rekey_migration():
     return migration.operations[0].code
 
 
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("as_owner")  # the migration disables the ledger's guard: the owner's
 def test_oracle_a_file_posted_under_the_old_key_posts_nothing_after_the_migration(
     supervisor, workers
 ):

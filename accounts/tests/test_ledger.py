@@ -92,13 +92,15 @@ def test_frozen_account_takes_credits_but_pays_nothing(li_ming, clerk):
 
 
 def test_raw_sql_update_of_ledger_row_refused(li_ming):
+    """The application's role holds no UPDATE or DELETE on the ledger (core/roles.py);
+    behind it the trigger refuses even the owner (core/tests/test_roles.py)."""
     entry = LedgerEntry.objects.get(account=li_ming.account)
-    with pytest.raises(DatabaseError, match="append-only"):
+    with pytest.raises(DatabaseError, match="permission denied"):
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(
                 "UPDATE accounts_ledgerentry SET amount = 1000 WHERE id = %s", [entry.pk]
             )
-    with pytest.raises(DatabaseError, match="append-only"):
+    with pytest.raises(DatabaseError, match="permission denied"):
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute("DELETE FROM accounts_ledgerentry WHERE id = %s", [entry.pk])
     assert LedgerEntry.objects.get(pk=entry.pk).amount == Decimal("500.00")

@@ -56,6 +56,7 @@ def _date_the_history_by_the_test_clock():
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("as_owner")  # migrations are the owner's
 def test_migrations_fill_value_dates_and_the_grantors_region_of_the_time():
     clerk = make_user("clerk", region="411300")  # 王芳's hall
     with clock_at(local(2025, 1, 2, 9)):

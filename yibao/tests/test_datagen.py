@@ -22,7 +22,8 @@ from core.idnumbers import birth_date, normalize_id_number
 from core.tests.oracles import gb11643_check_character
 from transfers.models import PaymentStatus, Reversal, SharingPayment, WalletTransfer
 
-pytestmark = pytest.mark.django_db
+# The generator drops and re-adds constraints: it runs as the owner (core/database.py).
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("as_owner")]
 
 PERSONS = 3000
 

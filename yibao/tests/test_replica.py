@@ -74,7 +74,10 @@ def standby_of(primary):
     if SERVER_USER:
         entry = pwd.getpwnam(SERVER_USER)
         os.chown(folder, entry.pw_uid, entry.pw_gid)
-    source = primary.settings_dict
+    # The owner's role copies the server (the application's may not replicate).
+    source = primary.settings_dict | {
+        key: settings.DATABASE_OWNER[key] for key in ("USER", "PASSWORD", "HOST", "PORT")
+    }
     env = {**os.environ, "PGPASSWORD": source["PASSWORD"]}
     address = ["-h", source["HOST"] or "localhost", "-p", source["PORT"] or "5432"]
     try:

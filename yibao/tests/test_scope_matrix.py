@@ -194,3 +194,37 @@ def test_signed_out_a_records_page_asks_to_sign_in(client, worlds):
     url = f"/admin/accounts/insuredperson/{worlds['in']['accounts.insuredperson']}/change/"
     response = client.get(url)
     assert response.status_code == 302 and "next=" in response["Location"]
+
+
+# The auditor's screen: searches over every table, scoped by ``audit.scope``; the
+# search of each world's person on each page, and what it finds of that person.
+AUDIT_SEARCHES = {
+    "admin/audit/trail/": lambda tag: {"person": f"{tag}甲"},
+    "admin/audit/disclosures/": lambda tag: {"subject": f"{tag}甲"},
+}
+
+
+def test_every_audit_route_is_in_the_matrix():
+    assert {r for r, _p in url_routes() if r.startswith("admin/audit/")} == set(AUDIT_SEARCHES)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_matrix_the_audit_screen_finds_only_the_scope(client, worlds, role):
+    from core.audit import disclosure_record
+    from core.models import DisclosureLog
+
+    for region, tag in ((IN_SCOPE, "苏"), (OUT_OF_SCOPE, "豫")):
+        viewer = make_user("clerk", region=region)
+        disclosure_record(user=viewer, action=DisclosureLog.Action.VIEW, subject=f"{tag}甲")
+    user = make_user(role)
+    client.force_login(user)
+    for route, search in AUDIT_SEARCHES.items():
+        pages = {tag: client.get(f"/{route}", {**search(tag), "format": "csv"}) for tag in "苏豫"}
+        if not user.has_perm("core.view_trail"):
+            assert {p.status_code for p in pages.values()} == {403}, route
+            continue
+        rows = {
+            tag: len(p.content.decode("utf-8-sig").splitlines()) - 1 for tag, p in pages.items()
+        }
+        assert rows["苏"] > 0, route
+        assert (rows["豫"] > 0) == (role == "national"), route
