@@ -106,10 +106,12 @@ class SettlementsImport(KeepsExceptions, Import):
         # What the rows checked so far take (money per account, payments per day):
         # the preview decides each row as if the rows before it were written.
         self._pending = Pending()
+        # The regions with their provinces and policies, read once for the file.
+        self._regions = {}
 
     def prefetch(self, rows):
         """Every check of the chunk's rows, in a few queries for all of them."""
-        results = settlements_check(rows, self._pending)
+        results = settlements_check(rows, self._pending, self._regions)
         return {row["settlement_id"]: result for row, result in zip(rows, results, strict=True)}
 
     def check(self, values, found) -> Change:
@@ -145,7 +147,9 @@ class SettlementsImport(KeepsExceptions, Import):
     def write_batch(self, datas, *, operator):
         """A chunk in the import's transaction: checked again under the accounts'
         locks, posted with one ``ledger_post_many``; the first refusal names its row."""
-        for index, result in enumerate(settlements_receive(datas, operator=operator)):
+        for index, result in enumerate(
+            settlements_receive(datas, operator=operator, regions=self._regions)
+        ):
             if isinstance(result, Exception):
                 result.row_index = index
                 raise result

@@ -43,10 +43,11 @@ class Pending:
     per_day: Counter = field(default_factory=Counter)
 
 
-def batch_found(rows: list[dict]) -> Found:
+def batch_found(rows: list[dict], regions: dict | None = None) -> Found:
     """Persons, earlier settlements and agreements of ``rows`` (settlement keyword
     arguments, as ``settlement_receive`` takes them): four queries, plus one per
     further settlement date and per kind of settlement received before.
+    ``regions``: a file's cache of regions (``persons_by_id_number``).
 
     A row whose cells would be refused finds nothing here; its check refuses it."""
     numbers = {}
@@ -56,7 +57,7 @@ def batch_found(rows: list[dict]) -> Found:
                 numbers[row.get(name) or ""] = id_number_given(row.get(name) or "")
             except InvalidIdNumber:
                 pass
-    persons = persons_by_id_number(numbers.values())
+    persons = persons_by_id_number(numbers.values(), regions)
     settlements = settlements_found(str(row.get("settlement_id") or "").strip() for row in rows)
     triples = []
     for row in rows:
