@@ -21,8 +21,10 @@ def normalize_id_number(value: str) -> str:
 
     A valid number is remembered for the day (its birth date is "not in the future"
     only until midnight): a settlement file names each person several times, and the
-    checks cost some 0.15 ms a number. A refusal is not remembered."""
-    return _normalized((value or "").strip().upper(), timezone.localdate())
+    checks cost some 0.15 ms a number. A refusal is not remembered. The day is the
+    deployment's (its time zone given: looking up the active one costs as much)."""
+    today = timezone.localdate(timezone.now(), timezone.get_default_timezone())
+    return _normalized((value or "").strip().upper(), today)
 
 
 @functools.lru_cache(maxsize=65536)

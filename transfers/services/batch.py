@@ -16,10 +16,20 @@ from decimal import Decimal
 from django.utils import timezone
 
 from accounts.errors import InvalidIdNumber
+from accounts.models import InsuredPerson, PersonalAccount, PoolingRegion
 from accounts.selectors import id_number_given, persons_by_id_number
 from core.errors import DomainError
+from transfers.errors import NoAgreementInForce, SettlementConflict
+from transfers.models import SharingPayment, WalletSpending
 
-from .checks import CheckedRow, agreements_in_force, aware, require_available, settlements_found
+from .checks import (
+    CheckedRow,
+    agreements_in_force,
+    aware,
+    require_available,
+    settlement_known,
+    settlements_found,
+)
 from .holds import HoldContext, hold_context, hold_reasons
 
 
@@ -113,3 +123,68 @@ def each_checked(rows, check) -> list:
         except DomainError as error:
             results.append(error)
     return results
+
+
+def checked_kept(checked: CheckedRow) -> tuple:
+    """What the write of a file's chunk needs of a row its check pass accepted, as
+    plain data (``batch_rechecked`` reads it back): ids, not model instances, so a
+    file's checked rows can wait on disk for the write, one chunk in memory."""
+    if checked.account is None:
+        # Paid from a wallet (``wallet_spend`` checks it again), or received before.
+        wallet = not isinstance(checked.existing, SharingPayment)
+        return (checked.key, checked.values, wallet)
+    return (
+        checked.key,
+        checked.values,
+        False,
+        checked.account.pk,
+        checked.account.person.name,
+        checked.beneficiary.name,
+        checked.scope,
+        checked.on_date,
+        checked.grantor_region.pk,
+    )
+
+
+def batch_rechecked(kept: list[tuple]) -> list:
+    """The ``CheckedRow``s of a chunk that a file's check pass accepted
+    (``checked_kept``), checked again for what can change before the write: the
+    结算IDs received meanwhile (a replay, or ``SettlementConflict``) and the
+    agreements still in force (``NoAgreementInForce``); two queries, plus one per
+    further date. Balances and holds are then decided under the accounts' locks,
+    as for any batch (``settlement_decide``). The persons' histories and the
+    policies are not read again: the check pass judged them by the settlement's
+    date, which the write does not move."""
+    known = settlements_found(key for key, *_rest in kept)
+    triples = [
+        (row[1]["grantor_id"], row[1]["beneficiary_id"], row[7]) for row in kept if len(row) > 3
+    ]
+    agreements = agreements_in_force(triples)
+    return each_checked(kept, lambda row: _rechecked(row, known, agreements))
+
+
+def _rechecked(row: tuple, known: dict, agreements: dict) -> CheckedRow:
+    key, values, wallet = row[:3]
+    if wallet:
+        return CheckedRow(key, values)
+    conflict = SettlementConflict(settlement_id=key)
+    existing = settlement_known(SharingPayment, WalletSpending, key, values, conflict, found=known)
+    if existing is not None:
+        return CheckedRow(key, values, existing)
+    account_id, grantor, beneficiary, scope, on_date, region_id = row[3:]
+    agreement = agreements.get((values["grantor_id"], values["beneficiary_id"], on_date))
+    if agreement is None:
+        raise NoAgreementInForce(
+            grantor=grantor, beneficiary=beneficiary, on_date=on_date.isoformat()
+        )
+    return CheckedRow(
+        key,
+        values,
+        None,
+        PersonalAccount(pk=account_id),
+        agreement,
+        scope,
+        on_date,
+        InsuredPerson(pk=values["beneficiary_id"], name=beneficiary),
+        PoolingRegion(pk=region_id),
+    )

@@ -28,7 +28,14 @@ from transfers.models import (
 )
 from transfers.selectors import accounts_for_sharing
 
-from .batch import Pending, batch_found, batch_holds, each_checked, settlement_decide
+from .batch import (
+    Pending,
+    batch_found,
+    batch_holds,
+    batch_rechecked,
+    each_checked,
+    settlement_decide,
+)
 from .checks import (
     CheckedRow,
     agreement_in_force,
@@ -238,7 +245,12 @@ def settlement_receive(
 
 
 def settlements_receive(
-    rows: list[dict], *, operator, manual: bool = False, regions: dict | None = None
+    rows: list[dict],
+    *,
+    operator,
+    manual: bool = False,
+    regions: dict | None = None,
+    checked: list[tuple] | None = None,
 ) -> list:
     """Receive settlements, each as ``settlement_receive`` does (which documents the
     rules), all in the caller's transaction or one of their own: a file's chunk,
@@ -253,11 +265,16 @@ def settlements_receive(
     before with the same content) or the ``DomainError`` refusing it; a refused
     row writes nothing. A 结算ID committed meanwhile by someone else fails the
     insert (``IntegrityError``, ``IdempotencyConflict``) and nothing is written.
-    ``regions``: a file's cache of regions (``batch_found``).
+    ``regions``: a file's cache of regions (``batch_found``). ``checked``: what
+    a file's check pass accepted of these rows (``checked_kept``); then only what
+    can change meanwhile is checked again (``batch_rechecked``).
     """
     with transaction.atomic():
-        found = batch_found(rows, regions)
-        results = each_checked(rows, lambda row: _row_check_in_scope(row, found, operator))
+        if checked is None:
+            found = batch_found(rows, regions)
+            results = each_checked(rows, lambda row: _row_check_in_scope(row, found, operator))
+        else:
+            results = batch_rechecked(checked)
         accounts = accounts_for_sharing(
             [c.account.pk for c in results if _is_new_payment(c)], lock=True
         )
