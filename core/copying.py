@@ -9,7 +9,10 @@ Row triggers fire as for INSERT: the audit trail (pghistory) records the rows,
 with the context (who imported) that the transaction's earlier statements set.
 """
 
-from django.db import connection, transaction
+import operator
+
+from django.contrib.postgres.fields import ArrayField
+from django.db import connection, models, transaction
 
 # Fewer rows than this go through ``bulk_create`` (one statement, ids returned):
 # a counter posting saves the sequence query.
@@ -24,6 +27,7 @@ def copy_insert(objs: list) -> None:
         return
     meta = type(objs[0])._meta
     fields = [f for f in meta.concrete_fields if not f.primary_key]
+    values = [_value_of(f) for f in fields]
     quote = connection.ops.quote_name
     columns = ", ".join(quote(c) for c in [meta.pk.column, *(f.column for f in fields)])
     # One transaction, so that the trail's context set by the first statement
@@ -39,15 +43,29 @@ def copy_insert(objs: list) -> None:
             with cursor.cursor.copy(statement) as copy:
                 for obj, pk in zip(objs, ids, strict=True):
                     obj.pk = pk
-                    copy.write_row(
-                        [
-                            pk,
-                            *(
-                                f.get_db_prep_save(f.pre_save(obj, True), connection)
-                                for f in fields
-                            ),
-                        ]
-                    )
+                    copy.write_row([pk, *(value(obj) for value in values)])
     for obj in objs:
         obj._state.adding = False
         obj._state.db = connection.alias
+
+
+# Fields whose Python value is what COPY sends (psycopg adapts str, int, Decimal,
+# dates, lists): read as they are, without Django's preparation of each value.
+_AS_IS = (
+    models.CharField,
+    models.IntegerField,
+    models.DecimalField,
+    models.ForeignKey,
+    models.BooleanField,
+    ArrayField,
+)
+
+
+def _value_of(field):
+    """How a row's value of ``field`` is read for COPY: as it is where that is what
+    the database takes, else as Django prepares it for an INSERT (``pre_save``
+    sets the ``auto_now_add`` times)."""
+    plain_date = isinstance(field, models.DateField) and not (field.auto_now or field.auto_now_add)
+    if isinstance(field, _AS_IS) or plain_date:
+        return operator.attrgetter(field.attname)
+    return lambda obj: field.get_db_prep_save(field.pre_save(obj, True), connection)

@@ -274,7 +274,7 @@ def settlements_receive(
             found = batch_found(rows, regions)
             results = each_checked(rows, lambda row: _row_check_in_scope(row, found, operator))
         else:
-            results = batch_rechecked(checked)
+            results = batch_rechecked(checked, regions)
         accounts = accounts_for_sharing(
             [c.account.pk for c in results if _is_new_payment(c)], lock=True
         )

@@ -61,9 +61,7 @@ def test_an_agreement_ended_between_check_and_write_refuses_the_row_and_writes_n
     li_ming, li_xiaoming, son_agreement, supervisor, clerk
 ):
     today = f"{timezone.localdate():%Y-%m-%d} 00:00:01"
-    rows = [
-        settlement_row(li_ming, li_xiaoming, f"JS-{i}", "10.00", at=today) for i in range(1, 4)
-    ]
+    rows = [settlement_row(li_ming, li_xiaoming, f"JS-{i}", "10.00", at=today) for i in range(1, 4)]
 
     def progress(stage, done, total):
         if stage == "rows" and done == total:
