@@ -19,8 +19,8 @@ from bench.common import bench_database, timed
 
 
 def importer_and_confirmer():
-    """Two supervisors: a credit file this large is posted on a second user's
-    confirmation (``core.importing``, four eyes)."""
+    """Two supervisors of the national office: a credit file this large is posted
+    on a second user's confirmation (``core.importing``, four eyes)."""
     from django.contrib.auth import get_user_model
 
     from staff.roles import roles_sync
@@ -29,8 +29,10 @@ def importer_and_confirmer():
         get_user_model().objects.create_user(username=name, is_staff=True)
         for name in ("bench-importer", "bench-confirmer")
     ]
+    roles = roles_sync()
     for user in users:
-        user.groups.add(roles_sync()["supervisor"])
+        # Also national: every region is in their scope (issue 11), with no hall.
+        user.groups.add(roles["supervisor"], roles["national"])
     return users
 
 
