@@ -79,3 +79,14 @@ def test_an_agreement_ended_between_check_and_write_refuses_the_row_and_writes_n
     assert "没有 李明 对 李小明 的生效共济关系" in error.message
     assert SharingPayment.objects.count() == 0
     assert balance(li_ming) == Decimal("500.00")
+
+
+def test_payments_copied_in_bulk_are_in_the_audit_trail_naming_the_importer(
+    li_ming, li_xiaoming, son_agreement, supervisor
+):
+    rows = [settlement_row(li_ming, li_xiaoming, f"T-{i}", "0.01") for i in range(60)]
+    report = run(rows, supervisor, chunk=60)  # 60 rows: above COPY_FROM_ROWS
+    assert report.written, report.errors
+    inserts = SharingPayment.pgh_event_model.objects.filter(pgh_label="insert")
+    assert inserts.count() == 60
+    assert {e.pgh_context["user"] for e in inserts} == {supervisor.pk}
