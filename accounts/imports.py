@@ -305,11 +305,12 @@ class CreditsImport(Import):
             for values in rows
             if values["id_number"] in accounts
         ]
+        # The names of the persons without an account, for their refusal (usually none).
+        others = [number for number in numbers if number not in accounts]
+        registered = InsuredPerson.objects.filter(id_number__in=others)
         return CreditsFound(
             accounts=accounts,
-            registered=dict(
-                InsuredPerson.objects.filter(id_number__in=numbers).values_list("id_number", "name")
-            ),
+            registered=dict(registered.values_list("id_number", "name")) if others else {},
             posted=LedgerEntry.objects.in_bulk(keys, field_name="idempotency_key"),
         )
 
@@ -379,10 +380,13 @@ class CreditsImport(Import):
         )
 
     def write_batch(self, datas, *, operator):
-        """A chunk of credits in one bulk posting (a 100,000-row file stays fast)."""
+        """A chunk of credits in one bulk posting (a 100,000-row file stays fast).
+        Its keys were looked up by ``prefetch`` in the same transaction (the rows
+        posted before are skipped), so they are not read again: one taken meanwhile
+        fails the insert, and nothing of the file is written."""
         postings = [Posting(kind=EntryKind.CREDIT, **data) for data in datas]
         try:
-            ledger_post_many(postings, operator=operator)
+            ledger_post_many(postings, operator=operator, new_keys=True)
         except DomainError as error:
             error.row_index = getattr(error, "posting_index", 0)
             raise

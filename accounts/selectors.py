@@ -21,10 +21,12 @@ from accounts.errors import (
 from accounts.models import (
     AccountStatus,
     AgreementStatus,
+    EnrolmentPeriod,
     EntryKind,
     InsuredPerson,
     LedgerEntry,
     PersonalAccount,
+    PoolingRegion,
     SharingAgreement,
     Use,
     Wallet,
@@ -62,16 +64,46 @@ def id_number_given(id_number: str) -> str:
         ) from None
 
 
-def persons_by_id_number(id_numbers) -> dict[str, InsuredPerson]:
+def persons_by_id_number(id_numbers, regions: dict | None = None) -> dict[str, InsuredPerson]:
     """The registered persons with these (stored-form) ID numbers, by number, with
     what the checks read (region, policy, account, enrolment history): two queries
-    for any number of persons, so a file's chunk is judged without one per row."""
-    persons = (
-        InsuredPerson.objects.select_related("region__province__policy", "account")
-        .prefetch_related(PERIODS_PREFETCH)
-        .filter(id_number__in=set(id_numbers))
-    )
+    for any number of persons, so a file's chunk is judged without one per row.
+
+    ``regions``: a file's cache of the pooling regions (with province and policy)
+    by code, which this fills: the persons and their histories are then read
+    without their regions (one query more for regions not yet cached), and each
+    region is one object for the whole file instead of four per person and period
+    (building those was half of a settlement file's check)."""
+    numbers = list(set(id_numbers))
+    if regions is None:
+        persons = (
+            InsuredPerson.objects.select_related("region__province__policy", "account")
+            .prefetch_related(PERIODS_PREFETCH)
+            .filter(id_number__in=numbers)
+        )
+        return {person.id_number: person for person in persons}
+    persons = list(InsuredPerson.objects.select_related("account").filter(id_number__in=numbers))
+    periods = {person.pk: [] for person in persons}
+    for period in EnrolmentPeriod.objects.filter(person_id__in=list(periods)):
+        periods[period.person_id].append(period)
+    _regions_cached(regions, [p.region_id for p in persons] + [
+        period.region_id for held in periods.values() for period in held
+    ])  # fmt: skip
+    region_field = InsuredPerson._meta.get_field("region")
+    period_region = EnrolmentPeriod._meta.get_field("region")
+    for person in persons:
+        region_field.set_cached_value(person, regions[person.region_id])
+        for period in periods[person.pk]:
+            period_region.set_cached_value(period, regions[period.region_id])
+        # What ``prefetch_related`` leaves, without a queryset per person.
+        person._prefetched_objects_cache = {"enrolment_periods": periods[person.pk]}
     return {person.id_number: person for person in persons}
+
+
+def _regions_cached(regions: dict, codes) -> None:
+    missing = set(codes) - regions.keys()
+    if missing:
+        regions |= PoolingRegion.objects.select_related("province__policy").in_bulk(missing)
 
 
 def person_by_id_number(id_number: str, found: dict | None = None) -> InsuredPerson:

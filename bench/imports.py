@@ -18,23 +18,33 @@ import tracemalloc
 from bench.common import bench_database, timed
 
 
-def main(rows: int = 100_000, memory: bool = False):
+def importer_and_confirmer():
+    """Two supervisors of the national office: a credit file this large is posted
+    on a second user's confirmation (``core.importing``, four eyes)."""
     from django.contrib.auth import get_user_model
+
+    from staff.roles import roles_sync
+
+    users = [
+        get_user_model().objects.create_user(username=name, is_staff=True)
+        for name in ("bench-importer", "bench-confirmer")
+    ]
+    roles = roles_sync()
+    for user in users:
+        # Also national: every region is in their scope (issue 11), with no hall.
+        user.groups.add(roles["supervisor"], roles["national"])
+    return users
+
+
+def main(rows: int = 100_000, memory: bool = False):
 
     from accounts.imports import CreditsImport
     from accounts.models import InsuredPerson, PersonalAccount
     from accounts.selectors import ledger_mismatches
     from core.idnumbers import compose_id_number
     from core.importing import import_run
-    from staff.roles import roles_sync
 
-    # A file this large is posted on a second user's confirmation (core.importing).
-    importer, confirmer = (
-        get_user_model().objects.create_user(username=name, is_staff=True)
-        for name in ("bench-importer", "bench-confirmer")
-    )
-    for user in (importer, confirmer):
-        user.groups.add(roles_sync()["supervisor"])
+    importer, confirmer = importer_and_confirmer()
 
     numbers = [
         compose_id_number(

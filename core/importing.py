@@ -49,7 +49,9 @@ a second import of the same file change nothing.
 
 import datetime as dt
 import itertools
+import pickle
 import re
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -243,8 +245,9 @@ class Import:
     operator = None
 
     # Written chunk by chunk, each in its own transaction, after the whole file was
-    # checked: ``write_batch`` then gets each row's parsed values (not a change's
-    # data), checks them again under its locks and skips the rows already written.
+    # checked: ``write_batch`` then gets the data of each row's change, skipped ones
+    # included (kept on disk between the two passes), checks again under its locks
+    # what can change meanwhile and skips the rows already written.
     chunked: bool = False
 
     def exceptions_keep(self, kept: list, *, filename: str, operator) -> None:
@@ -356,16 +359,7 @@ def import_run(
         else:
             with audit_as(operator):  # bulk writes too: the trail names the importer
                 if importer.chunked:
-                    _write_chunked(
-                        importer,
-                        content,
-                        chunks,
-                        operator,
-                        report,
-                        progress_every,
-                        progress,
-                        accept_valid,
-                    )
+                    _write_chunked(importer, chunks, operator, report, progress, accept_valid)
                 else:
                     _write_all(importer, chunks, operator, report, confirmed_by)
     except FileRejected as error:
@@ -378,7 +372,8 @@ def import_run(
 
 
 def _checked_chunks(importer, rows, report, chunk_rows, progress, total):
-    """Yield, chunk by chunk, the rows that passed every check with their change.
+    """Yield, chunk by chunk, its rows and those that passed every check with
+    their change.
 
     Progress is reported when the consumer asks for the next chunk, that is once
     it has written (or, in a dry run, passed over) the one before."""
@@ -390,7 +385,7 @@ def _checked_chunks(importer, rows, report, chunk_rows, progress, total):
             values = _row_parse(importer, row, report)
             if values is not None and _key_first(importer, row, values, first_row, report):
                 parsed.append((row, values))
-        yield _rows_check(importer, parsed, report)
+        yield chunk, _rows_check(importer, parsed, report)
         if progress:
             progress("rows", report.rows, max(total, report.rows))
 
@@ -400,53 +395,71 @@ def _batched(rows, size: int):
         yield chunk
 
 
-def _write_chunked(
-    importer, content, chunks, operator, report, chunk_rows, progress, accept_valid
-) -> None:
-    """Check the whole file; then read it again and write each chunk in a short
-    transaction of its own, ``write_batch`` checking each row again under its locks.
+def _write_chunked(importer, chunks, operator, report, progress, accept_valid) -> None:
+    """Check the whole file, keeping each chunk's changes in a temporary file; then
+    write each chunk in a short transaction of its own, ``write_batch`` checking
+    again under its locks what can change meanwhile.
 
     Why: a transaction over the whole file would hold every account of it locked
     for the whole run, and a counter posting for one of them would wait for the
-    end. Rows written before a refusal stay written; they are skipped when the
-    file is sent again (the import's key makes each row exactly once). With
-    ``accept_valid``, refused rows (in the check, or when written: the chunk is
-    then written again without the row) are kept as exceptions instead."""
-    for _chunk in chunks:
-        pass
-    if report.errors and not accept_valid:
-        return
-    refused = {}
-    for problem in report.errors:
-        refused.setdefault(problem.row, []).append(problem)
-    _headers, rows = sheet_stream(content)
-    done = 0
-    for chunk in _batched(rows, chunk_rows):
-        kept = [(row, refused[row.number]) for row in chunk if row.number in refused]
-        numbered = [
-            (row, _row_parse(importer, row, report)) for row in chunk if row.number not in refused
-        ]
-        while numbered:
-            try:
-                with transaction.atomic():
-                    importer.write_batch([values for _row, values in numbered], operator=operator)
-            except Exception as error:
-                row, _values = numbered.pop(getattr(error, "row_index", 0))
-                problem = _write_refused(importer, error, row.number, report)
-                if not accept_valid:
-                    if done:
-                        report.warnings.append(_partly_written(row.number))
-                    return
-                kept.append((row, [problem]))
-            else:
-                break
-        if kept:
-            importer.exceptions_keep(kept, filename=report.filename, operator=operator)
-            report.kept += len(kept)
-        done += len(chunk)
-        if progress:
-            progress("write", done, report.rows)
+    end. Checking each chunk twice in full was most of the time of a large file;
+    the spool keeps memory to one chunk. Rows written before a refusal stay
+    written; they are skipped when the file is sent again (the import's key makes
+    each row exactly once). With ``accept_valid``, refused rows (in the check, or
+    when written: the chunk is then written again without the row) are kept as
+    exceptions instead."""
+    with tempfile.TemporaryFile() as spool:
+        for rows, changes in chunks:
+            data = {number: change.data for number, change in changes}
+            valid = [(row, data[row.number]) for row in rows if row.number in data]
+            pickle.dump((valid, [row for row in rows if row.number not in data]), spool)
+        if report.errors and not accept_valid:
+            return
+        refused = {}
+        for problem in report.errors:
+            refused.setdefault(problem.row, []).append(problem)
+        spool.seek(0)
+        done = 0
+        for numbered, refused_rows in _spooled(spool):
+            kept = [(row, refused.get(row.number, [])) for row in refused_rows]
+            if not _chunk_write(importer, numbered, kept, operator, report, accept_valid, done):
+                return
+            if kept:
+                importer.exceptions_keep(kept, filename=report.filename, operator=operator)
+                report.kept += len(kept)
+            done += len(numbered) + len(refused_rows)
+            if progress:
+                progress("write", done, report.rows)
     report.written = True
+
+
+def _spooled(spool):
+    while True:
+        try:
+            yield pickle.load(spool)
+        except EOFError:
+            return
+
+
+def _chunk_write(importer, numbered, kept, operator, report, accept_valid, done) -> bool:
+    """Write a chunk's rows in one transaction; a row refused then is dropped and
+    kept (``accept_valid``) and the rest written again, or else the writing stops
+    (False)."""
+    while numbered:
+        try:
+            with transaction.atomic():
+                importer.write_batch([data for _row, data in numbered], operator=operator)
+        except Exception as error:
+            row, _data = numbered.pop(getattr(error, "row_index", 0))
+            problem = _write_refused(importer, error, row.number, report)
+            if not accept_valid:
+                if done:
+                    report.warnings.append(_partly_written(row.number))
+                return False
+            kept.append((row, [problem]))
+        else:
+            break
+    return True
 
 
 def _partly_written(number: int) -> Problem:
@@ -565,7 +578,7 @@ def _write_all(importer, chunks, operator, report, confirmed_by) -> None:
     current = None
     try:
         with transaction.atomic():
-            for changes in chunks:
+            for _rows, changes in chunks:
                 if report.errors:
                     continue
                 pending = [(number, change) for number, change in changes if change.action != SKIP]

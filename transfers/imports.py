@@ -8,7 +8,9 @@ file row meets exactly the rules of the counter; the preview counts the rows
 before each row as written, so rows that only fail together (a balance that
 several rows exhaust) are refused in the preview, and the holds it lists are the
 ones the write makes. The whole file is checked before the first chunk is
-written, each chunk in a short transaction of its own (``Import.chunked``). A
+written, each chunk in a short transaction of its own (``Import.chunked``), from
+what its check kept (``checked_kept``): only what can change meanwhile is read
+again (``batch_rechecked``). A
 row already received with the same content is skipped, with other content
 refused. Wallet transfers are checked and written row by row by the service.
 """
@@ -30,7 +32,7 @@ from core.importing import (
 from core.masking import mask_id_number
 
 from .models import ExceptionKind, HoldReason, ImportException, PaymentSource
-from .services.batch import Pending
+from .services.batch import Pending, checked_kept
 from .services.checks import USE_WORDS, require_row_in_scope
 from .services.payments import settlements_check, settlements_receive
 from .services.wallets import wallet_transfer_check, wallet_transfer_create
@@ -67,11 +69,13 @@ class KeepsExceptions:
         ).update(resolved_at=timezone.now())
 
 
-def _change(checked, summary: str, values: dict) -> Change:
-    """Skip a row received before with the same content; create any other."""
+def _change(checked, summary: str, data) -> Change:
+    """Skip a row received before with the same content; create any other. Both
+    carry what ``write_batch`` gets (the skipped row is passed again: it may have
+    been refused, kept, corrected and sent again, and its exception is resolved)."""
     if checked.existing is not None:
-        return Change(SKIP, _("already received: %(row)s") % {"row": summary})
-    return Change(CREATE, summary, values)
+        return Change(SKIP, _("already received: %(row)s") % {"row": summary}, data)
+    return Change(CREATE, summary, data)
 
 
 # 支付来源 as the settlement file writes it (docs/TRANSFERS.md, an addition to §4).
@@ -106,10 +110,12 @@ class SettlementsImport(KeepsExceptions, Import):
         # What the rows checked so far take (money per account, payments per day):
         # the preview decides each row as if the rows before it were written.
         self._pending = Pending()
+        # The regions with their provinces and policies, read once for the file.
+        self._regions = {}
 
     def prefetch(self, rows):
         """Every check of the chunk's rows, in a few queries for all of them."""
-        results = settlements_check(rows, self._pending)
+        results = settlements_check(rows, self._pending, self._regions)
         return {row["settlement_id"]: result for row, result in zip(rows, results, strict=True)}
 
     def check(self, values, found) -> Change:
@@ -128,7 +134,7 @@ class SettlementsImport(KeepsExceptions, Import):
                 "beneficiary": mask_id_number(values["beneficiary_id_number"]),
                 "amount": checked.values["amount"],
             }
-            return _change(checked, summary, values)
+            return _change(checked, summary, (values, checked_kept(checked)))
         summary = _("%(id)s: %(grantor)s → %(beneficiary)s ¥%(amount)s") % {
             "id": checked.key,
             "grantor": mask_id_number(values["grantor_id_number"]),
@@ -140,16 +146,22 @@ class SettlementsImport(KeepsExceptions, Import):
                 "row": summary,
                 "reasons": "、".join(str(HoldReason(r).label) for r in checked.holds),
             }
-        return _change(checked, summary, values)
+        return _change(checked, summary, (values, checked_kept(checked)))
 
     def write_batch(self, datas, *, operator):
-        """A chunk in the import's transaction: checked again under the accounts'
-        locks, posted with one ``ledger_post_many``; the first refusal names its row."""
-        for index, result in enumerate(settlements_receive(datas, operator=operator)):
+        """A chunk in its transaction, from what the check pass kept of its rows:
+        what can change meanwhile checked again under the accounts' locks
+        (``batch_rechecked``), posted with one ``ledger_post_many``; the first
+        refusal names its row."""
+        rows = [values for values, _kept in datas]
+        written = settlements_receive(
+            rows, operator=operator, regions=self._regions, checked=[kept for _v, kept in datas]
+        )
+        for index, result in enumerate(written):
             if isinstance(result, Exception):
                 result.row_index = index
                 raise result
-        self.exceptions_resolve([data["settlement_id"] for data in datas])
+        self.exceptions_resolve([row["settlement_id"] for row in rows])
 
 
 class WalletTransfersImport(KeepsExceptions, Import):

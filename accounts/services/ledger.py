@@ -7,8 +7,8 @@ serialises concurrent postings on one account or wallet. The idempotency key is
 unique in the database, so a retried request (a resent file row, a double click)
 finds its first posting instead of posting twice. A batch takes each lock, reads
 each key once (the last sequence comes with the lock, from the holder row), and
-inserts its entries in bulk, so a 100,000-row credit file costs a few queries
-per thousand rows, not six per row.
+inserts its entries in bulk (COPY for a file's chunk, ``core.copying``), so a
+100,000-row credit file costs a few queries per thousand rows, not six per row.
 """
 
 import datetime as dt
@@ -26,6 +26,7 @@ from accounts.errors import (
     ReversalOfReversal,
 )
 from accounts.models import AccountStatus, EntryKind, LedgerEntry, PersonalAccount, Wallet
+from core.copying import copy_insert
 from core.errors import DomainError, InvalidAmount
 
 
@@ -137,7 +138,7 @@ def ledger_post_many(
             new_entries.append(entry)
             result.append(entry)
         try:
-            LedgerEntry.objects.bulk_create(new_entries, batch_size=1000)
+            copy_insert(new_entries)
         except IntegrityError:
             # Another transaction took one of the keys between our read and insert;
             # leaving the atomic block rolls back everything this call did.

@@ -12,14 +12,25 @@ few queries per chunk instead of some twenty per row.
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.utils import timezone
 
 from accounts.errors import InvalidIdNumber
+from accounts.models import InsuredPerson
 from accounts.selectors import id_number_given, persons_by_id_number
 from core.errors import DomainError
+from transfers.errors import NoAgreementInForce, SettlementConflict
+from transfers.models import SharingPayment, WalletSpending
 
-from .checks import CheckedRow, agreements_in_force, aware, require_available, settlements_found
+from .checks import (
+    CheckedRow,
+    agreements_in_force,
+    aware,
+    require_available,
+    settlement_known,
+    settlements_found,
+)
 from .holds import HoldContext, hold_context, hold_reasons
 
 
@@ -43,10 +54,11 @@ class Pending:
     per_day: Counter = field(default_factory=Counter)
 
 
-def batch_found(rows: list[dict]) -> Found:
+def batch_found(rows: list[dict], regions: dict | None = None) -> Found:
     """Persons, earlier settlements and agreements of ``rows`` (settlement keyword
     arguments, as ``settlement_receive`` takes them): four queries, plus one per
     further settlement date and per kind of settlement received before.
+    ``regions``: a file's cache of regions (``persons_by_id_number``).
 
     A row whose cells would be refused finds nothing here; its check refuses it."""
     numbers = {}
@@ -56,7 +68,7 @@ def batch_found(rows: list[dict]) -> Found:
                 numbers[row.get(name) or ""] = id_number_given(row.get(name) or "")
             except InvalidIdNumber:
                 pass
-    persons = persons_by_id_number(numbers.values())
+    persons = persons_by_id_number(numbers.values(), regions)
     settlements = settlements_found(str(row.get("settlement_id") or "").strip() for row in rows)
     triples = []
     for row in rows:
@@ -112,3 +124,77 @@ def each_checked(rows, check) -> list:
         except DomainError as error:
             results.append(error)
     return results
+
+
+def checked_kept(checked: CheckedRow) -> tuple:
+    """What the write of a file's chunk needs of a row its check pass accepted, as
+    plain data (``batch_rechecked`` reads it back): ids, not model instances, so a
+    file's checked rows can wait on disk for the write, one chunk in memory."""
+    if checked.account is None:
+        # Paid from a wallet (``wallet_spend`` checks it again), or received before.
+        wallet = not isinstance(checked.existing, SharingPayment)
+        return (checked.key, checked.values, wallet)
+    return (
+        checked.key,
+        checked.values,
+        False,
+        checked.account.pk,
+        checked.account.person.name,
+        checked.beneficiary.name,
+        checked.scope,
+        checked.on_date,
+        checked.grantor_region.pk,
+    )
+
+
+def batch_rechecked(kept: list[tuple], regions: dict) -> list:
+    """The ``CheckedRow``s of a chunk that a file's check pass accepted
+    (``checked_kept``), checked again for what can change before the write: the
+    结算IDs received meanwhile (a replay, or ``SettlementConflict``) and the
+    agreements still in force (``NoAgreementInForce``); two queries, plus one per
+    further date. Balances and holds are then decided under the accounts' locks,
+    as for any batch (``settlement_decide``). The persons' histories and the
+    policies are not read again: the check pass judged them by the settlement's
+    date, which the write does not move. ``regions``: the file's cache, which
+    its check pass filled (``persons_by_id_number``)."""
+    known = settlements_found(key for key, *_rest in kept)
+    triples = [
+        (row[1]["grantor_id"], row[1]["beneficiary_id"], row[7]) for row in kept if len(row) > 3
+    ]
+    agreements = agreements_in_force(triples)
+    return each_checked(kept, lambda row: _rechecked(row, known, agreements, regions))
+
+
+def _rechecked(row: tuple, known: dict, agreements: dict, regions: dict) -> CheckedRow:
+    key, values, wallet = row[:3]
+    if wallet:
+        return CheckedRow(key, values)
+    conflict = SettlementConflict(settlement_id=key)
+    existing = settlement_known(SharingPayment, WalletSpending, key, values, conflict, found=known)
+    if existing is not None:
+        return CheckedRow(key, values, existing)
+    account_id, grantor, beneficiary, scope, on_date, region_id = row[3:]
+    agreement = agreements.get((values["grantor_id"], values["beneficiary_id"], on_date))
+    if agreement is None:
+        raise NoAgreementInForce(
+            grantor=grantor, beneficiary=beneficiary, on_date=on_date.isoformat()
+        )
+    # The account by id only: the write locks and reads it itself (building model
+    # instances was a third of the write); the region from the file's cache.
+    return CheckedRow(
+        key,
+        values,
+        None,
+        Ref(account_id),
+        agreement,
+        scope,
+        on_date,
+        InsuredPerson(pk=values["beneficiary_id"], name=beneficiary),
+        regions[region_id],
+    )
+
+
+class Ref(NamedTuple):
+    """A row by its id, where only the id is read (``batch_rechecked``)."""
+
+    pk: int

@@ -9,6 +9,7 @@ from accounts.policy import require_scope_allowed
 from accounts.scope import require_can_act
 from accounts.selectors import open_account_of
 from accounts.services.ledger import Posting, ledger_lock, ledger_post_many
+from core.copying import copy_insert
 from core.errors import DomainError
 from core.review import review_not_own, review_permitted, review_reason, review_record
 from transfers.errors import (
@@ -27,7 +28,14 @@ from transfers.models import (
 )
 from transfers.selectors import accounts_for_sharing
 
-from .batch import Pending, batch_found, batch_holds, each_checked, settlement_decide
+from .batch import (
+    Pending,
+    batch_found,
+    batch_holds,
+    batch_rechecked,
+    each_checked,
+    settlement_decide,
+)
 from .checks import (
     CheckedRow,
     agreement_in_force,
@@ -64,13 +72,13 @@ def settlement_check(
     return result
 
 
-def settlements_check(rows: list[dict], pending: Pending) -> list:
+def settlements_check(rows: list[dict], pending: Pending, regions: dict | None = None) -> list:
     """Check settlements without writing, each as ``settlement_check`` does, in a
     few queries for all (an import's preview of a chunk). ``pending``: what the
     rows checked before (earlier chunks of the file) take, which these rows
-    extend. Returns, per row, its ``CheckedRow`` (with ``holds``) or the
-    ``DomainError`` refusing it."""
-    found = batch_found(rows)
+    extend; ``regions``: the file's cache of regions (``batch_found``). Returns,
+    per row, its ``CheckedRow`` (with ``holds``) or the ``DomainError`` refusing it."""
+    found = batch_found(rows, regions)
     results = each_checked(rows, lambda row: _row_check(row, found))
     accounts = accounts_for_sharing(
         [c.account.pk for c in results if _is_new_payment(c)], lock=False
@@ -236,7 +244,14 @@ def settlement_receive(
     return result
 
 
-def settlements_receive(rows: list[dict], *, operator, manual: bool = False) -> list:
+def settlements_receive(
+    rows: list[dict],
+    *,
+    operator,
+    manual: bool = False,
+    regions: dict | None = None,
+    checked: list[tuple] | None = None,
+) -> list:
     """Receive settlements, each as ``settlement_receive`` does (which documents the
     rules), all in the caller's transaction or one of their own: a file's chunk,
     or one settlement at the counter.
@@ -250,10 +265,16 @@ def settlements_receive(rows: list[dict], *, operator, manual: bool = False) -> 
     before with the same content) or the ``DomainError`` refusing it; a refused
     row writes nothing. A 结算ID committed meanwhile by someone else fails the
     insert (``IntegrityError``, ``IdempotencyConflict``) and nothing is written.
+    ``regions``: a file's cache of regions (``batch_found``). ``checked``: what
+    a file's check pass accepted of these rows (``checked_kept``); then only what
+    can change meanwhile is checked again (``batch_rechecked``).
     """
     with transaction.atomic():
-        found = batch_found(rows)
-        results = each_checked(rows, lambda row: _row_check_in_scope(row, found, operator))
+        if checked is None:
+            found = batch_found(rows, regions)
+            results = each_checked(rows, lambda row: _row_check_in_scope(row, found, operator))
+        else:
+            results = batch_rechecked(checked, regions)
         accounts = accounts_for_sharing(
             [c.account.pk for c in results if _is_new_payment(c)], lock=True
         )
@@ -284,7 +305,7 @@ def settlements_receive(rows: list[dict], *, operator, manual: bool = False) -> 
             entries = ledger_post_many(postings, operator=operator, locked=True, new_keys=True)
             for payment, entry in zip(posted, entries, strict=True):
                 payment.ledger_entry = entry
-        SharingPayment.objects.bulk_create(payments, batch_size=1000)
+        copy_insert(payments)
     return results
 
 
