@@ -181,8 +181,8 @@ def _entries_write(entries: list[LedgerEntry]) -> None:
                 cursor.execute(f"WITH {', '.join(parts)} SELECT id FROM entries", params)
                 ids = [row[0] for row in cursor.fetchall()]
         except IntegrityError as error:
-            if _holder_refused(error):
-                raise  # a balance below zero: the database's own refusal
+            if not _key_taken(error):
+                raise  # another refusal of the database's (a check), as it is
             raise IdempotencyConflict(key="…") from None
         for entry, pk in zip(part, ids, strict=True):
             entry.pk = pk
@@ -202,10 +202,12 @@ def _insert_sql(entries: list[LedgerEntry]) -> tuple[str, list]:
     return sql, list(params)
 
 
-def _holder_refused(error: IntegrityError) -> bool:
-    diag = getattr(error.__cause__, "diag", None)
-    tables = {PersonalAccount._meta.db_table, Wallet._meta.db_table}
-    return getattr(diag, "table_name", None) in tables
+def _key_taken(error: IntegrityError) -> bool:
+    """A unique key of the entries refused the insert: another transaction took the
+    idempotency key between our read and our insert."""
+    cause = error.__cause__
+    table = getattr(getattr(cause, "diag", None), "table_name", None)
+    return getattr(cause, "sqlstate", None) == "23505" and table == LedgerEntry._meta.db_table
 
 
 def _rows_of(postings) -> list:
