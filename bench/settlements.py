@@ -1,6 +1,6 @@
 """Settlement-path benchmarks (issue 12): a settlement file's preview and confirm,
-its rows per second against pgbench, single settlements from 8 workers, and the
-monthly credit file.
+its rows per second against pgbench, and the monthly credit file (single
+settlements from 8 workers: ``bench.counter``).
 
     .venv/bin/python -m bench.settlements [ROWS] [--credits ACCOUNTS]
 
@@ -171,47 +171,6 @@ def _pgbench() -> str:
     return str(found)
 
 
-def counter_workers(pairs: list[tuple], workers: int = 8, per_worker: int = 200) -> float:
-    """Settlements per second posted by ``workers`` processes (as gunicorn's workers
-    are) through ``settlement_receive``, each for grantors of its own."""
-    import multiprocessing
-
-    from django.db import connections
-
-    jobs = [
-        [(g.id_number, c.id_number) for g, c in pairs[i * per_worker : (i + 1) * per_worker]]
-        for i in range(workers)
-    ]
-    connections.close_all()  # each process opens its own connection
-    start = time.perf_counter()
-    with multiprocessing.get_context("fork").Pool(workers) as pool:
-        done = sum(pool.starmap(_counter_work, enumerate(jobs)))
-    return done / (time.perf_counter() - start)
-
-
-def _counter_work(index: int, pairs: list[tuple]) -> int:
-    from django.db import connections
-
-    from transfers.services.payments import settlement_receive
-
-    try:
-        for n, (grantor, child) in enumerate(pairs):
-            settlement_receive(
-                settlement_id=f"W{index}-{n}",
-                settled_at=dt.datetime(2025, 3, 11, 9, 0),
-                institution_code="H32050000012",
-                institution_name="苏州市立医院",
-                use="就医",
-                beneficiary_id_number=child,
-                grantor_id_number=grantor,
-                amount="12.30",
-                operator=None,
-            )
-    finally:
-        connections.close_all()
-    return len(pairs)
-
-
 def preview_and_confirm(importer_class, content: bytes, operator=None, confirmed_by=None) -> dict:
     """Seconds of the preview and of the confirmed import of ``content``; printed
     with the process's CPU seconds and the load average (a loaded machine's wall
@@ -250,8 +209,6 @@ def settlement_results(rows: int = 100_000, credit_accounts: int = 350_000) -> l
     file_rate = rows / timings["confirm"]
     tps = pgbench_tps()
     print(f"pgbench tpcb-like, 8 clients: {tps:,.0f} tps", flush=True)
-    workers_rate = counter_workers(pairs)
-    print(f"8 counter workers: {workers_rate:,.0f} settlements/s", flush=True)
     results = [
         (f"settlement file {rows:,} rows: preview + confirm", "≤ 90 s",
          f"{timings['preview']:.0f} + {timings['confirm']:.0f} = "
@@ -259,8 +216,6 @@ def settlement_results(rows: int = 100_000, credit_accounts: int = 350_000) -> l
         ("  peak RSS of the process (file, set-up included)", "≤ 1 GB", f"{rss:.0f} MB"),
         ("settlement import rows/s vs pgbench tpcb-like (8 clients)", "≥ 50%",
          f"{file_rate:,.0f} rows/s / {tps:,.0f} tps = {file_rate / tps:.0%}"),
-        ("single settlements, 8 concurrent workers vs pgbench", "≥ 20%",
-         f"{workers_rate:,.0f}/s / {tps:,.0f} tps = {workers_rate / tps:.0%}"),
     ]  # fmt: skip
     if credit_accounts:
         results.append(credit_file(credit_accounts))

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import IntegrityError, connection, transaction
+from django.db.models.sql import InsertQuery
 from django.utils import timezone
 
 from accounts.errors import (
@@ -26,7 +27,7 @@ from accounts.errors import (
     ReversalOfReversal,
 )
 from accounts.models import AccountStatus, EntryKind, LedgerEntry, PersonalAccount, Wallet
-from core.copying import copy_insert
+from core.copying import COPY_FROM_ROWS, copy_insert
 from core.errors import DomainError, InvalidAmount
 
 
@@ -137,36 +138,107 @@ def ledger_post_many(
             known[posting.idempotency_key] = entry
             new_entries.append(entry)
             result.append(entry)
-        try:
-            copy_insert(new_entries)
-        except IntegrityError:
-            # Another transaction took one of the keys between our read and insert;
-            # leaving the atomic block rolls back everything this call did.
-            raise IdempotencyConflict(key="…") from None
-        for model in (PersonalAccount, Wallet):
-            _balances_write(model, {h.pk: h for h in holders if isinstance(h, model)}.values())
+        if len(new_entries) >= COPY_FROM_ROWS:
+            _entries_copy(new_entries)
+        else:
+            _entries_write(new_entries)
     for posting, holder in zip(postings, holders, strict=True):
         posting.holder.balance = holder.balance
         posting.holder.last_sequence = holder.last_sequence
     return result
 
 
-# One statement for a batch's holders. Why not ``bulk_update``: its CASE WHEN per
-# row makes PostgreSQL compare every row with every id, slow from a few hundred.
-_BALANCES_SQL = """
+# The entries of a batch and its holders' new balances and last sequences, in one
+# statement per thousand entries: a posting at the counter is one round trip, not
+# an insert and an update. The holders are written with ``UPDATE … FROM (VALUES …)``;
+# why not ``bulk_update``: its CASE WHEN per row makes PostgreSQL compare every row
+# with every id, slow from a few hundred.
+_CHUNK = 1000
+_HOLDERS_SQL = """{name} AS (
 UPDATE {table} AS h SET balance = v.balance, last_sequence = v.last_sequence
-FROM (VALUES {rows}) AS v(id, balance, last_sequence) WHERE h.id = v.id
-"""
+FROM (VALUES {rows}) AS v(id, balance, last_sequence) WHERE h.id = v.id)"""
 
 
-def _balances_write(model, holders) -> None:
-    holders = list(holders)
-    for first in range(0, len(holders), 1000):
-        part = holders[first : first + 1000]
-        rows = ", ".join(["(%s::bigint, %s::numeric, %s::integer)"] * len(part))
-        params = [value for h in part for value in (h.pk, h.balance, h.last_sequence)]
-        with connection.cursor() as cursor:
-            cursor.execute(_BALANCES_SQL.format(table=model._meta.db_table, rows=rows), params)
+def _entries_write(entries: list[LedgerEntry]) -> None:
+    """Insert ``entries`` (their ids set) and write their holders, each holder with
+    the chunk of its last entry. A key taken meanwhile by another transaction fails
+    the insert (``IdempotencyConflict``); leaving the atomic block then rolls back
+    everything the posting did."""
+    last_chunk = {}
+    for index, entry in enumerate(entries):
+        holder = entry.account or entry.wallet
+        last_chunk[(type(holder), holder.pk)] = (index // _CHUNK, holder)
+    for first in range(0, len(entries), _CHUNK):
+        part = entries[first : first + _CHUNK]
+        holders = [h for chunk, h in last_chunk.values() if chunk == first // _CHUNK]
+        sql, params = _insert_sql(part)
+        updates, values = _holders_sql(holders)
+        parts = [f"entries AS ({sql})", *updates]
+        params += values
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute(f"WITH {', '.join(parts)} SELECT id FROM entries", params)
+                ids = [row[0] for row in cursor.fetchall()]
+        except IntegrityError as error:
+            if not _key_taken(error):
+                raise  # another refusal of the database's (a check), as it is
+            raise IdempotencyConflict(key="…") from None
+        for entry, pk in zip(part, ids, strict=True):
+            entry.pk = pk
+            entry._state.adding = False
+            entry._state.db = connection.alias
+
+
+def _entries_copy(entries: list[LedgerEntry]) -> None:
+    """A file's many entries: inserted with COPY (``core.copying``: rows sent as
+    data, not 20,000 placeholders), then their holders written in one statement."""
+    try:
+        copy_insert(entries)
+    except IntegrityError as error:
+        if not _key_taken(error):
+            raise
+        raise IdempotencyConflict(key="…") from None
+    holders = {}
+    for entry in entries:
+        holder = entry.account or entry.wallet
+        holders[(type(holder), holder.pk)] = holder
+    updates, values = _holders_sql(list(holders.values()))
+    with connection.cursor() as cursor:
+        cursor.execute(f"WITH {', '.join(updates)} SELECT 1", values)
+
+
+def _holders_sql(holders) -> tuple[list[str], list]:
+    """The ``UPDATE … FROM (VALUES …)`` statements (as CTEs) that write the new
+    balances and last sequences of ``holders``, and their parameters."""
+    parts, params = [], []
+    for name, model in (("accounts", PersonalAccount), ("wallets", Wallet)):
+        mine = [h for h in holders if isinstance(h, model)]
+        if mine:
+            rows = ", ".join(["(%s::bigint, %s::numeric, %s::integer)"] * len(mine))
+            table = model._meta.db_table
+            parts.append(_HOLDERS_SQL.format(name=name, table=table, rows=rows))
+            params += [value for h in mine for value in (h.pk, h.balance, h.last_sequence)]
+    return parts, params
+
+
+def _insert_sql(entries: list[LedgerEntry]) -> tuple[str, list]:
+    """Django's own ``INSERT … RETURNING id`` of ``entries`` (as ``bulk_create``
+    builds it: field preparation, ``created_at``), to be part of a larger statement."""
+    opts = LedgerEntry._meta
+    query = InsertQuery(LedgerEntry)
+    query.insert_values([f for f in opts.concrete_fields if f is not opts.pk], entries)
+    compiler = query.get_compiler(connection=connection)
+    compiler.returning_fields = [opts.pk]
+    ((sql, params),) = compiler.as_sql()
+    return sql, list(params)
+
+
+def _key_taken(error: IntegrityError) -> bool:
+    """A unique key of the entries refused the insert: another transaction took the
+    idempotency key between our read and our insert."""
+    cause = error.__cause__
+    table = getattr(getattr(cause, "diag", None), "table_name", None)
+    return getattr(cause, "sqlstate", None) == "23505" and table == LedgerEntry._meta.db_table
 
 
 def _rows_of(postings) -> list:

@@ -11,7 +11,7 @@ from .payments import (
     SharingPayment,
 )
 from .rules import HoldRules
-from .settlements import PaymentSource
+from .settlements import PaymentSource, SettlementKey
 from .wallets import ReturnReason, TransferStatus, WalletSpending, WalletTransfer
 
 __all__ = [
@@ -26,6 +26,7 @@ __all__ = [
     "Reversal",
     "ReturnReason",
     "ReversalStatus",
+    "SettlementKey",
     "SharingPayment",
     "TransferStatus",
     "WalletSpending",

@@ -62,3 +62,26 @@ class Settlement(models.Model):
                 name=f"{prefix}_institution_code_format",
             ),
         ]
+
+
+class SettlementKey(models.Model):
+    """Every 结算ID received, whichever pays it: one row per ID.
+
+    Why a table of its own: a payment from an account and a spending from a wallet
+    are two tables, each with its own unique 结算ID, and the ledger's key
+    ``settlement:<结算ID>`` meets them only when both post. A held payment posts
+    nothing, so a held payment and a spending of one 结算ID committed at the same
+    instant were both stored. A trigger on each table (migration
+    ``transfers/0010_settlement_keys``) inserts the ID here with the row, so the
+    database itself refuses the second, whichever code writes it.
+    """
+
+    settlement_id = models.CharField(_("settlement ID"), max_length=30, primary_key=True)
+    paid_from = models.CharField(_("paid from"), max_length=8, choices=PaymentSource.choices)
+
+    class Meta:
+        verbose_name = _("settlement ID received")
+        verbose_name_plural = _("settlement IDs received")
+
+    def __str__(self):
+        return self.settlement_id

@@ -310,10 +310,11 @@ def settlement_raced(model, key: str, values: dict, conflict, error: Exception):
     """After a unique key or the ledger key refused a settlement's write: the same
     结算ID was committed meanwhile, as ``model`` (a replay: the record, or ``conflict``
     if it differs) or as the other kind of settlement, whose posting took the ledger
-    key (``conflict``). Any other integrity error is raised again."""
-    existing = model.objects.filter(settlement_id=key).first()
-    if existing is not None:
+    key or its 结算ID (``SettlementKey``): ``conflict``. Any other integrity error is
+    raised again."""
+    existing = settlements_found([key]).get(key)
+    if isinstance(existing, model):
         return same_or_conflict(existing, values, conflict)
-    if isinstance(error, IdempotencyConflict):
+    if existing is not None or isinstance(error, IdempotencyConflict):
         raise conflict from error
     raise error

@@ -1,14 +1,24 @@
 """Concurrent postings from real threads: nothing overdraws, nothing posts twice."""
 
+import threading
+import time
+from contextlib import contextmanager
 from decimal import Decimal
 
 import pytest
+from django.db import connection, connections, transaction
 
 from accounts.selectors import ledger_mismatches
 from accounts.tests.factories import credit, make_user
 from core.errors import DomainError
 from core.tests.threads import run_at_once
-from transfers.models import PaymentStatus, SharingPayment, WalletSpending, WalletTransfer
+from transfers.models import (
+    PaymentStatus,
+    SettlementKey,
+    SharingPayment,
+    WalletSpending,
+    WalletTransfer,
+)
 from transfers.services.payments import payment_approve
 
 from .factories import accept, pay_from_wallet, receive, transfer
@@ -112,4 +122,70 @@ def test_one_settlement_id_sent_as_both_sources_at_once_is_paid_once(
         ["SettlementConflict", "WalletSpending"],
     )
     assert SharingPayment.objects.count() + WalletSpending.objects.count() == 1
+    assert ledger_mismatches() == []
+
+
+_WAITING_INSERTS = """
+SELECT COUNT(*) FROM pg_locks WHERE NOT granted AND relation IN
+('transfers_sharingpayment'::regclass, 'transfers_walletspending'::regclass)
+"""
+
+
+@contextmanager
+def inserts_held_until_waiting(count: int):
+    """The payments' and the spendings' tables locked against inserts (reads go on)
+    by a connection of its own, until ``count`` inserts wait for them: the racers
+    have all made their checks and write at the same instant. Yields a list that
+    holds True once they all waited (else the test proved nothing)."""
+    locked, seen = threading.Event(), []
+
+    def gate():
+        try:
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute(
+                    "LOCK TABLE transfers_sharingpayment, transfers_walletspending IN SHARE MODE"
+                )
+                locked.set()
+                deadline = time.monotonic() + 8  # within the racers' lock_timeout of 10 s
+                while time.monotonic() < deadline:
+                    cursor.execute(_WAITING_INSERTS)
+                    if cursor.fetchone()[0] >= count:
+                        seen.append(True)
+                        break
+                    time.sleep(0.02)
+        finally:
+            locked.set()
+            connections.close_all()
+
+    thread = threading.Thread(target=gate)
+    thread.start()
+    locked.wait()
+    try:
+        yield seen
+    finally:
+        thread.join()
+
+
+def test_a_held_payment_and_a_wallet_spending_of_one_settlement_id_store_one(
+    li_ming, li_xiaoming, son_agreement, clerk
+):
+    """A held payment posts nothing, so the ledger's key never meets the spending's:
+    the shared key table (``SettlementKey``) refuses the second insert."""
+    credit(li_ming.account, "5000.00")
+    accept(transfer(li_ming, li_xiaoming, "100.00", operator=clerk))
+    with inserts_held_until_waiting(2) as seen:
+        outcomes = run_at_once(
+            lambda: receive(li_ming, li_xiaoming, "5000.00", operator=clerk, sid="HELD"),
+            lambda: pay_from_wallet(li_xiaoming, "10.00", "HELD", operator=clerk),
+        )
+    assert seen, "the two inserts never waited together: the test proved nothing"
+    kinds = sorted(type(o).__name__ for o in outcomes)
+    assert kinds in (
+        ["SettlementConflict", "SharingPayment"],
+        ["SettlementConflict", "WalletSpending"],
+    ), outcomes
+    refused = next(o for o in outcomes if type(o).__name__ == "SettlementConflict")
+    assert "HELD" in str(refused)
+    assert SharingPayment.objects.count() + WalletSpending.objects.count() == 1
+    assert SettlementKey.objects.get().settlement_id == "HELD"
     assert ledger_mismatches() == []
