@@ -1,5 +1,9 @@
 """统计: sharing payments and wallet transfers counted as the authorities publish them.
 
+``sharing_statistics`` reads the daily summary the database keeps exact
+(``reports.models``); ``sharing_statistics_live`` is the definition below,
+computed from the records themselves, that the summary is verified against.
+
 Counts (人次) and amounts by scope, use, month, province and pooling region,
 computed in the database (the read replica, if one is configured). Each posted
 sharing payment and each wallet transfer is one use, counted once, on the
@@ -21,6 +25,7 @@ from django.db.models.functions import Coalesce, TruncMonth
 
 from accounts.models import Scope, Use
 from core.database import replica_alias
+from reports.models import StatisticsDay
 from transfers.models import SharingPayment, WalletTransfer
 
 ZERO = Decimal("0.00")
@@ -85,37 +90,19 @@ def _sort_key(dimension: str, key: tuple):
     return (order.get(key[0], len(order)),) if order else key
 
 
-def sharing_statistics(
-    *, start: dt.date, end: dt.date, regions: list[str] | None = None
-) -> dict[str, list[StatisticsRow]]:
-    """The tables "total", "scope", "use", "month", "province" and "region" for the
-    uses made from ``start`` to ``end`` (both days included), of grantors in the
-    pooling regions ``regions`` (codes; ``None``: all), a user's regional scope.
-
-    The scope table always has the three official scopes (同一统筹区, 省内跨统筹区,
-    跨省), with zeros where nothing was shared; the other tables list what has data.
-    """
+def _tables(groups) -> dict[str, list[StatisticsRow]]:
+    """The tables "total", "scope", "use", "month", "province" and "region" added up
+    from ``groups``: rows by the finest keys (``k_<key>``) with one measure's count
+    and amount. The scope table always has the three official scopes."""
     found = {name: {} for name in ("total", *STATISTICS_DIMENSIONS)}
     found["total"][()] = {}
-    zero = Value(ZERO, output_field=DecimalField(max_digits=16, decimal_places=2))
-    names = sorted({f"k_{key}" for keys in STATISTICS_DIMENSIONS.values() for key in keys})
-    for measure, (model, entry) in _MEASURES.items():
+    for measure, row in groups:
         amount = f"{measure}_amount"
-        rows = model.objects.using(replica_alias())  # a report may lag the counter a moment
-        counted = rows.filter(
-            **{f"{entry}__value_date__range": (start, end), f"{entry}__reversed_by__isnull": True}
-        ).annotate(**_keys(model, entry))
-        if regions is not None:
-            counted = counted.filter(grantor_region__in=regions)
-        figures = {measure: Count("id"), amount: Coalesce(Sum(-F(f"{entry}__amount")), zero)}
-        # One query by the finest keys; every table adds those groups up (one read
-        # of the year's uses instead of one per table).
-        for row in counted.values(*names).annotate(**figures).order_by():
-            for dimension, keys in (("total", ()), *STATISTICS_DIMENSIONS.items()):
-                key = tuple(row[f"k_{k}"] for k in keys)
-                sums = found[dimension].setdefault(key, {})
-                sums[measure] = sums.get(measure, 0) + row[measure]
-                sums[amount] = sums.get(amount, ZERO) + row[amount]
+        for dimension, keys in (("total", ()), *STATISTICS_DIMENSIONS.items()):
+            key = tuple(row[f"k_{k}"] for k in keys)
+            sums = found[dimension].setdefault(key, {})
+            sums[measure] = sums.get(measure, 0) + row[measure]
+            sums[amount] = sums.get(amount, ZERO) + row[amount]
     for scope in Scope.values:
         found["scope"].setdefault((scope,), {})
     return {
@@ -125,3 +112,63 @@ def sharing_statistics(
         ]
         for dimension, rows in found.items()
     }
+
+
+_NAMES = sorted({f"k_{key}" for keys in STATISTICS_DIMENSIONS.values() for key in keys})
+
+
+def sharing_statistics(
+    *, start: dt.date, end: dt.date, regions: list[str] | None = None
+) -> dict[str, list[StatisticsRow]]:
+    """The tables "total", "scope", "use", "month", "province" and "region" for the
+    uses made from ``start`` to ``end`` (both days included), of grantors in the
+    pooling regions ``regions`` (codes; ``None``: all), a user's regional scope.
+
+    Read from the daily summary the database keeps (``reports.models``): the same
+    figures as ``sharing_statistics_live``, which ``verify_statistics`` compares.
+    The scope table always has the three official scopes (同一统筹区, 省内跨统筹区,
+    跨省), with zeros where nothing was shared; the other tables list what has data.
+    """
+    days = StatisticsDay.objects.using(replica_alias()).filter(day__range=(start, end))
+    if regions is not None:
+        days = days.filter(grantor_region__in=regions)
+    keys = {
+        "k_scope": F("scope"),
+        "k_use": F("use"),
+        "k_month": TruncMonth("day"),
+        "k_province": F("grantor_region__province__name"),
+        "k_region": F("grantor_region__name"),
+        "k_region_code": F("grantor_region__code"),
+    }
+    rows = (
+        days.values("measure", **keys)
+        .annotate(uses=Sum("uses"), amount=Sum("amount"))
+        .exclude(uses=0, amount=0)  # everything of the key reversed since
+        .order_by()
+    )
+    return _tables(
+        (r["measure"], {**r, r["measure"]: r["uses"], f"{r['measure']}_amount": r["amount"]})
+        for r in rows
+    )
+
+
+def sharing_statistics_live(
+    *, start: dt.date, end: dt.date, regions: list[str] | None = None
+) -> dict[str, list[StatisticsRow]]:
+    """``sharing_statistics`` computed from the payments, transfers and their ledger
+    entries themselves (a year at the 1M size: about 20 s): the definition the
+    summary is checked against (``verify_statistics``, the tests)."""
+    zero = Value(ZERO, output_field=DecimalField(max_digits=16, decimal_places=2))
+    groups = []
+    for measure, (model, entry) in _MEASURES.items():
+        amount = f"{measure}_amount"
+        rows = model.objects.using(replica_alias())  # a report may lag the counter a moment
+        counted = rows.filter(
+            **{f"{entry}__value_date__range": (start, end), f"{entry}__reversed_by__isnull": True}
+        ).annotate(**_keys(model, entry))
+        if regions is not None:
+            counted = counted.filter(grantor_region__in=regions)
+        figures = {measure: Count("id"), amount: Coalesce(Sum(-F(f"{entry}__amount")), zero)}
+        # One query by the finest keys; every table adds those groups up.
+        groups += [(measure, row) for row in counted.values(*_NAMES).annotate(**figures).order_by()]
+    return _tables(groups)
