@@ -20,12 +20,12 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.db import connections
 from django.db.models import CharField, Count, DecimalField, F, Sum, Value
 from django.db.models.functions import Coalesce, TruncMonth
 
 from accounts.models import Scope, Use
 from core.database import replica_alias
-from reports.models import StatisticsDay
 from transfers.models import SharingPayment, WalletTransfer
 
 ZERO = Decimal("0.00")
@@ -90,19 +90,16 @@ def _sort_key(dimension: str, key: tuple):
     return (order.get(key[0], len(order)),) if order else key
 
 
-def _tables(groups) -> dict[str, list[StatisticsRow]]:
+def _tables(figures) -> dict[str, list[StatisticsRow]]:
     """The tables "total", "scope", "use", "month", "province" and "region" added up
-    from ``groups``: rows by the finest keys (``k_<key>``) with one measure's count
-    and amount. The scope table always has the three official scopes."""
+    from ``figures``: (table, key, measure, count, amount), each added to its row.
+    The scope table always has the three official scopes."""
     found = {name: {} for name in ("total", *STATISTICS_DIMENSIONS)}
     found["total"][()] = {}
-    for measure, row in groups:
-        amount = f"{measure}_amount"
-        for dimension, keys in (("total", ()), *STATISTICS_DIMENSIONS.items()):
-            key = tuple(row[f"k_{k}"] for k in keys)
-            sums = found[dimension].setdefault(key, {})
-            sums[measure] = sums.get(measure, 0) + row[measure]
-            sums[amount] = sums.get(amount, ZERO) + row[amount]
+    for dimension, key, measure, count, amount in figures:
+        sums = found[dimension].setdefault(key, {})
+        sums[measure] = sums.get(measure, 0) + count
+        sums[f"{measure}_amount"] = sums.get(f"{measure}_amount", ZERO) + amount
     for scope in Scope.values:
         found["scope"].setdefault((scope,), {})
     return {
@@ -115,6 +112,31 @@ def _tables(groups) -> dict[str, list[StatisticsRow]]:
 
 
 _NAMES = sorted({f"k_{key}" for keys in STATISTICS_DIMENSIONS.values() for key in keys})
+
+# The summary's days added up by the finest keys (keys left with no use, all
+# reversed since, dropped as the records' join has no row for them), then each
+# table's rows at once by grouping sets.
+_SUMMARY_SQL = """
+SELECT s.measure, s.scope, s.use, s.month, p.name, r.name, r.code,
+       SUM(s.uses)::bigint, SUM(s.amount), GROUPING(s.scope, s.use, s.month, p.name, r.code)
+FROM (
+    SELECT measure, scope, use, date_trunc('month', day::timestamp)::date AS month, grantor_region_id,
+           SUM(uses) AS uses, SUM(amount) AS amount
+    FROM reports_statisticsday
+    WHERE day BETWEEN %(start)s AND %(end)s
+      AND (%(all)s OR grantor_region_id = ANY(%(regions)s))
+    GROUP BY 1, 2, 3, 4, 5
+    HAVING SUM(uses) <> 0 OR SUM(amount) <> 0
+) s
+JOIN accounts_poolingregion r ON r.code = s.grantor_region_id
+JOIN accounts_province p ON p.code = r.province_id
+GROUP BY GROUPING SETS ((s.measure), (s.measure, s.scope), (s.measure, s.use),
+    (s.measure, s.month), (s.measure, p.name), (s.measure, p.name, r.name, r.code))
+"""
+
+# Each grouping set by its GROUPING() bits (1: the column is not one of its keys).
+_SETS = {0b11111: "total", 0b01111: "scope", 0b10111: "use", 0b11011: "month"}
+_SETS |= {0b11101: "province", 0b11100: "region"}
 
 
 def sharing_statistics(
@@ -129,27 +151,19 @@ def sharing_statistics(
     The scope table always has the three official scopes (同一统筹区, 省内跨统筹区,
     跨省), with zeros where nothing was shared; the other tables list what has data.
     """
-    days = StatisticsDay.objects.using(replica_alias()).filter(day__range=(start, end))
-    if regions is not None:
-        days = days.filter(grantor_region__in=regions)
-    keys = {
-        "k_scope": F("scope"),
-        "k_use": F("use"),
-        "k_month": TruncMonth("day"),
-        "k_province": F("grantor_region__province__name"),
-        "k_region": F("grantor_region__name"),
-        "k_region_code": F("grantor_region__code"),
-    }
-    rows = (
-        days.values("measure", **keys)
-        .annotate(uses=Sum("uses"), amount=Sum("amount"))
-        .exclude(uses=0, amount=0)  # everything of the key reversed since
-        .order_by()
-    )
-    return _tables(
-        (r["measure"], {**r, r["measure"]: r["uses"], f"{r['measure']}_amount": r["amount"]})
-        for r in rows
-    )
+    query = {"start": start, "end": end, "all": regions is None, "regions": regions or []}
+    # A report may lag the counter a moment: the replica, if one is configured.
+    with connections[replica_alias()].cursor() as cursor:
+        cursor.execute(_SUMMARY_SQL, query)
+        found = cursor.fetchall()
+    figures = []
+    for measure, scope, use, month, province, region, code, count, amount, sets in found:
+        keys = {"scope": scope, "use": use, "month": month, "province": province}
+        keys |= {"region": region, "region_code": code}
+        dimension = _SETS[sets]
+        key = tuple(keys[k] for k in STATISTICS_DIMENSIONS.get(dimension, ()))
+        figures.append((dimension, key, measure, count, amount))
+    return _tables(figures)
 
 
 def sharing_statistics_live(
@@ -170,5 +184,8 @@ def sharing_statistics_live(
             counted = counted.filter(grantor_region__in=regions)
         figures = {measure: Count("id"), amount: Coalesce(Sum(-F(f"{entry}__amount")), zero)}
         # One query by the finest keys; every table adds those groups up.
-        groups += [(measure, row) for row in counted.values(*_NAMES).annotate(**figures).order_by()]
+        for row in counted.values(*_NAMES).annotate(**figures).order_by():
+            for dimension, keys in (("total", ()), *STATISTICS_DIMENSIONS.items()):
+                key = tuple(row[f"k_{k}"] for k in keys)
+                groups.append((dimension, key, measure, row[measure], row[amount]))
     return _tables(groups)
