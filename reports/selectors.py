@@ -120,8 +120,8 @@ _SUMMARY_SQL = """
 SELECT s.measure, s.scope, s.use, s.month, p.name, r.name, r.code,
        SUM(s.uses)::bigint, SUM(s.amount), GROUPING(s.scope, s.use, s.month, p.name, r.code)
 FROM (
-    SELECT measure, scope, use, date_trunc('month', day::timestamp)::date AS month, grantor_region_id,
-           SUM(uses) AS uses, SUM(amount) AS amount
+    SELECT measure, scope, use, date_trunc('month', day::timestamp)::date AS month,
+           grantor_region_id, SUM(uses) AS uses, SUM(amount) AS amount
     FROM reports_statisticsday
     WHERE day BETWEEN %(start)s AND %(end)s
       AND (%(all)s OR grantor_region_id = ANY(%(regions)s))

@@ -16,7 +16,8 @@ its rows in one statement; the summary rows are upserted in key order
 (``ON CONFLICT ... SET uses = uses + excluded.uses``: concurrent postings add, none
 is lost) into the slot of the writing connection. ``reports_statistics_refill()``
 makes the summary again from the tables in one set-based statement (this
-migration, the data generator).
+migration, the data generator); ``reports_statistics_compact(day)`` folds the
+slots of past days into one row a key (``manage.py verify_statistics --compact``).
 """
 
 from django.db import migrations, models
@@ -123,8 +124,26 @@ BEGIN
 END $$;"""
 
 
+# The slots of the days before ``before`` added into slot 0, so that a past day
+# is read from one row a key (one statement: a posting for such a day at the same
+# time waits for it, then adds to the row of its slot again). Returns the rows moved.
+COMPACT = f"""
+CREATE FUNCTION reports_statistics_compact(before date) RETURNS bigint LANGUAGE sql AS $$
+    WITH moved AS (
+        DELETE FROM {SUMMARY} WHERE day < before AND slot <> 0
+        RETURNING day, measure, scope, use, grantor_region_id, uses, amount
+    ), added AS (
+        INSERT INTO {SUMMARY} AS s ({KEY}, uses, amount)
+        SELECT day, measure, scope, use, grantor_region_id, 0, SUM(uses), SUM(amount)
+        FROM moved GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5
+        ON CONFLICT ({KEY}) DO UPDATE
+            SET uses = s.uses + excluded.uses, amount = s.amount + excluded.amount
+    )
+    SELECT COUNT(*) FROM moved;
+$$;"""
+
 FORWARD = "".join(
-    [*(_record_triggers(m) for m in MEASURES), _entry_trigger(), _refill()]
+    [*(_record_triggers(m) for m in MEASURES), _entry_trigger(), _refill(), COMPACT]
 )
 BACKWARD = "".join(
     f"DROP TRIGGER reports_statistics_{m}_{e} ON {MEASURES[m][0]};"
@@ -135,6 +154,7 @@ BACKWARD = "".join(
     "DROP TRIGGER reports_statistics_entries_insert ON accounts_ledgerentry;"
     "DROP FUNCTION reports_statistics_entries_insert();"
     "DROP FUNCTION reports_statistics_refill();"
+    "DROP FUNCTION reports_statistics_compact(date);"
 )
 
 

@@ -14,6 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from accounts.tests.factories import credit, make_agreement
 from core.errors import DomainError
 from core.tests.threads import run_at_once
+from reports.models import StatisticsDay
 from reports.selectors import sharing_statistics, sharing_statistics_live
 from transfers.models import HoldRules, PaymentStatus
 from transfers.services.payments import payment_approve
@@ -150,6 +151,11 @@ def test_oracle_concurrent_postings_lose_no_use(li_ming, son, clerk):
     assert [getattr(o, "status", o) for o in outcomes] == [PaymentStatus.POSTED] * 8
     assert page() == (8, D("400.00"), 0, D("0.00"))
     call_command("verify_statistics", stdout=StringIO())
+    out = StringIO()
+    call_command("verify_statistics", "--compact", stdout=out)  # value date in the past
+    assert StatisticsDay.objects.get().uses == 8  # one row: one day, one key
+    assert page() == (8, D("400.00"), 0, D("0.00"))
+    assert "statistics verified" in out.getvalue()
 
 
 def test_verify_statistics_names_a_summary_row_changed_behind_the_triggers(li_ming, son, clerk):
