@@ -142,12 +142,10 @@ def measure(client, what, url, target, is_list) -> Row:
     )
 
 
-def rows(only: str | None = None, skip: str | None = None) -> list[Row]:
-    """Every page's row; ``only`` / ``skip``: the pages whose name has that text."""
-    django_ready()
-    from django.conf import settings
+def bench_client():
+    """A test client logged in as the benchmarks' superuser, second factor included."""
     from django.contrib.auth import get_user_model
-    from django.test import Client, override_settings
+    from django.test import Client
     from django_otp import DEVICE_ID_SESSION_KEY
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -160,10 +158,25 @@ def rows(only: str | None = None, skip: str | None = None) -> list[Row]:
     session = client.session
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session.save()
+    return client
+
+
+def plain_static():
+    """Static files as in development: no collected manifest is needed to render."""
+    from django.conf import settings
+    from django.test import override_settings
+
+    return override_settings(
+        STORAGES={**settings.STORAGES, "staticfiles": {"BACKEND": PLAIN_STATIC}}
+    )
+
+
+def rows(only: str | None = None, skip: str | None = None) -> list[Row]:
+    """Every page's row; ``only`` / ``skip``: the pages whose name has that text."""
+    django_ready()
+    client = bench_client()
     found = []
-    # Static files as in development: no collected manifest is needed to render.
-    plain = {**settings.STORAGES, "staticfiles": {"BACKEND": PLAIN_STATIC}}
-    with override_settings(STORAGES=plain):
+    with plain_static():
         for what, url, target, is_list in pages():
             if (only and only not in what) or (skip and skip in what):
                 continue
