@@ -207,17 +207,22 @@ def bench_client(who: str = "superuser"):
     return client
 
 
+def plain_static():
+    """Static files as in development: no collected manifest is needed to render."""
+    from django.conf import settings
+    from django.test import override_settings
+
+    return override_settings(
+        STORAGES={**settings.STORAGES, "staticfiles": {"BACKEND": PLAIN_STATIC}}
+    )
+
+
 def rows(only: str | None = None, skip: str | None = None) -> list[Row]:
     """Every page's row for every user of ``USERS``; ``only`` / ``skip``: the pages
     whose name (with the user's) has that text."""
     django_ready()
-    from django.conf import settings
-    from django.test import override_settings
-
     found = []
-    # Static files as in development: no collected manifest is needed to render.
-    plain = {**settings.STORAGES, "staticfiles": {"BACKEND": PLAIN_STATIC}}
-    with override_settings(STORAGES=plain):
+    with plain_static():
         for who in USERS:
             client = None
             for what, url, target, is_list in pages(who):

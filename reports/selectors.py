@@ -1,5 +1,9 @@
 """统计: sharing payments and wallet transfers counted as the authorities publish them.
 
+``sharing_statistics`` reads the daily summary the database keeps exact
+(``reports.models``); ``sharing_statistics_live`` is the definition below,
+computed from the records themselves, that the summary is verified against.
+
 Counts (人次) and amounts by scope, use, month, province and pooling region,
 computed in the database (the read replica, if one is configured). Each posted
 sharing payment and each wallet transfer is one use, counted once, on the
@@ -16,6 +20,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.db import connections
 from django.db.models import CharField, Count, DecimalField, F, Sum, Value
 from django.db.models.functions import Coalesce, TruncMonth
 
@@ -85,37 +90,16 @@ def _sort_key(dimension: str, key: tuple):
     return (order.get(key[0], len(order)),) if order else key
 
 
-def sharing_statistics(
-    *, start: dt.date, end: dt.date, regions: list[str] | None = None
-) -> dict[str, list[StatisticsRow]]:
-    """The tables "total", "scope", "use", "month", "province" and "region" for the
-    uses made from ``start`` to ``end`` (both days included), of grantors in the
-    pooling regions ``regions`` (codes; ``None``: all), a user's regional scope.
-
-    The scope table always has the three official scopes (同一统筹区, 省内跨统筹区,
-    跨省), with zeros where nothing was shared; the other tables list what has data.
-    """
+def _tables(figures) -> dict[str, list[StatisticsRow]]:
+    """The tables "total", "scope", "use", "month", "province" and "region" added up
+    from ``figures``: (table, key, measure, count, amount), each added to its row.
+    The scope table always has the three official scopes."""
     found = {name: {} for name in ("total", *STATISTICS_DIMENSIONS)}
     found["total"][()] = {}
-    zero = Value(ZERO, output_field=DecimalField(max_digits=16, decimal_places=2))
-    names = sorted({f"k_{key}" for keys in STATISTICS_DIMENSIONS.values() for key in keys})
-    for measure, (model, entry) in _MEASURES.items():
-        amount = f"{measure}_amount"
-        rows = model.objects.using(replica_alias())  # a report may lag the counter a moment
-        counted = rows.filter(
-            **{f"{entry}__value_date__range": (start, end), f"{entry}__reversed_by__isnull": True}
-        ).annotate(**_keys(model, entry))
-        if regions is not None:
-            counted = counted.filter(grantor_region__in=regions)
-        figures = {measure: Count("id"), amount: Coalesce(Sum(-F(f"{entry}__amount")), zero)}
-        # One query by the finest keys; every table adds those groups up (one read
-        # of the year's uses instead of one per table).
-        for row in counted.values(*names).annotate(**figures).order_by():
-            for dimension, keys in (("total", ()), *STATISTICS_DIMENSIONS.items()):
-                key = tuple(row[f"k_{k}"] for k in keys)
-                sums = found[dimension].setdefault(key, {})
-                sums[measure] = sums.get(measure, 0) + row[measure]
-                sums[amount] = sums.get(amount, ZERO) + row[amount]
+    for dimension, key, measure, count, amount in figures:
+        sums = found[dimension].setdefault(key, {})
+        sums[measure] = sums.get(measure, 0) + count
+        sums[f"{measure}_amount"] = sums.get(f"{measure}_amount", ZERO) + amount
     for scope in Scope.values:
         found["scope"].setdefault((scope,), {})
     return {
@@ -125,3 +109,83 @@ def sharing_statistics(
         ]
         for dimension, rows in found.items()
     }
+
+
+_NAMES = sorted({f"k_{key}" for keys in STATISTICS_DIMENSIONS.values() for key in keys})
+
+# The summary's days added up by the finest keys (keys left with no use, all
+# reversed since, dropped as the records' join has no row for them), then each
+# table's rows at once by grouping sets.
+_SUMMARY_SQL = """
+SELECT s.measure, s.scope, s.use, s.month, p.name, r.name, r.code,
+       SUM(s.uses)::bigint, SUM(s.amount), GROUPING(s.scope, s.use, s.month, p.name, r.code)
+FROM (
+    SELECT measure, scope, use, date_trunc('month', day::timestamp)::date AS month,
+           grantor_region_id, SUM(uses) AS uses, SUM(amount) AS amount
+    FROM reports_statisticsday
+    WHERE day BETWEEN %(start)s AND %(end)s
+      AND (%(all)s OR grantor_region_id = ANY(%(regions)s))
+    GROUP BY 1, 2, 3, 4, 5
+    HAVING SUM(uses) <> 0 OR SUM(amount) <> 0
+) s
+JOIN accounts_poolingregion r ON r.code = s.grantor_region_id
+JOIN accounts_province p ON p.code = r.province_id
+GROUP BY GROUPING SETS ((s.measure), (s.measure, s.scope), (s.measure, s.use),
+    (s.measure, s.month), (s.measure, p.name), (s.measure, p.name, r.name, r.code))
+"""
+
+# Each grouping set by its GROUPING() bits (1: the column is not one of its keys).
+_SETS = {0b11111: "total", 0b01111: "scope", 0b10111: "use", 0b11011: "month"}
+_SETS |= {0b11101: "province", 0b11100: "region"}
+
+
+def sharing_statistics(
+    *, start: dt.date, end: dt.date, regions: list[str] | None = None
+) -> dict[str, list[StatisticsRow]]:
+    """The tables "total", "scope", "use", "month", "province" and "region" for the
+    uses made from ``start`` to ``end`` (both days included), of grantors in the
+    pooling regions ``regions`` (codes; ``None``: all), a user's regional scope.
+
+    Read from the daily summary the database keeps (``reports.models``): the same
+    figures as ``sharing_statistics_live``, which ``verify_statistics`` compares.
+    The scope table always has the three official scopes (同一统筹区, 省内跨统筹区,
+    跨省), with zeros where nothing was shared; the other tables list what has data.
+    """
+    query = {"start": start, "end": end, "all": regions is None, "regions": regions or []}
+    # A report may lag the counter a moment: the replica, if one is configured.
+    with connections[replica_alias()].cursor() as cursor:
+        cursor.execute(_SUMMARY_SQL, query)
+        found = cursor.fetchall()
+    figures = []
+    for measure, scope, use, month, province, region, code, count, amount, sets in found:
+        keys = {"scope": scope, "use": use, "month": month, "province": province}
+        keys |= {"region": region, "region_code": code}
+        dimension = _SETS[sets]
+        key = tuple(keys[k] for k in STATISTICS_DIMENSIONS.get(dimension, ()))
+        figures.append((dimension, key, measure, count, amount))
+    return _tables(figures)
+
+
+def sharing_statistics_live(
+    *, start: dt.date, end: dt.date, regions: list[str] | None = None
+) -> dict[str, list[StatisticsRow]]:
+    """``sharing_statistics`` computed from the payments, transfers and their ledger
+    entries themselves (a year at the 1M size: about 20 s): the definition the
+    summary is checked against (``verify_statistics``, the tests)."""
+    zero = Value(ZERO, output_field=DecimalField(max_digits=16, decimal_places=2))
+    groups = []
+    for measure, (model, entry) in _MEASURES.items():
+        amount = f"{measure}_amount"
+        rows = model.objects.using(replica_alias())  # a report may lag the counter a moment
+        counted = rows.filter(
+            **{f"{entry}__value_date__range": (start, end), f"{entry}__reversed_by__isnull": True}
+        ).annotate(**_keys(model, entry))
+        if regions is not None:
+            counted = counted.filter(grantor_region__in=regions)
+        figures = {measure: Count("id"), amount: Coalesce(Sum(-F(f"{entry}__amount")), zero)}
+        # One query by the finest keys; every table adds those groups up.
+        for row in counted.values(*_NAMES).annotate(**figures).order_by():
+            for dimension, keys in (("total", ()), *STATISTICS_DIMENSIONS.items()):
+                key = tuple(row[f"k_{k}"] for k in keys)
+                groups.append((dimension, key, measure, row[measure], row[amount]))
+    return _tables(groups)

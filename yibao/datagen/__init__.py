@@ -2,7 +2,8 @@
 
 Persons in families (``people``), their accounts' and wallets' ledgers with the
 payments, reversals and transfers beside them (``money``), written with COPY
-(``load``) in one transaction, into tables that must be empty. The sizes follow
+(``load``) in one transaction, into tables that must be empty; the statistics
+summary is filled once at the end (``reports.summary``). The sizes follow
 the issue's province: for every 1M persons 350k accounts, 150k agreements, about
 10M ledger entries and 2M payments (the ratios in ``SIZES``).
 """
@@ -17,6 +18,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from accounts.models import InsuredPerson, PoolingRegion
+from reports.summary import statistics_filled_after
 
 from .load import COLUMNS, copy_file, copy_into, identities_after, without_indexes
 from .money import Clock, Ledger
@@ -75,7 +77,7 @@ def generate(size: int, *, seed: int = 12, say=print) -> dict[str, int]:
     ledger = Ledger(rng, clock, regions, names, months, clerk, reviewer, wanted)
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET LOCAL synchronous_commit = off")
-        with without_indexes(cursor):
+        with statistics_filled_after(cursor), without_indexes(cursor):
             persons(cursor, population, clock, clerk)
             step("persons and enrolment periods written")
             agreements(cursor, population, clock, clerk, reviewer)
@@ -95,6 +97,7 @@ def generate(size: int, *, seed: int = 12, say=print) -> dict[str, int]:
             holders(cursor, population, ledger, clock, clerk)
             step(f"wallets written ({ledger.entry_id} entries in all)")
             step("indexes and constraints: making again, checking every row")
+        step("statistics summary filled")
         identities_after(cursor)
         for table in COLUMNS:
             cursor.execute(f'ANALYZE "{table}"')

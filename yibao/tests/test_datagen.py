@@ -20,6 +20,8 @@ from accounts.selectors import ledger_mismatches
 from accounts.tests.factories import make_person
 from core.idnumbers import birth_date, normalize_id_number
 from core.tests.oracles import gb11643_check_character
+from reports.models import StatisticsDay
+from reports.summary import statistics_differences
 from transfers.models import PaymentStatus, Reversal, SharingPayment, WalletTransfer
 
 # The generator drops and re-adds constraints: it runs as the owner (core/database.py).
@@ -37,6 +39,8 @@ def generated():
 
 def test_oracle_generated_database_verifies_and_has_what_was_asked(generated):
     assert ledger_mismatches() == []
+    assert statistics_differences(dt.date(2000, 1, 1), dt.date(2099, 12, 31)) == []
+    assert StatisticsDay.objects.exists()
     assert InsuredPerson.objects.count() == PERSONS
     # 35 % with accounts, 15 % agreements (paced to the target), about ten entries
     # and two payments a person (payments the balance cannot cover are not made).
