@@ -72,7 +72,7 @@ class SettlementKey(models.Model):
     ``settlement:<结算ID>`` meets them only when both post. A held payment posts
     nothing, so a held payment and a spending of one 结算ID committed at the same
     instant were both stored. A trigger on each table (migration
-    ``transfers/0010_settlement_keys``) inserts the ID here with the row, so the
+    ``transfers/0011_settlement_keys``) inserts the ID here with the row, so the
     database itself refuses the second, whichever code writes it.
     """
 

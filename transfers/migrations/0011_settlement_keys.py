@@ -33,7 +33,7 @@ DROP FUNCTION settlement_key_take();
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('transfers', '0009_admin_search_indexes'),
+        ('transfers', '0010_reversal_requested_index'),
     ]
 
     operations = [
