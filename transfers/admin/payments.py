@@ -174,7 +174,8 @@ class SharingPaymentAdmin(ImportAdminMixin, PaymentAdminBase):
             if isinstance(received, WalletSpending):
                 messages.success(
                     request,
-                    _("Settlement %(id)s: paid from the wallet.") % {"id": received.settlement_id},
+                    _("Settlement %(id)s from the wallet: %(status)s.")
+                    % {"id": received.settlement_id, "status": received.get_status_display()},
                 )
                 return redirect("admin:transfers_walletspending_change", received.pk)
             if received is not None:

@@ -70,11 +70,12 @@ def batch_found(rows: list[dict]) -> Found:
 
 
 def batch_holds(checked_rows) -> HoldContext:
-    """The hold rule's reads for the new account payments among ``checked_rows``."""
+    """The hold rule's reads for the new settlements among ``checked_rows`` (payments
+    from an account and from a wallet)."""
     return hold_context(
         (c.beneficiary.pk, c.on_date)
         for c in checked_rows
-        if isinstance(c, CheckedRow) and c.existing is None and c.account is not None
+        if isinstance(c, CheckedRow) and c.existing is None and c.beneficiary is not None
     )
 
 
@@ -112,3 +113,21 @@ def each_checked(rows, check) -> list:
         except DomainError as error:
             results.append(error)
     return results
+
+
+def spending_decide(
+    checked: CheckedRow, holds: HoldContext, pending: Pending, *, manual: bool = False
+) -> list[str]:
+    """The hold reasons of a new wallet spending: the rule of a payment from an
+    account (``hold_reasons``; the daily number counts the beneficiary's account
+    payments, those pending before it included). The wallet's money is checked
+    under its lock (``wallet_spend``); a spending takes no account's money."""
+    return hold_reasons(
+        amount=checked.values["amount"],
+        beneficiary_id=checked.beneficiary.pk,
+        scope=checked.scope,  # empty: the patient's own wallet has no scope to hold
+        on_date=checked.on_date,
+        earlier=pending.per_day[(checked.beneficiary.pk, checked.on_date)],
+        manual=manual,
+        context=holds,
+    )

@@ -27,7 +27,14 @@ from transfers.models import (
 )
 from transfers.selectors import accounts_for_sharing
 
-from .batch import Pending, batch_found, batch_holds, each_checked, settlement_decide
+from .batch import (
+    Pending,
+    batch_found,
+    batch_holds,
+    each_checked,
+    settlement_decide,
+    spending_decide,
+)
 from .checks import (
     CheckedRow,
     agreement_in_force,
@@ -77,6 +84,8 @@ def settlements_check(rows: list[dict], pending: Pending) -> list:
     )
     holds = batch_holds(results)
     for index, checked in enumerate(results):
+        if _is_new_spending(checked):
+            checked.holds = spending_decide(checked, holds, pending)
         if _is_new_payment(checked):
             try:
                 account = accounts[checked.account.pk]
@@ -103,6 +112,10 @@ def _row_check(row: dict, found) -> CheckedRow:
 
 def _is_new_payment(checked) -> bool:
     return isinstance(checked, CheckedRow) and checked.existing is None and checked.agreement
+
+
+def _is_new_spending(checked) -> bool:
+    return isinstance(checked, CheckedRow) and checked.existing is None and not checked.account
 
 
 def _source(paid_from: str | None, grantor_id_number: str | None) -> str:
@@ -218,7 +231,7 @@ def settlement_receive(
     that payment and writes nothing.
     """
     if _source(paid_from, grantor_id_number) == PaymentSource.WALLET:
-        return wallet_spend(operator=operator, note=note, **settlement)
+        return wallet_spend(operator=operator, note=note, manual=manual, **settlement)
     row = {"grantor_id_number": grantor_id_number, "note": note, **settlement}
     try:
         (result,) = settlements_receive([row], operator=operator, manual=manual)
@@ -266,7 +279,7 @@ def settlements_receive(rows: list[dict], *, operator, manual: bool = False) -> 
             if checked.existing is not None:
                 results[index] = checked.existing
             elif checked.account is None:
-                results[index] = _wallet_spend(row, operator)
+                results[index] = _wallet_spend(row, operator, manual, holds, pending)
             else:
                 try:
                     account = accounts[checked.account.pk]
@@ -288,10 +301,13 @@ def settlements_receive(rows: list[dict], *, operator, manual: bool = False) -> 
     return results
 
 
-def _wallet_spend(row: dict, operator):
+def _wallet_spend(row: dict, operator, manual: bool, holds, pending: Pending):
+    """A file's wallet row, held by the file's rule as its account rows are."""
     settlement = {k: v for k, v in row.items() if k not in ("paid_from", "grantor_id_number")}
     try:
-        return wallet_spend(operator=operator, **settlement)
+        return wallet_spend(
+            operator=operator, manual=manual, holds=holds, pending=pending, **settlement
+        )
     except DomainError as error:
         return error
 

@@ -28,7 +28,8 @@ from transfers.errors import (
     WalletSpendableTooLow,
 )
 from transfers.imports import SettlementsImport
-from transfers.models import SharingPayment, WalletSpending
+from transfers.models import PaymentStatus, SharingPayment, WalletSpending
+from transfers.selectors import wallet_mismatches
 from transfers.services.payments import settlement_receive
 
 from .factories import (
@@ -319,11 +320,16 @@ def test_counter_enters_a_settlement_paid_from_the_wallet(
     assert response.redirect_chain[-1][0] == reverse(
         "admin:transfers_walletspending_change", args=[spending.pk]
     )
-    assert [str(m) for m in response.context["messages"]] == ["结算 MANUAL-W：已由医保钱包支付。"]
-    assert "药店结算漏传" in response.content.decode()
+    # Typed by one clerk: held for a second person (issue 11), nothing posted yet.
+    assert [str(m) for m in response.context["messages"]] == [
+        "结算 MANUAL-W（医保钱包支付）：挂起待复核。"
+    ]
+    page = response.content.decode()
+    assert "药店结算漏传" in page and "挂起待复核" in page
     assert (spending.amount, spending.created_by) == (Decimal("25.00"), clerk)
-    assert _wallet_balance(li_xiaoming) == Decimal("275.00")  # 300 − 25
-    assert ledger_mismatches() == []
+    assert (spending.status, spending.ledger_entry) == (PaymentStatus.HELD, None)
+    assert _wallet_balance(li_xiaoming) == Decimal("300.00")
+    assert ledger_mismatches() == [] and wallet_mismatches() == []
 
 
 @pytest.mark.parametrize(
