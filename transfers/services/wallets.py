@@ -47,6 +47,7 @@ from transfers.models import (
 )
 from transfers.selectors import spendable_transfers, wallet_spendable
 
+from .batch import Pending, batch_holds, spending_decide
 from .checks import (
     CheckedRow,
     agreement_in_force,
@@ -63,7 +64,6 @@ from .checks import (
     settlement_values,
     text_key,
 )
-from .batch import Pending, batch_holds, spending_decide
 from .holds import HoldContext
 
 
