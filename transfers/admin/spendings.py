@@ -75,7 +75,7 @@ def spending_review_facts(spending) -> list:
     balances = payment_balances(spending)
     institution = f"{spending.institution_name}（{spending.institution_code}）"
     return [
-        (_("patient"), [*person_facts(spending.wallet.person), (_("wallet"), spending.wallet)]),
+        (_("patient"), person_facts(spending.wallet.person)),
         (
             _("this spending"),
             [
