@@ -13,10 +13,11 @@ from transfers.selectors import payment_balances, wallet_spendable
 from transfers.services.payments import REVIEW_PERMISSION
 from transfers.services.spendings import wallet_spending_approve, wallet_spending_reject
 
+from .common import HeldSettlementAdminMixin
 from .payments import person_facts
 
 
-class SpendingAdminBase(ReviewAdminMixin, ReadOnlyAdmin):
+class SpendingAdminBase(HeldSettlementAdminMixin, ReviewAdminMixin, ReadOnlyAdmin):
     review_permission = REVIEW_PERMISSION
     review_label = "spending"
     review_waiting = PaymentStatus.HELD
@@ -39,31 +40,11 @@ class SpendingAdminBase(ReviewAdminMixin, ReadOnlyAdmin):
     search_fields = ["=settlement_id", "=wallet__person__id_number", "institution_code"]
     search_help_text = _("Settlement ID, exact ID number or institution code.")
     list_select_related = ["wallet__person", "created_by", "reviewed_by"]
-    exclude = ["taken_from"]  # ids of transfers: the review's facts say it in words
-    readonly_fields = ["hold_reasons_in_words"]
+    exclude = ["taken_from"]  # the reservation's bookkeeping: transfer ids and amounts
 
     @admin.display(description=_("patient"), ordering="wallet__person__name")
     def patient_name(self, obj):
         return obj.wallet.person.masked_name
-
-    @admin.display(description=_("held / rejected because"))
-    def why(self, obj):
-        return obj.reject_reason or obj.get_hold_reasons_display()
-
-    @admin.display(description=_("hold reasons"))
-    def hold_reasons_in_words(self, obj):
-        return obj.get_hold_reasons_display()
-
-    def get_fields(self, request, obj=None):
-        """The record's fields, the hold reasons in words where the stored codes would show."""
-        return [
-            "hold_reasons_in_words" if name == "hold_reasons" else name
-            for name in super().get_fields(request, obj)
-            if name != "hold_reasons_in_words"
-        ]
-
-    def review_amount(self, obj):
-        return obj.amount
 
     def review_facts(self, obj):
         return spending_review_facts(obj)

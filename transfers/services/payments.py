@@ -204,7 +204,8 @@ def settlement_receive(
     the grantor's personal account (the default; a grantor is required) or the
     beneficiary's wallet (no grantor), which ``wallet_spend`` pays and documents.
     ``manual``: a clerk typed it (the counter's entry), so the manual hold rule
-    applies too (``hold_reasons``); a file row of the national platform is not.
+    applies too (``hold_reasons``), whichever source pays; a file row of the
+    national platform is not.
 
     Preconditions of a payment from an account, all on the settlement's date (not
     in the future), by the enrolment history and the policies of that day: both
