@@ -17,6 +17,7 @@ from django.utils import timezone, translation
 from accounts.models import AgreementStatus, EntryKind
 from accounts.scope import require_can_act
 from accounts.services.ledger import ledger_lock, ledger_post
+from core.audit import audit_as
 from core.review import review_not_own, review_permitted, review_reason, review_record
 from transfers.errors import NotHeld
 from transfers.models import (
@@ -74,7 +75,7 @@ def wallet_spending_reject(*, spending: WalletSpending, operator, reason: str) -
     ``ReviewerIsCreator``.
     """
     reason = review_reason(reason)
-    with transaction.atomic():
+    with transaction.atomic(), audit_as(operator):  # the released transfers too
         locked, sources = _lock_held(spending, operator)
         for transfer_id, amount in locked.taken_from:
             _release(sources[transfer_id], Decimal(amount), locked, operator)

@@ -20,6 +20,7 @@ from accounts.policy import require_part, require_scope_allowed
 from accounts.scope import require_can_act
 from accounts.selectors import open_account_of
 from accounts.services.ledger import ledger_lock, ledger_post
+from core.audit import audit_as
 from core.dates import local_days, local_moment
 from core.errors import about
 from core.money import parse_amount
@@ -471,7 +472,7 @@ def wallet_spend(
     reasons = spending_decide(checked, holds, pending or Pending(), manual=manual)
     conflict = SettlementConflict(settlement_id=key)
     try:
-        with transaction.atomic():
+        with transaction.atomic(), audit_as(operator):  # the trail names who entered it
             (wallet,) = ledger_lock(Wallet.objects.get(pk=values["wallet_id"]))
             if existing := WalletSpending.objects.filter(settlement_id=key).first():
                 return same_or_conflict(existing, values, conflict)

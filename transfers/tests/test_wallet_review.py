@@ -15,6 +15,7 @@ from accounts.services.agreements import agreement_end
 from accounts.tests.factories import make_user
 from core.errors import ReasonRequired
 from core.review import ReviewerIsCreator
+from core.trail import trail_events, trail_lines
 from staff.roles import roles_sync
 from transfers.errors import NotHeld, WalletSpendableTooLow
 from transfers.models import HoldReason, PaymentStatus, TransferStatus, WalletSpending
@@ -193,3 +194,13 @@ def test_a_reviewer_of_another_region_may_not_decide(held):
     assert "不在您所在服务大厅的统筹区范围内" in str(refused.value)
     held.refresh_from_db()
     assert held.status == PaymentStatus.HELD
+
+
+def test_the_audit_trail_says_who_held_and_who_approved(held, clerk, reviewer):
+    wallet_spending_approve(spending=held, operator=reviewer)
+    events = trail_events().tracks(held).order_by("pgh_created_at", "pgh_id")
+    assert [e.pgh_label for e in events] == ["insert", "update"]
+    assert [e.pgh_context["user"] for e in events] == [clerk.pk, reviewer.pk]
+    changes = trail_lines([events[1]])[0].changes
+    assert "状态 由 挂起待复核 改为 已记账" in changes
+    assert f"复核人 由 空 改为 {reviewer}" in changes
