@@ -34,6 +34,7 @@ _VIEW_ALL = [
         for model in (
             "sharingpayment",
             "heldpayment",
+            "heldwalletspending",
             "reversal",
             "requestedreversal",
             "wallettransfer",

@@ -128,20 +128,20 @@ class SettlementsImport(KeepsExceptions, Import):
             checked,
             argument="beneficiary_id_number" if wallet else "grantor_id_number",
         )
-        if values["paid_from"] == PaymentSource.WALLET:
+        if wallet:
             summary = _("%(id)s: from the wallet of %(beneficiary)s ¥%(amount)s") % {
                 "id": checked.key,
                 "beneficiary": mask_id_number(values["beneficiary_id_number"]),
                 "amount": checked.values["amount"],
             }
-            return _change(checked, summary, (values, checked_kept(checked)))
-        summary = _("%(id)s: %(grantor)s → %(beneficiary)s ¥%(amount)s") % {
-            "id": checked.key,
-            "grantor": mask_id_number(values["grantor_id_number"]),
-            "beneficiary": mask_id_number(values["beneficiary_id_number"]),
-            "amount": checked.values["amount"],
-        }
-        if checked.holds:
+        else:
+            summary = _("%(id)s: %(grantor)s → %(beneficiary)s ¥%(amount)s") % {
+                "id": checked.key,
+                "grantor": mask_id_number(values["grantor_id_number"]),
+                "beneficiary": mask_id_number(values["beneficiary_id_number"]),
+                "amount": checked.values["amount"],
+            }
+        if checked.holds:  # the same rule for both sources (``batch``)
             summary = _("%(row)s (held for review: %(reasons)s)") % {
                 "row": summary,
                 "reasons": "、".join(str(HoldReason(r).label) for r in checked.holds),

@@ -90,15 +90,30 @@ def wallet_spendable(wallet: Wallet | None) -> Decimal:
 
 
 def wallet_mismatches() -> list[Wallet]:
-    """Wallets whose balance is not the unspent money of their transfers.
+    """Wallets whose balance is not the unspent money of their transfers and the
+    money held spendings reserved (taken from ``unspent``, not yet posted).
 
     Each yuan in a wallet came from one transfer and is spent or returned from
     that transfer's ``unspent``; when they disagree, an agreement's end would
-    return the wrong amount to a grantor. Each wallet carries ``unspent_total``.
+    return the wrong amount to a grantor. Each wallet carries ``unspent_total``
+    (reservations included).
     """
+    unspent = (
+        WalletTransfer.objects.filter(wallet=OuterRef("pk"))
+        .values("wallet")
+        .annotate(s=Sum("unspent"))
+        .values("s")
+    )
+    held = (
+        WalletSpending.objects.filter(wallet=OuterRef("pk"), status=PaymentStatus.HELD)
+        .values("wallet")
+        .annotate(s=Sum("amount"))
+        .values("s")
+    )
     return list(
         Wallet.objects.annotate(
-            unspent_total=Coalesce(Sum("transfers__unspent"), Value(ZERO))
+            unspent_total=Coalesce(Subquery(unspent), Value(ZERO))
+            + Coalesce(Subquery(held), Value(ZERO))
         ).exclude(balance=F("unspent_total"))
     )
 
@@ -120,14 +135,15 @@ class PaymentBalances:
     after: Decimal
 
 
-def payment_balances(payment: SharingPayment) -> PaymentBalances:
-    """The grantor's balance before and after ``payment``: from its ledger entry once
-    posted, else today's balance and what it would be if approved now."""
+def payment_balances(payment: SharingPayment | WalletSpending) -> PaymentBalances:
+    """The balance that pays ``payment`` (the grantor's account, or the wallet of a
+    spending) before and after it: from its ledger entry once posted, else
+    today's balance and what it would be if approved now."""
     if payment.ledger_entry_id is not None:
         after = payment.ledger_entry.balance_after
         return PaymentBalances(before=after + payment.amount, after=after)
-    balance = payment.account.balance
-    return PaymentBalances(before=balance, after=balance - payment.amount)
+    holder = payment.wallet if isinstance(payment, WalletSpending) else payment.account
+    return PaymentBalances(before=holder.balance, after=holder.balance - payment.amount)
 
 
 def payments_earlier_that_day(payment: SharingPayment):

@@ -24,6 +24,7 @@ from transfers.models import (
     Reversal,
     ReversalStatus,
     SharingPayment,
+    WalletSpending,
     WalletTransfer,
 )
 
@@ -57,6 +58,12 @@ def home_queues(user) -> list[Tile]:
             _("Held payments"),
             SharingPayment.objects.filter(status=PaymentStatus.HELD),
             reverse("admin:transfers_heldpayment_changelist"),
+        ),
+        (
+            "transfers.review_sharingpayment",
+            _("Held wallet spendings"),
+            WalletSpending.objects.filter(status=PaymentStatus.HELD),
+            reverse("admin:transfers_heldwalletspending_changelist"),
         ),
         (
             "transfers.review_reversal",

@@ -29,6 +29,7 @@ TASKS = [
         [
             "accounts.pendingsharingagreement",
             "transfers.heldpayment",
+            "transfers.heldwalletspending",
             "transfers.requestedreversal",
         ],
     ),

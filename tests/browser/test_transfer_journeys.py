@@ -113,6 +113,7 @@ def test_clerk_enters_a_settlement_paid_from_the_wallet(page_as, shot, clerk, li
     page.fill("#id_grantor_id_number", "")
     with page.expect_navigation():
         page.click("input.default[type=submit]")
-    assert "医保钱包" in page.locator(".messagelist .success").inner_text()
-    shot(page, "paid from the wallet")
-    assert Wallet.objects.get(person=li_xiaoming).balance == Decimal("120.00")  # 200 − 80
+    assert "医保钱包支付）：挂起待复核" in page.locator(".messagelist .success").inner_text()
+    shot(page, "paid from the wallet, held for review")
+    # Typed at the counter: held for a second person, the wallet unchanged until then.
+    assert Wallet.objects.get(person=li_xiaoming).balance == Decimal("200.00")

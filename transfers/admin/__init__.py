@@ -1,3 +1,3 @@
 """Admin screens of the transfers app: lists, review queues, counter forms, receipts."""
 
-from . import exceptions, payments, reversals, wallets  # noqa: F401  (registers the ModelAdmins)
+from . import exceptions, payments, reversals, spendings, wallets  # noqa: F401  (registers the ModelAdmins)

@@ -1,8 +1,11 @@
-"""The page the transfers screens' counter actions share."""
+"""What the transfers screens share: the counter actions' page, the held
+settlements' columns."""
 
+from django.contrib import admin
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import InsuredPerson
 from core.admin.prefill import prefill_id_number, prefill_resolve_post
@@ -50,3 +53,30 @@ class StatisticsLookupsMixin:
         return lookup.startswith(STATISTICS_LOOKUPS) or super().lookup_allowed(
             lookup, value, request
         )
+
+
+class HeldSettlementAdminMixin:
+    """A settlement the hold rules may hold (payments and wallet spendings): why it
+    is held or was rejected, in words where the stored codes would show, and its
+    amount as what the reviewer checks before approving."""
+
+    readonly_fields = ["hold_reasons_in_words"]
+
+    @admin.display(description=_("held / rejected because"))
+    def why(self, obj):
+        return obj.reject_reason or obj.get_hold_reasons_display()
+
+    @admin.display(description=_("hold reasons"))
+    def hold_reasons_in_words(self, obj):
+        return obj.get_hold_reasons_display()
+
+    def get_fields(self, request, obj=None):
+        """The record's fields, the hold reasons in words where the stored codes would show."""
+        return [
+            "hold_reasons_in_words" if name == "hold_reasons" else name
+            for name in super().get_fields(request, obj)
+            if name != "hold_reasons_in_words"
+        ]
+
+    def review_amount(self, obj):
+        return obj.amount

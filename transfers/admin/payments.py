@@ -29,12 +29,22 @@ from transfers.services.payments import (
 )
 from transfers.services.reversals import reversal_request
 
-from .common import StatisticsLookupsMixin, counter_form, counter_page
+from .common import (
+    HeldSettlementAdminMixin,
+    StatisticsLookupsMixin,
+    counter_form,
+    counter_page,
+)
 from .forms import SettlementCorrectionForm
 
 
 class PaymentAdminBase(
-    BigListMixin, StatisticsLookupsMixin, ReviewAdminMixin, ExportAdminMixin, ReadOnlyAdmin
+    BigListMixin,
+    StatisticsLookupsMixin,
+    HeldSettlementAdminMixin,
+    ReviewAdminMixin,
+    ExportAdminMixin,
+    ReadOnlyAdmin,
 ):
     export_resource_class = SharingPaymentExport
     review_permission = REVIEW_PERMISSION
@@ -76,11 +86,6 @@ class PaymentAdminBase(
             return queryset, False
         return payment_search(queryset, search_term), False
 
-    readonly_fields = ["hold_reasons_in_words"]
-
-    def review_amount(self, obj):
-        return obj.amount
-
     def review_facts(self, obj):
         return payment_review_facts(obj)
 
@@ -91,22 +96,6 @@ class PaymentAdminBase(
     @admin.display(description=_("beneficiary"), ordering="beneficiary__name")
     def beneficiary_name(self, obj):
         return obj.beneficiary.masked_name
-
-    @admin.display(description=_("held / rejected because"))
-    def why(self, obj):
-        return obj.reject_reason or obj.get_hold_reasons_display()
-
-    @admin.display(description=_("hold reasons"))
-    def hold_reasons_in_words(self, obj):
-        return obj.get_hold_reasons_display()
-
-    def get_fields(self, request, obj=None):
-        """The record's fields, the hold reasons in words where the stored codes would show."""
-        return [
-            "hold_reasons_in_words" if name == "hold_reasons" else name
-            for name in super().get_fields(request, obj)
-            if name != "hold_reasons_in_words"
-        ]
 
 
 def person_facts(person) -> list:
@@ -174,7 +163,8 @@ class SharingPaymentAdmin(ImportAdminMixin, PaymentAdminBase):
             if isinstance(received, WalletSpending):
                 messages.success(
                     request,
-                    _("Settlement %(id)s: paid from the wallet.") % {"id": received.settlement_id},
+                    _("Settlement %(id)s from the wallet: %(status)s.")
+                    % {"id": received.settlement_id, "status": received.get_status_display()},
                 )
                 return redirect("admin:transfers_walletspending_change", received.pk)
             if received is not None:

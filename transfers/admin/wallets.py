@@ -1,4 +1,4 @@
-"""Wallet transfers (list, counter transfer, receipt), wallet spending, hold rules."""
+"""Wallet transfers (list, counter transfer, receipt), hold rules."""
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
@@ -19,7 +19,7 @@ from jobs.admin_import import ImportAdminMixin
 from transfers.documents import wallet_transfer_receipt_document
 from transfers.exports import WalletTransferExport
 from transfers.imports import WalletTransfersImport
-from transfers.models import HoldRules, WalletSpending, WalletTransfer
+from transfers.models import HoldRules, WalletTransfer
 from transfers.services.holds import HOLD_RULES_CHANGEABLE, hold_rules_check, hold_rules_update
 from transfers.services.wallets import (
     wallet_transfer_accept,
@@ -126,23 +126,6 @@ class WalletTransferAdmin(
 
     def receipt_document(self, obj):
         return wallet_transfer_receipt_document(transfer=obj)
-
-
-@admin.register(WalletSpending)
-class WalletSpendingAdmin(ReadOnlyAdmin):
-    list_display = [
-        "settlement_id",
-        "settled_at",
-        "wallet",
-        "use",
-        "institution_name",
-        "amount",
-        "created_by",
-    ]
-    list_filter = ["use", ("settled_at", DateRangeFilter)]
-    search_fields = ["=settlement_id", "=wallet__person__id_number", "institution_code"]
-    search_help_text = _("Settlement ID, exact ID number or institution code.")
-    list_select_related = ["wallet__person", "created_by"]
 
 
 @admin.register(HoldRules)

@@ -12,12 +12,19 @@ from .payments import (
 )
 from .rules import HoldRules
 from .settlements import PaymentSource, SettlementKey
-from .wallets import ReturnReason, TransferStatus, WalletSpending, WalletTransfer
+from .wallets import (
+    HeldWalletSpending,
+    ReturnReason,
+    TransferStatus,
+    WalletSpending,
+    WalletTransfer,
+)
 
 __all__ = [
     "ExceptionKind",
     "ImportException",
     "HeldPayment",
+    "HeldWalletSpending",
     "HoldReason",
     "HoldRules",
     "PaymentSource",

@@ -28,8 +28,52 @@ class HoldReason(models.TextChoices):
     MANUAL = "manual", _("entered by hand")
 
 
+class HeldSettlement(Reviewed, Settlement):
+    """A settlement that posts when received or is held for a reviewer by the hold
+    rules (``transfers.services.holds``): a payment from an account or a spending
+    from a wallet. While held its amount is reserved and nothing is posted; a
+    second person approves (posts) or rejects it with a reason."""
+
+    status = models.CharField(_("status"), max_length=10, choices=PaymentStatus.choices)
+    hold_reasons = ArrayField(
+        models.CharField(max_length=16, choices=HoldReason.choices),
+        verbose_name=_("hold reasons"),
+        default=list,
+        blank=True,
+    )
+    reject_reason = models.CharField(_("reject reason"), max_length=200, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def review_constraints(cls, prefix: str) -> list:
+        """The database's side of the review: the reviewer is not who entered it, a
+        posted one has its ledger entry, a rejected one its reason."""
+        return [
+            models.CheckConstraint(
+                condition=models.Q(reviewed_by__isnull=True)
+                | models.Q(created_by__isnull=True)
+                | ~models.Q(reviewed_by=models.F("created_by")),
+                name=f"{prefix}_reviewer_not_creator",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status__in=["posted", "reversed"])
+                | models.Q(ledger_entry__isnull=False),
+                name=f"{prefix}_posted_has_entry",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="rejected") | ~models.Q(reject_reason=""),
+                name=f"{prefix}_rejected_has_reason",
+            ),
+        ]
+
+    def get_hold_reasons_display(self) -> str:
+        return "、".join(str(HoldReason(r).label) for r in self.hold_reasons)
+
+
 @pghistory.track()
-class SharingPayment(Reviewed, Settlement):
+class SharingPayment(HeldSettlement):
     """The grantor's account pays the beneficiary's settlement.
 
     While held, its amount is reserved on the account (``selectors.held_total``)
@@ -52,14 +96,6 @@ class SharingPayment(Reviewed, Settlement):
     )
     scope = models.CharField(_("scope"), max_length=16, choices=Scope.choices)
     grantor_region = grantor_region_field()
-    status = models.CharField(_("status"), max_length=10, choices=PaymentStatus.choices)
-    hold_reasons = ArrayField(
-        models.CharField(max_length=16, choices=HoldReason.choices),
-        verbose_name=_("hold reasons"),
-        default=list,
-        blank=True,
-    )
-    reject_reason = models.CharField(_("reject reason"), max_length=200, blank=True)
 
     CONTENT_FIELDS = (*Settlement.CONTENT_FIELDS, "grantor_id", "beneficiary_id")
 
@@ -72,21 +108,7 @@ class SharingPayment(Reviewed, Settlement):
             models.CheckConstraint(
                 condition=~models.Q(grantor=models.F("beneficiary")), name="payment_not_self"
             ),
-            models.CheckConstraint(
-                condition=models.Q(reviewed_by__isnull=True)
-                | models.Q(created_by__isnull=True)
-                | ~models.Q(reviewed_by=models.F("created_by")),
-                name="payment_reviewer_not_creator",
-            ),
-            models.CheckConstraint(
-                condition=~models.Q(status__in=["posted", "reversed"])
-                | models.Q(ledger_entry__isnull=False),
-                name="payment_posted_has_entry",
-            ),
-            models.CheckConstraint(
-                condition=~models.Q(status="rejected") | ~models.Q(reject_reason=""),
-                name="payment_rejected_has_reason",
-            ),
+            *HeldSettlement.review_constraints("payment"),
         ]
         indexes = [
             models.Index(fields=["account", "status"], name="payment_account_status_idx"),
@@ -107,9 +129,6 @@ class SharingPayment(Reviewed, Settlement):
 
     def __str__(self):
         return f"{self.settlement_id} {self.amount}"
-
-    def get_hold_reasons_display(self) -> str:
-        return "、".join(str(HoldReason(r).label) for r in self.hold_reasons)
 
 
 class HeldPayment(SharingPayment):

@@ -15,6 +15,7 @@ from accounts.models.ledger import MONEY
 from core.models import operator_field
 
 from .fields import grantor_region_field, person_field
+from .payments import HeldSettlement
 from .settlements import Settlement
 
 
@@ -135,12 +136,21 @@ class WalletTransfer(models.Model):
 
 
 @pghistory.track()
-class WalletSpending(Settlement):
-    """A settlement paid from the patient's own wallet (medical costs, contributions)."""
+class WalletSpending(HeldSettlement):
+    """A settlement paid from the patient's own wallet (medical costs, contributions).
+
+    Held by the hold rules as a payment from an account is (a manual entry by
+    default): while held, nothing is posted and its amount is taken from the
+    transfers' ``unspent`` at once, oldest accepted first, and noted in
+    ``taken_from`` ([transfer id, amount] pairs), so that neither another
+    spending nor the return at an agreement's end can take the same money. A
+    rejection gives it back to those transfers; an approval posts the debit.
+    """
 
     wallet = models.ForeignKey(
         Wallet, on_delete=models.PROTECT, related_name="spendings", verbose_name=_("wallet")
     )
+    taken_from = models.JSONField(_("taken from transfers"), default=list, blank=True)
 
     CONTENT_FIELDS = (*Settlement.CONTENT_FIELDS, "wallet_id")
 
@@ -148,7 +158,33 @@ class WalletSpending(Settlement):
         verbose_name = _("wallet spending")
         verbose_name_plural = _("wallet spendings")
         ordering = ["-settled_at", "-id"]
-        constraints = Settlement.base_constraints("spending")
+        constraints = [
+            *Settlement.base_constraints("spending"),
+            *HeldSettlement.review_constraints("spending"),
+            # Decided once: a held spending has no entry and no reviewer yet.
+            models.CheckConstraint(
+                condition=~models.Q(status="held")
+                | models.Q(ledger_entry__isnull=True, reviewed_by__isnull=True),
+                name="spending_held_undecided",
+            ),
+        ]
+        indexes = [
+            # The review queue of held spendings and a wallet's reservations.
+            models.Index(
+                fields=["wallet", "created_at"],
+                condition=models.Q(status="held"),
+                name="spending_held_idx",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.settlement_id} {self.amount}"
+
+
+class HeldWalletSpending(WalletSpending):
+    """The review queue of wallet spendings held by the hold rules."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("held wallet spending")
+        verbose_name_plural = _("review queue: held wallet spendings")

@@ -82,11 +82,12 @@ def batch_found(rows: list[dict], regions: dict | None = None) -> Found:
 
 
 def batch_holds(checked_rows) -> HoldContext:
-    """The hold rule's reads for the new account payments among ``checked_rows``."""
+    """The hold rule's reads for the new settlements among ``checked_rows`` (payments
+    from an account and from a wallet)."""
     return hold_context(
         (c.beneficiary.pk, c.on_date)
         for c in checked_rows
-        if isinstance(c, CheckedRow) and c.existing is None and c.account is not None
+        if isinstance(c, CheckedRow) and c.existing is None and c.beneficiary is not None
     )
 
 
@@ -131,9 +132,13 @@ def checked_kept(checked: CheckedRow) -> tuple:
     plain data (``batch_rechecked`` reads it back): ids, not model instances, so a
     file's checked rows can wait on disk for the write, one chunk in memory."""
     if checked.account is None:
-        # Paid from a wallet (``wallet_spend`` checks it again), or received before.
-        wallet = not isinstance(checked.existing, SharingPayment)
-        return (checked.key, checked.values, wallet)
+        # Paid from a wallet (``wallet_spend`` checks it again; its patient and day
+        # kept for the hold rule's day counts), or received before.
+        if isinstance(checked.existing, SharingPayment):
+            return (checked.key, checked.values, False)
+        if checked.existing is not None:
+            return (checked.key, checked.values, True)
+        return (checked.key, checked.values, True, checked.beneficiary.pk, checked.on_date)
     return (
         checked.key,
         checked.values,
@@ -159,7 +164,7 @@ def batch_rechecked(kept: list[tuple], regions: dict) -> list:
     its check pass filled (``persons_by_id_number``)."""
     known = settlements_found(key for key, *_rest in kept)
     triples = [
-        (row[1]["grantor_id"], row[1]["beneficiary_id"], row[7]) for row in kept if len(row) > 3
+        (row[1]["grantor_id"], row[1]["beneficiary_id"], row[7]) for row in kept if len(row) > 5
     ]
     agreements = agreements_in_force(triples)
     return each_checked(kept, lambda row: _rechecked(row, known, agreements, regions))
@@ -168,7 +173,10 @@ def batch_rechecked(kept: list[tuple], regions: dict) -> list:
 def _rechecked(row: tuple, known: dict, agreements: dict, regions: dict) -> CheckedRow:
     key, values, wallet = row[:3]
     if wallet:
-        return CheckedRow(key, values)
+        if len(row) == 3:
+            return CheckedRow(key, values)
+        patient_id, on_date = row[3:]
+        return CheckedRow(key, values, on_date=on_date, beneficiary=InsuredPerson(pk=patient_id))
     conflict = SettlementConflict(settlement_id=key)
     existing = settlement_known(SharingPayment, WalletSpending, key, values, conflict, found=known)
     if existing is not None:
@@ -198,3 +206,21 @@ class Ref(NamedTuple):
     """A row by its id, where only the id is read (``batch_rechecked``)."""
 
     pk: int
+
+
+def spending_decide(
+    checked: CheckedRow, holds: HoldContext, pending: Pending, *, manual: bool = False
+) -> list[str]:
+    """The hold reasons of a new wallet spending: the rule of a payment from an
+    account (``hold_reasons``; the daily number counts the beneficiary's account
+    payments, those pending before it included). The wallet's money is checked
+    under its lock (``wallet_spend``); a spending takes no account's money."""
+    return hold_reasons(
+        amount=checked.values["amount"],
+        beneficiary_id=checked.beneficiary.pk,
+        scope=checked.scope,  # empty: the patient's own wallet has no scope to hold
+        on_date=checked.on_date,
+        earlier=pending.per_day[(checked.beneficiary.pk, checked.on_date)],
+        manual=manual,
+        context=holds,
+    )

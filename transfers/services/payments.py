@@ -35,6 +35,7 @@ from .batch import (
     batch_rechecked,
     each_checked,
     settlement_decide,
+    spending_decide,
 )
 from .checks import (
     CheckedRow,
@@ -85,6 +86,8 @@ def settlements_check(rows: list[dict], pending: Pending, regions: dict | None =
     )
     holds = batch_holds(results)
     for index, checked in enumerate(results):
+        if _is_new_spending(checked):
+            checked.holds = spending_decide(checked, holds, pending)
         if _is_new_payment(checked):
             try:
                 account = accounts[checked.account.pk]
@@ -111,6 +114,10 @@ def _row_check(row: dict, found) -> CheckedRow:
 
 def _is_new_payment(checked) -> bool:
     return isinstance(checked, CheckedRow) and checked.existing is None and checked.agreement
+
+
+def _is_new_spending(checked) -> bool:
+    return isinstance(checked, CheckedRow) and checked.existing is None and not checked.account
 
 
 def _source(paid_from: str | None, grantor_id_number: str | None) -> str:
@@ -199,7 +206,8 @@ def settlement_receive(
     the grantor's personal account (the default; a grantor is required) or the
     beneficiary's wallet (no grantor), which ``wallet_spend`` pays and documents.
     ``manual``: a clerk typed it (the counter's entry), so the manual hold rule
-    applies too (``hold_reasons``); a file row of the national platform is not.
+    applies too (``hold_reasons``), whichever source pays; a file row of the
+    national platform is not.
 
     Preconditions of a payment from an account, all on the settlement's date (not
     in the future), by the enrolment history and the policies of that day: both
@@ -226,7 +234,7 @@ def settlement_receive(
     that payment and writes nothing.
     """
     if _source(paid_from, grantor_id_number) == PaymentSource.WALLET:
-        return wallet_spend(operator=operator, note=note, **settlement)
+        return wallet_spend(operator=operator, note=note, manual=manual, **settlement)
     row = {"grantor_id_number": grantor_id_number, "note": note, **settlement}
     try:
         (result,) = settlements_receive([row], operator=operator, manual=manual)
@@ -287,7 +295,7 @@ def settlements_receive(
             if checked.existing is not None:
                 results[index] = checked.existing
             elif checked.account is None:
-                results[index] = _wallet_spend(row, operator)
+                results[index] = _wallet_spend(row, operator, manual, holds, pending)
             else:
                 try:
                     account = accounts[checked.account.pk]
@@ -309,10 +317,13 @@ def settlements_receive(
     return results
 
 
-def _wallet_spend(row: dict, operator):
+def _wallet_spend(row: dict, operator, manual: bool, holds, pending: Pending):
+    """A file's wallet row, held by the file's rule as its account rows are."""
     settlement = {k: v for k, v in row.items() if k not in ("paid_from", "grantor_id_number")}
     try:
-        return wallet_spend(operator=operator, **settlement)
+        return wallet_spend(
+            operator=operator, manual=manual, holds=holds, pending=pending, **settlement
+        )
     except DomainError as error:
         return error
 

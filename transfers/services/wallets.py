@@ -20,6 +20,7 @@ from accounts.policy import require_part, require_scope_allowed
 from accounts.scope import require_can_act
 from accounts.selectors import open_account_of
 from accounts.services.ledger import ledger_lock, ledger_post
+from core.audit import audit_as
 from core.dates import local_days, local_moment
 from core.errors import about
 from core.money import parse_amount
@@ -38,6 +39,7 @@ from transfers.errors import (
     WalletSwitchedOff,
 )
 from transfers.models import (
+    PaymentStatus,
     ReturnReason,
     SharingPayment,
     TransferStatus,
@@ -46,6 +48,7 @@ from transfers.models import (
 )
 from transfers.selectors import spendable_transfers, wallet_spendable
 
+from .batch import Pending, batch_holds, spending_decide
 from .checks import (
     CheckedRow,
     agreement_in_force,
@@ -62,6 +65,7 @@ from .checks import (
     settlement_values,
     text_key,
 )
+from .holds import HoldContext
 
 
 def wallet_transfer_check(
@@ -423,61 +427,90 @@ def wallet_spend_check(
     return CheckedRow(key, values, None, on_date=on_date, beneficiary=person)
 
 
-def wallet_spend(*, operator, note: str = "", **settlement) -> WalletSpending:
+def wallet_spend(
+    *,
+    operator,
+    note: str = "",
+    manual: bool = False,
+    holds: HoldContext | None = None,
+    pending: Pending | None = None,
+    **settlement,
+) -> WalletSpending:
     """A settlement paid from the beneficiary's own wallet (the card is never shared).
 
     Keyword arguments: ``settlement_id``, ``settled_at``, ``institution_code``,
     ``institution_name``, ``use``, ``beneficiary_id_number`` (the patient, whose
-    wallet pays), ``amount``, as ``settlement_receive`` takes them.
+    wallet pays), ``amount``, as ``settlement_receive`` takes them. Held or not
+    by the rule of a payment from an account (``batch.spending_decide``):
+    ``manual``, a clerk typed it; a file's rows pass the file's ``holds`` and
+    ``pending`` (the rows before them).
 
     Only accepted money is spent, oldest accepted transfer first. Preconditions
     on the settlement's date: the patient actively enrolled, the use allowed by
     policy, the institution code matching the use; and the amount within the
-    accepted money.
+    accepted money not reserved by held spendings.
 
     Raises ``InvalidSettlementId``, ``InvalidAmount``, ``InvalidIdNumber``, ``PersonNotFound``,
     ``NotEnrolledOn``, ``PolicyBlocks``, ``InvalidUse``,
     ``InvalidInstitutionCode``, ``InstitutionDoesNotMatchUse``,
     ``InstitutionNameMissing``, ``WalletSpendableTooLow``, ``SettlementConflict``.
 
-    Writes one ``wallet_spending`` debit keyed by the 结算ID (``settlement:<结算ID>``,
-    the key of a payment from an account: the ledger itself keeps one 结算ID one
-    posting, whichever pays it) and the spending; a 结算ID received before with
-    the same content returns that spending and writes nothing.
+    Writes the spending and takes its amount from the transfers' ``unspent``
+    (noted in ``taken_from``). Posted at once: one ``wallet_spending`` debit keyed
+    by the 结算ID (``settlement:<结算ID>``, the key of a payment from an account:
+    the ledger itself keeps one 结算ID one posting, whichever pays it). Held for
+    review when a hold rule applies: nothing posted, the money reserved until a
+    second person decides (``transfers.services.spendings``). A 结算ID received
+    before with the same content returns that spending and writes nothing.
     """
     checked = wallet_spend_check(**settlement)
     require_row_in_scope(operator, checked, argument="beneficiary_id_number")
     if checked.existing is not None:
         return checked.existing
     key, values = checked.key, checked.values
+    holds = holds or batch_holds([checked])
+    reasons = spending_decide(checked, holds, pending or Pending(), manual=manual)
     conflict = SettlementConflict(settlement_id=key)
     try:
-        with transaction.atomic():
+        with transaction.atomic(), audit_as(operator):  # the trail names who entered it
             (wallet,) = ledger_lock(Wallet.objects.get(pk=values["wallet_id"]))
             if existing := WalletSpending.objects.filter(settlement_id=key).first():
                 return same_or_conflict(existing, values, conflict)
             sources = list(spendable_transfers(wallet).select_for_update())
             _require_spendable(sum((t.unspent for t in sources), Decimal("0.00")), values["amount"])
-            note = (note or "").strip()
-            entry = ledger_post(
-                holder=wallet,
-                kind=EntryKind.WALLET_SPENDING,
-                amount=-values["amount"],
-                idempotency_key=f"settlement:{key}",
-                operator=operator,
-                occurred_at=values["settled_at"],
-                reference=key,
-                use=values["use"],
-                institution_code=values["institution_code"],
-                institution_name=values["institution_name"],
-                memo=note,
+            spending = WalletSpending(
+                settlement_id=key,
+                note=(note or "").strip(),
+                created_by=operator,
+                status=PaymentStatus.HELD if reasons else PaymentStatus.POSTED,
+                hold_reasons=reasons,
+                taken_from=_take_oldest_first(sources, values["amount"]),
+                **values,
             )
-            _take_oldest_first(sources, values["amount"])
-            return WalletSpending.objects.create(
-                settlement_id=key, ledger_entry=entry, note=note, created_by=operator, **values
-            )
+            spending.wallet = wallet
+            if not reasons:
+                spending.ledger_entry = spending_post(spending, operator)
+            spending.save()
+            return spending
     except (IntegrityError, IdempotencyConflict) as error:
         return settlement_raced(WalletSpending, key, values, conflict, error)
+
+
+def spending_post(spending: WalletSpending, operator):
+    """The wallet's debit for ``spending``, keyed by its 结算ID (the wallet locked)."""
+    return ledger_post(
+        holder=spending.wallet,
+        kind=EntryKind.WALLET_SPENDING,
+        amount=-spending.amount,
+        idempotency_key=f"settlement:{spending.settlement_id}",
+        operator=operator,
+        occurred_at=spending.settled_at,
+        reference=spending.settlement_id,
+        use=spending.use,
+        institution_code=spending.institution_code,
+        institution_name=spending.institution_name,
+        memo=spending.note,
+    )
 
 
 def _require_spendable(spendable: Decimal, amount: Decimal) -> None:
@@ -485,10 +518,14 @@ def _require_spendable(spendable: Decimal, amount: Decimal) -> None:
         raise WalletSpendableTooLow(spendable=spendable, amount=amount)
 
 
-def _take_oldest_first(sources: list[WalletTransfer], amount: Decimal) -> None:
+def _take_oldest_first(sources: list[WalletTransfer], amount: Decimal) -> list:
+    """Take ``amount`` from the transfers in order; the [transfer id, amount] taken."""
+    taken = []
     for transfer in sources:
         take = min(transfer.unspent, amount)
         if take:
             transfer.unspent -= take
             transfer.save(update_fields=["unspent"])
             amount -= take
+            taken.append([transfer.pk, str(take)])
+    return taken

@@ -110,7 +110,7 @@ def accept(transfer_, *, operator=None):
     )
 
 
-def spend(person, amount, sid, use=Use.PHARMACY, **extra):
+def spend(person, amount, sid, use=Use.PHARMACY, operator=None, **extra):
     return wallet_spend(
         settlement_id=sid,
         settled_at=local(2025, 3, 12, 10, 0),
@@ -119,7 +119,7 @@ def spend(person, amount, sid, use=Use.PHARMACY, **extra):
         use=use,
         beneficiary_id_number=person.id_number,
         amount=amount,
-        operator=None,
+        operator=operator,
         **extra,
     )
 

@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from django.db import connection, connections, transaction
 
+from accounts.models import Wallet
 from accounts.selectors import ledger_mismatches
 from accounts.tests.factories import credit, make_user
 from core.errors import DomainError
@@ -19,7 +20,9 @@ from transfers.models import (
     WalletSpending,
     WalletTransfer,
 )
+from transfers.selectors import wallet_mismatches
 from transfers.services.payments import payment_approve
+from transfers.services.spendings import wallet_spending_approve
 
 from .factories import accept, pay_from_wallet, receive, transfer
 
@@ -189,3 +192,36 @@ def test_a_held_payment_and_a_wallet_spending_of_one_settlement_id_store_one(
     assert SharingPayment.objects.count() + WalletSpending.objects.count() == 1
     assert SettlementKey.objects.get().settlement_id == "HELD"
     assert ledger_mismatches() == []
+
+
+def test_a_held_and_a_posted_spending_racing_for_the_wallets_money_never_overdraw(
+    li_ming, li_xiaoming, son_agreement, clerk
+):
+    """¥300.00 in the wallet; ¥200.00 typed at the counter (held) and ¥200.00 of a
+    file (posted) at once: the wallet's lock lets one take the money, the other is
+    refused. The held one approved, either way 300 − 200 = 100 is left."""
+    accept(transfer(li_ming, li_xiaoming, "300.00", operator=clerk))
+    outcomes = run_at_once(
+        lambda: pay_from_wallet(li_xiaoming, "200.00", "HELD", operator=clerk, manual=True),
+        lambda: pay_from_wallet(li_xiaoming, "200.00", "FILE", operator=clerk),
+    )
+    names = sorted(type(o).__name__ for o in outcomes)
+    assert names == ["WalletSpendableTooLow", "WalletSpending"]
+    for held in WalletSpending.objects.filter(status=PaymentStatus.HELD):
+        wallet_spending_approve(spending=held, operator=make_user("reviewer"))
+    assert Wallet.objects.get(person=li_xiaoming).balance == Decimal("100.00")
+    assert ledger_mismatches() == [] and wallet_mismatches() == []
+
+
+def test_concurrent_reviewers_approving_the_same_spending_post_once(
+    li_ming, li_xiaoming, son_agreement, clerk
+):
+    accept(transfer(li_ming, li_xiaoming, "300.00", operator=clerk))
+    held = pay_from_wallet(li_xiaoming, "120.00", "TWICE", operator=clerk, manual=True)
+    reviewers = [make_user("reviewer") for _ in range(3)]
+    outcomes = run_at_once(
+        *[lambda r=r: wallet_spending_approve(spending=held, operator=r) for r in reviewers]
+    )
+    assert sorted(type(o).__name__ for o in outcomes) == ["NotHeld", "NotHeld", "WalletSpending"]
+    assert Wallet.objects.get(person=li_xiaoming).balance == Decimal("180.00")  # 300 − 120
+    assert ledger_mismatches() == [] and wallet_mismatches() == []

@@ -1,7 +1,8 @@
 """Four eyes on every money movement a person enters (issue 11): a clerk's manual
-settlement waits for a reviewer, a counter wallet transfer is accepted by another
-clerk, a reversal is approved by another user. The same user is refused in Chinese,
-a second user succeeds, and the ledger adds up at the end.
+settlement waits for a reviewer, paid from a grantor's account or from the
+patient's wallet; a counter wallet transfer is accepted by another clerk; a
+reversal is approved by another user. The same user is refused in Chinese, a
+second user succeeds, and the ledger adds up at the end.
 
 The balances are worked out by hand: 李明 has ¥500.00 (root conftest); a ¥100.00
 payment leaves ¥400.00, a ¥300.00 transfer ¥200.00 in the account and ¥300.00 in
@@ -27,6 +28,7 @@ from transfers.models import (
     ReversalStatus,
     SharingPayment,
     TransferStatus,
+    WalletSpending,
     WalletTransfer,
 )
 from transfers.services.holds import hold_rules_update
@@ -85,6 +87,61 @@ def test_oracle_a_manual_settlement_waits_for_a_second_person(
     )
     assert balance(li_ming) == Decimal("400.00")
     call_command("verify_ledger")
+
+
+def test_oracle_a_manual_wallet_settlement_waits_for_a_second_person(
+    client, clerk_and_reviewer, reviewer, li_xiaoming, filled_wallet
+):
+    """¥25.00 typed at the counter from 李小明's wallet (¥300.00): held, the wallet
+    unchanged; the reviewer's page shows ¥300.00 before and 300 − 25 = ¥275.00 after."""
+    add = reverse("admin:transfers_sharingpayment_add")
+    form = settlement_form(
+        li_xiaoming,
+        li_xiaoming,
+        settlement_id="MANUAL-W",
+        paid_from="wallet",
+        grantor_id_number="",
+        amount="25.00",
+    )
+    assert logged_in(client, clerk_and_reviewer).post(add, form).status_code == 302
+    spending = WalletSpending.objects.get(settlement_id="MANUAL-W")
+    assert (spending.status, spending.hold_reasons) == (PaymentStatus.HELD, [HoldReason.MANUAL])
+    assert li_xiaoming.wallet.balance == Decimal("300.00")  # nothing posted by one person
+
+    queue = reverse("admin:transfers_heldwalletspending_changelist")
+    approve = {
+        "action": "approve",
+        ACTION_CHECKBOX_NAME: [spending.pk],
+        "apply": "1",
+        "amount_checked": "1",
+    }
+    refused = client.post(queue, approve, follow=True)
+    assert _messages(refused) == [("error", f"{spending}: {SAME_REVIEWER}")]
+
+    logged_in(client, reviewer)
+    home = client.get(reverse("admin:index")).context["queues"]
+    assert ("挂起待复核的钱包支付", 1) in [(str(t.label), t.value) for t in home]
+    assert "MANUAL-W" in client.get(queue).content.decode()
+    page = reverse("admin:transfers_heldwalletspending_change", args=[spending.pk])
+    html = client.get(page).content.decode()
+    facts = html[html.index('class="review-facts"') :]
+    facts = facts[: facts.index("</div>")]
+    assert "<td>¥300.00</td>" in facts and "<td>¥275.00</td>" in facts
+    assert "李**" in facts and li_xiaoming.masked_id_number in facts and "人工录入" in facts
+    assert li_xiaoming.name not in facts
+    decide = reverse("admin:transfers_heldwalletspending_approve", args=[spending.pk])
+    done = client.post(decide, {"amount_checked": "on"}, follow=True)
+    assert str(list(done.context["messages"])[0]) == "已通过 1 条：MANUAL-W 25.00。"
+    spending.refresh_from_db()
+    assert (spending.status, spending.created_by, spending.reviewed_by) == (
+        PaymentStatus.POSTED,
+        clerk_and_reviewer,
+        reviewer,
+    )
+    li_xiaoming.wallet.refresh_from_db()
+    assert li_xiaoming.wallet.balance == Decimal("275.00")
+    call_command("verify_ledger")
+    call_command("verify_wallets")
 
 
 def test_the_manual_threshold_is_a_setting_and_files_keep_their_rules(

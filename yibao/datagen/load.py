@@ -51,7 +51,8 @@ COLUMNS = {
     ),
     "transfers_walletspending": (
         "id settlement_id settled_at institution_code institution_name use amount "
-        "ledger_entry_id note created_at created_by_id wallet_id"
+        "ledger_entry_id note created_at created_by_id wallet_id status hold_reasons "
+        "reject_reason taken_from"
     ),
 }
 

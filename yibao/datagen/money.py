@@ -520,6 +520,10 @@ class Ledger:
                             clock.stamp(t),
                             self.clerk,
                             wallet,
+                            "posted",
+                            "{}",
+                            "",
+                            "[]",
                         )
                     )
             self.wallet_balances[wallet] = balance

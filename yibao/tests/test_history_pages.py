@@ -39,7 +39,7 @@ HISTORY_ADMINS = sorted(
 def one_of_each(li_ming, li_xiaoming, clerk):
     """A record with a recorded change in every list with a history page: an
     agreement, payments (one posted and reversed on request, one held), a wallet
-    transfer accepted and spent from."""
+    transfer accepted and spent from (one spending posted, one held)."""
     make_agreement(li_ming, li_xiaoming)
     HoldRules.current()
     posted = receive(li_ming, li_xiaoming, "20.00", operator=clerk, sid="JS-HISTORY-1")
@@ -48,6 +48,7 @@ def one_of_each(li_ming, li_xiaoming, clerk):
     receive(li_ming, li_xiaoming, "40.00", operator=clerk, sid="JS-HISTORY-2")
     accept(transfer(li_ming, li_xiaoming, "50.00", operator=clerk))
     spend(li_xiaoming, "10.00", "JS-HISTORY-3")
+    spend(li_xiaoming, "35.00", "JS-HISTORY-4")  # held: from ¥30.00
     daughter = make_person(name="李小红", scheme=Scheme.RESIDENT, birth=dt.date(2012, 4, 1))
     make_agreement(li_ming, daughter, operator=clerk)  # waits in the review queue
     for model_admin in HISTORY_ADMINS:

@@ -107,6 +107,7 @@ def _world(region: str, tag: str) -> dict:
     moved = transfer(grantor, child, "300.00", operator=None)
     accept(moved)
     spending = spend(child, "10.00", f"{tag}-3")
+    held_spending = spend(child, "10.00", f"{tag}-4", manual=True)
     return {
         "accounts.insuredperson": grantor.pk,
         "accounts.personalaccount": grantor.account.pk,
@@ -120,6 +121,7 @@ def _world(region: str, tag: str) -> dict:
         "transfers.requestedreversal": reversal.pk,
         "transfers.wallettransfer": moved.pk,
         "transfers.walletspending": spending.pk,
+        "transfers.heldwalletspending": held_spending.pk,
         "accounts.servicehall": make_user(region=region).placement.hall.pk,
         "auth.user": make_user(region=region).pk,
     }

@@ -1,4 +1,5 @@
-"""Prove every wallet: its balance is the unspent money of the transfers that fed it."""
+"""Prove every wallet: its balance is the unspent money of the transfers that fed it,
+with what held spendings reserved of it (taken from ``unspent``, not yet posted)."""
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -6,14 +7,17 @@ from transfers.selectors import wallet_mismatches
 
 
 class Command(BaseCommand):
-    help = "Check every wallet against its transfers' unspent amounts; exit 1 naming any mismatch."
+    help = (
+        "Check every wallet against its transfers' unspent amounts and its held spendings; "
+        "exit 1 naming any mismatch."
+    )
 
     def handle(self, *args, **options):
         mismatches = wallet_mismatches()
         for wallet in mismatches:
             self.stderr.write(
                 f"wallet {wallet.pk}: balance {wallet.balance}, "
-                f"transfers unspent {wallet.unspent_total}"
+                f"transfers unspent and held spendings {wallet.unspent_total}"
             )
         if mismatches:
             raise CommandError(f"{len(mismatches)} wallet(s) disagree with their transfers")
