@@ -19,7 +19,7 @@ from core.pdf.fonts import print_font
 from core.pdf.table import Cell, Table
 
 # No., booked, value date, kind, counterpart, institution, amount, balance (180 mm).
-LINE_COLUMNS = [10, 21, 21, 22, 32, 32, 21, 21]
+LINE_COLUMNS = [11, 20, 20, 24, 30, 28, 23, 24]
 TOTAL_COLUMNS = [100, 30, 50]
 HEAD_COLUMNS = [32, 58, 32, 58]
 HEAD_FILL, BALANCE_FILL = 0.93, 0.965
@@ -58,9 +58,9 @@ def _heading(doc: Document, context):
     doc.text(centre, doc.y, context["title"], size=16, weight="bold", align="center")
     doc.y += 16 * 1.3 + 4 * MM
     serial = context["issued"].serial
-    doc.text(right, doc.y, serial, size=9, weight="bold", align="right")
     label_right = right - doc.measure(serial, 9, "bold") - 2
     doc.text(label_right, doc.y, _("Document serial"), size=9, align="right")
+    doc.text(right, doc.y, serial, size=9, weight="bold", align="right")
     doc.y += 9 * 1.3 + 2 * MM
     doc.text(right, doc.y, _printed(context), size=8, gray="muted", align="right")
     doc.y += 8 * 1.3 + 3 * MM
@@ -117,8 +117,8 @@ def _lines(doc: Document, context):
                 if line.counterpart_name
                 else Cell(),
                 Cell(line.institution_name, (line.institution_code,)),
-                Cell(line.amount_text, align="right"),
-                Cell(line.balance_text, align="right"),
+                _amount(line.amount_text),
+                _amount(line.balance_text),
             ]
         )
     if not statement.entries:
@@ -126,8 +126,15 @@ def _lines(doc: Document, context):
     _balance_row(table, _("Closing balance"), statement.closing_balance)
 
 
+def _amount(text: str, weight="regular") -> Cell:
+    return Cell(text, align="right", weight=weight, shrink=True)
+
+
 def _balance_row(table: Table, label: str, amount):
-    cells = [Cell(label, span=7, weight="bold"), Cell(yuan(amount), align="right", weight="bold")]
+    cells = [
+        Cell(label, span=7, weight="bold"),
+        _amount(yuan(amount), weight="bold"),
+    ]
     table.row(cells, fill=BALANCE_FILL)
 
 
@@ -149,7 +156,11 @@ def _totals(doc: Document, statement):
         )
     for label, amount in ((_("Money in"), statement.credits), (_("Money out"), statement.debits)):
         table.row(
-            [Cell(label, weight="bold"), Cell(), Cell(yuan(amount), align="right", weight="bold")],
+            [
+                Cell(label, weight="bold"),
+                Cell(),
+                _amount(yuan(amount), weight="bold"),
+            ],
             fill=BALANCE_FILL,
         )
 

@@ -21,8 +21,8 @@ from fontTools.ttLib import TTCollection, TTFont
 
 # The face of a collection to use: the print is in Simplified Chinese.
 FAMILY = "Noto Sans CJK SC"
-# Subset tables the PDF reads from the CFF alone (no layout, no vertical metrics).
-_DROP = ["GSUB", "GPOS", "GDEF", "BASE", "VORG", "vhea", "vmtx", "DSIG"]
+# The tables a subset is cut from: the PDF reads the CFF alone (widths are in ``W``).
+_KEEP = {"CFF ", "head", "maxp"}
 
 
 @dataclass(frozen=True)
@@ -153,12 +153,13 @@ def embed(pdf: pydyf.PDF, font: Font, used: dict[int, str]) -> pydyf.Dictionary:
 def _subset_cff(font: Font, cids: list[int]) -> bytes:
     """The CFF table of the font cut down to ``cids`` (read afresh: subsetting is in place)."""
     face = TTFont(font.path, fontNumber=font.number, lazy=True)
+    for tag in set(face.keys()) - _KEEP:  # unread: parsing cmap, hmtx, GSUB… is most of the time
+        del face[tag]
     options = subset.Options()
     options.desubroutinize = True
     options.notdef_outline = True
     options.layout_features = []
     options.name_IDs = []
-    options.drop_tables += _DROP
     subsetter = subset.Subsetter(options)
     subsetter.populate(glyphs=[f"cid{cid:05d}" for cid in cids if cid])
     subsetter.subset(face)

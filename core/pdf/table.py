@@ -4,7 +4,8 @@ A cell is one or more pieces of text, each starting on a line of its own (a
 main text, then small grey notes under it, as the HTML print's
 ``<br><span class="small">``); a piece wider than its column is wrapped by the
 font's measured widths, at a space when there is one, else at any character
-(Chinese has no spaces). A row never breaks across pages.
+(Chinese has no spaces). A number is never broken: a ``shrink`` cell's text is
+drawn smaller until it fits. A row never breaks across pages.
 """
 
 from dataclasses import dataclass, field
@@ -22,6 +23,7 @@ class Cell:
     span: int = 1
     align: str = "left"
     weight: str = "regular"
+    shrink: bool = False  # one line, smaller if need be (amounts)
 
 
 @dataclass
@@ -46,16 +48,24 @@ class Table:
         self._draw(laid, height, fill=fill, border=border)
 
     def _lay(self, cells: list[Cell]):
-        """Each cell with its column span's width and its lines as (size, text, gray)."""
+        """Each cell with its column span's width and its lines as (size, text, gray, weight)."""
         laid, column = [], 0
         for cell in cells:
             width = sum(self.widths[column : column + cell.span])
             column += cell.span
             inner = width - 2 * PAD_X
-            lines = [(SIZE, t, "text") for t in self._wrap(cell.text, inner, SIZE, cell.weight)]
+            if cell.shrink:
+                fitted = inner / max(self.doc.measure(cell.text, 1, cell.weight), 1e-6)
+                lines = [(min(SIZE, fitted), cell.text, "text", cell.weight)]
+            else:
+                wrapped = self._wrap(cell.text, inner, SIZE, cell.weight)
+                lines = [(SIZE, t, "text", cell.weight) for t in wrapped]
             for note in cell.notes:
-                lines += [(SMALL, t, "muted") for t in self._wrap(note, inner, SMALL, "regular")]
-            laid.append(((cell, width), lines or [(SIZE, "", "text")]))
+                lines += [
+                    (SMALL, t, "muted", "regular")
+                    for t in self._wrap(note, inner, SMALL, "regular")
+                ]
+            laid.append(((cell, width), lines or [(SIZE, "", "text", "regular")]))
         return laid
 
     def _wrap(self, text: str, width: float, size: float, weight: str) -> list[str]:
@@ -84,8 +94,7 @@ class Table:
             if fill is not None or border:
                 doc.rect(x, top, width, height, fill=fill, stroke=0.53 if border else None)
             y = top + PAD_Y
-            for size, text, gray in lines:
-                weight = cell.weight if size == SIZE else "regular"
+            for size, text, gray, weight in lines:
                 if cell.align == "right":
                     doc.text(x + width - PAD_X, y, text, size=size, weight=weight, gray=gray,
                              align="right")  # fmt: skip
@@ -97,4 +106,4 @@ class Table:
 
 
 def _height(laid) -> float:
-    return max(sum(LEADING * size for size, _, _ in lines) for _, lines in laid) + 2 * PAD_Y
+    return max(sum(LEADING * line[0] for line in lines) for _, lines in laid) + 2 * PAD_Y
