@@ -7,6 +7,7 @@ when the number of pages is known.
 """
 
 import io
+import zlib
 
 import pydyf
 
@@ -55,12 +56,8 @@ class Document:
         if align != "left":
             width = font.measure(text) * size
             x -= width if align == "right" else width / 2
-        cids = font.cids(text)
-        used = self.used[weight]
-        for cid, char in zip(cids, text, strict=True):
-            if cid:
-                used[cid] = char
-        hex_text = "".join(f"{cid:04x}" for cid in cids)
+        hex_text, used = font.encode(text)
+        self.used[weight].update(used)
         baseline = A4[1] - y - size * (LEADING - 1) / 2 - size * 0.88
         self.page.append(
             f"BT /{weight} {size:g} Tf {GRAY[gray]:g} g 1 0 0 1 {x:.2f} {baseline:.2f} Tm "
@@ -97,7 +94,9 @@ class Document:
         resources = pydyf.Dictionary({"Font": fonts})
         pdf.add_object(resources)
         for page in self.pages:
-            content = pydyf.Stream(page, compress=True)
+            # Level 6, not pydyf's 9: a tenth of the time, a few per cent larger.
+            packed = zlib.compress(b"\n".join(page), 6)
+            content = pydyf.Stream([packed], {"Filter": "/FlateDecode"})
             pdf.add_object(content)
             pdf.add_page(
                 pydyf.Dictionary(
