@@ -19,7 +19,7 @@ from core.pdf.fonts import print_font
 from core.pdf.table import Cell, Table
 
 # No., booked, value date, kind, counterpart, institution, amount, balance (180 mm).
-LINE_COLUMNS = [11, 20, 20, 24, 30, 28, 23, 24]
+LINE_COLUMNS = [11, 20, 20, 23, 30, 33, 20, 23]
 TOTAL_COLUMNS = [100, 30, 50]
 HEAD_COLUMNS = [32, 58, 32, 58]
 HEAD_FILL, BALANCE_FILL = 0.93, 0.965
@@ -109,7 +109,7 @@ def _lines(doc: Document, context):
     for line in statement.entries:
         table.row(
             [
-                Cell(str(line.sequence)),
+                Cell(str(line.sequence), shrink=True),
                 Cell(line.booked_text),
                 Cell(line.value_text),
                 Cell(line.kind_label, kind_notes(line)),
