@@ -13,17 +13,18 @@ from django.shortcuts import get_object_or_404
 from accounts.documents import account_statement_document, beneficiary_statement_document
 from accounts.models import PersonalAccount
 from accounts.scope import scope_persons, scope_queryset
+from accounts.statement_pdf import statement_pdf
 from core.forms import PeriodForm
 from core.printing import render_print
 
 
-def _print_for_period(request, template, build, filename, **subject):
+def _print_for_period(request, template, build, filename, draw_pdf=None, **subject):
     """A document over the period of the query string (the current year by default)."""
     form = PeriodForm.from_query(request.GET)
     start, end = form.period
     context = {**build(start=start, end=end, **subject), "period_form": form}
     filename = f"{filename}-{start:%Y%m%d}-{end:%Y%m%d}.pdf"
-    return render_print(request, template, context, filename=filename)
+    return render_print(request, template, context, filename=filename, draw_pdf=draw_pdf)
 
 
 @staff_member_required
@@ -36,6 +37,7 @@ def account_statement(request, pk):
         "accounts/print/statement.html",
         account_statement_document,
         f"statement-{account.number}",
+        draw_pdf=statement_pdf,
         account=account,
     )
 

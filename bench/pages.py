@@ -134,14 +134,16 @@ def _per_page(url, rows: int):
 
 def measure(client, what, url, target, is_list) -> Row:
     warm = _queries(client, url)  # warm-up (caches, the first connection)
-    samples, cpu = [], []
-    for _ in range(REQUESTS if target < 1000 else 2):
-        start, start_cpu = time.perf_counter(), time.process_time()
+    samples = []
+    cpu = time.process_time()
+    for _ in range(REQUESTS):
+        start = time.perf_counter()
         response = client.get(url)
         samples.append((time.perf_counter() - start) * 1000)
-        cpu.append((time.process_time() - start_cpu) * 1000)
         assert response.status_code == 200, (url, response.status_code)
-    p95 = _p95(samples) if len(samples) >= 20 else max(samples)
+    # Under load wall times lie: the process's CPU a request and the load beside them.
+    cpu_ms = (time.process_time() - cpu) * 1000 / REQUESTS
+    p95 = _p95(samples)
     counts = []
     if is_list:
         for rows in (20, 100):
@@ -154,14 +156,13 @@ def measure(client, what, url, target, is_list) -> Row:
         counts.append(warm)
     queries = "/".join(str(c) for c in counts)
     met = p95 <= target and (not is_list or (max(counts) <= QUERIES and len(set(counts)) == 1))
-    label = "p95" if len(samples) >= 20 else f"max of {len(samples)}"
+    load = os.getloadavg()[0]
     return Row(
         what,
         f"≤ {target} ms" + (f", ≤ {QUERIES} queries" if is_list else ""),
-        f"{p95:,.0f} ms {label}, {queries} queries"
+        f"{p95:,.0f} ms p95, {queries} queries"
         + (" (20/100 rows)" if is_list else "")
-        # Under load the wall time lies: Django's own CPU time and the load beside it.
-        + f"; Python CPU {statistics.median(cpu):,.0f} ms median, load {os.getloadavg()[0]:.1f}",
+        + f"; CPU {cpu_ms:,.0f} ms a request, load {load:.1f}",
         met,
     )
 

@@ -88,11 +88,21 @@ def verify_url(request, document: IssuedDocument) -> str:
     return request.build_absolute_uri(reverse("documents:verify", args=[document.code]))
 
 
+def _qr(data: str) -> qrcode.QRCode:
+    """The one QR code of ``data``: the print view draws it as SVG, the PDF writer as
+    rectangles (``qr_matrix``)."""
+    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M)
+    code.add_data(data)
+    code.make(fit=True)
+    return code
+
+
 def qr_svg(data: str) -> str:
     """The QR of ``data`` as inline SVG, drawn here (no image service, no file)."""
-    image = qrcode.make(
-        data,
-        image_factory=qrcode.image.svg.SvgPathImage,
-        error_correction=qrcode.constants.ERROR_CORRECT_M,
-    )
+    image = _qr(data).make_image(image_factory=qrcode.image.svg.SvgPathImage)
     return mark_safe(image.to_string(encoding="unicode"))
+
+
+def qr_matrix(data: str) -> list[list[bool]]:
+    """The modules of the QR of ``data``, rows from the top, with its quiet zone."""
+    return _qr(data).get_matrix()

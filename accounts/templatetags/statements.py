@@ -19,18 +19,23 @@ def _small(text) -> str:
     return f'<br><span class="small">{escape(text)}</span>' if text else ""
 
 
+def kind_notes(line) -> tuple[str, ...]:
+    """The small lines under a line's kind: its use, the entry it reverses or that
+    reverses it (the PDF writer, ``accounts.statement_pdf``, prints the same)."""
+    notes = [line.use_label] if line.use_label else []
+    if line.reverses:
+        notes.append(gettext("reverses no. %(number)s") % {"number": line.reverses})
+    if line.reversed_by:
+        notes.append(gettext("reversed by no. %(number)s") % {"number": line.reversed_by})
+    return tuple(notes)
+
+
 @register.simple_tag
 def statement_rows(lines) -> str:
     """``<tr>`` of every line: no., booked, value date, kind, counterpart, institution, amounts."""
-    reverses = gettext("reverses no. %(number)s")
-    reversed_by = gettext("reversed by no. %(number)s")
     rows = []
     for line in lines:
-        kind = escape(line.kind_label) + _small(line.use_label)
-        if line.reverses:
-            kind += _small(reverses % {"number": line.reverses})
-        if line.reversed_by:
-            kind += _small(reversed_by % {"number": line.reversed_by})
+        kind = escape(line.kind_label) + "".join(_small(note) for note in kind_notes(line))
         who = escape(line.counterpart_name) + _small(line.counterpart_id_number)
         rows.append(
             f"<tr><td>{line.sequence}</td><td>{line.booked_text}</td><td>{line.value_text}</td>"
