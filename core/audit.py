@@ -61,7 +61,10 @@ def audit_context(**metadata):
         with pghistory.context(**metadata):
             yield
     finally:
-        if not hasattr(pghistory.runtime._tracker, "value") and connection.in_atomic_block:
+        # A transaction that failed inside the ``with`` (a unique key refused a row)
+        # takes its settings with it when rolled back, and takes no more queries.
+        outermost = not hasattr(pghistory.runtime._tracker, "value")
+        if outermost and connection.in_atomic_block and not connection.needs_rollback:
             with connection.cursor() as cursor:
                 cursor.execute(
                     "SELECT set_config('pghistory.context_id', '', true), "
