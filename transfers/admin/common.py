@@ -80,3 +80,16 @@ class HeldSettlementAdminMixin:
 
     def review_amount(self, obj):
         return obj.amount
+
+
+class HeldQueueMixin:
+    """The review queue of a held settlement's admin: only the ones waiting
+    (``review_waiting``), oldest first, without the status filter."""
+
+    ordering = ["created_at", "id"]
+
+    def get_list_filter(self, request):
+        return [f for f in super().get_list_filter(request) if f != "status"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(status=self.review_waiting)

@@ -30,6 +30,7 @@ from transfers.services.payments import (
 from transfers.services.reversals import reversal_request
 
 from .common import (
+    HeldQueueMixin,
     HeldSettlementAdminMixin,
     StatisticsLookupsMixin,
     counter_form,
@@ -214,7 +215,7 @@ class SharingPaymentAdmin(ImportAdminMixin, PaymentAdminBase):
 
 
 @admin.register(HeldPayment)
-class HeldPaymentAdmin(PaymentAdminBase):
+class HeldPaymentAdmin(HeldQueueMixin, PaymentAdminBase):
     # Narrow enough that why each one is held shows without scrolling.
     list_display = [
         "settlement_id",
@@ -225,8 +226,3 @@ class HeldPaymentAdmin(PaymentAdminBase):
         "why",
         "created_by",
     ]
-    list_filter = PaymentAdminBase.list_filter[1:]
-    ordering = ["created_at", "id"]
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).filter(status=PaymentStatus.HELD)

@@ -13,7 +13,7 @@ from transfers.selectors import payment_balances, wallet_spendable
 from transfers.services.payments import REVIEW_PERMISSION
 from transfers.services.spendings import wallet_spending_approve, wallet_spending_reject
 
-from .common import HeldSettlementAdminMixin
+from .common import HeldQueueMixin, HeldSettlementAdminMixin
 from .payments import person_facts
 
 
@@ -84,7 +84,7 @@ class WalletSpendingAdmin(SpendingAdminBase):
 
 
 @admin.register(HeldWalletSpending)
-class HeldWalletSpendingAdmin(SpendingAdminBase):
+class HeldWalletSpendingAdmin(HeldQueueMixin, SpendingAdminBase):
     list_display = [
         "settlement_id",
         "settled_at",
@@ -93,8 +93,3 @@ class HeldWalletSpendingAdmin(SpendingAdminBase):
         "why",
         "created_by",
     ]
-    list_filter = SpendingAdminBase.list_filter[1:]
-    ordering = ["created_at", "id"]
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).filter(status=PaymentStatus.HELD)
