@@ -9,6 +9,7 @@ checks (``checks``), the same hold rule (``holds``) and post through
 few queries per chunk instead of some twenty per row.
 """
 
+import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -127,32 +128,47 @@ def each_checked(rows, check) -> list:
     return results
 
 
-def checked_kept(checked: CheckedRow) -> tuple:
-    """What the write of a file's chunk needs of a row its check pass accepted, as
-    plain data (``batch_rechecked`` reads it back): ids, not model instances, so a
-    file's checked rows can wait on disk for the write, one chunk in memory."""
+class Kept(NamedTuple):
+    """What the write of a file's chunk needs of a row its check pass accepted
+    (``checked_kept``), as plain data: ids, not model instances, so a file's
+    checked rows can wait on disk for the write, one chunk in memory."""
+
+    key: str
+    values: dict
+    wallet: bool  # paid from a wallet: ``wallet_spend`` checks it again
+    on_date: dt.date | None = None
+    patient_id: int | None = None  # a wallet's patient: the hold rule's day counts
+    account_id: int | None = None
+    grantor: str = ""
+    beneficiary: str = ""
+    scope: str = ""
+    region_id: str | None = None
+
+
+def checked_kept(checked: CheckedRow) -> Kept:
+    """The ``Kept`` of a checked row (``batch_rechecked`` reads it back)."""
+    if isinstance(checked.existing, SharingPayment):  # received before
+        return Kept(checked.key, checked.values, False)
     if checked.account is None:
-        # Paid from a wallet (``wallet_spend`` checks it again; its patient and day
-        # kept for the hold rule's day counts), or received before.
-        if isinstance(checked.existing, SharingPayment):
-            return (checked.key, checked.values, False)
         if checked.existing is not None:
-            return (checked.key, checked.values, True)
-        return (checked.key, checked.values, True, checked.beneficiary.pk, checked.on_date)
-    return (
+            return Kept(checked.key, checked.values, True)
+        return Kept(
+            checked.key, checked.values, True, checked.on_date, patient_id=checked.beneficiary.pk
+        )
+    return Kept(
         checked.key,
         checked.values,
         False,
-        checked.account.pk,
-        checked.account.person.name,
-        checked.beneficiary.name,
-        checked.scope,
         checked.on_date,
-        checked.grantor_region.pk,
+        account_id=checked.account.pk,
+        grantor=checked.account.person.name,
+        beneficiary=checked.beneficiary.name,
+        scope=checked.scope,
+        region_id=checked.grantor_region.pk,
     )
 
 
-def batch_rechecked(kept: list[tuple], regions: dict) -> list:
+def batch_rechecked(kept: list[Kept], regions: dict) -> list:
     """The ``CheckedRow``s of a chunk that a file's check pass accepted
     (``checked_kept``), checked again for what can change before the write: the
     结算IDs received meanwhile (a replay, or ``SettlementConflict``) and the
@@ -162,30 +178,29 @@ def batch_rechecked(kept: list[tuple], regions: dict) -> list:
     policies are not read again: the check pass judged them by the settlement's
     date, which the write does not move. ``regions``: the file's cache, which
     its check pass filled (``persons_by_id_number``)."""
-    known = settlements_found(key for key, *_rest in kept)
+    known = settlements_found(row.key for row in kept)
     triples = [
-        (row[1]["grantor_id"], row[1]["beneficiary_id"], row[7]) for row in kept if len(row) > 5
+        (row.values["grantor_id"], row.values["beneficiary_id"], row.on_date)
+        for row in kept
+        if row.account_id is not None
     ]
     agreements = agreements_in_force(triples)
     return each_checked(kept, lambda row: _rechecked(row, known, agreements, regions))
 
 
-def _rechecked(row: tuple, known: dict, agreements: dict, regions: dict) -> CheckedRow:
-    key, values, wallet = row[:3]
-    if wallet:
-        if len(row) == 3:
-            return CheckedRow(key, values)
-        patient_id, on_date = row[3:]
-        return CheckedRow(key, values, on_date=on_date, beneficiary=InsuredPerson(pk=patient_id))
+def _rechecked(row: Kept, known: dict, agreements: dict, regions: dict) -> CheckedRow:
+    key, values = row.key, row.values
+    if row.wallet:
+        patient = InsuredPerson(pk=row.patient_id) if row.patient_id is not None else None
+        return CheckedRow(key, values, on_date=row.on_date, beneficiary=patient)
     conflict = SettlementConflict(settlement_id=key)
     existing = settlement_known(SharingPayment, WalletSpending, key, values, conflict, found=known)
     if existing is not None:
         return CheckedRow(key, values, existing)
-    account_id, grantor, beneficiary, scope, on_date, region_id = row[3:]
-    agreement = agreements.get((values["grantor_id"], values["beneficiary_id"], on_date))
+    agreement = agreements.get((values["grantor_id"], values["beneficiary_id"], row.on_date))
     if agreement is None:
         raise NoAgreementInForce(
-            grantor=grantor, beneficiary=beneficiary, on_date=on_date.isoformat()
+            grantor=row.grantor, beneficiary=row.beneficiary, on_date=row.on_date.isoformat()
         )
     # The account by id only: the write locks and reads it itself (building model
     # instances was a third of the write); the region from the file's cache.
@@ -193,12 +208,12 @@ def _rechecked(row: tuple, known: dict, agreements: dict, regions: dict) -> Chec
         key,
         values,
         None,
-        Ref(account_id),
+        Ref(row.account_id),
         agreement,
-        scope,
-        on_date,
-        InsuredPerson(pk=values["beneficiary_id"], name=beneficiary),
-        regions[region_id],
+        row.scope,
+        row.on_date,
+        InsuredPerson(pk=values["beneficiary_id"], name=row.beneficiary),
+        regions[row.region_id],
     )
 
 
