@@ -14,6 +14,7 @@ from accounts.tests.factories import credit, make_user
 from core.errors import DomainError
 from core.tests.threads import run_at_once
 from transfers.models import (
+    HoldRules,
     PaymentStatus,
     SettlementKey,
     SharingPayment,
@@ -173,9 +174,15 @@ def test_a_held_payment_and_a_wallet_spending_of_one_settlement_id_store_one(
     li_ming, li_xiaoming, son_agreement, clerk
 ):
     """A held payment posts nothing, so the ledger's key never meets the spending's:
-    the shared key table (``SettlementKey``) refuses the second insert."""
+    the shared key table (``SettlementKey``) refuses the second insert.
+
+    The hold rules' row exists before the race, as after a deployment's first
+    settlement: else the payment, in its transaction, creates it
+    (``HoldRules.current``) and the spending, reading the rules later, waits on that
+    uncommitted row instead of at its insert, so the two never meet at the gate."""
     credit(li_ming.account, "5000.00")
     accept(transfer(li_ming, li_xiaoming, "100.00", operator=clerk))
+    HoldRules.current()
     with inserts_held_until_waiting(2) as seen:
         outcomes = run_at_once(
             lambda: receive(li_ming, li_xiaoming, "5000.00", operator=clerk, sid="HELD"),
