@@ -17,11 +17,11 @@ from django.utils.translation import gettext_lazy as _
 from accounts.admin.agreements import PersonAgreementsMixin
 from accounts.admin.filters import RegionOfProvinceFilter
 from accounts.admin.lookup import person_lookup_view
+from accounts.admin.scope import request_can_act
 from accounts.exports import InsuredPersonExport
 from accounts.hub import person_panels
 from accounts.imports import PersonsImport
 from accounts.models import AccountStatus, InsuredPerson
-from accounts.scope import can_act
 from accounts.selectors import person_search
 from accounts.services.people import (
     PERSON_CHANGEABLE,
@@ -215,7 +215,7 @@ class InsuredPersonAdmin(
         return redirect("admin:accounts_insuredperson_change", obj.pk)
 
     def render_change_form(self, request, context, *args, obj=None, **kwargs):
-        if obj is not None and can_act(request.user, obj):  # not for the other side
+        if obj is not None and request_can_act(request, obj):  # not for the other side
             context["hub_actions"] = self.hub_actions(request, obj)
             context["hub_panels"] = person_panels(obj, request.user)
         return super().render_change_form(request, context, *args, obj=obj, **kwargs)

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from core.admin.records import object_path
+from core.admin.records import object_path, record_url
 from core.printing import render_print
 
 
@@ -57,5 +57,5 @@ class ReceiptMixin:
 
     @admin.display(description=_("receipt"))
     def receipt_link(self, obj):
-        url = reverse(f"admin:{self.receipt_url_name}", args=[obj.pk])
+        url = record_url(f"admin:{self.receipt_url_name}", obj.pk)
         return format_html('<a href="{}" target="_blank">{}</a>', url, _("print"))

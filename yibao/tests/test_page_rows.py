@@ -1,0 +1,96 @@
+"""What the admin's lists and the person page render cheaper (docs/BENCHMARKS.md,
+"Pages, this session") is what Django renders: a row's checkbox is the widget's
+HTML, a row's link ``reverse``'s URL; the person page's latest payments are the
+newest of both sides, counted here by hand; its scope asked once a page."""
+
+import datetime as dt
+import re
+
+import pytest
+from django.contrib import admin
+from django.contrib.admin.utils import quote
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import InsuredPerson, Scheme
+from accounts.tests.factories import credit, make_agreement, make_person
+from core.admin.lists import BigListMixin
+from core.admin.records import record_url
+from transfers.tests.factories import receive
+
+
+class _Plain(admin.ModelAdmin):
+    pass
+
+
+class _Big(BigListMixin, admin.ModelAdmin):
+    pass
+
+
+def test_oracle_a_rows_checkbox_is_the_html_of_djangos_widget():
+    person = InsuredPerson(pk=7, name="李<明>", id_number="320502198001011234")
+    site = admin.AdminSite()
+    djangos = _Plain(InsuredPerson, site).action_checkbox(person)
+    assert _Big(InsuredPerson, site).action_checkbox(person) == djangos
+    assert 'value="7"' in djangos and "李&lt;明&gt;" in djangos  # escaped once
+
+
+@pytest.mark.parametrize(
+    "name, key",
+    [
+        ("admin:transfers_reversal_receipt", 5),
+        ("admin:accounts_ledgerentry_change", quote(1234567)),
+        ("admin:accounts_poolingregion_change", quote("32/05_x y")),
+    ],
+)
+def test_oracle_a_rows_link_is_the_url_reverse_gives(name, key):
+    assert record_url(name, key, current_app="admin") == reverse(
+        name, args=[key], current_app="admin"
+    )
+
+
+def _at(day: int) -> dt.datetime:
+    return timezone.make_aware(dt.datetime(2025, 3, day, 9, 30))
+
+
+@pytest.mark.django_db
+def test_oracle_person_page_shows_the_newest_payments_of_both_sides(client, clerk):
+    """李明 pays for his son on March 1–8 and is paid for by his father on March
+    9–12 (the father's account pays): his page's ten newest are March 12 back to
+    March 3; the son's, his eight."""
+    li = make_person(name="李明", region="320500")
+    father = make_person(name="李老", region="320500", birth=dt.date(1960, 5, 1))
+    son = make_person(
+        name="李小明", region="320500", scheme=Scheme.RESIDENT, birth=dt.date(2010, 3, 1)
+    )
+    credit(li.account, "900.00")
+    credit(father.account, "900.00")
+    make_agreement(li, son)
+    make_agreement(father, li)
+    for day in range(1, 9):
+        receive(li, son, "10.00", operator=None, sid=f"S{day:02}", settled_at=_at(day))
+    for day in range(9, 13):
+        receive(father, li, "10.00", operator=None, sid=f"S{day:02}", settled_at=_at(day))
+    client.force_login(clerk)
+
+    def shown(person):
+        page = client.get(f"/admin/accounts/insuredperson/{person.pk}/change/")
+        return re.findall(r">(S\d\d)</a>", page.content.decode())
+
+    assert shown(li) == [f"S{day:02}" for day in range(12, 2, -1)]
+    assert shown(son) == [f"S{day:02}" for day in range(8, 0, -1)]
+
+
+@pytest.mark.django_db
+def test_person_page_asks_the_clerks_scope_of_the_person_once(client, clerk, li_ming):
+    client.force_login(clerk)
+    url = f"/admin/accounts/insuredperson/{li_ming.pk}/change/"
+    client.get(url)
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    asked = [
+        q for q in captured if q["sql"].startswith('SELECT 1 AS "a" FROM "accounts_insuredperson"')
+    ]
+    assert len(asked) == 1
