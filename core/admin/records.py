@@ -15,7 +15,7 @@ walks the URL patterns: a tenth of a review queue's rows' time, cProfile).
 from functools import lru_cache
 from urllib.parse import quote
 
-from django.urls import get_script_prefix, get_urlconf, path, reverse
+from django.urls import get_resolver, get_script_prefix, get_urlconf, path, reverse
 from django.utils.http import RFC3986_SUBDELIMS
 
 # The key reversed once in place of a record's (digits: the int converter takes it).
@@ -29,15 +29,16 @@ def object_path(modeladmin, suffix: str, view, name: str):
 
 def record_url(name: str, key, *, current_app: str | None = None) -> str:
     """``reverse(name, args=[key])`` for a URL whose one argument is a record's key."""
-    before, after = _around_key(name, current_app, get_script_prefix(), get_urlconf())
+    resolver = get_resolver(get_urlconf())  # a new one when the URLs change (tests)
+    before, after = _around_key(name, current_app, get_script_prefix(), resolver)
     return f"{before}{quote(str(key), safe=RFC3986_SUBDELIMS + '/~:@')}{after}"
 
 
 @lru_cache(maxsize=512)
-def _around_key(name: str, current_app, _script_prefix: str, urlconf) -> tuple[str, str]:
+def _around_key(name: str, current_app, _script_prefix: str, resolver) -> tuple[str, str]:
     """The URL ``name`` reversed once, around the place of its key (the URL's prefix
-    and URL configuration are part of the cache's key, as they are of the URL)."""
+    and its patterns are part of the cache's key, as they are of the URL)."""
     before, _key, after = reverse(
-        name, args=[_KEY], urlconf=urlconf, current_app=current_app
+        name, args=[_KEY], urlconf=resolver.urlconf_name, current_app=current_app
     ).partition(_KEY)
     return before, after
