@@ -89,7 +89,7 @@ def persons_by_id_number(id_numbers, regions: dict | None = None) -> dict[str, I
     periods = {person.pk: [] for person in persons}
     for period in EnrolmentPeriod.objects.filter(person_id__in=list(periods)):
         periods[period.person_id].append(period)
-    _regions_cached(regions, [p.region_id for p in persons] + [
+    regions_cached(regions, [p.region_id for p in persons] + [
         period.region_id for held in periods.values() for period in held
     ])  # fmt: skip
     region_field = InsuredPerson._meta.get_field("region")
@@ -103,7 +103,9 @@ def persons_by_id_number(id_numbers, regions: dict | None = None) -> dict[str, I
     return {person.id_number: person for person in persons}
 
 
-def _regions_cached(regions: dict, codes) -> None:
+def regions_cached(regions: dict, codes) -> None:
+    """Add to a file's cache of regions (with province and policy) those of ``codes``
+    it lacks, in one query."""
     missing = set(codes) - regions.keys()
     if missing:
         regions |= PoolingRegion.objects.select_related("province__policy").in_bulk(missing)
