@@ -297,7 +297,7 @@ class CreditsImport(Import):
     def prefetch(self, rows):
         numbers = [values["id_number"] for values in rows]
         accounts = PersonalAccount.objects.select_related("person").filter(
-            person__id_number__in=numbers
+            person__id_number__any=numbers
         )
         accounts = {account.person.id_number: account for account in accounts}
         keys = [
@@ -311,7 +311,9 @@ class CreditsImport(Import):
         return CreditsFound(
             accounts=accounts,
             registered=dict(registered.values_list("id_number", "name")) if others else {},
-            posted=LedgerEntry.objects.in_bulk(keys, field_name="idempotency_key"),
+            posted={
+                e.idempotency_key: e for e in LedgerEntry.objects.filter(idempotency_key__any=keys)
+            },
         )
 
     def check(self, values, found: CreditsFound) -> Change:

@@ -99,7 +99,7 @@ def held_amounts_set(accounts) -> None:
     read, from one query: the reservations of their held payments."""
     held = dict(
         SharingPayment.objects.filter(
-            account_id__in={a.pk for a in accounts}, status=PaymentStatus.HELD
+            account_id__any={a.pk for a in accounts}, status=PaymentStatus.HELD
         )
         .order_by()
         .values_list("account_id")
@@ -120,7 +120,7 @@ def accounts_locked(account_ids, regions: dict) -> dict[int, PersonalAccount]:
         PersonalAccount.objects.select_for_update(of=("self",))
         .select_related("person")
         .only(*_LOCKED_FIELDS, "person__region_id")
-        .filter(pk__in=set(account_ids))
+        .filter(pk__any=set(account_ids))
         .order_by("pk")
     )
     regions_cached(regions, [a.person.region_id for a in accounts])

@@ -191,7 +191,7 @@ def agreements_in_force(pairs_on, *, ids: bool = False) -> dict:
         grantors, beneficiaries = zip(*pairs, strict=True)
         candidates = (
             SharingAgreement.objects.in_force(on_date)
-            .filter(grantor__in=set(grantors), beneficiary__in=set(beneficiaries))
+            .filter(grantor__any=set(grantors), beneficiary__any=set(beneficiaries))
             .order_by("pk")
         )
         if ids:
@@ -292,11 +292,11 @@ def settlements_found(keys) -> dict:
     that finds some (a resent or resumed file)."""
     keys = list(set(keys))
     seen = (
-        SharingPayment.objects.filter(settlement_id__in=keys)
+        SharingPayment.objects.filter(settlement_id__any=keys)
         .order_by()
         .values_list("settlement_id", Value("account"))
         .union(
-            WalletSpending.objects.filter(settlement_id__in=keys)
+            WalletSpending.objects.filter(settlement_id__any=keys)
             .order_by()
             .values_list("settlement_id", Value("wallet")),
             all=True,

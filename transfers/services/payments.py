@@ -329,21 +329,27 @@ def _wallet_spend(row: dict, operator, manual: bool, holds, pending: Pending):
 
 
 def _payment(checked: CheckedRow, account, reasons: list[str], note, operator) -> SharingPayment:
+    """The payment of a checked row. Its foreign keys are given by id and their
+    objects put in its cache, as ``ledger_post_many`` builds its entries (the
+    descriptor's checks of each object were a fifth of a file's write); the posting
+    names the beneficiary, the caller may show the agreement: no query for them."""
     payment = SharingPayment(
         settlement_id=checked.key,
-        account=account,
+        account_id=account.pk,
         agreement_id=checked.agreement.pk,
         scope=checked.scope,
-        grantor_region=checked.grantor_region,
+        grantor_region_id=checked.grantor_region.pk,
         note=(note or "").strip(),
-        created_by=operator,
+        created_by_id=getattr(operator, "pk", None),
         hold_reasons=reasons,
         status=PaymentStatus.HELD if reasons else PaymentStatus.POSTED,
         **checked.values,
     )
-    payment.beneficiary = checked.beneficiary  # the posting names it: no query for it
+    cache = payment._state.fields_cache
+    cache.update(account=account, grantor_region=checked.grantor_region, created_by=operator)
+    cache["beneficiary"] = checked.beneficiary
     if isinstance(checked.agreement, SharingAgreement):  # not a file's ``Ref``
-        payment.agreement = checked.agreement  # the caller shows it: no query for it
+        cache["agreement"] = checked.agreement
     return payment
 
 
