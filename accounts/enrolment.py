@@ -22,8 +22,13 @@ PERIODS_PREFETCH = Prefetch(
 
 def enrolment_on(person: InsuredPerson, on_date: dt.date) -> EnrolmentPeriod | None:
     """The period of the person's history in which ``on_date`` falls; None before the
-    history begins (a day before the 参保日期)."""
-    return next((p for p in person.enrolment_periods.all() if p.covers(on_date)), None)
+    history begins (a day before the 参保日期). A history loaded with the person
+    (``PERIODS_PREFETCH``, ``persons_by_id_number``) is read as it is: a related
+    manager built for each question was a tenth of a settlement file's check."""
+    periods = getattr(person, "_prefetched_objects_cache", {}).get("enrolment_periods")
+    if periods is None:
+        periods = person.enrolment_periods.all()
+    return next((p for p in periods if p.covers(on_date)), None)
 
 
 def person_enrolled_on(person: InsuredPerson, on_date: dt.date) -> bool:

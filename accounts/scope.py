@@ -85,14 +85,19 @@ def staff_placement(user) -> StaffPlacement | None:
 
 
 def scope_regions(user) -> list[str] | None:
-    """Codes of the pooling regions ``user`` acts on; ``None``: every region."""
-    if user is None or user.is_superuser or user.has_perm(SCOPE_NATIONAL):
+    """Codes of the pooling regions ``user`` acts on; ``None``: every region.
+    Remembered on the user object, the national answer too (a file's check asks
+    once a row; ``has_perm`` each time was a twentieth of a credit file's)."""
+    if user is None:
+        return None
+    cached = getattr(user, "_scope_regions", False)
+    if cached is not False:
+        return cached
+    if user.is_superuser or user.has_perm(SCOPE_NATIONAL):
+        user._scope_regions = None
         return None
     if not user.is_authenticated:
         return []
-    cached = getattr(user, "_scope_regions", None)
-    if cached is not None:
-        return cached
     placement = staff_placement(user)
     if placement is None:
         codes = []

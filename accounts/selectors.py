@@ -79,17 +79,17 @@ def persons_by_id_number(id_numbers, regions: dict | None = None) -> dict[str, I
         persons = (
             InsuredPerson.objects.select_related("region__province__policy", "account")
             .prefetch_related(PERIODS_PREFETCH)
-            .filter(id_number__in=numbers)
+            .filter(id_number__any=numbers)
             .order_by()  # a dict by number: no sort to compile or run
         )
         return {person.id_number: person for person in persons}
     persons = list(
-        InsuredPerson.objects.select_related("account").filter(id_number__in=numbers).order_by()
+        InsuredPerson.objects.select_related("account").filter(id_number__any=numbers).order_by()
     )
     periods = {person.pk: [] for person in persons}
-    for period in EnrolmentPeriod.objects.filter(person_id__in=list(periods)):
+    for period in EnrolmentPeriod.objects.filter(person_id__any=list(periods)):
         periods[period.person_id].append(period)
-    _regions_cached(regions, [p.region_id for p in persons] + [
+    regions_cached(regions, [p.region_id for p in persons] + [
         period.region_id for held in periods.values() for period in held
     ])  # fmt: skip
     region_field = InsuredPerson._meta.get_field("region")
@@ -103,7 +103,9 @@ def persons_by_id_number(id_numbers, regions: dict | None = None) -> dict[str, I
     return {person.id_number: person for person in persons}
 
 
-def _regions_cached(regions: dict, codes) -> None:
+def regions_cached(regions: dict, codes) -> None:
+    """Add to a file's cache of regions (with province and policy) those of ``codes``
+    it lacks, in one query."""
     missing = set(codes) - regions.keys()
     if missing:
         regions |= PoolingRegion.objects.select_related("province__policy").in_bulk(missing)

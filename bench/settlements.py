@@ -175,18 +175,30 @@ def preview_and_confirm(importer_class, content: bytes, operator=None, confirmed
     """Seconds of the preview and of the confirmed import of ``content``; printed
     with the process's CPU seconds and the load average (a loaded machine's wall
     times say little, its CPU seconds more)."""
+    from django.db import connection
+
+    from bench.counter import backend_cpu_seconds
     from core.importing import import_run
 
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        (backend,) = cursor.fetchone()
     timings = {}
     for label, dry_run in (("preview", True), ("confirm", False)):
         start, cpu = time.perf_counter(), time.process_time()
+        server = backend_cpu_seconds(backend) or 0.0
         report = import_run(
             importer_class(), content, operator=operator, dry_run=dry_run, confirmed_by=confirmed_by
         )
         timings[label] = time.perf_counter() - start
         assert report.accepted, report.errors[:3]
+        python = time.process_time() - cpu
+        server = (backend_cpu_seconds(backend) or 0.0) - server
+        rows = max(report.rows, 1)
+        timings[f"{label} cpu"] = python + server
         print(f"  {importer_class.title} {label}: {timings[label]:.1f} s, "
-              f"Python CPU {time.process_time() - cpu:.1f} s, "
+              f"CPU Python {python:.1f} s + PostgreSQL {server:.1f} s "
+              f"= {(python + server) / rows * 1000:.2f} ms a row, "
               f"load average {os.getloadavg()[0]:.1f}, "
               f"RSS peak {peak_rss_mb():.0f} MB", flush=True)  # fmt: skip
     return timings

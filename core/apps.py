@@ -10,6 +10,7 @@ class CoreConfig(AppConfig):
     verbose_name = _("Shared")
 
     def ready(self):
+        import core.lookups  # noqa: F401 - registers ``__any``
         from core.roles import roles_grant
 
         post_migrate.connect(roles_grant, sender=self, dispatch_uid="core.roles_grant")

@@ -15,14 +15,16 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import NamedTuple
 
+from django.db.models import Sum
 from django.utils import timezone
 
 from accounts.errors import InvalidIdNumber
-from accounts.models import InsuredPerson
-from accounts.selectors import id_number_given, persons_by_id_number
+from accounts.models import InsuredPerson, PersonalAccount
+from accounts.selectors import id_number_given, persons_by_id_number, regions_cached
 from core.errors import DomainError
 from transfers.errors import NoAgreementInForce, SettlementConflict
-from transfers.models import SharingPayment, WalletSpending
+from transfers.models import PaymentStatus, SharingPayment, WalletSpending
+from transfers.selectors import ZERO
 
 from .checks import (
     CheckedRow,
@@ -80,6 +82,56 @@ def batch_found(rows: list[dict], regions: dict | None = None) -> Found:
                 (grantor.pk, beneficiary.pk, timezone.localdate(aware(row["settled_at"])))
             )
     return Found(persons, settlements, agreements_in_force(triples))
+
+
+def known_payment(key: str, values: dict, found: dict):
+    """``settlement_known`` of an account payment against a batch's
+    ``settlements_found``; the conflict it may raise is built only for a 结算ID
+    found (building a domain error for every new row was a tenth of the check)."""
+    if key not in found:
+        return None
+    conflict = SettlementConflict(settlement_id=key)
+    return settlement_known(SharingPayment, WalletSpending, key, values, conflict, found=found)
+
+
+def held_amounts_set(accounts) -> None:
+    """Set ``held_amount`` (what ``account_shareable`` deducts) on accounts already
+    read, from one query: the reservations of their held payments."""
+    held = dict(
+        SharingPayment.objects.filter(
+            account_id__any={a.pk for a in accounts}, status=PaymentStatus.HELD
+        )
+        .order_by()
+        .values_list("account_id")
+        .annotate(total=Sum("amount"))
+    )
+    for account in accounts:
+        account.held_amount = held.get(account.pk, ZERO)
+
+
+def accounts_locked(account_ids, regions: dict) -> dict[int, PersonalAccount]:
+    """The accounts of a file's chunk by id, locked in id order (as ``ledger_lock``),
+    with only what the write reads of them: balance, status, number and last
+    sequence for the posting, their reservations (``held_amounts_set``, read under
+    the lock, so complete: a hold is made under it) and their holder's region from
+    the file's cache for ``account_shareable``. Why not ``accounts_for_sharing``:
+    an account with its person and region in full was three instances a row."""
+    accounts = list(
+        PersonalAccount.objects.select_for_update(of=("self",))
+        .select_related("person")
+        .only(*_LOCKED_FIELDS, "person__region_id")
+        .filter(pk__any=set(account_ids))
+        .order_by("pk")
+    )
+    regions_cached(regions, [a.person.region_id for a in accounts])
+    region = InsuredPerson._meta.get_field("region")
+    for account in accounts:
+        region.set_cached_value(account.person, regions[account.person.region_id])
+    held_amounts_set(accounts)
+    return {account.pk: account for account in accounts}
+
+
+_LOCKED_FIELDS = ("id", "number", "status", "balance", "last_sequence", "person_id")
 
 
 def batch_holds(checked_rows) -> HoldContext:
@@ -184,7 +236,7 @@ def batch_rechecked(kept: list[Kept], regions: dict) -> list:
         for row in kept
         if row.account_id is not None
     ]
-    agreements = agreements_in_force(triples)
+    agreements = agreements_in_force(triples, ids=True)
     return each_checked(kept, lambda row: _rechecked(row, known, agreements, regions))
 
 
@@ -193,8 +245,7 @@ def _rechecked(row: Kept, known: dict, agreements: dict, regions: dict) -> Check
     if row.wallet:
         patient = InsuredPerson(pk=row.patient_id) if row.patient_id is not None else None
         return CheckedRow(key, values, on_date=row.on_date, beneficiary=patient)
-    conflict = SettlementConflict(settlement_id=key)
-    existing = settlement_known(SharingPayment, WalletSpending, key, values, conflict, found=known)
+    existing = known_payment(key, values, known)
     if existing is not None:
         return CheckedRow(key, values, existing)
     agreement = agreements.get((values["grantor_id"], values["beneficiary_id"], row.on_date))
@@ -202,14 +253,15 @@ def _rechecked(row: Kept, known: dict, agreements: dict, regions: dict) -> Check
         raise NoAgreementInForce(
             grantor=row.grantor, beneficiary=row.beneficiary, on_date=row.on_date.isoformat()
         )
-    # The account by id only: the write locks and reads it itself (building model
-    # instances was a third of the write); the region from the file's cache.
+    # The account and the agreement by id only: the write locks and reads the
+    # account itself (building model instances was a third of the write); the
+    # region from the file's cache.
     return CheckedRow(
         key,
         values,
         None,
         Ref(row.account_id),
-        agreement,
+        Ref(agreement),
         row.scope,
         row.on_date,
         InsuredPerson(pk=values["beneficiary_id"], name=row.beneficiary),

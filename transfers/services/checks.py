@@ -178,23 +178,29 @@ def agreement_in_force(
     return agreement
 
 
-def agreements_in_force(pairs_on) -> dict:
+def agreements_in_force(pairs_on, *, ids: bool = False) -> dict:
     """The agreements in force for (grantor id, beneficiary id, date) triples, by
     triple: one query per distinct date (a day's file has one or two), for
-    ``agreement_in_force(..., found=)``."""
+    ``agreement_in_force(..., found=)``. ``ids``: their ids only, no instances
+    (a file's write, which only links its payments to them)."""
     by_date = defaultdict(set)
     for grantor_id, beneficiary_id, on_date in pairs_on:
         by_date[on_date].add((grantor_id, beneficiary_id))
     found = {}
     for on_date, pairs in by_date.items():
         grantors, beneficiaries = zip(*pairs, strict=True)
-        candidates = SharingAgreement.objects.in_force(on_date).filter(
-            grantor__in=set(grantors), beneficiary__in=set(beneficiaries)
+        candidates = (
+            SharingAgreement.objects.in_force(on_date)
+            .filter(grantor__any=set(grantors), beneficiary__any=set(beneficiaries))
+            .order_by("pk")
         )
-        for agreement in candidates.order_by("pk"):
-            key = (agreement.grantor_id, agreement.beneficiary_id)
-            if key in pairs:
-                found.setdefault((*key, on_date), agreement)
+        if ids:
+            rows = candidates.values_list("grantor_id", "beneficiary_id", "pk")
+        else:
+            rows = ((a.grantor_id, a.beneficiary_id, a) for a in candidates)
+        for grantor_id, beneficiary_id, agreement in rows:
+            if (grantor_id, beneficiary_id) in pairs:
+                found.setdefault((grantor_id, beneficiary_id, on_date), agreement)
     return found
 
 
@@ -286,11 +292,11 @@ def settlements_found(keys) -> dict:
     that finds some (a resent or resumed file)."""
     keys = list(set(keys))
     seen = (
-        SharingPayment.objects.filter(settlement_id__in=keys)
+        SharingPayment.objects.filter(settlement_id__any=keys)
         .order_by()
         .values_list("settlement_id", Value("account"))
         .union(
-            WalletSpending.objects.filter(settlement_id__in=keys)
+            WalletSpending.objects.filter(settlement_id__any=keys)
             .order_by()
             .values_list("settlement_id", Value("wallet")),
             all=True,

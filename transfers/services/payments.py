@@ -4,7 +4,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.errors import IdempotencyConflict
-from accounts.models import EntryKind
+from accounts.models import EntryKind, SharingAgreement
 from accounts.policy import require_scope_allowed
 from accounts.scope import require_can_act
 from accounts.selectors import open_account_of
@@ -17,7 +17,6 @@ from transfers.errors import (
     InvalidPaymentSource,
     InvalidSettlementId,
     NotHeld,
-    SettlementConflict,
     WalletPaymentNamesGrantor,
 )
 from transfers.models import (
@@ -30,10 +29,13 @@ from transfers.selectors import accounts_for_sharing
 
 from .batch import (
     Pending,
+    accounts_locked,
     batch_found,
     batch_holds,
     batch_rechecked,
     each_checked,
+    held_amounts_set,
+    known_payment,
     settlement_decide,
     spending_decide,
 )
@@ -45,7 +47,6 @@ from .checks import (
     require_active_on,
     require_row_in_scope,
     require_settlement_allowed,
-    settlement_known,
     settlement_values,
     text_key,
 )
@@ -81,17 +82,16 @@ def settlements_check(rows: list[dict], pending: Pending, regions: dict | None =
     per row, its ``CheckedRow`` (with ``holds``) or the ``DomainError`` refusing it."""
     found = batch_found(rows, regions)
     results = each_checked(rows, lambda row: _row_check(row, found))
-    accounts = accounts_for_sharing(
-        [c.account.pk for c in results if _is_new_payment(c)], lock=False
-    )
+    # The accounts came with their persons (``batch_found``): only their
+    # reservations are read, not the accounts again (three instances a row).
+    held_amounts_set([c.account for c in results if _is_new_payment(c)])
     holds = batch_holds(results)
     for index, checked in enumerate(results):
         if _is_new_spending(checked):
             checked.holds = spending_decide(checked, holds, pending)
         if _is_new_payment(checked):
             try:
-                account = accounts[checked.account.pk]
-                checked.holds = settlement_decide(checked, account, holds, pending)
+                checked.holds = settlement_decide(checked, checked.account, holds, pending)
             except DomainError as error:
                 results[index] = error
     return results
@@ -166,10 +166,7 @@ def _account_payment_check(
         "grantor_id": grantor.pk,
         "beneficiary_id": beneficiary.pk,
     }
-    conflict = SettlementConflict(settlement_id=key)
-    known = settlement_known(
-        SharingPayment, WalletSpending, key, values, conflict, found=found.settlements
-    )
+    known = known_payment(key, values, found.settlements)
     if known:
         return CheckedRow(key=key, values=values, existing=known)
     on_date = timezone.localdate(values["settled_at"])
@@ -281,11 +278,14 @@ def settlements_receive(
         if checked is None:
             found = batch_found(rows, regions)
             results = each_checked(rows, lambda row: _row_check_in_scope(row, found, operator))
+            accounts = accounts_for_sharing(
+                [c.account.pk for c in results if _is_new_payment(c)], lock=True
+            )
         else:
             results = batch_rechecked(checked, regions)
-        accounts = accounts_for_sharing(
-            [c.account.pk for c in results if _is_new_payment(c)], lock=True
-        )
+            accounts = accounts_locked(
+                [c.account.pk for c in results if _is_new_payment(c)], regions
+            )
         holds = batch_holds(results)
         pending = Pending()
         payments, posted = [], []
@@ -329,19 +329,27 @@ def _wallet_spend(row: dict, operator, manual: bool, holds, pending: Pending):
 
 
 def _payment(checked: CheckedRow, account, reasons: list[str], note, operator) -> SharingPayment:
+    """The payment of a checked row. Its foreign keys are given by id and their
+    objects put in its cache, as ``ledger_post_many`` builds its entries (the
+    descriptor's checks of each object were a fifth of a file's write); the posting
+    names the beneficiary, the caller may show the agreement: no query for them."""
     payment = SharingPayment(
         settlement_id=checked.key,
-        account=account,
-        agreement=checked.agreement,
+        account_id=account.pk,
+        agreement_id=checked.agreement.pk,
         scope=checked.scope,
-        grantor_region=checked.grantor_region,
+        grantor_region_id=checked.grantor_region.pk,
         note=(note or "").strip(),
-        created_by=operator,
+        created_by_id=getattr(operator, "pk", None),
         hold_reasons=reasons,
         status=PaymentStatus.HELD if reasons else PaymentStatus.POSTED,
         **checked.values,
     )
-    payment.beneficiary = checked.beneficiary  # the posting names it: no query for it
+    cache = payment._state.fields_cache
+    cache.update(account=account, grantor_region=checked.grantor_region, created_by=operator)
+    cache["beneficiary"] = checked.beneficiary
+    if isinstance(checked.agreement, SharingAgreement):  # not a file's ``Ref``
+        cache["agreement"] = checked.agreement
     return payment
 
 
