@@ -29,6 +29,7 @@ from accounts.selectors import person_by_id_number as registered_person
 from core.errors import about
 from core.idnumbers import division_code_known
 from core.money import parse_amount
+from core.prepared import queried
 from transfers.errors import (
     AmountOverAvailable,
     ContributionNotResident,
@@ -188,14 +189,20 @@ def agreements_in_force(pairs_on) -> dict:
     found = {}
     for on_date, pairs in by_date.items():
         grantors, beneficiaries = zip(*pairs, strict=True)
-        candidates = SharingAgreement.objects.in_force(on_date).filter(
-            grantor__in=set(grantors), beneficiary__in=set(beneficiaries)
-        )
-        for agreement in candidates.order_by("pk"):
+        candidates = queried(_agreements_query, on_date, set(grantors), set(beneficiaries))
+        for agreement in candidates:
             key = (agreement.grantor_id, agreement.beneficiary_id)
             if key in pairs:
                 found.setdefault((*key, on_date), agreement)
     return found
+
+
+def _agreements_query(on_date: dt.date, grantors, beneficiaries):
+    return (
+        SharingAgreement.objects.in_force(on_date)
+        .filter(grantor__in=grantors, beneficiary__in=beneficiaries)
+        .order_by("pk")
+    )
 
 
 def regions_on(persons, on_date: dt.date) -> list[PoolingRegion]:
@@ -284,8 +291,19 @@ def settlements_found(keys) -> dict:
     """The settlements (paid from an account or a wallet) received before under these
     结算IDs, by ID: one query that finds none in the usual case, one more per kind
     that finds some (a resent or resumed file)."""
-    keys = list(set(keys))
-    seen = (
+    seen = queried(_settlements_query, set(keys))
+    by_kind = defaultdict(list)
+    for key, kind in seen:
+        by_kind[kind].append(key)
+    found = {}
+    for kind, model in (("account", SharingPayment), ("wallet", WalletSpending)):
+        if by_kind[kind]:
+            found |= model.objects.in_bulk(by_kind[kind], field_name="settlement_id")
+    return found
+
+
+def _settlements_query(keys):
+    return (
         SharingPayment.objects.filter(settlement_id__in=keys)
         .order_by()
         .values_list("settlement_id", Value("account"))
@@ -296,14 +314,6 @@ def settlements_found(keys) -> dict:
             all=True,
         )
     )
-    by_kind = defaultdict(list)
-    for key, kind in seen:
-        by_kind[kind].append(key)
-    found = {}
-    for kind, model in (("account", SharingPayment), ("wallet", WalletSpending)):
-        if by_kind[kind]:
-            found |= model.objects.in_bulk(by_kind[kind], field_name="settlement_id")
-    return found
 
 
 def settlement_raced(model, key: str, values: dict, conflict, error: Exception):
