@@ -115,7 +115,7 @@ class _Compiled:
     def run(self, values: list) -> list:
         params = [p if i is None else values[i] for i, p in self.params]
         db = connections[DEFAULT_DB_ALIAS]  # the proxy ``connection`` looks it up per use
-        rows, _names = _executed(db, self.sql, params)
+        rows, _names = _executed(db, self.sql, params, names=False)
         if self.converters:
             rows = list(self.compiler.apply_converters(rows, self.converters))
         if self.models:
@@ -142,12 +142,15 @@ class _Compiled:
 
 def raw_queried(model, sql: str, params: list) -> list:
     """``list(model.objects.raw(sql, params))`` for SQL written by hand, run as a
-    prepared statement: the model's columns by name, other columns as attributes."""
+    prepared statement: every column of the model by name (``SELECT t.*``), other
+    columns as attributes."""
     db = connections[DEFAULT_DB_ALIAS]
     rows, names = _executed(db, sql, params)
-    attnames = {f.column: f.attname for f in model._meta.concrete_fields}
-    fields = [(i, attnames[n]) for i, n in enumerate(names) if n in attnames]
-    extra = [(i, n) for i, n in enumerate(names) if n not in attnames]
+    position = {n: i for i, n in enumerate(names)}
+    # In the model's order of fields, which ``from_db`` takes them in.
+    fields = [(position[f.column], f.attname) for f in model._meta.concrete_fields]
+    columns = {f.column for f in model._meta.concrete_fields}
+    extra = [(i, n) for i, n in enumerate(names) if n not in columns]
     result = []
     for row in rows:
         instance = model.from_db(db.alias, [a for _i, a in fields], [row[i] for i, _a in fields])
@@ -157,14 +160,15 @@ def raw_queried(model, sql: str, params: list) -> list:
     return result
 
 
-def _executed(db, sql: str, params: list) -> tuple[list, list]:
+def _executed(db, sql: str, params: list, names: bool = True) -> tuple[list, list]:
     """The rows and column names of ``sql`` run as a prepared statement on ``db``,
-    through Django's cursor wrapper, so it is logged and counted as any other."""
+    through Django's cursor wrapper, so it is logged and counted as any other.
+    ``names``: whether the column names are wanted (psycopg builds them per query)."""
     db.ensure_connection()
     with db._prepare_cursor(_PreparingCursor(db.connection)) as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
-        names = [column.name for column in cursor.description]
+        names = [column.name for column in cursor.description] if names else []
     if db.queries_logged:  # psycopg keeps no text of a prepared statement
         db.queries_log[-1]["sql"] = db.ops.compose_sql(sql, params)
     return rows, names
