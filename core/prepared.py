@@ -12,7 +12,9 @@ queryset would return them. The queryset itself stays the
 one statement of what is read: the function that builds it is its only copy.
 
 Lists longer than ``SMALL`` (a file's chunk) run the queryset as Django does:
-a shape per length would be compiled once and never reused.
+a shape per length would be compiled once and never reused. ``prepared_write``
+runs a posting's insert (``accounts.services.ledger``), whose text repeats, the
+same way.
 """
 
 import datetime as dt
@@ -37,7 +39,8 @@ _ONLY_WHEN_ASKED = 2**31 - 1
 
 # Inside an ``audit_as`` pghistory puts the trail's context before every statement
 # (``_inject_history_context``): two commands, which a prepared statement cannot
-# be. These statements only read (a row lock writes no row), so they need none.
+# be. A read needs none (a row lock writes no row); a write sets it first, as a
+# statement of its own, since the trail's triggers read it.
 _TRAIL_CONTEXT = (
     "SELECT set_config('pghistory.context_id', %s, true), "
     "set_config('pghistory.context_metadata', %s, true); "
@@ -45,10 +48,14 @@ _TRAIL_CONTEXT = (
 
 
 class _PreparingCursor(ServerBindingCursor):
-    """Prepares every statement it runs (reads only: no trail context)."""
+    """Prepares every statement it runs; ``writes``: keeps the trail's context."""
+
+    writes = False
 
     def execute(self, query, params=None, *, prepare=None, binary=None):
         if query.startswith(_TRAIL_CONTEXT):
+            if self.writes:
+                super().execute(_TRAIL_CONTEXT.rstrip("; "), params[:2], prepare=False)
             query, params = query[len(_TRAIL_CONTEXT) :], params[2:]
         if self.connection.prepare_threshold is None:
             self.connection.prepare_threshold = _ONLY_WHEN_ASKED
@@ -160,12 +167,24 @@ def raw_queried(model, sql: str, params: list) -> list:
     return result
 
 
-def _executed(db, sql: str, params: list, names: bool = True) -> tuple[list, list]:
+def prepared_write(sql: str, params: list) -> list:
+    """The rows of a writing statement (``INSERT … RETURNING``) whose text repeats
+    (one posting at the counter), run as a prepared statement of the connection,
+    the trail's context kept. Errors are Django's (``IntegrityError``)."""
+    rows, _names = _executed(connections[DEFAULT_DB_ALIAS], sql, params, False, writes=True)
+    return rows
+
+
+def _executed(
+    db, sql: str, params: list, names: bool = True, writes: bool = False
+) -> tuple[list, list]:
     """The rows and column names of ``sql`` run as a prepared statement on ``db``,
     through Django's cursor wrapper, so it is logged and counted as any other.
     ``names``: whether the column names are wanted (psycopg builds them per query)."""
     db.ensure_connection()
-    with db._prepare_cursor(_PreparingCursor(db.connection)) as cursor:
+    prepared = _PreparingCursor(db.connection)
+    prepared.writes = writes
+    with db._prepare_cursor(prepared) as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
         names = [column.name for column in cursor.description] if names else []

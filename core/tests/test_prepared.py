@@ -4,13 +4,15 @@ same rows as Django's own evaluation, one statement, planned once by the server.
 import datetime as dt
 
 import pytest
+from django.apps import apps
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
+from accounts.models import PoolingRegion
 from accounts.selectors import persons_by_id_number
 from accounts.tests.factories import make_agreement, make_person
 from core.audit import audit_context
-from core.prepared import queried
+from core.prepared import prepared_write, queried
 from transfers.selectors import accounts_for_sharing
 from transfers.services.checks import _agreements_query, agreements_in_force
 from transfers.services.holds import hold_context
@@ -92,3 +94,20 @@ def test_inside_the_trails_context_reads_are_prepared_too():
         accounts = accounts_for_sharing([grantor.account.pk], lock=True)
     assert context.rules.pk == 1 and context.same_day == {}
     assert list(accounts) == [grantor.account.pk]
+
+
+def test_a_prepared_write_keeps_the_trails_context():
+    region = PoolingRegion.objects.get(code="320500")
+    with audit_context(user=7, username="clerk7"), transaction.atomic():
+        for name in ("苏州市（一）", "苏州市（二）"):  # the second run is the prepared one
+            rows = prepared_write(
+                "UPDATE accounts_poolingregion SET name = %s WHERE code = %s RETURNING code",
+                [name, region.code],
+            )
+            assert rows == [("320500",)]
+    events = apps.get_model("accounts", "PoolingRegionEvent").objects.order_by("pgh_id")
+    events = events.filter(pgh_obj_id="320500")
+    assert [(e.name, e.pgh_context["username"]) for e in events.filter(pgh_label="update")] == [
+        ("苏州市（一）", "clerk7"),
+        ("苏州市（二）", "clerk7"),
+    ]
