@@ -36,6 +36,7 @@ from core.database import replica_alias
 from core.dates import local_days
 from core.idnumbers import normalize_id_number
 from core.masking import mask_id_number, mask_name
+from core.prepared import queried
 
 
 def open_account_of(person: InsuredPerson) -> PersonalAccount:
@@ -76,12 +77,12 @@ def persons_by_id_number(id_numbers, regions: dict | None = None) -> dict[str, I
     (building those was half of a settlement file's check)."""
     numbers = list(set(id_numbers))
     if regions is None:
-        persons = (
-            InsuredPerson.objects.select_related("region__province__policy", "account")
-            .prefetch_related(PERIODS_PREFETCH)
-            .filter(id_number__any=numbers)
-            .order_by()  # a dict by number: no sort to compile or run
-        )
+        persons = queried(_persons_query, numbers)
+        periods = {person.pk: [] for person in persons}
+        for period in queried(_periods_query, list(periods)):
+            periods[period.person_id].append(period)
+        for person in persons:  # what ``prefetch_related`` leaves
+            person._prefetched_objects_cache = {"enrolment_periods": periods[person.pk]}
         return {person.id_number: person for person in persons}
     persons = list(
         InsuredPerson.objects.select_related("account").filter(id_number__any=numbers).order_by()
@@ -101,6 +102,19 @@ def persons_by_id_number(id_numbers, regions: dict | None = None) -> dict[str, I
         # What ``prefetch_related`` leaves, without a queryset per person.
         person._prefetched_objects_cache = {"enrolment_periods": periods[person.pk]}
     return {person.id_number: person for person in persons}
+
+
+def _persons_query(numbers):
+    # A dict by number: no sort to compile or run.
+    return (
+        InsuredPerson.objects.select_related("region__province__policy", "account")
+        .filter(id_number__any=numbers)
+        .order_by()
+    )
+
+
+def _periods_query(person_ids):
+    return PERIODS_PREFETCH.queryset.filter(person_id__any=person_ids)
 
 
 def regions_cached(regions: dict, codes) -> None:

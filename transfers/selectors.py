@@ -13,6 +13,7 @@ from django.utils import timezone
 from accounts.models import EntryKind, InsuredPerson, PersonalAccount, Wallet
 from accounts.selectors import looks_like_id_number
 from core.dates import local_days
+from core.prepared import queried
 
 from .models import PaymentStatus, SharingPayment, TransferStatus, WalletSpending, WalletTransfer
 from .models.settlements import INSTITUTION_CODE
@@ -39,6 +40,10 @@ def accounts_for_sharing(account_ids, *, lock: bool) -> dict[int, PersonalAccoun
     """The accounts, by id, each with its held reservations (``held_amount``) read in
     the same query, and its person's region, which ``account_shareable`` reads;
     ``lock``: locked in id order, as ``ledger_lock`` does (the caller's transaction)."""
+    return {a.pk: a for a in queried(_accounts_query, set(account_ids), lock)}
+
+
+def _accounts_query(account_ids, lock: bool):
     held = (
         SharingPayment.objects.filter(account=OuterRef("pk"), status=PaymentStatus.HELD)
         .values("account")
@@ -50,7 +55,7 @@ def accounts_for_sharing(account_ids, *, lock: bool) -> dict[int, PersonalAccoun
     )
     if lock:
         accounts = accounts.select_for_update(of=("self",))
-    return {a.pk: a for a in accounts.filter(pk__in=set(account_ids)).order_by("pk")}
+    return accounts.filter(pk__any=account_ids).order_by("pk")
 
 
 def account_shareable(account: PersonalAccount, on_date: dt.date) -> Shareable:

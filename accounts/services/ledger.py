@@ -29,6 +29,7 @@ from accounts.errors import (
 from accounts.models import AccountStatus, EntryKind, LedgerEntry, PersonalAccount, Wallet
 from core.copying import COPY_FROM_ROWS, copy_insert
 from core.errors import DomainError, InvalidAmount
+from core.prepared import SMALL, prepared_write
 
 
 @dataclass
@@ -176,10 +177,14 @@ def _entries_write(entries: list[LedgerEntry]) -> None:
         updates, values = _holders_sql(holders)
         parts = [f"entries AS ({sql})", *updates]
         params += values
+        sql = f"WITH {', '.join(parts)} SELECT id FROM entries"
         try:
-            with connection.cursor() as cursor:
-                cursor.execute(f"WITH {', '.join(parts)} SELECT id FROM entries", params)
-                ids = [row[0] for row in cursor.fetchall()]
+            if len(part) <= SMALL:  # a counter's posting: the same text every time
+                ids = [row[0] for row in prepared_write(sql, params)]
+            else:
+                with connection.cursor() as cursor:
+                    cursor.execute(sql, params)
+                    ids = [row[0] for row in cursor.fetchall()]
         except IntegrityError as error:
             if not _key_taken(error):
                 raise  # another refusal of the database's (a check), as it is

@@ -29,6 +29,7 @@ from accounts.selectors import person_by_id_number as registered_person
 from core.errors import about
 from core.idnumbers import division_code_known
 from core.money import parse_amount
+from core.prepared import queried
 from transfers.errors import (
     AmountOverAvailable,
     ContributionNotResident,
@@ -189,19 +190,22 @@ def agreements_in_force(pairs_on, *, ids: bool = False) -> dict:
     found = {}
     for on_date, pairs in by_date.items():
         grantors, beneficiaries = zip(*pairs, strict=True)
-        candidates = (
-            SharingAgreement.objects.in_force(on_date)
-            .filter(grantor__any=set(grantors), beneficiary__any=set(beneficiaries))
-            .order_by("pk")
-        )
-        if ids:
-            rows = candidates.values_list("grantor_id", "beneficiary_id", "pk")
-        else:
-            rows = ((a.grantor_id, a.beneficiary_id, a) for a in candidates)
+        rows = queried(_agreements_query, on_date, set(grantors), set(beneficiaries), ids)
+        if not ids:
+            rows = [(a.grantor_id, a.beneficiary_id, a) for a in rows]
         for grantor_id, beneficiary_id, agreement in rows:
             if (grantor_id, beneficiary_id) in pairs:
                 found.setdefault((grantor_id, beneficiary_id, on_date), agreement)
     return found
+
+
+def _agreements_query(on_date: dt.date, grantors, beneficiaries, ids: bool):
+    candidates = (
+        SharingAgreement.objects.in_force(on_date)
+        .filter(grantor__any=grantors, beneficiary__any=beneficiaries)
+        .order_by("pk")
+    )
+    return candidates.values_list("grantor_id", "beneficiary_id", "pk") if ids else candidates
 
 
 def regions_on(persons, on_date: dt.date) -> list[PoolingRegion]:
@@ -290,8 +294,19 @@ def settlements_found(keys) -> dict:
     """The settlements (paid from an account or a wallet) received before under these
     结算IDs, by ID: one query that finds none in the usual case, one more per kind
     that finds some (a resent or resumed file)."""
-    keys = list(set(keys))
-    seen = (
+    seen = queried(_settlements_query, set(keys))
+    by_kind = defaultdict(list)
+    for key, kind in seen:
+        by_kind[kind].append(key)
+    found = {}
+    for kind, model in (("account", SharingPayment), ("wallet", WalletSpending)):
+        if by_kind[kind]:
+            found |= model.objects.in_bulk(by_kind[kind], field_name="settlement_id")
+    return found
+
+
+def _settlements_query(keys):
+    return (
         SharingPayment.objects.filter(settlement_id__any=keys)
         .order_by()
         .values_list("settlement_id", Value("account"))
@@ -302,14 +317,6 @@ def settlements_found(keys) -> dict:
             all=True,
         )
     )
-    by_kind = defaultdict(list)
-    for key, kind in seen:
-        by_kind[kind].append(key)
-    found = {}
-    for kind, model in (("account", SharingPayment), ("wallet", WalletSpending)):
-        if by_kind[kind]:
-            found |= model.objects.in_bulk(by_kind[kind], field_name="settlement_id")
-    return found
 
 
 def settlement_raced(model, key: str, values: dict, conflict, error: Exception):

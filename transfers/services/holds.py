@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from accounts.models import Scope
 from core.dates import local_days
+from core.prepared import raw_queried
 from core.settings_update import settings_check, settings_save
 from transfers.models import HoldReason, HoldRules, PaymentStatus
 
@@ -70,7 +71,7 @@ def hold_context(days) -> HoldContext:
         end,
         PaymentStatus.REJECTED,
     ]
-    rules = next(iter(HoldRules.objects.raw(HOLD_CONTEXT_SQL, params)), None)
+    rules = next(iter(raw_queried(HoldRules, HOLD_CONTEXT_SQL, params)), None)
     if rules is None:  # the deployment's first settlement: the default rules
         HoldRules.current()
         return hold_context(days)

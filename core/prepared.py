@@ -1,0 +1,214 @@
+"""Small querysets compiled once per process and run as prepared statements.
+
+Why: a settlement at the counter reads five querysets (persons, histories,
+结算IDs, agreements, accounts), and Django spent about 80 % of the counter's
+Python time building their SQL again for every settlement, and PostgreSQL
+planned each again. ``queried`` builds the queryset once per shape (the types
+of its arguments) with stand-in arguments, keeps its SQL and compiler, and
+then runs that SQL with the real arguments through a server-binding cursor as a
+prepared statement of the connection, so the server plans it once too. Rows
+become model instances (``select_related`` too) or tuples exactly as the
+queryset would return them. The queryset itself stays the
+one statement of what is read: the function that builds it is its only copy.
+
+A list argument is one parameter whatever its length (the queryset filters on
+it with ``field__any``, ``core.lookups``), so a file's chunk of a thousand ID
+numbers runs the same prepared statement as the counter's one.
+``prepared_write`` runs a posting's insert (``accounts.services.ledger``), whose
+text repeats for up to ``SMALL`` entries, the same way.
+"""
+
+import datetime as dt
+import itertools
+from collections.abc import Callable
+from functools import lru_cache
+
+from django.db import DEFAULT_DB_ALIAS, connection, connections
+from django.db.backends.postgresql.base import ServerBindingCursor
+from django.db.models.query import ModelIterable, get_related_populators
+
+SMALL = 8
+
+
+# Django turns psycopg's preparing off (``prepare_threshold=None``) for connection
+# poolers' sake: a prepared statement lives on its server connection, which a
+# pooler in transaction mode shares (PgBouncer prepares them itself from 1.21,
+# ``max_prepared_statements``). These statements are prepared when asked, and no
+# other: a threshold no statement reaches by itself.
+_ONLY_WHEN_ASKED = 2**31 - 1
+
+
+# Inside an ``audit_as`` pghistory puts the trail's context before every statement
+# (``_inject_history_context``): two commands, which a prepared statement cannot
+# be. A read needs none (a row lock writes no row); a write sets it first, as a
+# statement of its own, since the trail's triggers read it.
+_TRAIL_CONTEXT = (
+    "SELECT set_config('pghistory.context_id', %s, true), "
+    "set_config('pghistory.context_metadata', %s, true); "
+)
+
+
+class _PreparingCursor(ServerBindingCursor):
+    """Prepares every statement it runs; ``writes``: keeps the trail's context."""
+
+    writes = False
+
+    def execute(self, query, params=None, *, prepare=None, binary=None):
+        if query.startswith(_TRAIL_CONTEXT):
+            if self.writes:
+                super().execute(_TRAIL_CONTEXT.rstrip("; "), params[:2], prepare=False)
+            query, params = query[len(_TRAIL_CONTEXT) :], params[2:]
+        if self.connection.prepare_threshold is None:
+            self.connection.prepare_threshold = _ONLY_WHEN_ASKED
+        return super().execute(query, params, prepare=prepare is not False, binary=binary)
+
+
+def queried(build: Callable, *args) -> list:
+    """``list(build(*args))``, the queryset ``build`` returns for ``args`` (scalars,
+    and lists or sets of scalars that it filters on with ``__any``), from SQL
+    compiled once for arguments of these types. A boolean argument is part of the
+    shape (a queryset built differently, ``select_for_update``), not a parameter."""
+    args = [sorted(a) if isinstance(a, set) else a for a in args]
+    if any(isinstance(a, list) and not a for a in args):
+        return list(build(*args))  # an empty list reads nothing: Django sends no query
+    compiled = _compiled(build, tuple(_shape(a) for a in args))
+    return compiled.run([a for a in args if not isinstance(a, bool)])
+
+
+def _shape(arg):
+    if isinstance(arg, bool):
+        return arg
+    if isinstance(arg, list):
+        return (type(arg[0]),)
+    return type(arg)
+
+
+@lru_cache(maxsize=128)
+def _compiled(build: Callable, shape: tuple) -> "_Compiled":
+    return _Compiled(build, shape)
+
+
+class _Compiled:
+    """The SQL of ``build``'s queryset for one shape of arguments, which parameter
+    comes from which argument value, and how rows become results."""
+
+    def __init__(self, build: Callable, shape: tuple):
+        stand_ins = itertools.count(1)
+        args, flat = [], []
+        for part in shape:
+            if isinstance(part, bool):
+                args.append(part)
+            elif isinstance(part, tuple):  # a list: one array parameter
+                value = [_stand_in(part[0], next(stand_ins))]
+                args.append(value)
+                flat.append(value)
+            else:
+                value = _stand_in(part, next(stand_ins))
+                args.append(value)
+                flat.append(value)
+        queryset = build(*args)
+        self.compiler = queryset.query.get_compiler(connection=connection)
+        self.sql, params = self.compiler.as_sql()
+        index = {_key(v): i for i, v in enumerate(flat)}
+        # Per parameter: the position of the argument value it is, or the constant.
+        self.params = [(index.get(_key(p)), p) for p in params]
+        if len({i for i, _p in self.params if i is not None}) != len(flat):
+            raise TypeError("an argument does not reach the SQL as a parameter of its own")
+        self.models = issubclass(queryset._iterable_class, ModelIterable)
+        columns = [column[0] for column in self.compiler.select[: self.compiler.col_count]]
+        self.converters = self.compiler.get_converters(columns)
+
+    def run(self, values: list) -> list:
+        params = [p if i is None else values[i] for i, p in self.params]
+        db = connections[DEFAULT_DB_ALIAS]  # the proxy ``connection`` looks it up per use
+        rows, _names = _executed(db, self.sql, params, names=False)
+        if self.converters:
+            rows = list(self.compiler.apply_converters(rows, self.converters))
+        if self.models:
+            return self._instances(rows, db.alias)
+        return [tuple(row) for row in rows]
+
+    def _instances(self, rows, db: str) -> list:
+        """What Django's ``ModelIterable`` makes of the rows."""
+        compiler = self.compiler
+        info, select = compiler.klass_info, compiler.select
+        start, end = info["select_fields"][0], info["select_fields"][-1] + 1
+        names = [column[0].target.attname for column in select[start:end]]
+        populators = get_related_populators(info, select, db)
+        result = []
+        for row in rows:
+            instance = info["model"].from_db(db, names, row[start:end])
+            for populator in populators:
+                populator.populate(row, instance)
+            for name, position in compiler.annotation_col_map.items():
+                setattr(instance, name, row[position])
+            result.append(instance)
+        return result
+
+
+def raw_queried(model, sql: str, params: list) -> list:
+    """``list(model.objects.raw(sql, params))`` for SQL written by hand, run as a
+    prepared statement: every column of the model by name (``SELECT t.*``), other
+    columns as attributes."""
+    db = connections[DEFAULT_DB_ALIAS]
+    rows, names = _executed(db, sql, params)
+    position = {n: i for i, n in enumerate(names)}
+    # In the model's order of fields, which ``from_db`` takes them in.
+    fields = [(position[f.column], f.attname) for f in model._meta.concrete_fields]
+    columns = {f.column for f in model._meta.concrete_fields}
+    extra = [(i, n) for i, n in enumerate(names) if n not in columns]
+    result = []
+    for row in rows:
+        instance = model.from_db(db.alias, [a for _i, a in fields], [row[i] for i, _a in fields])
+        for i, name in extra:
+            setattr(instance, name, row[i])
+        result.append(instance)
+    return result
+
+
+def prepared_write(sql: str, params: list) -> list:
+    """The rows of a writing statement (``INSERT … RETURNING``) whose text repeats
+    (one posting at the counter), run as a prepared statement of the connection,
+    the trail's context kept. Errors are Django's (``IntegrityError``)."""
+    rows, _names = _executed(connections[DEFAULT_DB_ALIAS], sql, params, False, writes=True)
+    return rows
+
+
+def _executed(
+    db, sql: str, params: list, names: bool = True, writes: bool = False
+) -> tuple[list, list]:
+    """The rows and column names of ``sql`` run as a prepared statement on ``db``,
+    through Django's cursor wrapper, so it is logged and counted as any other.
+    ``names``: whether the column names are wanted (psycopg builds them per query)."""
+    db.ensure_connection()
+    prepared = _PreparingCursor(db.connection)
+    prepared.writes = writes
+    with db._prepare_cursor(prepared) as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+        names = [column.name for column in cursor.description] if names else []
+    if db.queries_logged:  # psycopg keeps no text of a prepared statement
+        db.queries_log[-1]["sql"] = db.ops.compose_sql(sql, params)
+    return rows, names
+
+
+def _stand_in(kind, n: int):
+    """A value of ``kind`` that no real argument or constant of a query has."""
+    if issubclass(kind, int):
+        return -987_654_000_000 - n
+    if issubclass(kind, str):
+        return f"\x01stand-in {n}"
+    if issubclass(kind, dt.datetime):
+        raise TypeError("datetime arguments are not supported")
+    if issubclass(kind, dt.date):
+        return dt.date(1001, 1, 1) + dt.timedelta(days=n)
+    raise TypeError(f"no stand-in for {kind.__name__}")
+
+
+def _key(value):
+    if isinstance(value, list):  # an array parameter: an argument's if it is its stand-in
+        value = tuple(value)
+    try:
+        return (type(value), hash(value), value)
+    except TypeError:
+        return None

@@ -1,0 +1,113 @@
+"""Querysets compiled once and run as prepared statements (``core.prepared``): the
+same rows as Django's own evaluation, one statement, planned once by the server."""
+
+import datetime as dt
+
+import pytest
+from django.apps import apps
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+
+from accounts.models import PoolingRegion
+from accounts.selectors import persons_by_id_number
+from accounts.tests.factories import make_agreement, make_person
+from core.audit import audit_context
+from core.prepared import prepared_write, queried
+from transfers.selectors import accounts_for_sharing
+from transfers.services.checks import _agreements_query, agreements_in_force
+from transfers.services.holds import hold_context
+
+pytestmark = pytest.mark.django_db
+
+
+def _prepared_statements() -> dict:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement, generic_plans + custom_plans FROM pg_prepared_statements")
+        return dict(cursor.fetchall())
+
+
+def test_oracle_persons_as_django_loads_them():
+    grantor = make_person(name="王芳", region="320500")
+    child = make_person(name="王小明", region="330100", birth=dt.date(2015, 3, 2))
+    found = persons_by_id_number([grantor.id_number, child.id_number])
+    assert set(found) == {grantor.id_number, child.id_number}
+    person = found[child.id_number]
+    # Filled by hand above: the child's region is Hangzhou, in Zhejiang.
+    assert (person.name, person.region.code, person.region.province.code) == (
+        "王小明",
+        "330100",
+        "33",
+    )
+    assert found[grantor.id_number].account.pk == grantor.account.pk
+    with CaptureQueriesContext(connection) as queries:
+        periods = list(person.enrolment_periods.all())
+        region = periods[0].region.province.policy
+    assert len(queries) == 0  # histories, regions and policies came with the read
+    assert [p.region_id for p in periods] == ["330100"] and region is not None
+
+
+def test_a_second_read_of_the_same_shape_is_one_prepared_statement_reused():
+    grantor = make_person(name="王芳")
+    child = make_person(name="王小明", birth=dt.date(2015, 3, 2))
+    agreement = make_agreement(grantor, child)
+    on = dt.date(2025, 3, 11)
+    key = (grantor.pk, child.pk, on)
+    assert agreements_in_force([key]) == {key: agreement}
+    with CaptureQueriesContext(connection) as queries:
+        assert agreements_in_force([key])[key].pk == agreement.pk
+    assert len(queries) == 1
+    assert "accounts_sharingagreement" in queries[0]["sql"]  # logged with its text
+    (uses,) = [n for sql, n in _prepared_statements().items() if "sharingagreement" in sql]
+    assert uses >= 2
+    # A day before the agreement's start: the date is a parameter, not kept.
+    assert agreements_in_force([(grantor.pk, child.pk, dt.date(2023, 12, 31))]) == {}
+
+
+def test_oracle_the_same_rows_as_the_queryset():
+    grantor = make_person(name="王芳")
+    children = [make_person(name=f"王{n}", birth=dt.date(2015, 3, n + 1)) for n in range(3)]
+    for child in children:
+        make_agreement(grantor, child)
+    on = dt.date(2025, 3, 11)
+    for count in (1, 3):
+        beneficiaries = {c.pk for c in children[:count]}
+        expected = list(_agreements_query(on, [grantor.pk], sorted(beneficiaries)))
+        assert len(expected) == count
+        assert queried(_agreements_query, on, {grantor.pk}, beneficiaries) == expected
+
+
+def test_accounts_with_reservations_locked_and_unlocked():
+    grantor = make_person(name="王芳")
+    with transaction.atomic():
+        locked = accounts_for_sharing([grantor.account.pk], lock=True)
+    unlocked = accounts_for_sharing([grantor.account.pk], lock=False)
+    for accounts in (locked, unlocked):
+        account = accounts[grantor.account.pk]
+        assert (account.held_amount, account.person.region.code) == (0, "320500")
+    assert accounts_for_sharing([], lock=False) == {}
+
+
+def test_inside_the_trails_context_reads_are_prepared_too():
+    grantor = make_person(name="王芳")
+    with audit_context(user=1), transaction.atomic():
+        context = hold_context([(grantor.pk, dt.date(2025, 3, 11))])
+        accounts = accounts_for_sharing([grantor.account.pk], lock=True)
+    assert context.rules.pk == 1 and context.same_day == {}
+    assert list(accounts) == [grantor.account.pk]
+
+
+def test_a_prepared_write_keeps_the_trails_context():
+    region = PoolingRegion.objects.get(code="320500")
+    with audit_context(user=7, username="clerk7"), transaction.atomic():
+        for name in ("苏州市（一）", "苏州市（二）"):  # the second run is the prepared one
+            rows = prepared_write(
+                "UPDATE accounts_poolingregion SET name = %s WHERE code = %s RETURNING code",
+                [name, region.code],
+            )
+            assert rows == [("320500",)]
+    events = apps.get_model("accounts", "PoolingRegionEvent").objects.order_by("pgh_id")
+    events = events.filter(pgh_obj_id="320500")
+    assert [(e.name, e.pgh_context["username"]) for e in events.filter(pgh_label="update")] == [
+        ("苏州市（一）", "clerk7"),
+        ("苏州市（二）", "clerk7"),
+    ]
