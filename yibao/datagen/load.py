@@ -133,7 +133,8 @@ def without_indexes(cursor, tables=TABLES, step=lambda what: None):
     for _table, name, _definition in indexes:
         cursor.execute(f'DROP INDEX "{name}"')
     yield
-    cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
+    cursor.execute("SET LOCAL maintenance_work_mem = '1GB'")
+    cursor.execute("SET LOCAL max_parallel_maintenance_workers = 2")
     for _table, _name, definition in indexes:
         cursor.execute(definition)
     step(f"{len(indexes)} indexes made again")
