@@ -2,10 +2,12 @@
 
 Persons in families (``people``), their accounts' and wallets' ledgers with the
 payments, reversals and transfers beside them (``money``), written with COPY
-(``load``) in one transaction, into tables that must be empty; the statistics
-summary is filled once at the end (``reports.summary``). The sizes follow
-the issue's province: for every 1M persons 350k accounts, 150k agreements, about
-10M ledger entries and 2M payments (the ratios in ``SIZES``).
+(``load``) in one transaction, into tables that must be empty; the row triggers
+that copy each row into a history or key table run once per table instead
+(``triggers``), the statistics summary is filled once at the end
+(``reports.summary``), and every step prints its CPU beside its time (``meter``).
+The sizes follow the issue's province: for every 1M persons 350k accounts, 150k
+agreements, about 10M ledger entries and 2M payments (the ratios in ``SIZES``).
 """
 
 import datetime as dt
