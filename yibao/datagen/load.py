@@ -119,7 +119,7 @@ WHERE conrelid = %s::regclass AND contype IN ('u', 'x', 'f')
 
 
 @contextmanager
-def without_indexes(cursor, tables=TABLES):
+def without_indexes(cursor, tables=TABLES, step=lambda what: None):
     """Drop the secondary indexes and unique, exclusion and foreign-key constraints of
     ``tables`` for the block, then make them again (which checks every row)."""
     indexes, constraints = [], []
@@ -133,11 +133,14 @@ def without_indexes(cursor, tables=TABLES):
     for _table, name, _definition in indexes:
         cursor.execute(f'DROP INDEX "{name}"')
     yield
-    cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
+    cursor.execute("SET LOCAL maintenance_work_mem = '1GB'")
+    cursor.execute("SET LOCAL max_parallel_maintenance_workers = 2")
     for _table, _name, definition in indexes:
         cursor.execute(definition)
+    step(f"{len(indexes)} indexes made again")
     for table, name, definition, _type in sorted(constraints, key=lambda c: c[3] == "f"):
         cursor.execute(f'ALTER TABLE "{table}" ADD CONSTRAINT "{name}" {definition}')
+    step(f"{len(constraints)} constraints made again")
 
 
 def identities_after(cursor, tables=TABLES) -> None:

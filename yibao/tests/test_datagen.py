@@ -22,7 +22,15 @@ from core.idnumbers import birth_date, normalize_id_number
 from core.tests.oracles import gb11643_check_character
 from reports.models import StatisticsDay
 from reports.summary import statistics_differences
-from transfers.models import PaymentStatus, Reversal, SharingPayment, WalletTransfer
+from transfers.models import (
+    PaymentStatus,
+    Reversal,
+    SettlementKey,
+    SharingPayment,
+    WalletSpending,
+    WalletTransfer,
+)
+from yibao.datagen.triggers import copying_triggers
 
 # The generator drops and re-adds constraints: it runs as the owner (core/database.py).
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("as_owner")]
@@ -55,6 +63,7 @@ def test_oracle_generated_database_verifies_and_has_what_was_asked(generated):
     _id_numbers_follow_gb11643()
     _every_kind_scope_and_status()
     _statement_account_has_2000_entries_in_the_last_year()
+    _history_and_settlement_keys_as_the_triggers_make_them()
     _ids_continue_for_the_services()
 
 
@@ -97,6 +106,36 @@ def _ids_continue_for_the_services():
         gender="M", scheme="390", region_id=person.region_id,
     )  # fmt: skip
     assert clone.pk > person.pk
+
+
+def _history_and_settlement_keys_as_the_triggers_make_them():
+    """The copying triggers ran once per table: each payment and person has its one
+    "insert" history row with its own values, each 结算ID its key."""
+    events = SharingPayment.pgh_event_model.objects
+    assert events.filter(pgh_label="insert").count() == SharingPayment.objects.count()
+    payment = SharingPayment.objects.get(pk=7)
+    event = events.get(pgh_obj_id=7)
+    assert (event.settlement_id, event.amount, event.status) == (
+        payment.settlement_id, payment.amount, payment.status,
+    )  # fmt: skip
+    assert InsuredPerson.pgh_event_model.objects.count() == PERSONS
+    keys = dict(SettlementKey.objects.values_list("settlement_id", "paid_from"))
+    assert len(keys) == SharingPayment.objects.count() + WalletSpending.objects.count()
+    assert keys[payment.settlement_id] == "account"
+    assert keys[WalletSpending.objects.first().settlement_id] == "wallet"
+
+
+def test_copying_triggers_are_the_history_and_settlement_key_ones():
+    """Only triggers that copy the row elsewhere are run once per table; the ledger's
+    statement-level statistics trigger and append-only guard are not among them."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        found = copying_triggers(cursor, ["transfers_sharingpayment", "accounts_ledgerentry"])
+    targets = sorted(target for _table, _name, target, _insert in found)
+    assert targets == ["transfers_settlementkey", "transfers_sharingpaymentevent"]
+    key = next(insert for *_, target, insert in found if target == "transfers_settlementkey")
+    assert "SELECT t.settlement_id, 'account' FROM" in key
 
 
 def test_generate_refuses_a_database_with_persons():

@@ -15,8 +15,13 @@ class Command(BaseCommand):
     def handle(self, *args, persons, seed, **options):
         if persons < 100:
             raise CommandError("--persons: at least 100")
+
+        def say(line):  # each step as it ends, also into a pipe or a log
+            self.stdout.write(line)
+            self.stdout.flush()
+
         try:
-            counts = generate(persons, seed=seed, say=self.stdout.write)
+            counts = generate(persons, seed=seed, say=say)
         except NotEmpty as error:
             raise CommandError(str(error)) from None
         for table, count in counts.items():
