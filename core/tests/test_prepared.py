@@ -71,9 +71,10 @@ def test_oracle_the_same_rows_as_the_queryset():
     on = dt.date(2025, 3, 11)
     for count in (1, 3):
         beneficiaries = {c.pk for c in children[:count]}
-        expected = list(_agreements_query(on, [grantor.pk], sorted(beneficiaries)))
-        assert len(expected) == count
-        assert queried(_agreements_query, on, {grantor.pk}, beneficiaries) == expected
+        for ids in (False, True):
+            expected = list(_agreements_query(on, [grantor.pk], sorted(beneficiaries), ids))
+            assert len(expected) == count
+            assert queried(_agreements_query, on, {grantor.pk}, beneficiaries, ids) == expected
 
 
 def test_accounts_with_reservations_locked_and_unlocked():
