@@ -11,11 +11,13 @@ become model instances (``select_related`` too) or tuples exactly as the
 queryset would return them. The queryset itself stays the
 one statement of what is read: the function that builds it is its only copy.
 
-A list argument is one parameter whatever its length (the queryset filters on
-it with ``field__any``, ``core.lookups``), so a file's chunk of a thousand ID
-numbers runs the same prepared statement as the counter's one.
-``prepared_write`` runs a posting's insert (``accounts.services.ledger``), whose
-text repeats for up to ``SMALL`` entries, the same way.
+A list argument is one array parameter (the queryset filters on it with
+``field__any``, ``core.lookups``). Lists longer than ``SMALL`` (a file's chunk)
+run the queryset as Django does, planned for their values: the generic plan of a
+prepared statement, given a thousand values, doubled the server's CPU in a
+settlement file's confirm (docs/BENCHMARKS.md). ``prepared_write`` runs a
+posting's insert (``accounts.services.ledger``), whose text repeats for up to
+``SMALL`` entries, the same way.
 """
 
 import datetime as dt
@@ -65,12 +67,15 @@ class _PreparingCursor(ServerBindingCursor):
 
 def queried(build: Callable, *args) -> list:
     """``list(build(*args))``, the queryset ``build`` returns for ``args`` (scalars,
-    and lists or sets of scalars that it filters on with ``__any``), from SQL
-    compiled once for arguments of these types. A boolean argument is part of the
-    shape (a queryset built differently, ``select_for_update``), not a parameter."""
+    and lists or sets of at most ``SMALL`` scalars that it filters on with
+    ``__any``), from SQL compiled once for arguments of these types. A boolean
+    argument is part of the shape (a queryset built differently,
+    ``select_for_update``), not a parameter."""
     args = [sorted(a) if isinstance(a, set) else a for a in args]
-    if any(isinstance(a, list) and not a for a in args):
-        return list(build(*args))  # an empty list reads nothing: Django sends no query
+    if any(isinstance(a, list) and not 0 < len(a) <= SMALL for a in args):
+        # An empty list reads nothing (Django sends no query); a long one is planned
+        # for its values.
+        return list(build(*args))
     compiled = _compiled(build, tuple(_shape(a) for a in args))
     return compiled.run([a for a in args if not isinstance(a, bool)])
 
