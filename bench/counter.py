@@ -17,21 +17,10 @@ import datetime as dt
 import os
 import sys
 import time
-from pathlib import Path
 
 from bench.common import bench_database
 
 WORKERS = 8
-
-
-def backend_cpu_seconds(pid: int) -> float | None:
-    """CPU time (user + system) of a server process, or None where ``/proc`` does not
-    show it (a server on another machine)."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return None
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def counter_workers(pairs: list[tuple], workers: int = WORKERS, per_worker: int = 200) -> dict:
@@ -64,11 +53,12 @@ def _counter_work(index: int, pairs: list[tuple]) -> tuple:
     from django.db import connection, connections
 
     from transfers.services.payments import settlement_receive
+    from yibao.datagen.meter import process_cpu
 
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_backend_pid()")
         (backend,) = cursor.fetchone()
-    server_before = backend_cpu_seconds(backend)
+    server_before = process_cpu(backend)
     python_before = time.process_time()
     try:
         for n, (grantor, child) in enumerate(pairs):
@@ -84,7 +74,7 @@ def _counter_work(index: int, pairs: list[tuple]) -> tuple:
                 operator=None,
             )
         python = time.process_time() - python_before
-        server_after = backend_cpu_seconds(backend)
+        server_after = process_cpu(backend)
     finally:
         connections.close_all()
     server = None if server_before is None else server_after - server_before

@@ -177,8 +177,8 @@ def preview_and_confirm(importer_class, content: bytes, operator=None, confirmed
     times say little, its CPU seconds more)."""
     from django.db import connection
 
-    from bench.counter import backend_cpu_seconds
     from core.importing import import_run
+    from yibao.datagen.meter import process_cpu
 
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_backend_pid()")
@@ -186,14 +186,14 @@ def preview_and_confirm(importer_class, content: bytes, operator=None, confirmed
     timings = {}
     for label, dry_run in (("preview", True), ("confirm", False)):
         start, cpu = time.perf_counter(), time.process_time()
-        server = backend_cpu_seconds(backend) or 0.0
+        server = process_cpu(backend) or 0.0
         report = import_run(
             importer_class(), content, operator=operator, dry_run=dry_run, confirmed_by=confirmed_by
         )
         timings[label] = time.perf_counter() - start
         assert report.accepted, report.errors[:3]
         python = time.process_time() - cpu
-        server = (backend_cpu_seconds(backend) or 0.0) - server
+        server = (process_cpu(backend) or 0.0) - server
         rows = max(report.rows, 1)
         timings[f"{label} cpu"] = python + server
         print(f"  {importer_class.title} {label}: {timings[label]:.1f} s, "

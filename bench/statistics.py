@@ -48,8 +48,9 @@ def explain() -> str:
 def _server_cpu_ms(pid: int) -> float:
     """CPU time used so far by the PostgreSQL backend ``pid`` (same machine: /proc),
     which a busy machine does not stretch as it does the wall time."""
-    fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) * 1000 / os.sysconf("SC_CLK_TCK")
+    from yibao.datagen.meter import process_cpu
+
+    return process_cpu(pid) * 1000
 
 
 def _timed(call, backend: int) -> tuple[list[float], float, float]:

@@ -18,6 +18,17 @@ def _stat(pid: int) -> list[str]:
     return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
 
 
+def process_cpu(pid: int) -> float | None:
+    """CPU seconds (user + system) a process has used so far, or None where ``/proc``
+    does not show it (a server on another machine). The benchmarks read their
+    database backends' by it."""
+    try:
+        fields = _stat(pid)
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / TICK
+
+
 def server_cpu(postmaster: int | None) -> float | None:
     """CPU seconds the server has used since it started, or None if not readable."""
     if postmaster is None:
@@ -27,15 +38,16 @@ def server_cpu(postmaster: int | None) -> float | None:
     except OSError:
         return None
     ticks = sum(int(v) for v in own[11:15])  # utime stime cutime cstime
+    children = 0.0
     for entry in os.scandir("/proc"):
         if entry.name.isdigit():
             try:
-                fields = _stat(int(entry.name))
+                parent = _stat(int(entry.name))[1]
             except OSError:
                 continue
-            if fields[1] == str(postmaster):
-                ticks += int(fields[11]) + int(fields[12])
-    return ticks / TICK
+            if parent == str(postmaster):
+                children += process_cpu(int(entry.name)) or 0.0
+    return ticks / TICK + children
 
 
 def postmaster_of(cursor) -> int | None:
