@@ -39,6 +39,7 @@ def database_from_url(url: str) -> dict:
     if parts.scheme not in ("postgres", "postgresql"):
         raise ValueError(f"DATABASE_URL must be a postgresql:// URL, not {parts.scheme}://")
     query = parse_qs(parts.query)
+    max_age = int(os.environ.get("DATABASE_CONN_MAX_AGE", "0"))
     return {
         "ENGINE": "django.db.backends.postgresql",
         "NAME": unquote(parts.path.lstrip("/")) or "postgres",
@@ -46,7 +47,14 @@ def database_from_url(url: str) -> dict:
         "PASSWORD": unquote(parts.password or ""),
         "HOST": query.get("host", [parts.hostname or ""])[0],
         "PORT": str(parts.port or ""),
-        "CONN_MAX_AGE": 0,
+        # Persistent connections (seconds) for a long-running server: bin/serve gives
+        # gunicorn 300, so a worker keeps its backend and the counter's prepared
+        # statements (core/prepared.py) between requests instead of forking a backend
+        # and planning them again for every request. 0 (Django's default) elsewhere:
+        # commands, tests and threads close what they open. A kept connection is
+        # checked before a request reuses it.
+        "CONN_MAX_AGE": max_age,
+        "CONN_HEALTH_CHECKS": max_age > 0,
         # A row lock not granted in 10 s fails instead of queueing the counter forever.
         "OPTIONS": {"options": "-c lock_timeout=10000"},
     }

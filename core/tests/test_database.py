@@ -56,6 +56,15 @@ def test_database_url_with_socket_host_and_port():
     assert (db["HOST"], db["PORT"], db["NAME"]) == ("db.internal", "6543", "hall")
 
 
+def test_connections_are_kept_only_when_the_environment_says(monkeypatch):
+    monkeypatch.delenv("DATABASE_CONN_MAX_AGE", raising=False)
+    db = database_from_url("postgresql://u@/yibao?host=/tmp")
+    assert (db["CONN_MAX_AGE"], db["CONN_HEALTH_CHECKS"]) == (0, False)
+    monkeypatch.setenv("DATABASE_CONN_MAX_AGE", "300")
+    db = database_from_url("postgresql://u@/yibao?host=/tmp")
+    assert (db["CONN_MAX_AGE"], db["CONN_HEALTH_CHECKS"]) == (300, True)
+
+
 def test_database_url_must_be_postgresql():
     with pytest.raises(ValueError, match="postgresql"):
         database_from_url("sqlite:///db.sqlite3")
