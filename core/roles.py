@@ -31,14 +31,22 @@ SHOULD_IGNORE_SQL = """
 CREATE OR REPLACE FUNCTION "public"._pgtrigger_should_ignore(trigger_name NAME)
 RETURNS BOOLEAN AS $$
     DECLARE
+        _setting TEXT;
         _pgtrigger_ignore TEXT[];
     BEGIN
         -- Only the owner's sessions may skip a trigger (core/roles.py).
         IF NOT pg_catalog.pg_has_role({owner}, 'USAGE') THEN
             RETURN FALSE;
         END IF;
+        -- Unset or empty: nothing to skip, and no subtransaction (an EXCEPTION
+        -- block entered for every row written, with an error raised and caught
+        -- when unset, was half of the trail triggers' cost on the owner's writes).
+        _setting := CURRENT_SETTING('pgtrigger.ignore', true);
+        IF _setting IS NULL OR _setting = '' THEN
+            RETURN FALSE;
+        END IF;
         BEGIN
-            SELECT INTO _pgtrigger_ignore CURRENT_SETTING('pgtrigger.ignore');
+            _pgtrigger_ignore := _setting;
             EXCEPTION WHEN OTHERS THEN
         END;
         RETURN COALESCE(trigger_name = ANY(_pgtrigger_ignore), FALSE);
