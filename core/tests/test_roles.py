@@ -126,3 +126,19 @@ def test_the_owner_may_still_ignore_a_tracking_trigger_but_not_the_append_only_g
             owner.execute("UPDATE accounts_insuredpersonevent SET phone = NULL")
         owner.rollback()
     assert InsuredPerson.objects.get(pk=person.pk).phone != "13900001111"
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("setting", [None, "", "not an array"])
+def test_the_owner_is_tracked_where_it_names_no_trigger_to_ignore(setting):
+    """Unset, empty or unreadable ``pgtrigger.ignore``: the owner's writes are tracked
+    (the function's quick way out for an unset setting must not skip a trigger)."""
+    person = make_person(name="王芳")
+    with owner_connection() as owner:
+        events = owner.execute(PERSON_EVENTS).fetchone()[0]
+        if setting is not None:
+            owner.execute("SELECT set_config('pgtrigger.ignore', %s, true)", [setting])
+        owner.execute(
+            "UPDATE accounts_insuredperson SET phone = '13900001111' WHERE id = %s", [person.pk]
+        )
+        assert owner.execute(PERSON_EVENTS).fetchone()[0] == events + 1
