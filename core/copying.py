@@ -27,7 +27,7 @@ def copy_insert(objs: list) -> None:
         return
     meta = type(objs[0])._meta
     fields = [f for f in meta.concrete_fields if not f.primary_key]
-    values = [_value_of(f) for f in fields]
+    values = [value_of(f) for f in fields]
     quote = connection.ops.quote_name
     columns = ", ".join(quote(c) for c in [meta.pk.column, *(f.column for f in fields)])
     # One transaction, so that the trail's context set by the first statement
@@ -61,7 +61,7 @@ _AS_IS = (
 )
 
 
-def _value_of(field):
+def value_of(field):
     """How a row's value of ``field`` is read for COPY: as it is where that is what
     the database takes, else as Django prepares it for an INSERT (``pre_save``
     sets the ``auto_now_add`` times)."""

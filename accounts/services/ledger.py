@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models.sql import InsertQuery
 from django.utils import timezone
 
 from accounts.errors import (
@@ -29,7 +28,7 @@ from accounts.errors import (
 from accounts.models import AccountStatus, EntryKind, LedgerEntry, PersonalAccount, Wallet
 from core.copying import COPY_FROM_ROWS, copy_insert
 from core.errors import DomainError, InvalidAmount
-from core.prepared import SMALL, prepared_write
+from core.prepared import SMALL, insert_sql, prepared_write
 
 
 @dataclass
@@ -173,7 +172,7 @@ def _entries_write(entries: list[LedgerEntry]) -> None:
     for first in range(0, len(entries), _CHUNK):
         part = entries[first : first + _CHUNK]
         holders = [h for chunk, h in last_chunk.values() if chunk == first // _CHUNK]
-        sql, params = _insert_sql(part)
+        sql, params = insert_sql(part)
         updates, values = _holders_sql(holders)
         parts = [f"entries AS ({sql})", *updates]
         params += values
@@ -226,18 +225,6 @@ def _holders_sql(holders) -> tuple[list[str], list]:
             params += [[h.pk for h in mine], [h.balance for h in mine]]
             params.append([h.last_sequence for h in mine])
     return parts, params
-
-
-def _insert_sql(entries: list[LedgerEntry]) -> tuple[str, list]:
-    """Django's own ``INSERT … RETURNING id`` of ``entries`` (as ``bulk_create``
-    builds it: field preparation, ``created_at``), to be part of a larger statement."""
-    opts = LedgerEntry._meta
-    query = InsertQuery(LedgerEntry)
-    query.insert_values([f for f in opts.concrete_fields if f is not opts.pk], entries)
-    compiler = query.get_compiler(connection=connection)
-    compiler.returning_fields = [opts.pk]
-    ((sql, params),) = compiler.as_sql()
-    return sql, list(params)
 
 
 def _key_taken(error: IntegrityError) -> bool:
