@@ -185,9 +185,7 @@ def test_review_queue_counts_only_the_users_regions_in_all_and_by_scope(
     make_agreement(li_ming, li_xiaoming, operator=clerk)
     nanjing = make_user("clerk", region="320100")
     father = make_person(name="王强", region="320100", operator=nanjing)
-    son = make_person(
-        name="王小强", region="320100", birth=dt.date(2010, 3, 1), operator=nanjing
-    )
+    son = make_person(name="王小强", region="320100", birth=dt.date(2010, 3, 1), operator=nanjing)
     make_agreement(father, son, operator=nanjing)
     client.force_login(reviewer)  # 苏州: one of the two pending agreements
     queue = client.get(reverse(QUEUE))
