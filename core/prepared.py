@@ -17,10 +17,8 @@ run the queryset as Django does, planned for their values: the generic plan of a
 prepared statement, given a thousand values, doubled the server's CPU in a
 settlement file's confirm (docs/BENCHMARKS.md). ``prepared_write`` runs a
 posting's insert (``accounts.services.ledger``), whose text repeats for up to
-``SMALL`` entries, the same way; ``insert_sql`` writes the text of such an insert
-once per model and number of rows (Django compiled it again, value by value, for
-every settlement: a fifth of the counter's Python), and ``prepared_insert`` runs
-it (the counter's payment).
+``SMALL`` entries, the same way (its text from ``core.copying.insert_sql``), and
+so does ``core.copying.copy_insert`` for a counter's few rows (its payment).
 """
 
 import datetime as dt
@@ -31,8 +29,6 @@ from functools import lru_cache
 from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.db.backends.postgresql.base import ServerBindingCursor
 from django.db.models.query import ModelIterable, get_related_populators
-
-from core.copying import value_of
 
 SMALL = 8
 
@@ -182,40 +178,6 @@ def prepared_write(sql: str, params: list) -> list:
     the trail's context kept. Errors are Django's (``IntegrityError``)."""
     rows, _names = _executed(connections[DEFAULT_DB_ALIAS], sql, params, False, writes=True)
     return rows
-
-
-def insert_sql(objs: list) -> tuple[str, list]:
-    """The ``INSERT … RETURNING id`` of model instances of one model (ids unset) and
-    its parameters: the text made once per model and number of rows, each value
-    read as COPY reads it (``core.copying.value_of``: as it is, or as Django
-    prepares it for an insert, ``auto_now_add`` set), as ``bulk_create`` sends them."""
-    sql, values = _insert_text(type(objs[0]), len(objs))
-    return sql, [value(obj) for obj in objs for value in values]
-
-
-@lru_cache(maxsize=128)
-def _insert_text(model, rows: int) -> tuple[str, list]:
-    meta = model._meta
-    fields = [f for f in meta.concrete_fields if not f.primary_key]
-    quote = connection.ops.quote_name
-    row = f"({', '.join(['%s'] * len(fields))})"
-    sql = (
-        f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "
-        f"VALUES {', '.join([row] * rows)} RETURNING {quote(meta.pk.column)}"
-    )
-    return sql, [value_of(f) for f in fields]
-
-
-def prepared_insert(objs: list) -> None:
-    """Insert at most ``SMALL`` model instances of one model (ids unset; a counter's
-    payment) as a prepared statement (``insert_sql``, ``prepared_write``) and set
-    their ids, as ``bulk_create`` would (no signals either)."""
-    sql, params = insert_sql(objs)
-    rows = prepared_write(sql, params)
-    for obj, (pk,) in zip(objs, rows, strict=True):
-        obj.pk = pk
-        obj._state.adding = False
-        obj._state.db = DEFAULT_DB_ALIAS
 
 
 def _executed(

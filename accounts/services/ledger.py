@@ -26,9 +26,9 @@ from accounts.errors import (
     ReversalOfReversal,
 )
 from accounts.models import AccountStatus, EntryKind, LedgerEntry, PersonalAccount, Wallet
-from core.copying import COPY_FROM_ROWS, copy_insert
+from core.copying import COPY_FROM_ROWS, copy_insert, insert_sql
 from core.errors import DomainError, InvalidAmount
-from core.prepared import SMALL, insert_sql, prepared_write
+from core.prepared import SMALL, prepared_write
 
 
 @dataclass

@@ -33,6 +33,7 @@ _GUARD = f"""
     END IF;"""
 
 FORWARD = _FUNCTION.replace("BEGIN ", f"BEGIN {_GUARD}", 1)
+assert FORWARD != _FUNCTION, "0001's trigger function has no BEGIN to guard"
 
 
 class Migration(migrations.Migration):

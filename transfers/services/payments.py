@@ -11,7 +11,6 @@ from accounts.selectors import open_account_of
 from accounts.services.ledger import Posting, ledger_lock, ledger_post_many
 from core.copying import copy_insert
 from core.errors import DomainError
-from core.prepared import SMALL, prepared_insert
 from core.review import review_not_own, review_permitted, review_reason, review_record
 from transfers.errors import (
     GrantorRequired,
@@ -314,10 +313,7 @@ def settlements_receive(
             entries = ledger_post_many(postings, operator=operator, locked=True, new_keys=True)
             for payment, entry in zip(posted, entries, strict=True):
                 payment.ledger_entry = entry
-        if 0 < len(payments) <= SMALL:  # at the counter: the same text every time
-            prepared_insert(payments)
-        else:
-            copy_insert(payments)
+        copy_insert(payments)
     return results
 
 
