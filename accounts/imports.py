@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -255,6 +256,10 @@ def credit_value_date(month: str) -> dt.date:
     return dt.date.fromisoformat(f"{month}-01")
 
 
+# What a credit's posting reads of its account, under the lock (``ledger_post_many``).
+_CREDITED = ("number", "status", "balance", "last_sequence")
+
+
 @dataclass(frozen=True)
 class CreditsFound:
     accounts: dict[str, PersonalAccount]
@@ -296,14 +301,18 @@ class CreditsImport(Import):
 
     def prefetch(self, rows):
         numbers = [values["id_number"] for values in rows]
-        # Only what the check reads (building accounts and persons in full, their
-        # times parsed, was a third of a credit file's check); the posting locks
-        # and reads each account again.
+        # Only what the check and the posting read (building accounts and persons
+        # in full, their times parsed, was a third of a credit file's check).
         accounts = (
             PersonalAccount.objects.select_related("person")
-            .only("number", "status", "person__id_number", "person__name", "person__region_id")
+            .only(*_CREDITED, "person__id_number", "person__name", "person__region_id")
             .filter(person__id_number__any=numbers)
         )
+        if transaction.get_connection().in_atomic_block:
+            # The confirm (``import_run`` writes in one transaction): the accounts
+            # are locked as they are read, in ``ledger_lock``'s order, so the
+            # posting neither locks nor reads them again (``locked=True``).
+            accounts = accounts.select_for_update(of=("self",)).order_by("pk")
         accounts = {account.person.id_number: account for account in accounts}
         keys = [
             credit_key(values["batch"], accounts[values["id_number"]].person_id)
@@ -388,12 +397,13 @@ class CreditsImport(Import):
 
     def write_batch(self, datas, *, operator):
         """A chunk of credits in one bulk posting (a 100,000-row file stays fast).
-        Its keys were looked up by ``prefetch`` in the same transaction (the rows
-        posted before are skipped), so they are not read again: one taken meanwhile
-        fails the insert, and nothing of the file is written."""
+        Its accounts were locked and its keys looked up by ``prefetch`` in the same
+        transaction (the rows posted before are skipped), so neither is read again:
+        a key taken meanwhile fails the insert, and nothing of the file is written.
+        No entry is built as a model (``entries=False``): nothing here reads them."""
         postings = [Posting(kind=EntryKind.CREDIT, **data) for data in datas]
         try:
-            ledger_post_many(postings, operator=operator, new_keys=True)
+            ledger_post_many(postings, operator=operator, locked=True, new_keys=True, entries=False)
         except DomainError as error:
             error.row_index = getattr(error, "posting_index", 0)
             raise

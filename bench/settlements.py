@@ -3,6 +3,7 @@ its rows per second against pgbench, and the monthly credit file (single
 settlements from 8 workers: ``bench.counter``).
 
     .venv/bin/python -m bench.settlements [ROWS] [--credits ACCOUNTS]
+    .venv/bin/python -m bench.settlements 0 --credits 20000   # the credit file alone
 
 ``settlement_results(rows, credit_accounts)`` returns the (what, target, measured)
 rows for ``python -m bench``; it needs the benchmark database (``bench_database``).
@@ -212,6 +213,8 @@ def settlement_results(rows: int = 100_000, credit_accounts: int = 350_000) -> l
     from accounts.selectors import ledger_mismatches
     from transfers.imports import SettlementsImport
 
+    if not rows:  # ``0 --credits N``: the credit file alone
+        return [credit_file(credit_accounts)] if credit_accounts else []
     pairs = families(max(rows // PAIRS_PER_ROWS, 1))
     content = settlement_file(pairs, rows)
     print(f"settlement file: {rows} rows, {len(content) / 1e6:.1f} MB", flush=True)

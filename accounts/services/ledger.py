@@ -12,6 +12,7 @@ inserts its entries in bulk (COPY for a file's chunk, ``core.copying``), so a
 """
 
 import datetime as dt
+from collections import namedtuple
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -89,8 +90,13 @@ def ledger_post(*, holder, kind, amount, idempotency_key, operator, **details) -
 
 
 def ledger_post_many(
-    postings: list[Posting], *, operator, locked: bool = False, new_keys: bool = False
-) -> list[LedgerEntry]:
+    postings: list[Posting],
+    *,
+    operator,
+    locked: bool = False,
+    new_keys: bool = False,
+    entries: bool = True,
+) -> list[LedgerEntry] | None:
     """Make the postings in order, all in one transaction; returns one entry per posting.
 
     Preconditions: every amount is a non-zero Decimal with at most two places; a
@@ -113,6 +119,9 @@ def ledger_post_many(
     ``new_keys``: the caller knows its keys are new (a settlement whose 结算ID it
     has just looked up), so they are not read first; a key taken meanwhile still
     fails the insert (``IdempotencyConflict``) and nothing is written.
+    ``entries=False``: the caller does not use the entries (a credit file's chunk),
+    so none is built as a model: the rows are sent to COPY as tuples, and None is
+    returned. The same checks, sequences, balances and keys as with entries.
     """
     for index, posting in enumerate(postings):
         _at(index, _check_amount, posting.amount)
@@ -124,7 +133,8 @@ def ledger_post_many(
         if not new_keys:
             keys = list({p.idempotency_key for p in postings})
             known = LedgerEntry.objects.in_bulk(keys, field_name="idempotency_key")
-        new_entries, result, reversed_here = [], [], set()
+        new_entries, result, reversed_here, moved = [], [], set(), {}
+        now = timezone.now()
         for index, (posting, holder) in enumerate(zip(postings, holders, strict=True)):
             earlier = known.get(posting.idempotency_key)
             if earlier is not None:
@@ -134,18 +144,22 @@ def ledger_post_many(
             # The holder row carries its last sequence, read with its lock.
             holder.last_sequence += 1
             holder.balance += posting.amount
-            entry = _entry(posting, holder, holder.last_sequence, operator)
+            moved[(type(holder), holder.pk)] = holder
+            row = _entry_row(posting, holder, operator, now)
+            entry = _entry(row, posting, holder, operator) if entries else row
             known[posting.idempotency_key] = entry
             new_entries.append(entry)
             result.append(entry)
-        if len(new_entries) >= COPY_FROM_ROWS:
-            _entries_copy(new_entries)
+        if not entries:
+            _rows_copy(new_entries, list(moved.values()), now)
+        elif len(new_entries) >= COPY_FROM_ROWS:
+            _copied(lambda: copy_insert(new_entries), list(moved.values()))
         else:
             _entries_write(new_entries)
     for posting, holder in zip(postings, holders, strict=True):
         posting.holder.balance = holder.balance
         posting.holder.last_sequence = holder.last_sequence
-    return result
+    return result if entries else None
 
 
 # The entries of a batch and its holders' new balances and last sequences, in one
@@ -194,20 +208,37 @@ def _entries_write(entries: list[LedgerEntry]) -> None:
             entry._state.db = connection.alias
 
 
-def _entries_copy(entries: list[LedgerEntry]) -> None:
-    """A file's many entries: inserted with COPY (``core.copying``: rows sent as
-    data, not 20,000 placeholders), then their holders written in one statement."""
+def _rows_copy(rows: list, holders: list, now: dt.datetime) -> None:
+    """Entries that no caller reads (``entries=False``): their rows sent to COPY as
+    they are, booked at ``now``; their ids are the column's default (no query for
+    them). Then ``holders`` (those that moved), in one statement."""
+    if not rows:
+        return
+    columns = ", ".join(connection.ops.quote_name(c) for c in (*_ENTRY_COLUMNS, "created_at"))
+    statement = f"COPY {LedgerEntry._meta.db_table} ({columns}) FROM STDIN"
+
+    def copy():
+        with connection.cursor() as cursor, connection.wrap_database_errors:
+            with cursor.cursor.copy(statement) as sent:
+                for row in rows:
+                    sent.write_row((*row, now))
+
+    _copied(copy, holders)
+
+
+def _copied(copy, holders: list) -> None:
+    """A file's many entries: ``copy`` inserts them with COPY (rows sent as data,
+    not 20,000 placeholders; a key taken meanwhile is an ``IdempotencyConflict``),
+    then ``holders``' balances and last sequences are written in one statement."""
     try:
-        copy_insert(entries)
+        copy()
     except IntegrityError as error:
         if not _key_taken(error):
             raise
         raise IdempotencyConflict(key="…") from None
-    holders = {}
-    for entry in entries:
-        holder = entry.account or entry.wallet
-        holders[(type(holder), holder.pk)] = holder
-    updates, values = _holders_sql(list(holders.values()))
+    if not holders:
+        return
+    updates, values = _holders_sql(holders)
     with connection.cursor() as cursor:
         cursor.execute(f"WITH {', '.join(updates)} SELECT 1", values)
 
@@ -270,33 +301,53 @@ def _check_postable(holder, posting: Posting, reversed_here: set):
         raise InsufficientBalance(balance=holder.balance, amount=-posting.amount)
 
 
-def _entry(posting: Posting, holder, sequence: int, operator) -> LedgerEntry:
-    """The entry of ``posting``. Its foreign keys are given by id and their objects
-    put in the entry's cache (``entry.account`` and the others read no row): Django's
-    descriptor, given an object, checks its type and asks the database router for
-    each, which was a third of building a file's entries."""
-    occurred_at = posting.occurred_at or timezone.now()
+# An entry's values but its id and booking time, by attribute name, in the order
+# of the columns of the same names (``_rows_copy`` sends them so).
+_ENTRY_COLUMNS = (
+    "account_id", "wallet_id", "sequence", "kind", "amount", "balance_after",
+    "idempotency_key", "reference", "counterpart_id", "use", "scope", "institution_code",
+    "institution_name", "reverses_id", "memo", "occurred_at", "value_date", "created_by_id",
+)  # fmt: skip
+_EntryRow = namedtuple("_EntryRow", _ENTRY_COLUMNS)
+
+
+def _entry_row(posting: Posting, holder, operator, now: dt.datetime) -> _EntryRow:
+    """The values of ``posting``'s entry, the holder moved already (its last
+    sequence and balance are the entry's); ``now`` is its time when not given."""
+    occurred_at = posting.occurred_at or now
+    is_account = isinstance(holder, PersonalAccount)
+    return _EntryRow(
+        holder.pk if is_account else None,
+        None if is_account else holder.pk,
+        holder.last_sequence,
+        posting.kind,
+        posting.amount,
+        holder.balance,
+        posting.idempotency_key,
+        posting.reference,
+        getattr(posting.counterpart, "pk", None),
+        posting.use,
+        posting.scope,
+        posting.institution_code,
+        posting.institution_name,
+        getattr(posting.reverses, "pk", None),
+        posting.memo,
+        occurred_at,
+        posting.value_date or timezone.localdate(occurred_at),
+        getattr(operator, "pk", None),
+    )
+
+
+def _entry(row: _EntryRow, posting: Posting, holder, operator) -> LedgerEntry:
+    """The entry of ``row`` as a model. Its foreign keys are given by id and their
+    objects put in the entry's cache (``entry.account`` and the others read no row):
+    Django's descriptor, given an object, checks its type and asks the database
+    router for each, which was a third of building a file's entries."""
+    values = row._asdict()
+    del values["reverses_id"]  # set below, with its object
+    entry = LedgerEntry(**values)
     account = holder if isinstance(holder, PersonalAccount) else None
     wallet = holder if isinstance(holder, Wallet) else None
-    entry = LedgerEntry(
-        account_id=None if account is None else account.pk,
-        wallet_id=None if wallet is None else wallet.pk,
-        sequence=sequence,
-        kind=posting.kind,
-        amount=posting.amount,
-        balance_after=holder.balance,
-        idempotency_key=posting.idempotency_key,
-        reference=posting.reference,
-        counterpart_id=getattr(posting.counterpart, "pk", None),
-        use=posting.use,
-        scope=posting.scope,
-        institution_code=posting.institution_code,
-        institution_name=posting.institution_name,
-        memo=posting.memo,
-        occurred_at=occurred_at,
-        value_date=posting.value_date or timezone.localdate(occurred_at),
-        created_by_id=getattr(operator, "pk", None),
-    )
     cache = entry._state.fields_cache
     cache.update(account=account, wallet=wallet, counterpart=posting.counterpart)
     cache["created_by"] = operator
