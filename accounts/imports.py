@@ -236,7 +236,9 @@ def _shown(person, field, value, found: PersonsFound) -> str:
 def credit_month(cell) -> str:
     """划入年月: ``YYYY-MM``, not after the current month."""
     month = year_month(cell)
-    if month > f"{timezone.localdate():%Y-%m}":
+    # The project's zone, as ``normalize_id_number`` takes it: the active zone is
+    # looked up per thread (asgiref), two thirds of this parse's time for each row.
+    if month > f"{timezone.localdate(timezone.now(), timezone.get_default_timezone()):%Y-%m}":
         raise CreditMonthInFuture(month=month)
     return month
 

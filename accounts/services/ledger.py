@@ -12,6 +12,7 @@ inserts its entries in bulk (COPY for a file's chunk, ``core.copying``), so a
 """
 
 import datetime as dt
+import re
 from collections import namedtuple
 from dataclasses import dataclass
 from decimal import Decimal
@@ -150,12 +151,18 @@ def ledger_post_many(
             known[posting.idempotency_key] = entry
             new_entries.append(entry)
             result.append(entry)
-        if not entries:
-            _rows_copy(new_entries, list(moved.values()), now)
-        elif len(new_entries) >= COPY_FROM_ROWS:
-            _copied(lambda: copy_insert(new_entries), list(moved.values()))
-        else:
-            _entries_write(new_entries)
+        try:
+            if not entries:
+                _rows_copy(new_entries, list(moved.values()), now)
+            elif len(new_entries) >= COPY_FROM_ROWS:
+                _copied(lambda: copy_insert(new_entries), list(moved.values()))
+            else:
+                _entries_write(new_entries)
+        except IdempotencyConflict as error:  # the posting whose key the database named
+            keys = [p.idempotency_key for p in postings]
+            taken = error.params["key"]
+            error.posting_index = keys.index(taken) if taken in keys else 0
+            raise
     for posting, holder in zip(postings, holders, strict=True):
         posting.holder.balance = holder.balance
         posting.holder.last_sequence = holder.last_sequence
@@ -201,7 +208,7 @@ def _entries_write(entries: list[LedgerEntry]) -> None:
         except IntegrityError as error:
             if not _key_taken(error):
                 raise  # another refusal of the database's (a check), as it is
-            raise IdempotencyConflict(key="…") from None
+            raise IdempotencyConflict(key=_taken_key(error)) from None
         for entry, pk in zip(part, ids, strict=True):
             entry.pk = pk
             entry._state.adding = False
@@ -235,7 +242,7 @@ def _copied(copy, holders: list) -> None:
     except IntegrityError as error:
         if not _key_taken(error):
             raise
-        raise IdempotencyConflict(key="…") from None
+        raise IdempotencyConflict(key=_taken_key(error)) from None
     if not holders:
         return
     updates, values = _holders_sql(holders)
@@ -264,6 +271,14 @@ def _key_taken(error: IntegrityError) -> bool:
     cause = error.__cause__
     table = getattr(getattr(cause, "diag", None), "table_name", None)
     return getattr(cause, "sqlstate", None) == "23505" and table == LedgerEntry._meta.db_table
+
+
+def _taken_key(error: IntegrityError) -> str:
+    """The key the database names in its refusal ("Key (idempotency_key)=(…) already
+    exists."), so that the report names the row whose key was taken."""
+    detail = getattr(getattr(error.__cause__, "diag", None), "message_detail", None) or ""
+    found = re.search(r"\(idempotency_key\)=\((.*)\) already exists", detail)
+    return found.group(1) if found else "…"
 
 
 def _rows_of(postings) -> list:

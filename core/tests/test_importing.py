@@ -6,9 +6,10 @@ import re
 import pytest
 from django.utils import timezone, translation
 
-from accounts.imports import AgreementsImport, CreditsImport, PersonsImport
-from accounts.models import LedgerEntry, PersonalAccount
+from accounts.imports import AgreementsImport, CreditsImport, PersonsImport, credit_key
+from accounts.models import EntryKind, LedgerEntry
 from accounts.selectors import ledger_mismatches
+from accounts.services.ledger import ledger_post
 from accounts.tests.factories import make_person
 from core.importing import (
     CellError,
@@ -126,26 +127,30 @@ def test_year_month_from_text_or_date_cell():
 
 
 def test_failure_while_writing_rolls_back_every_row(db, clerk, monkeypatch):
-    """A row that passed the check but fails when written (the data changed
-    meanwhile) undoes the rows already written: nothing is posted."""
+    """A row that passed the check but fails when written (its key posted meanwhile,
+    as by another import of the same file: the accounts are locked from the check
+    on, so their data cannot change) undoes the rows already written: nothing is
+    posted, and the report names the row."""
     people = [make_person(name=f"职工{i}", operator=clerk) for i in range(3)]
     rows = [["批次号", "公民身份号码", "划入年月", "金额"]]
     rows += [["B1", p.id_number, "2025-03", "10"] for p in people]
     real_check = CreditsImport.check
 
-    def check_while_the_account_closes(self, values, found):
+    def check_while_the_key_is_taken(self, values, found):
         change = real_check(self, values, found)
-        if values["id_number"] == people[2].id_number:  # closed at the counter right now
-            PersonalAccount.objects.filter(pk=people[2].account.pk).update(
-                status="closed", status_reason="销户"
-            )
+        if values["id_number"] == people[2].id_number:
+            ledger_post(operator=None, **{**change.data, "kind": EntryKind.CREDIT})
         return change
 
-    monkeypatch.setattr(CreditsImport, "check", check_while_the_account_closes)
+    monkeypatch.setattr(CreditsImport, "check", check_while_the_key_is_taken)
     report = import_run(CreditsImport(), csv_file(rows), operator=None, dry_run=False)
     assert not report.written
     assert [(e.row, e.column) for e in report.errors] == [(4, None)]
-    assert str(report.errors[0]).startswith(f"row 4: Account {people[2].account.number} is")
+    key = credit_key("B1", people[2].pk)
+    assert (
+        str(report.errors[0])
+        == f"row 4: The idempotency key {key} was already used for a different posting; nothing was posted."
+    )
     assert LedgerEntry.objects.count() == 0
     assert ledger_mismatches() == []
 
