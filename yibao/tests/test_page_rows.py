@@ -10,8 +10,8 @@ from types import MethodType
 
 import pytest
 from django.contrib import admin
-from django.contrib.admin.utils import quote
 from django.contrib.admin.templatetags.admin_list import items_for_result
+from django.contrib.admin.utils import quote
 from django.contrib.admin.views.main import ChangeList
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
