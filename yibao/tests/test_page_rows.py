@@ -13,6 +13,7 @@ from django.contrib import admin
 from django.contrib.admin.templatetags.admin_list import items_for_result
 from django.contrib.admin.utils import quote
 from django.contrib.admin.views.main import ChangeList
+from django.core.paginator import Paginator
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import resolve, reverse
@@ -109,26 +110,30 @@ def test_person_page_asks_the_clerks_scope_of_the_person_once(client, clerk, li_
         "/admin/accounts/insuredperson/?q=李",
         "/admin/transfers/sharingpayment/?q=JS-1",
         "/admin/accounts/ledgerentry/",
+        "/admin/accounts/ledgerentry/?p=2",
         "/admin/accounts/ledgerentry/?kind=credit&o=5",
         "/admin/transfers/sharingpayment/",
+        "/admin/transfers/sharingpayment/?p=2",
         "/admin/accounts/sharingagreement/",
         "/admin/accounts/personalaccount/",
     ],
 )
 def test_oracle_a_big_lists_page_is_the_one_django_renders(client, clerk, monkeypatch, url):
-    """The same page with Django's own ChangeList and row checkbox: the same HTML
-    (but the form's token), links and their carried filters included."""
+    """The same page with Django's own ChangeList, paginator and row checkbox: the
+    same HTML (but the form's token), links and their carried filters included;
+    two rows a page, so that the lists have pages."""
     li = make_person(name="李明", region="320500")
     son = make_person(
         name="李小明", region="320500", scheme=Scheme.RESIDENT, birth=dt.date(2010, 3, 1)
     )
     credit(li.account, "900.00")
     make_agreement(li, son)
-    for n in range(3):
+    for n in range(5):
         receive(li, son, "10.00", operator=None, sid=f"JS-{n}")
     client.force_login(clerk)
     url = url.format(account=li.account.number)
     model_admin = resolve(url.split("?")[0]).func.model_admin
+    monkeypatch.setattr(model_admin, "list_per_page", 2)
 
     def page():
         html = client.get(url).content.decode()
@@ -136,6 +141,7 @@ def test_oracle_a_big_lists_page_is_the_one_django_renders(client, clerk, monkey
 
     ours = page()
     monkeypatch.setattr(model_admin, "get_changelist", lambda request, **kwargs: ChangeList)
+    monkeypatch.setattr(model_admin, "paginator", Paginator)
     monkeypatch.setattr(
         model_admin, "action_checkbox", MethodType(admin.ModelAdmin.action_checkbox, model_admin)
     )
