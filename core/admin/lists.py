@@ -12,8 +12,8 @@ offset; on the ledger's ten million rows each of these is a scan of seconds
   row, a search's few rows are counted exactly;
 - the pages stop at ``MAX_PAGES`` (the OFFSET stays small): further back, a
   filter (a date range, a search) narrows the list instead of paging;
-- a page's rows picked by their keys before their related rows are joined
-  (``BigTablePaginator._get_page``);
+- a searched page's rows picked by their keys before their related rows are
+  joined (``BigTablePaginator._get_page``);
 - no full count, no facets;
 - a row's link to its record from one reverse of the URL
   (``core.admin.records.record_url``), and its selection checkbox written out
@@ -64,12 +64,20 @@ class BigTablePaginator(Paginator):
         return min(super().num_pages, MAX_PAGES)
 
     def _get_page(self, object_list, *args, **kwargs):
-        """The page's rows chosen by their keys alone, then read with their related
-        rows: ``WHERE id IN (SELECT id … ORDER BY … LIMIT 50)``. Given the joins
-        of ``list_select_related``, PostgreSQL joined every row a search matched
-        before sorting them (the 2,042 entries of an account, the wallets hashed
-        for them: 100 ms, or a parallel worker started for them), not the 50 shown."""
-        if isinstance(object_list, QuerySet) and object_list.query.is_sliced:
+        """A page of a list counted exactly (a search's or a filter's at most
+        ``COUNT_CAP`` rows): its rows chosen by their keys alone, then read with
+        their related rows, ``WHERE id IN (SELECT id … ORDER BY … LIMIT 50)``.
+        Given the joins of ``list_select_related``, PostgreSQL joined every row
+        the search matched before sorting them (the 2,042 entries of an account,
+        the wallets hashed for them: 100 ms, or a parallel worker started for
+        them), not the 50 shown. A list of millions is read along its ordering's
+        index and joined for the page's rows already: there the filters planned
+        twice would only cost (a scoped ledger's page 25 → 37 ms)."""
+        if (
+            isinstance(object_list, QuerySet)
+            and object_list.query.is_sliced
+            and self.count <= COUNT_CAP
+        ):
             keys = object_list.select_related(None).values("pk")
             object_list = self.object_list.filter(pk__in=keys)
         return super()._get_page(object_list, *args, **kwargs)
