@@ -1,6 +1,7 @@
 """What the admin's lists and the person page render cheaper (docs/BENCHMARKS.md,
 "Pages, this session") is what Django renders: a row's checkbox is the widget's
-HTML, a row's link ``reverse``'s URL; the person page's latest payments are the
+HTML, a row's link ``reverse``'s URL, a big list's rows (``core.admin.rows``) the
+cells of Django's ``items_for_result``; the person page's latest payments are the
 newest of both sides, counted here by hand; its scope asked once a page."""
 
 import datetime as dt
@@ -9,17 +10,20 @@ from types import MethodType
 
 import pytest
 from django.contrib import admin
+from django.contrib.admin.templatetags.admin_list import items_for_result
 from django.contrib.admin.utils import quote
 from django.contrib.admin.views.main import ChangeList
+from django.core.paginator import Paginator
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import resolve, reverse
 from django.utils import timezone
 
-from accounts.models import InsuredPerson, Scheme
+from accounts.models import InsuredPerson, PoolingRegion, Scheme
 from accounts.tests.factories import credit, make_agreement, make_person
 from core.admin.lists import BigListMixin
 from core.admin.records import record_url
+from core.admin.rows import big_result_list
 from transfers.tests.factories import receive
 
 
@@ -105,22 +109,31 @@ def test_person_page_asks_the_clerks_scope_of_the_person_once(client, clerk, li_
         "/admin/accounts/ledgerentry/?q={account}",
         "/admin/accounts/insuredperson/?q=李",
         "/admin/transfers/sharingpayment/?q=JS-1",
+        "/admin/accounts/ledgerentry/",
+        "/admin/accounts/ledgerentry/?p=2",
+        "/admin/accounts/ledgerentry/?kind=credit&o=5",
+        "/admin/transfers/sharingpayment/",
+        "/admin/transfers/sharingpayment/?p=2",
+        "/admin/accounts/sharingagreement/",
+        "/admin/accounts/personalaccount/",
     ],
 )
 def test_oracle_a_big_lists_page_is_the_one_django_renders(client, clerk, monkeypatch, url):
-    """The same page with Django's own ChangeList and row checkbox: the same HTML
-    (but the form's token), links and their carried filters included."""
+    """The same page with Django's own ChangeList, paginator and row checkbox: the
+    same HTML (but the form's token), links and their carried filters included;
+    two rows a page, so that the lists have pages."""
     li = make_person(name="李明", region="320500")
     son = make_person(
         name="李小明", region="320500", scheme=Scheme.RESIDENT, birth=dt.date(2010, 3, 1)
     )
     credit(li.account, "900.00")
     make_agreement(li, son)
-    for n in range(3):
+    for n in range(5):
         receive(li, son, "10.00", operator=None, sid=f"JS-{n}")
     client.force_login(clerk)
     url = url.format(account=li.account.number)
     model_admin = resolve(url.split("?")[0]).func.model_admin
+    monkeypatch.setattr(model_admin, "list_per_page", 2)
 
     def page():
         html = client.get(url).content.decode()
@@ -128,8 +141,74 @@ def test_oracle_a_big_lists_page_is_the_one_django_renders(client, clerk, monkey
 
     ours = page()
     monkeypatch.setattr(model_admin, "get_changelist", lambda request, **kwargs: ChangeList)
+    monkeypatch.setattr(model_admin, "paginator", Paginator)
     monkeypatch.setattr(
         model_admin, "action_checkbox", MethodType(admin.ModelAdmin.action_checkbox, model_admin)
     )
     assert page() == ours
-    assert "/change/?_changelist_filters=q%3D" in ours
+    assert "</a></th>" in ours  # rows, each with its link
+    assert ("/change/?_changelist_filters=" in ours) == ("?" in url)
+
+
+class _Regions(BigListMixin, admin.ModelAdmin):
+    """Columns of every kind Django writes differently: booleans (a field's and a
+    method's), a nullable number, times, a decimal, a key, a method's date, an empty
+    text, a plain callable and one of the model's attributes (Django's cells)."""
+
+    list_display = [
+        "code",
+        "name",
+        "wallet_enabled",
+        "share_prior_years_only",
+        "beneficiary_cap",
+        "wallet_transfer_limit",
+        "wallet_quiet_from",
+        "province",
+        "sample",
+        "some_day",
+        "nothing",
+        lambda region: region.code[:2],
+    ]
+    list_per_page = 1000  # every region: 苏州 too
+
+    @admin.display(boolean=True, description="sample")
+    def sample(self, obj):
+        return obj.code.endswith("00")
+
+    @admin.display(description="day")
+    def some_day(self, obj):
+        return dt.date(2026, 1, 2) if obj.code.endswith("00") else None
+
+    @admin.display(description="nothing", empty_value="（空）")
+    def nothing(self, obj):
+        return " "
+
+
+def _rows(model_admin, rf, user, query=""):
+    request = rf.get(f"/admin/accounts/poolingregion/{query}")
+    request.user = user
+    request.resolver_match = resolve("/admin/accounts/poolingregion/")  # filters carried
+    cl = model_admin.get_changelist_instance(request)
+    ours = [result[0] for result in big_result_list(cl)["results"]]
+    djangos = ["".join(items_for_result(cl, result, None)) for result in cl.result_list]
+    return ours, djangos
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("query", ["", "?o=-2.1"])
+def test_oracle_a_big_lists_rows_are_djangos_cells(rf, admin_user, query):
+    PoolingRegion.objects.filter(code="320500").update(wallet_enabled=False, name="苏州<市>")
+    model_admin = _Regions(PoolingRegion, admin.site)
+    ours, djangos = _rows(model_admin, rf, admin_user, query)
+    assert ours == djangos and len(ours) > 1
+    assert 'alt="False"' in "".join(ours) and "苏州&lt;市&gt;" in "".join(ours)
+    assert "（空）" in ours[0]
+    assert ("?_changelist_filters=" in ours[0]) == bool(query)
+
+
+@pytest.mark.django_db
+def test_oracle_a_model_attribute_column_falls_back_to_djangos_cells(rf, admin_user):
+    model_admin = _Regions(PoolingRegion, admin.site)
+    model_admin.list_display = ["code", "__str__", "province__name"]
+    ours, djangos = _rows(model_admin, rf, admin_user)
+    assert ours == djangos and len(ours) > 1
