@@ -24,6 +24,22 @@ from core.prepared import SMALL, prepared_write
 COPY_FROM_ROWS = 50
 
 
+def new_instance(model, values: dict):
+    """A new instance of ``model`` with ``values`` by attribute name (``account_id``;
+    a field not given has its default), built from its fields in order: Django's
+    keyword form pops each argument and asks every field not given for its default
+    (a foreign key's is slow), about 2.5 × the time, which was most of building a
+    file's payments."""
+    return model(
+        *[values[f.attname] if f.attname in values else f.get_default() for f in _fields(model)]
+    )
+
+
+@lru_cache(maxsize=64)
+def _fields(model) -> tuple:
+    return tuple(model._meta.concrete_fields)
+
+
 def copy_insert(objs: list) -> None:
     """Insert model instances of one model (ids unset) and set their ids."""
     if 0 < len(objs) <= SMALL:  # at the counter: the same text every time

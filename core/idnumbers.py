@@ -10,10 +10,11 @@ import datetime as dt
 import functools
 
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from stdnum import numdb
 from stdnum.cn import ric
+
+from core.dates import local_today
 
 
 def normalize_id_number(value: str) -> str:
@@ -22,9 +23,9 @@ def normalize_id_number(value: str) -> str:
     A valid number is remembered for the day (its birth date is "not in the future"
     only until midnight): a settlement file names each person several times, and the
     checks cost some 0.15 ms a number. A refusal is not remembered. The day is the
-    deployment's (its time zone given: looking up the active one costs as much)."""
-    today = timezone.localdate(timezone.now(), timezone.get_default_timezone())
-    return _normalized((value or "").strip().upper(), today)
+    deployment's (``core.dates.local_today``: ``timezone.localdate()`` was most of a
+    remembered number's cost, and a settlement row has six)."""
+    return _normalized((value or "").strip().upper(), local_today())
 
 
 @functools.lru_cache(maxsize=65536)

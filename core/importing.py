@@ -59,12 +59,12 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, OperationalError, transaction
-from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.audit import audit_as
+from core.dates import local_aware
 from core.errors import DomainError
 from core.spreadsheets import Cell, FileRejected, Number, sheet_rows_at_most, sheet_stream
 
@@ -763,7 +763,7 @@ def datetime_value(cell: Cell) -> dt.datetime:
             raise CellError(
                 _("%(value)s is not a date and time that exists.") % {"value": cell}
             ) from None
-    return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
+    return local_aware(moment)
 
 
 def _date_parts(value: str, *, with_time: bool) -> list[int] | None:

@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from core.dates import local_days, local_moment
+from core.dates import local_aware, local_date, local_days, local_moment, local_today
 
 UTC = dt.UTC
 
@@ -25,3 +25,21 @@ def test_oracle_a_local_moment_at_six_is_22_utc_the_day_before():
     assert local_moment(dt.date(2025, 1, 1), dt.time(6, 0)) == dt.datetime(
         2024, 12, 31, 22, 0, tzinfo=UTC
     )
+
+
+def test_oracle_the_local_day_of_an_instant_begins_at_16_utc():
+    assert local_date(dt.datetime(2025, 3, 9, 16, 0, tzinfo=UTC)) == dt.date(2025, 3, 10)
+    assert local_date(dt.datetime(2025, 3, 9, 15, 59, 59, tzinfo=UTC)) == dt.date(2025, 3, 9)
+
+
+def test_oracle_today_is_the_day_eight_hours_ahead_of_utc():
+    before = (dt.datetime.now(UTC) + dt.timedelta(hours=8)).date()
+    today = local_today()
+    after = (dt.datetime.now(UTC) + dt.timedelta(hours=8)).date()
+    assert today in {before, after}
+
+
+def test_oracle_a_time_without_a_zone_is_local_and_an_aware_one_is_kept():
+    assert local_aware(dt.datetime(2025, 3, 10, 8, 0)) == dt.datetime(2025, 3, 10, 0, 0, tzinfo=UTC)
+    moment = dt.datetime(2025, 3, 10, 8, 0, tzinfo=UTC)
+    assert local_aware(moment) is moment

@@ -16,11 +16,11 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from django.db.models import Sum
-from django.utils import timezone
 
 from accounts.errors import InvalidIdNumber
 from accounts.models import InsuredPerson, PersonalAccount
 from accounts.selectors import id_number_given, persons_by_id_number, regions_cached
+from core.dates import local_date
 from core.errors import DomainError
 from transfers.errors import NoAgreementInForce, SettlementConflict
 from transfers.models import PaymentStatus, SharingPayment, WalletSpending
@@ -78,9 +78,7 @@ def batch_found(rows: list[dict], regions: dict | None = None) -> Found:
         grantor = persons.get(numbers.get(row.get("grantor_id_number") or ""))
         beneficiary = persons.get(numbers.get(row.get("beneficiary_id_number") or ""))
         if grantor and beneficiary and row.get("settled_at"):
-            triples.append(
-                (grantor.pk, beneficiary.pk, timezone.localdate(aware(row["settled_at"])))
-            )
+            triples.append((grantor.pk, beneficiary.pk, local_date(aware(row["settled_at"]))))
     return Found(persons, settlements, agreements_in_force(triples))
 
 
@@ -237,10 +235,11 @@ def batch_rechecked(kept: list[Kept], regions: dict) -> list:
         if row.account_id is not None
     ]
     agreements = agreements_in_force(triples, ids=True)
-    return each_checked(kept, lambda row: _rechecked(row, known, agreements, regions))
+    persons = {}
+    return each_checked(kept, lambda row: _rechecked(row, known, agreements, regions, persons))
 
 
-def _rechecked(row: Kept, known: dict, agreements: dict, regions: dict) -> CheckedRow:
+def _rechecked(row: Kept, known: dict, agreements: dict, regions: dict, persons) -> CheckedRow:
     key, values = row.key, row.values
     if row.wallet:
         patient = InsuredPerson(pk=row.patient_id) if row.patient_id is not None else None
@@ -255,7 +254,13 @@ def _rechecked(row: Kept, known: dict, agreements: dict, regions: dict) -> Check
         )
     # The account and the agreement by id only: the write locks and reads the
     # account itself (building model instances was a third of the write); the
-    # region from the file's cache.
+    # region from the file's cache; the beneficiary (whom the posting names) one
+    # instance for its rows of the chunk, only its id and name loaded.
+    beneficiary = persons.get(values["beneficiary_id"])
+    if beneficiary is None:
+        beneficiary = persons[values["beneficiary_id"]] = InsuredPerson.from_db(
+            None, ["id", "name"], [values["beneficiary_id"], row.beneficiary]
+        )
     return CheckedRow(
         key,
         values,
@@ -264,7 +269,7 @@ def _rechecked(row: Kept, known: dict, agreements: dict, regions: dict) -> Check
         Ref(agreement),
         row.scope,
         row.on_date,
-        InsuredPerson(pk=values["beneficiary_id"], name=row.beneficiary),
+        beneficiary,
         regions[row.region_id],
     )
 

@@ -26,6 +26,7 @@ from accounts.models import (
 from accounts.policy import require_part, require_relationship_allowed
 from accounts.scope import require_person_in_scope
 from accounts.selectors import person_by_id_number as registered_person
+from core.dates import local_aware
 from core.errors import about
 from core.idnumbers import division_code_known
 from core.money import parse_amount
@@ -90,11 +91,14 @@ def require_row_in_scope(operator, checked: CheckedRow, *, argument: str) -> Non
         require_person_in_scope(operator, person, argument=argument)
 
 
+USES = frozenset(Use.values)  # Django builds ``Use.values`` anew at each use
+
+
 def use_from_text(value: str) -> str:
     """A use given as its code (``medical``) or as the file's word (``就医``)."""
     text = str(value or "").strip()
     use = USE_WORDS.get(text, text)
-    if use not in Use.values:
+    if use not in USES:
         raise InvalidUse(use=text or "—")
     return use
 
@@ -109,7 +113,7 @@ def text_key(value, error_class) -> str:
 
 def aware(moment: dt.datetime) -> dt.datetime:
     """A time from a file has no zone: it is local time of the deployment."""
-    return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
+    return local_aware(moment)
 
 
 def settlement_values(*, settled_at, institution_code, institution_name, use, amount) -> dict:

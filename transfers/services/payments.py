@@ -1,7 +1,6 @@
 """Sharing payments: receiving a settlement, and the review of held ones."""
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 
 from accounts.errors import IdempotencyConflict
 from accounts.models import EntryKind, SharingAgreement
@@ -9,7 +8,8 @@ from accounts.policy import require_scope_allowed
 from accounts.scope import require_can_act
 from accounts.selectors import open_account_of
 from accounts.services.ledger import Posting, ledger_lock, ledger_post_many
-from core.copying import copy_insert
+from core.copying import copy_insert, new_instance
+from core.dates import local_date
 from core.errors import DomainError
 from core.review import review_not_own, review_permitted, review_reason, review_record
 from transfers.errors import (
@@ -120,11 +120,14 @@ def _is_new_spending(checked) -> bool:
     return isinstance(checked, CheckedRow) and checked.existing is None and not checked.account
 
 
+SOURCES = frozenset(PaymentSource.values)  # Django builds ``values`` anew at each use
+
+
 def _source(paid_from: str | None, grantor_id_number: str | None) -> str:
     """What pays (empty: the grantor's account, as every file without the column
     means), with the grantor that it needs or must not have."""
     source = paid_from or PaymentSource.ACCOUNT
-    if source not in PaymentSource.values:
+    if source not in SOURCES:
         raise InvalidPaymentSource(value=source)
     named = bool((grantor_id_number or "").strip())
     if source == PaymentSource.WALLET and named:
@@ -169,7 +172,7 @@ def _account_payment_check(
     known = known_payment(key, values, found.settlements)
     if known:
         return CheckedRow(key=key, values=values, existing=known)
-    on_date = timezone.localdate(values["settled_at"])
+    on_date = local_date(values["settled_at"])
     require_settlement_allowed(values, [grantor, beneficiary], on_date)
     # Policy first: where a province's policy blocks the sharing, that is the reason.
     grantor_region, beneficiary_region = regions_on([grantor, beneficiary], on_date)
@@ -332,18 +335,24 @@ def _payment(checked: CheckedRow, account, reasons: list[str], note, operator) -
     """The payment of a checked row. Its foreign keys are given by id and their
     objects put in its cache, as ``ledger_post_many`` builds its entries (the
     descriptor's checks of each object were a fifth of a file's write); the posting
-    names the beneficiary, the caller may show the agreement: no query for them."""
-    payment = SharingPayment(
-        settlement_id=checked.key,
-        account_id=account.pk,
-        agreement_id=checked.agreement.pk,
-        scope=checked.scope,
-        grantor_region_id=checked.grantor_region.pk,
-        note=(note or "").strip(),
-        created_by_id=getattr(operator, "pk", None),
-        hold_reasons=reasons,
-        status=PaymentStatus.HELD if reasons else PaymentStatus.POSTED,
-        **checked.values,
+    names the beneficiary, the caller may show the agreement: no query for them.
+    Built from its fields in order (``new_instance``), every foreign key given."""
+    payment = new_instance(
+        SharingPayment,
+        {
+            "settlement_id": checked.key,
+            "account_id": account.pk,
+            "agreement_id": checked.agreement.pk,
+            "scope": checked.scope,
+            "grantor_region_id": checked.grantor_region.pk,
+            "note": (note or "").strip(),
+            "created_by_id": getattr(operator, "pk", None),
+            "reviewed_by_id": None,
+            "ledger_entry_id": None,
+            "hold_reasons": reasons,
+            "status": PaymentStatus.HELD if reasons else PaymentStatus.POSTED,
+            **checked.values,
+        },
     )
     cache = payment._state.fields_cache
     cache.update(account=account, grantor_region=checked.grantor_region, created_by=operator)

@@ -21,7 +21,7 @@ from accounts.scope import require_can_act
 from accounts.selectors import open_account_of
 from accounts.services.ledger import ledger_lock, ledger_post
 from core.audit import audit_as
-from core.dates import local_days, local_moment
+from core.dates import local_date, local_days, local_moment
 from core.errors import about
 from core.money import parse_amount
 from transfers.errors import (
@@ -420,7 +420,7 @@ def wallet_spend_check(
     conflict = SettlementConflict(settlement_id=key)
     if existing := settlement_known(WalletSpending, SharingPayment, key, values, conflict):
         return CheckedRow(key=key, values=values, existing=existing)
-    on_date = timezone.localdate(values["settled_at"])
+    on_date = local_date(values["settled_at"])
     require_settlement_allowed(values, [person], on_date)
     require_active_on(person, on_date)
     _require_spendable(wallet_spendable(wallet), values["amount"])
