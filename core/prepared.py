@@ -11,8 +11,15 @@ become model instances (``select_related`` too) or tuples exactly as the
 queryset would return them. The queryset itself stays the
 one statement of what is read: the function that builds it is its only copy.
 
-A list argument is one array parameter (the queryset filters on it with
-``field__any``, ``core.lookups``). Lists longer than ``SMALL`` (a file's chunk)
+A list argument (the queryset filters on it with ``field__any``,
+``core.lookups``) is sent as an array of one parameter per value,
+``ARRAY[$1, $2]``, with a statement per length: PostgreSQL's generic plan of
+``= ANY($1)`` guesses ten values for an array it does not know, costs the plan
+above the custom plan for the real two, and so planned the statement again at
+every execution (plan_cache_mode ``auto``): at the counter that was 3 ms of the
+server's 9 ms a settlement (docs/BENCHMARKS.md, branch ``counter-server``).
+With its length in the text the generic plan costs what the custom one does and
+is kept after the fifth execution. Lists longer than ``SMALL`` (a file's chunk)
 run the queryset as Django does, planned for their values: the generic plan of a
 prepared statement, given a thousand values, doubled the server's CPU in a
 settlement file's confirm (docs/BENCHMARKS.md). ``prepared_write`` runs a
@@ -23,6 +30,7 @@ so does ``core.copying.copy_insert`` for a counter's few rows (its payment).
 
 import datetime as dt
 import itertools
+import re
 from collections.abc import Callable
 from functools import lru_cache
 
@@ -85,11 +93,11 @@ def _shape(arg):
     if isinstance(arg, bool):
         return arg
     if isinstance(arg, list):
-        return (type(arg[0]),)
+        return (type(arg[0]), len(arg))
     return type(arg)
 
 
-@lru_cache(maxsize=128)
+@lru_cache(maxsize=512)  # a statement per builder, shape and list length
 def _compiled(build: Callable, shape: tuple) -> "_Compiled":
     return _Compiled(build, shape)
 
@@ -104,8 +112,9 @@ class _Compiled:
         for part in shape:
             if isinstance(part, bool):
                 args.append(part)
-            elif isinstance(part, tuple):  # a list: one array parameter
-                value = [_stand_in(part[0], next(stand_ins))]
+            elif isinstance(part, tuple):  # a list of this length: one array parameter
+                kind, length = part
+                value = [_stand_in(kind, next(stand_ins)) for _n in range(length)]
                 args.append(value)
                 flat.append(value)
             else:
@@ -114,18 +123,19 @@ class _Compiled:
                 flat.append(value)
         queryset = build(*args)
         self.compiler = queryset.query.get_compiler(connection=connection)
-        self.sql, params = self.compiler.as_sql()
+        sql, params = self.compiler.as_sql()
         index = {_key(v): i for i, v in enumerate(flat)}
         # Per parameter: the position of the argument value it is, or the constant.
         self.params = [(index.get(_key(p)), p) for p in params]
         if len({i for i, _p in self.params if i is not None}) != len(flat):
             raise TypeError("an argument does not reach the SQL as a parameter of its own")
+        self.sql, self.spelled = _arrays_spelled(sql, _lengths(params))
         self.models = issubclass(queryset._iterable_class, ModelIterable)
         columns = [column[0] for column in self.compiler.select[: self.compiler.col_count]]
         self.converters = self.compiler.get_converters(columns)
 
     def run(self, values: list) -> list:
-        params = [p if i is None else values[i] for i, p in self.params]
+        params = _flattened([p if i is None else values[i] for i, p in self.params], self.spelled)
         db = connections[DEFAULT_DB_ALIAS]  # the proxy ``connection`` looks it up per use
         rows, _names = _executed(db, self.sql, params, names=False)
         if self.converters:
@@ -152,6 +162,46 @@ class _Compiled:
         return result
 
 
+_PLACEHOLDER = re.compile(r"(?<!%)%s")
+_ARRAY_CAST = re.compile(r"::([a-z][a-z0-9_ ]*(?:\([0-9, ]+\))?)\[\]")
+
+
+def _lengths(params) -> tuple:
+    """Per parameter: its length if it is an array (a list), else None."""
+    return tuple(len(p) if isinstance(p, list) else None for p in params)
+
+
+@lru_cache(maxsize=512)
+def _arrays_spelled(sql: str, lengths: tuple) -> tuple[str, tuple]:
+    """``sql`` with each array parameter compared as ``%s::type[]`` (of the length
+    given per parameter, None for a scalar) written as ``ARRAY[%s::type, …]``, and
+    per parameter whether it was (an array stored in a column stays one parameter)."""
+    pieces = _PLACEHOLDER.split(sql)
+    if len(pieces) != len(lengths) + 1:
+        raise TypeError("the SQL's placeholders are not its parameters")
+    text, spelled = [pieces[0]], []
+    for length, after in zip(lengths, pieces[1:], strict=True):
+        cast = _ARRAY_CAST.match(after) if length else None
+        if cast is None:
+            text.append("%s")
+        else:
+            text.append("ARRAY[" + ", ".join([f"%s::{cast[1]}"] * length) + "]")
+        spelled.append(cast is not None)
+        text.append(after)
+    return "".join(text), tuple(spelled)
+
+
+def _flattened(params, spelled: tuple) -> list:
+    """``params`` with the values of each spelled-out array in its place."""
+    flat = []
+    for value, spelled_out in zip(params, spelled, strict=True):
+        if spelled_out:
+            flat.extend(value)
+        else:
+            flat.append(value)
+    return flat
+
+
 def raw_queried(model, sql: str, params: list) -> list:
     """``list(model.objects.raw(sql, params))`` for SQL written by hand, run as a
     prepared statement: every column of the model by name (``SELECT t.*``), other
@@ -175,7 +225,12 @@ def raw_queried(model, sql: str, params: list) -> list:
 def prepared_write(sql: str, params: list) -> list:
     """The rows of a writing statement (``INSERT … RETURNING``) whose text repeats
     (one posting at the counter), run as a prepared statement of the connection,
-    the trail's context kept. Errors are Django's (``IntegrityError``)."""
+    the trail's context kept; an array parameter spelled out as ``queried``'s. Errors
+    are Django's (``IntegrityError``)."""
+    lengths = _lengths(params)
+    if any(lengths):
+        sql, spelled = _arrays_spelled(sql, lengths)
+        params = _flattened(params, spelled)
     rows, _names = _executed(connections[DEFAULT_DB_ALIAS], sql, params, False, writes=True)
     return rows
 
