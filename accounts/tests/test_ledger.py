@@ -14,7 +14,7 @@ from accounts.errors import (
 from accounts.models import EntryKind, LedgerEntry, PersonalAccount
 from accounts.selectors import ledger_mismatches
 from accounts.services.accounts import account_freeze
-from accounts.services.ledger import ledger_post
+from accounts.services.ledger import Posting, ledger_post, ledger_post_many
 from accounts.tests.factories import credit, make_person
 from core.errors import InvalidAmount
 from core.tests.threads import run_at_once
@@ -132,3 +132,27 @@ def test_concurrent_debits_never_overdraw():
     person.account.refresh_from_db()
     assert person.account.balance == Decimal("20.00")
     assert ledger_mismatches() == []
+
+
+def _updates(table: str) -> tuple[int, int]:
+    """This transaction's row updates of ``table`` so far: all, and of them HOT."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT n_tup_upd, n_tup_hot_upd FROM pg_stat_xact_user_tables WHERE relname = %s",
+            [table],
+        )
+        return cursor.fetchone()
+
+
+@pytest.mark.django_db
+def test_oracle_a_credit_chunk_rewrites_no_account_index():
+    """A chunk of a credit file updates every account of its pages in one transaction;
+    each new row version stays on its page (a HOT update, no index written) because
+    the pages are half empty (migration 0017). 150 accounts fill several pages
+    at the default fillfactor, where most of these updates were not HOT."""
+    accounts = [make_person().account for _ in range(150)]
+    updated_before, hot_before = _updates("accounts_personalaccount")
+    postings = [Posting(a, EntryKind.CREDIT, Decimal("10.00"), f"hot-{a.pk}") for a in accounts]
+    ledger_post_many(postings, operator=None, entries=False)
+    updated, hot = _updates("accounts_personalaccount")
+    assert (updated - updated_before, hot - hot_before) == (150, 150)

@@ -17,9 +17,13 @@ class Reviewed(models.Model):
         abstract = True
 
 
-def person_field(verbose_name):
+def person_field(verbose_name, *, db_index=True):
     return models.ForeignKey(
-        InsuredPerson, on_delete=models.PROTECT, related_name="+", verbose_name=verbose_name
+        InsuredPerson,
+        on_delete=models.PROTECT,
+        db_index=db_index,
+        related_name="+",
+        verbose_name=verbose_name,
     )
 
 

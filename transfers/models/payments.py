@@ -81,10 +81,13 @@ class SharingPayment(HeldSettlement):
     """
 
     grantor = person_field(_("grantor"))
-    beneficiary = person_field(_("beneficiary"))
+    # The beneficiary's and the account's lookups use the indexes below that lead
+    # with them; no index of their own (docs/BENCHMARKS.md, ledger-indexes).
+    beneficiary = person_field(_("beneficiary"), db_index=False)
     account = models.ForeignKey(
         PersonalAccount,
         on_delete=models.PROTECT,
+        db_index=False,
         related_name="sharing_payments",
         verbose_name=_("personal account"),
     )
