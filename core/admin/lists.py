@@ -77,8 +77,11 @@ class BigTablePaginator(Paginator):
         if self.scoped is None:
             return _planned_rows(queryset)
         unscoped, share_of = self.scoped
+        rows = _planned_rows(_keys(unscoped))
+        if rows <= ESTIMATE_MARGIN * COUNT_CAP:  # counted: the scope's share not needed
+            return rows
         share = share_of()
-        return 0 if share is None else round(_planned_rows(_keys(unscoped)) * share)
+        return 0 if share is None else round(rows * share)
 
     @cached_property
     def num_pages(self) -> int:
