@@ -20,6 +20,7 @@ acts in it (the grantor whose account pays, the account's holder) does.
 """
 
 from django.contrib.postgres.expressions import ArraySubquery
+from django.db import connection
 from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
@@ -121,10 +122,49 @@ def is_scoped(model) -> bool:
     return _label(model) in SCOPE_PATHS
 
 
-def _any_in(paths, codes) -> Q:
-    condition = Q(pk__in=[])
+def _any_in(model, paths, codes) -> Q:
+    """``model``'s records with a path of ``paths`` in a region of ``codes``, asked
+    of the persons by their ids, never by joining every record to its persons
+    and filtering after: a review queue's count joined both parties of every
+    queued row of the province to keep a city's tenth (docs/BENCHMARKS.md,
+    branch ``pages-scope``).
+
+    - The record's own region (``region``), or a reverse relation (a user's
+      placement): compared directly.
+    - The record's persons (``grantor__region``, ``beneficiary__region``): one
+      EXISTS over the persons' ids, ``id IN (grantor_id, beneficiary_id)``,
+      answered from the index of ids with their region (both of a family are
+      often on one index page).
+    - A path through another record (``payment__grantor__region``,
+      ``wallet__person__region``): EXISTS of that record by its key with its
+      own paths' condition, the same rule one step further.
+
+    Alone, the EXISTS is a semi join the planner estimates from the statistics
+    (a list's estimated count stays the region's); several are ORed, each then
+    probed row by row (``_ProbedExists``) so that no plan hashes a table."""
+    direct, persons, through = [], [], {}
     for path in paths:
+        hop, _, rest = path.partition("__")
+        field = model._meta.get_field(hop)
+        if not rest or not field.concrete:
+            direct.append(path)
+        elif rest == "region" and field.related_model is InsuredPerson:
+            persons.append(OuterRef(hop))
+        else:
+            through.setdefault(field, []).append(rest)
+    probes = []
+    if persons:
+        probes.append(InsuredPerson.objects.filter(pk__in=persons, region__in=codes))
+    for field, rests in through.items():
+        target = field.related_model
+        probes.append(target.objects.filter(_any_in(target, rests, codes), pk=OuterRef(field.name)))
+    condition = Q(pk__in=[])
+    for path in direct:
         condition |= Q(**{f"{path}__in": codes})
+    if len(probes) == 1 and not direct:
+        return Q(Exists(probes[0]))
+    for probe in probes:
+        condition |= Q(_ProbedExists(probe))
     return condition
 
 
@@ -154,10 +194,40 @@ def scope_queryset(queryset: QuerySet, user, *, act: bool = False) -> QuerySet:
     codes = scope_regions(user)
     if paths is None or codes is None:
         return queryset
-    condition = _any_in(paths[1] if act else paths[0], codes)
+    condition = _any_in(queryset.model, paths[1] if act else paths[0], codes)
     if not act and queryset.model is InsuredPerson:
         condition |= _counterparts(codes)
     return queryset.filter(condition)
+
+
+def scope_share(codes) -> float | None:
+    """The share of the insured persons who live in the regions ``codes``, from
+    PostgreSQL's statistics of their region column (what ANALYZE sampled: the
+    frequent regions' frequencies, the rest shared evenly); ``None`` before any.
+
+    A big scoped list's count is estimated as its unscoped estimate times this
+    share (``core.admin.lists``): the planner rates each ORed EXISTS of a scope
+    at one half, so its own estimate of a city's ledger was eleven times the
+    truth (docs/BENCHMARKS.md, branch ``scoped-estimates``). A record's persons
+    mostly live in one region (a family), so a region's share of the persons is
+    near its share of the entries, payments and agreements."""
+    table = InsuredPerson._meta.db_table
+    column = InsuredPerson._meta.get_field("region").column
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT most_common_vals::text::text[], most_common_freqs, n_distinct, null_frac"
+            " FROM pg_stats WHERE schemaname = current_schema()"
+            " AND tablename = %s AND attname = %s",
+            [table, column],
+        )
+        stats = cursor.fetchone()
+    if stats is None:
+        return None
+    values, freqs, distinct, null_frac = stats
+    frequent = dict(zip(values or [], freqs or [], strict=True))
+    rare = max(distinct - len(frequent), 1) if distinct > 0 else max(len(codes), 1)
+    rest = max(1.0 - null_frac - sum(frequent.values()), 0.0) / rare
+    return min(sum(frequent.get(code, rest) for code in codes), 1.0)
 
 
 def scope_persons(user, *, act: bool = False) -> QuerySet:

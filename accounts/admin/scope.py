@@ -22,6 +22,7 @@ neither.
 """
 
 import re
+from functools import partial
 
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -36,6 +37,8 @@ from accounts.scope import (
     require_person_in_scope,
     require_region_in_scope,
     scope_queryset,
+    scope_regions,
+    scope_share,
 )
 
 # A route that starts with the key of a record of the admin's model.
@@ -87,7 +90,21 @@ class ScopedAdminMixin:
     """Limits a ModelAdmin to the requesting user's regional scope (module docstring)."""
 
     def get_queryset(self, request):
-        return scope_queryset(super().get_queryset(request), request.user)
+        return scope_queryset(self.get_unscoped_queryset(request), request.user)
+
+    def get_unscoped_queryset(self, request):
+        """The admin's records before the scope: a big list filters these and then
+        narrows them to the scope (``core.admin.lists.BigChangeList``), so that its
+        count is estimated from the list's own estimate and the scope's share."""
+        return super().get_queryset(request)
+
+    def scope_list(self, request, queryset):
+        """``queryset`` narrowed to the user's scope, and what gives the scope's
+        share of the persons (``scope_share``, asked only for an estimate)."""
+        codes = scope_regions(request.user)
+        if codes is None:
+            return queryset, lambda: 1.0
+        return scope_queryset(queryset, request.user), partial(scope_share, codes)
 
     def has_change_permission(self, request, obj=None):
         allowed = super().has_change_permission(request, obj)

@@ -103,6 +103,9 @@ class InsuredPerson(models.Model):
             # Name search is ``name__icontains`` (UPPER(name) LIKE '%…%'): a trigram
             # index on the same expression answers it without reading every person.
             GinIndex(OpClass(Upper("name"), name="gin_trgm_ops"), name="person_name_trgm_idx"),
+            # The regional scope asks a record's persons' regions by their ids
+            # (``accounts.scope``): read from this index alone, no person's row.
+            models.Index(fields=["id"], include=["region"], name="person_region_probe_idx"),
         ]
         permissions = [
             ("view_unmasked", _("Can see unmasked ID numbers and phones")),

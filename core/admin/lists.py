@@ -6,10 +6,16 @@ offset; on the ledger's ten million rows each of these is a scan of seconds
 (docs/BENCHMARKS.md). Here:
 
 - the count of a list is PostgreSQL's estimate (the planner's, from the statistics
-  autovacuum and ANALYZE keep) when it expects more than ``COUNT_CAP`` rows, else
-  an exact count up to ``COUNT_CAP`` rows and "more" after that: a list of
-  millions (all entries, a month, a region's clerk's scope) is not counted row by
-  row, a search's few rows are counted exactly;
+  autovacuum and ANALYZE keep) when it expects more than ``ESTIMATE_MARGIN``
+  times ``COUNT_CAP`` rows, else an exact count up to ``COUNT_CAP`` rows and
+  "more" after that: a list of millions (all entries, a month, a region's clerk's
+  scope) is not counted row by row, a search's few rows are counted exactly, and
+  so is a list of at most ``COUNT_CAP`` rows that an estimate within the margin
+  put above it;
+- a list narrowed to a user's regional scope is estimated as the list's unscoped
+  estimate times the scope's share of the persons (``accounts.scope.scope_share``):
+  the planner's own estimate of a scope (ORed EXISTS, each rated one half) was up
+  to eleven times the truth;
 - the pages stop at ``MAX_PAGES`` (the OFFSET stays small): further back, a
   filter (a date range, a search) narrows the list instead of paging;
 - a searched page's rows picked by their keys before their related rows are
@@ -38,6 +44,7 @@ from django.contrib.admin.utils import quote
 from django.contrib.admin.views.main import ChangeList
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
+from django.db.models.sql.where import WhereNode
 from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
@@ -45,19 +52,37 @@ from django.utils.translation import gettext as _
 from core.admin.records import record_url
 
 COUNT_CAP = 10_000
+ESTIMATE_MARGIN = 2  # how far an estimate may be off (docs/BENCHMARKS.md: within 1.3)
 MAX_PAGES = 200
 
 
 class BigTablePaginator(Paginator):
-    """Estimated or capped counts, and at most ``MAX_PAGES`` pages."""
+    """Estimated or capped counts, and at most ``MAX_PAGES`` pages.
+
+    ``scoped``: the list before its regional scope and a function that gives the
+    scope's share of the persons (``BigChangeList``), its estimate's basis."""
+
+    def __init__(self, *args, scoped=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.scoped = scoped
 
     @cached_property
     def count(self) -> int:
-        queryset = self.object_list.order_by().select_related(None).values("pk")
-        estimate = _planned_rows(queryset)
-        if estimate > COUNT_CAP:
+        queryset = _keys(self.object_list)
+        estimate = self._estimate(queryset)
+        if estimate > ESTIMATE_MARGIN * COUNT_CAP:
             return estimate
         return queryset[: COUNT_CAP + 1].count()
+
+    def _estimate(self, queryset) -> int:
+        if self.scoped is None:
+            return _planned_rows(queryset)
+        unscoped, share_of = self.scoped
+        rows = _planned_rows(_keys(unscoped))
+        if rows <= ESTIMATE_MARGIN * COUNT_CAP:  # counted: the scope's share not needed
+            return rows
+        share = share_of()
+        return 0 if share is None else round(rows * share)
 
     @cached_property
     def num_pages(self) -> int:
@@ -72,15 +97,23 @@ class BigTablePaginator(Paginator):
         the wallets hashed for them: 100 ms, or a parallel worker started for
         them), not the 50 shown. A list of millions is read along its ordering's
         index and joined for the page's rows already: there the filters planned
-        twice would only cost (a scoped ledger's page 25 → 37 ms)."""
+        twice would only cost (a scoped ledger's page 25 → 37 ms). The outer
+        query drops the list's filters (the keys carry them): repeated there, the
+        reversals queue's nested scope EXISTS cost its page 48 → 150–260 ms."""
         if (
             isinstance(object_list, QuerySet)
             and object_list.query.is_sliced
             and self.count <= COUNT_CAP
         ):
             keys = object_list.select_related(None).values("pk")
-            object_list = self.object_list.filter(pk__in=keys)
+            rows = self.object_list.all()
+            rows.query.where = WhereNode()  # the keys carry the filters (and the scope)
+            object_list = rows.filter(pk__in=keys)
         return super()._get_page(object_list, *args, **kwargs)
+
+
+def _keys(queryset) -> QuerySet:
+    return queryset.order_by().select_related(None).values("pk")
 
 
 def _planned_rows(queryset) -> int:
@@ -101,11 +134,32 @@ class BigChangeList(ChangeList):
     Its rows are written by ``core.admin.rows`` (``writes_rows``)."""
 
     writes_rows = True
+    scoped = None  # the list before its regional scope, and the scope's share
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.row_filters = urlencode(dict(parse_qsl(self.preserved_filters)))
         self.preserved_filters = ""  # read only by the rows' links
+
+    def get_queryset(self, request, exclude_parameters=None):
+        """The list filtered and searched before its regional scope, then scoped
+        (``ScopedAdminMixin.scope_list``): the unscoped list is its count's basis."""
+        scope_list = getattr(self.model_admin, "scope_list", None)
+        if scope_list is None or exclude_parameters is not None:
+            return super().get_queryset(request, exclude_parameters)
+        root = self.root_queryset
+        self.root_queryset = self.model_admin.get_unscoped_queryset(request)
+        try:
+            unscoped = super().get_queryset(request)
+        finally:
+            self.root_queryset = root
+        queryset, share = scope_list(request, unscoped)
+        self.scoped = (unscoped, share)
+        return queryset
+
+    def get_results(self, request):
+        request.big_list_scoped = self.scoped
+        super().get_results(request)
 
     def url_for_result(self, result):
         name = f"admin:{self.opts.app_label}_{self.opts.model_name}_change"
@@ -123,6 +177,13 @@ class BigListMixin:
 
     def get_changelist(self, request, **kwargs):
         return BigChangeList
+
+    def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
+        """The paginator, given the list's unscoped basis (``BigChangeList``)."""
+        arguments = (queryset, per_page, orphans, allow_empty_first_page)
+        if not issubclass(self.paginator, BigTablePaginator):  # a test's Django paginator
+            return self.paginator(*arguments)
+        return self.paginator(*arguments, scoped=getattr(request, "big_list_scoped", None))
 
     def action_checkbox(self, obj):
         """The HTML of Django's ``CheckboxInput`` for the row, written out."""
