@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     atomic = False
 
     dependencies = [
-        ("accounts", "0015_admin_search_indexes"),
+        ("accounts", "0017_holder_fillfactor"),
     ]
 
     operations = [
