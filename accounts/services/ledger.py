@@ -29,6 +29,7 @@ from accounts.errors import (
 )
 from accounts.models import AccountStatus, EntryKind, LedgerEntry, PersonalAccount, Wallet
 from core.copying import COPY_FROM_ROWS, copy_insert, insert_sql
+from core.dates import local_date
 from core.errors import DomainError, InvalidAmount
 from core.prepared import SMALL, prepared_write
 
@@ -348,7 +349,7 @@ def _entry_row(posting: Posting, holder, operator, now: dt.datetime) -> _EntryRo
         getattr(posting.reverses, "pk", None),
         posting.memo,
         occurred_at,
-        posting.value_date or timezone.localdate(occurred_at),
+        posting.value_date or local_date(occurred_at),
         getattr(operator, "pk", None),
     )
 

@@ -1,5 +1,6 @@
 """The posting function and the database guards of the ledger."""
 
+import datetime as dt
 from decimal import Decimal
 
 import pytest
@@ -156,3 +157,25 @@ def test_oracle_a_credit_chunk_rewrites_no_account_index():
     ledger_post_many(postings, operator=None, entries=False)
     updated, hot = _updates("accounts_personalaccount")
     assert (updated - updated_before, hot - hot_before) == (150, 150)
+
+
+def test_oracle_an_entrys_value_date_is_the_day_in_beijing_time(li_ming):
+    """Asia/Shanghai is UTC+8 all year (no daylight saving): 16:30 UTC on 10 March
+    is 00:30 on 11 March in the hall, 15:59 UTC still 23:59 on 10 March."""
+    utc = dt.UTC
+    after = debit_at(li_ming.account, "pay-late", dt.datetime(2025, 3, 10, 16, 30, tzinfo=utc))
+    before = debit_at(li_ming.account, "pay-early", dt.datetime(2025, 3, 10, 15, 59, tzinfo=utc))
+    assert after.value_date == dt.date(2025, 3, 11)
+    assert before.value_date == dt.date(2025, 3, 10)
+    assert LedgerEntry.objects.get(pk=after.pk).value_date == dt.date(2025, 3, 11)
+
+
+def debit_at(account, key, occurred_at):
+    return ledger_post(
+        holder=account,
+        kind=EntryKind.SHARING_PAYMENT,
+        amount=-Decimal("1.00"),
+        idempotency_key=key,
+        operator=None,
+        occurred_at=occurred_at,
+    )

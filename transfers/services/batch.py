@@ -20,7 +20,7 @@ from django.db.models import Sum
 from accounts.errors import InvalidIdNumber
 from accounts.models import InsuredPerson, PersonalAccount
 from accounts.selectors import id_number_given, persons_by_id_number, regions_cached
-from core.dates import local_date
+from core.dates import local_aware, local_date
 from core.errors import DomainError
 from transfers.errors import NoAgreementInForce, SettlementConflict
 from transfers.models import PaymentStatus, SharingPayment, WalletSpending
@@ -29,7 +29,6 @@ from transfers.selectors import ZERO
 from .checks import (
     CheckedRow,
     agreements_in_force,
-    aware,
     require_available,
     settlement_known,
     settlements_found,
@@ -78,7 +77,7 @@ def batch_found(rows: list[dict], regions: dict | None = None) -> Found:
         grantor = persons.get(numbers.get(row.get("grantor_id_number") or ""))
         beneficiary = persons.get(numbers.get(row.get("beneficiary_id_number") or ""))
         if grantor and beneficiary and row.get("settled_at"):
-            triples.append((grantor.pk, beneficiary.pk, local_date(aware(row["settled_at"]))))
+            triples.append((grantor.pk, beneficiary.pk, local_date(local_aware(row["settled_at"]))))
     return Found(persons, settlements, agreements_in_force(triples))
 
 

@@ -111,18 +111,13 @@ def text_key(value, error_class) -> str:
     return key
 
 
-def aware(moment: dt.datetime) -> dt.datetime:
-    """A time from a file has no zone: it is local time of the deployment."""
-    return local_aware(moment)
-
-
 def settlement_values(*, settled_at, institution_code, institution_name, use, amount) -> dict:
     """The content of a settlement row in stored form (what a re-sent row must repeat).
 
     A settlement is about something that happened: one dated later than now is
     refused (``SettlementInFuture``), whatever else it says.
     """
-    settled_at = aware(settled_at)
+    settled_at = local_aware(settled_at)  # a file's time has no zone: local time
     if settled_at > timezone.now():
         raise SettlementInFuture(settled_at=f"{timezone.localtime(settled_at):%Y-%m-%d %H:%M:%S}")
     return {

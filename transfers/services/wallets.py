@@ -21,7 +21,7 @@ from accounts.scope import require_can_act
 from accounts.selectors import open_account_of
 from accounts.services.ledger import ledger_lock, ledger_post
 from core.audit import audit_as
-from core.dates import local_date, local_days, local_moment
+from core.dates import local_aware, local_date, local_days, local_moment
 from core.errors import about
 from core.money import parse_amount
 from transfers.errors import (
@@ -52,7 +52,6 @@ from .batch import Pending, batch_holds, spending_decide
 from .checks import (
     CheckedRow,
     agreement_in_force,
-    aware,
     person_by_id_number,
     regions_on,
     require_active_on,
@@ -87,7 +86,7 @@ def wallet_transfer_check(
     sender = person_by_id_number(sender_id_number, argument="sender_id_number")
     recipient = person_by_id_number(recipient_id_number, argument="recipient_id_number")
     values = {
-        "transferred_at": aware(transferred_at),
+        "transferred_at": local_aware(transferred_at),
         "sender_id": sender.pk,
         "recipient_id": recipient.pk,
         "amount": parse_amount(amount),
