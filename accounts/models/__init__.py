@@ -12,7 +12,15 @@ from .agreements import (
 from .credits import CreditFileConfirmation
 from .halls import ServiceHall, StaffPlacement
 from .ledger import AccountStatus, EntryKind, LedgerEntry, PersonalAccount, Use, Wallet
-from .people import EnrolmentPeriod, EnrolmentStatus, Gender, InsuredPerson, PersonCategory, Scheme
+from .people import (
+    EnrolmentPeriod,
+    EnrolmentStatus,
+    Gender,
+    InsuredPerson,
+    NameGrams,
+    PersonCategory,
+    Scheme,
+)
 from .regions import PolicyPart, PoolingRegion, Province, ProvincePolicy, Scope
 
 __all__ = [
@@ -31,6 +39,7 @@ __all__ = [
     "EntryKind",
     "Gender",
     "InsuredPerson",
+    "NameGrams",
     "LedgerEntry",
     "PersonCategory",
     "PersonalAccount",

@@ -4,7 +4,7 @@ import datetime as dt
 
 import pghistory
 from django.contrib.postgres.constraints import ExclusionConstraint
-from django.contrib.postgres.fields import DateRangeField, RangeOperators
+from django.contrib.postgres.fields import ArrayField, DateRangeField, RangeOperators
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
 from django.db.models.functions import Upper
@@ -15,6 +15,21 @@ from core.masking import mask_id_number, mask_name, mask_phone
 from core.models import operator_field
 
 from .regions import PoolingRegion
+
+
+class NameGrams(models.Func):
+    """The characters and character pairs of a name, upper-cased: the SQL function
+    ``person_name_grams`` (migration ``accounts.0019``).
+
+    Why: a trigram index cannot answer a part of fewer than three characters
+    (``LIKE '%曾浩%'`` has no whole trigram, so the index returns every person and
+    each is read again), and a third of Chinese names have two characters. A
+    part of one or two characters is one of its grams exactly when it is in the
+    name, so ``grams(name) @> grams(part)`` is the search, from a GIN index.
+    """
+
+    function = "person_name_grams"
+    output_field = ArrayField(models.TextField())
 
 
 class Scheme(models.TextChoices):
@@ -103,6 +118,8 @@ class InsuredPerson(models.Model):
             # Name search is ``name__icontains`` (UPPER(name) LIKE '%…%'): a trigram
             # index on the same expression answers it without reading every person.
             GinIndex(OpClass(Upper("name"), name="gin_trgm_ops"), name="person_name_trgm_idx"),
+            # A part of one or two characters, which no trigram covers (``NameGrams``).
+            GinIndex(NameGrams("name"), name="person_name_grams_idx"),
             # The regional scope asks a record's persons' regions by their ids
             # (``accounts.scope``): read from this index alone, no person's row.
             models.Index(fields=["id"], include=["region"], name="person_region_probe_idx"),
