@@ -90,6 +90,10 @@ class ScopedAdminMixin:
     """Limits a ModelAdmin to the requesting user's regional scope (module docstring)."""
 
     def get_queryset(self, request):
+        """The admin's records in the user's scope; unscoped for the root of a big
+        list, which scopes its filtered list itself (``BigChangeList``, once)."""
+        if request.__dict__.pop("big_list_unscoped_root", False):
+            return self.get_unscoped_queryset(request)
         return scope_queryset(self.get_unscoped_queryset(request), request.user)
 
     def get_unscoped_queryset(self, request):

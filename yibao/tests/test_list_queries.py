@@ -34,6 +34,10 @@ QUERIES = {
     "review queue: agreements": (f"{A}pendingsharingagreement/", 6),
     "review queue: held payments": (f"{T}heldpayment/", 7),
     "review queue: reversals": (f"{T}requestedreversal/", 7),
+    # The exact searches: the ledger's by account number also the account first.
+    "persons by exact ID": (f"{A}insuredperson/?q={{li_id}}", 7),
+    "ledger by account number": (f"{A}ledgerentry/?q={{li_account}}", 7),
+    "payments by 结算ID": (f"{T}sharingpayment/?q=JS-7", 7),
 }
 
 
@@ -74,7 +78,9 @@ def test_oracle_list_queries_counted_and_not_growing_with_the_rows(client, famil
     staff = make_user(None, is_superuser=True) if user == "superuser" else make_user(user)
     client.force_login(staff)
     client.get(f"{A}insuredperson/")  # the session's first request writes it
+    li = families["li"]
     for what, (url, superuser) in QUERIES.items():
+        url = url.format(li_id=li.id_number, li_account=li.account.number)
         expected = superuser if user == "superuser" else superuser + PLACED
         assert [_queries(client, url, 20), _queries(client, url, 100)] == [expected] * 2, what
 
@@ -107,3 +113,32 @@ def test_oracle_staff_without_a_hall_see_an_empty_list(client, families):
     persons = client.get(f"{A}insuredperson/")
     assert persons.status_code == 200
     assert persons.context["cl"].result_count == 0
+
+
+def test_oracle_a_searched_ledger_page_is_the_newest_entries_in_scope(client, families):
+    """李明's account: his credit and the 5 payments the daily count lets through (the
+    other 20 are held): 6 entries; 4 a page, the newest first by time and key (the
+    keys' query sorts them, Python's sort checks); a 南京 clerk finds none of them,
+    nor in the list without its search (the scope of a list's other querysets, as
+    a filter's facets use)."""
+    li = families["li"]
+    url = f"{A}ledgerentry/?q={li.account.number}"
+    model_admin = resolve(f"{A}ledgerentry/").func.model_admin
+    previous, model_admin.list_per_page = model_admin.list_per_page, 4
+    try:
+        client.force_login(make_user("clerk"))
+        first = client.get(url).context["cl"]
+        second = client.get(f"{url}&p=2").context["cl"]
+        client.force_login(make_user("clerk", region="320100"))
+        response = client.get(url)
+        nanjing = response.context["cl"]
+    finally:
+        model_admin.list_per_page = previous
+    assert first.result_count == 6
+    shown = [*first.result_list, *second.result_list]
+    newest = sorted(li.account.entries.all(), key=lambda e: (e.occurred_at, e.pk), reverse=True)
+    assert [entry.pk for entry in shown] == [entry.pk for entry in newest]
+    assert [len(first.result_list), len(second.result_list)] == [4, 2]
+    assert nanjing.result_count == 0 and list(nanjing.result_list) == []
+    others = nanjing.get_queryset(response.wsgi_request, exclude_parameters=["q"])
+    assert not others.filter(account=li.account).exists()
