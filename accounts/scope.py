@@ -50,10 +50,7 @@ SCOPE_PATHS = {
         ("grantor__region", "beneficiary__region"),
         ("grantor__region",),
     ),
-    "transfers.reversal": (
-        ("payment__grantor__region", "payment__beneficiary__region"),
-        ("payment__grantor__region",),
-    ),
+    "transfers.reversal": (("grantor__region", "beneficiary__region"), ("grantor__region",)),
     "transfers.wallettransfer": (
         ("sender__region", "recipient__region"),
         ("sender__region", "recipient__region"),
@@ -135,7 +132,7 @@ def _any_in(model, paths, codes) -> Q:
       EXISTS over the persons' ids, ``id IN (grantor_id, beneficiary_id)``,
       answered from the index of ids with their region (both of a family are
       often on one index page).
-    - A path through another record (``payment__grantor__region``,
+    - A path through another record (``account__person__region``,
       ``wallet__person__region``): EXISTS of that record by its key with its
       own paths' condition, the same rule one step further.
 

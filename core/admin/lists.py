@@ -20,7 +20,9 @@ offset; on the ledger's ten million rows each of these is a scan of seconds
   filter (a date range, a search) narrows the list instead of paging;
 - a searched page's rows picked by their keys before their related rows are
   joined (``BigTablePaginator._get_page``);
-- no full count, no facets;
+- no full count, no facets; an estimate or a capped count says so on the page
+  ("约 727,119 条", "10,000 条以上": ``count_text``, ``admin/pagination.html``
+  and ``admin/search_form.html``), an exact count is shown as Django does;
 - a row's link to its record from one reverse of the URL
   (``core.admin.records.record_url``), and its selection checkbox written out
   (``action_checkbox``), not rendered through the form widget's template: that
@@ -67,14 +69,20 @@ class BigTablePaginator(Paginator):
         super().__init__(*args, **kwargs)
         self.scoped = scoped
         self.searched = searched
+        self.estimated = False
 
     @cached_property
     def count(self) -> int:
         queryset = _keys(self.object_list)
         estimate = self._estimate(queryset)
         if estimate > ESTIMATE_MARGIN * COUNT_CAP:
+            self.estimated = True
             return estimate
         return queryset[: COUNT_CAP + 1].count()
+
+    @property
+    def count_text(self) -> str | None:
+        return count_text(self.count, estimated=self.estimated)
 
     def _estimate(self, queryset) -> int:
         if self.scoped is None:
@@ -135,6 +143,17 @@ def _sorted(ordering):
             yield term
 
 
+def count_text(count: int, *, estimated: bool) -> str | None:
+    """A big list's count as its page says it when it is not exact: "约 727,119 条"
+    for an estimate, "10,000 条以上" past the cap; ``None``: an exact count, which
+    the admin's line shows as Django does (``admin/pagination.html``)."""
+    if estimated:
+        return _("about %(count)s") % {"count": f"{count:,}"}
+    if count > COUNT_CAP:
+        return _("more than %(count)s") % {"count": f"{COUNT_CAP:,}"}
+    return None
+
+
 def _keys(queryset) -> QuerySet:
     return queryset.order_by().select_related(None).values("pk")
 
@@ -158,6 +177,7 @@ class BigChangeList(ChangeList):
 
     writes_rows = True
     scoped = None  # the list before its regional scope, and the scope's share
+    count_text = None  # an estimated or capped count as the page says it
 
     def __init__(self, request, *args, **kwargs):
         # The root of a scoped admin's list unscoped (``ScopedAdminMixin.get_queryset``
@@ -189,6 +209,7 @@ class BigChangeList(ChangeList):
         request.big_list_scoped = self.scoped
         request.big_list_searched = bool(self.query)
         super().get_results(request)
+        self.count_text = getattr(self.paginator, "count_text", None)
 
     def url_for_result(self, result):
         name = f"admin:{self.opts.app_label}_{self.opts.model_name}_change"

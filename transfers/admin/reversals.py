@@ -63,8 +63,9 @@ class ReversalAdmin(BigListMixin, ReviewAdminMixin, ReceiptMixin, ExportAdminMix
     ]
     search_help_text = _("Settlement ID, exact ID number, institution code or name.")
     list_select_related = [
-        "payment__grantor",
-        "payment__beneficiary",
+        "payment",
+        "grantor",
+        "beneficiary",
         "requested_by",
         "reviewed_by",
     ]
@@ -72,14 +73,6 @@ class ReversalAdmin(BigListMixin, ReviewAdminMixin, ReceiptMixin, ExportAdminMix
     @admin.display(description=_("settlement ID"), ordering="payment__settlement_id")
     def settlement_id(self, obj):
         return obj.payment.settlement_id
-
-    @admin.display(description=_("grantor"))
-    def grantor(self, obj):
-        return obj.payment.grantor
-
-    @admin.display(description=_("beneficiary"))
-    def beneficiary(self, obj):
-        return obj.payment.beneficiary
 
     @admin.display(description=_("amount"))
     def amount(self, obj):

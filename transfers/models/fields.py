@@ -17,11 +17,12 @@ class Reviewed(models.Model):
         abstract = True
 
 
-def person_field(verbose_name, *, db_index=True):
+def person_field(verbose_name, *, db_index=True, null=False):
     return models.ForeignKey(
         InsuredPerson,
         on_delete=models.PROTECT,
         db_index=db_index,
+        null=null,
         related_name="+",
         verbose_name=verbose_name,
     )

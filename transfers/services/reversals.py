@@ -28,7 +28,13 @@ def reversal_request(*, payment: SharingPayment, reason: str, operator) -> Rever
                 raise PaymentNotPosted(status=locked.get_status_display())
             if locked.reversals.exclude(status=ReversalStatus.REJECTED).exists():
                 raise ReversalAlreadyRequested()
-            return Reversal.objects.create(payment=locked, reason=reason, requested_by=operator)
+            return Reversal.objects.create(
+                payment=locked,
+                grantor_id=locked.grantor_id,
+                beneficiary_id=locked.beneficiary_id,
+                reason=reason,
+                requested_by=operator,
+            )
     except IntegrityError:
         raise ReversalAlreadyRequested() from None
 

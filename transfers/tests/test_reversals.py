@@ -4,6 +4,7 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import Permission
+from django.db import IntegrityError, transaction
 
 from accounts.errors import ReversalOfReversal
 from accounts.models import EntryKind, LedgerEntry
@@ -17,7 +18,7 @@ from transfers.errors import (
     ReversalAlreadyRequested,
     ReversalNotRequested,
 )
-from transfers.models import PaymentStatus, ReversalStatus
+from transfers.models import PaymentStatus, Reversal, ReversalStatus
 from transfers.services.reversals import reversal_approve, reversal_reject, reversal_request
 
 from .factories import balance, receive
@@ -45,6 +46,15 @@ def test_scenario_6_reversal_restores_balance_and_statement_shows_both(
     ]
     assert reversal.ledger_entry.reverses == posted.ledger_entry
     assert ledger_mismatches() == []
+
+
+def test_oracle_a_reversal_carries_its_payments_parties(posted, li_ming, li_xiaoming, clerk):
+    """李明 paid 李小明: the reversal names them, and the database refuses one without."""
+    reversal = reversal_request(payment=posted, reason="医院重复上传", operator=clerk)
+    reversal.refresh_from_db()
+    assert (reversal.grantor, reversal.beneficiary) == (li_ming, li_xiaoming)
+    with pytest.raises(IntegrityError, match="reversal_has_parties"), transaction.atomic():
+        Reversal.objects.filter(pk=reversal.pk).update(beneficiary=None)
 
 
 def test_payment_reversed_at_most_once(posted, clerk, reviewer):

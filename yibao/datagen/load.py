@@ -40,8 +40,8 @@ COLUMNS = {
         "reject_reason"
     ),
     "transfers_reversal": (
-        "id payment_id reason status requested_at requested_by_id reviewed_at reviewed_by_id "
-        "review_note ledger_entry_id"
+        "id payment_id grantor_id beneficiary_id reason status requested_at requested_by_id "
+        "reviewed_at reviewed_by_id review_note ledger_entry_id"
     ),
     "transfers_wallettransfer": (
         "id transfer_number transferred_at sender_id recipient_id account_id wallet_id "

@@ -231,7 +231,8 @@ class Ledger:
                     reverses=entry,
                     memo="结算撤销",
                 )
-                self._reversal(payment_id, t, "approved", reversal_entry)
+                parties = (person.index + 1, agreement.beneficiary.index + 1)
+                self._reversal(payment_id, parties, t, "approved", reversal_entry)
             elif what == "transfer":
                 fen = rng.randint(100, 2000) * 100
                 if fen > balance:
@@ -320,7 +321,8 @@ class Ledger:
                 else:
                     status = "posted"
             elif r < 0.022 and later < clock.now:
-                self._reversal(self.payment_id, later, "requested", None)
+                parties = (person.index + 1, beneficiary.index + 1)
+                self._reversal(self.payment_id, parties, later, "requested", None)
         reviewed = t + DAY if status == "rejected" else None
         payments.write(
             "\t".join(
@@ -354,13 +356,14 @@ class Ledger:
         )
         return balance, sequence
 
-    def _reversal(self, payment_id, t, status, entry):
+    def _reversal(self, payment_id, parties, t, status, entry):
         self.reversal_id += 1
         approved = status == "approved"
         self.reversals.append(
             (
                 self.reversal_id,
                 payment_id,
+                *parties,
                 "医院退费",
                 status,
                 self.clock.stamp(t - 3600),
