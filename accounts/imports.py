@@ -9,12 +9,14 @@ The cell parsers ``id_number``, ``amount`` and ``region_code`` and the
 """
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.conf import settings
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -43,7 +45,7 @@ from accounts.models import (
     Scheme,
     SharingAgreement,
 )
-from accounts.scope import require_person_in_scope, require_region_in_scope
+from accounts.scope import require_in_scope, require_person_in_scope, require_region_in_scope
 from accounts.services.agreements import (
     agreement_approve,
     agreement_register,
@@ -258,15 +260,38 @@ def credit_value_date(month: str) -> dt.date:
     return dt.date.fromisoformat(f"{month}-01")
 
 
-# What a credit's posting reads of its account, under the lock (``ledger_post_many``).
-_CREDITED = ("number", "status", "balance", "last_sequence")
+class Credited(NamedTuple):
+    """What a credit's check and posting read of its account and person, as a row
+    (a model instance each of account and person was a third of the check's time)."""
+
+    id_number: str
+    id: int
+    number: str
+    status: str
+    balance: Decimal
+    last_sequence: int
+    person_id: int
+    name: str
+    region_id: str
+
+
+class Posted(NamedTuple):
+    """What the check compares of a credit posted before under the same key."""
+
+    account_id: int
+    amount: Decimal
+    value_date: dt.date
+
+
+# The account's columns a posting reads under the lock (``ledger_post_many``).
+_HOLDER = {"id", "person_id", "number", "status", "balance", "last_sequence"}
 
 
 @dataclass(frozen=True)
 class CreditsFound:
-    accounts: dict[str, PersonalAccount]
+    accounts: dict[str, Credited]
     registered: dict[str, str]  # ID number → name, of every person in the file
-    posted: dict[str, LedgerEntry]
+    posted: dict[str, Posted]
 
 
 class CreditsImport(Import):
@@ -305,17 +330,15 @@ class CreditsImport(Import):
         numbers = [values["id_number"] for values in rows]
         # Only what the check and the posting read (building accounts and persons
         # in full, their times parsed, was a third of a credit file's check).
-        accounts = (
-            PersonalAccount.objects.select_related("person")
-            .only(*_CREDITED, "person__id_number", "person__name", "person__region_id")
-            .filter(person__id_number__any=numbers)
+        accounts = PersonalAccount.objects.filter(person__id_number__any=numbers).values_list(
+            "person__id_number", *Credited._fields[1:-2], "person__name", "person__region_id"
         )
         if transaction.get_connection().in_atomic_block:
             # The confirm (``import_run`` writes in one transaction): the accounts
             # are locked as they are read, in ``ledger_lock``'s order, so the
             # posting neither locks nor reads them again (``locked=True``).
             accounts = accounts.select_for_update(of=("self",)).order_by("pk")
-        accounts = {account.person.id_number: account for account in accounts}
+        accounts = {row[0]: Credited._make(row) for row in accounts}
         keys = [
             credit_key(values["batch"], accounts[values["id_number"]].person_id)
             for values in rows
@@ -328,7 +351,10 @@ class CreditsImport(Import):
             accounts=accounts,
             registered=dict(registered.values_list("id_number", "name")) if others else {},
             posted={
-                e.idempotency_key: e for e in LedgerEntry.objects.filter(idempotency_key__any=keys)
+                key: Posted(*row)
+                for key, *row in LedgerEntry.objects.filter(idempotency_key__any=keys).values_list(
+                    "idempotency_key", *Posted._fields
+                )
             },
         )
 
@@ -342,17 +368,17 @@ class CreditsImport(Import):
         if account.status == AccountStatus.CLOSED:
             raise RowError(
                 "id_number",
-                AccountNotOpen(number=account.number, status=account.get_status_display()),
+                AccountNotOpen(number=account.number, status=AccountStatus(account.status).label),
             )
-        require_person_in_scope(self.operator, account.person, argument="id_number")
+        label = _person_label(account.name, number)
+        require_in_scope(self.operator, account.region_id, label, argument="id_number")
         key = credit_key(values["batch"], account.person_id)
-        label = _person_label(account.person.name, number)
         summary = f"{label} {values['month']} +{values['amount']}"
         earlier = found.posted.get(key)
         if earlier is not None:
             posted_month = f"{earlier.value_date:%Y-%m}"
             if (earlier.account_id, earlier.amount, posted_month) == (
-                account.pk,
+                account.id,
                 values["amount"],
                 values["month"],
             ):
@@ -402,13 +428,31 @@ class CreditsImport(Import):
         Its accounts were locked and its keys looked up by ``prefetch`` in the same
         transaction (the rows posted before are skipped), so neither is read again:
         a key taken meanwhile fails the insert, and nothing of the file is written.
-        No entry is built as a model (``entries=False``): nothing here reads them."""
-        postings = [Posting(kind=EntryKind.CREDIT, **data) for data in datas]
+        No entry is built as a model (``entries=False``): nothing here reads them;
+        each holder is built from its checked row, with the columns a posting reads."""
+        postings = [
+            Posting(kind=EntryKind.CREDIT, **{**data, "holder": _holder(data["holder"])})
+            for data in datas
+        ]
         try:
             ledger_post_many(postings, operator=operator, locked=True, new_keys=True, entries=False)
         except DomainError as error:
             error.row_index = getattr(error, "posting_index", 0)
             raise
+
+
+def _holder(account: Credited) -> PersonalAccount:
+    """The account of a checked row as the model ``ledger_post_many`` posts to (its
+    other columns deferred, as ``only`` would read it)."""
+    values = account._asdict()
+    fields = _holder_fields()
+    return PersonalAccount.from_db(DEFAULT_DB_ALIAS, fields, [values[f] for f in fields])
+
+
+@functools.cache
+def _holder_fields() -> list[str]:
+    """``_HOLDER`` in the model's order of fields, as ``Model.from_db`` takes them."""
+    return [f.attname for f in PersonalAccount._meta.concrete_fields if f.attname in _HOLDER]
 
 
 # §3 共济关系 ------------------------------------------------------------------

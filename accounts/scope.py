@@ -258,8 +258,15 @@ def require_region_in_scope(operator, region, *, argument: str = "region") -> No
 
 def require_person_in_scope(operator, person, *, argument: str) -> None:
     """Refuse acting on ``person`` when their region is outside ``operator``'s scope."""
+    require_in_scope(operator, person.region_id, person, argument=argument)
+
+
+def require_in_scope(operator, region_code: str, what, *, argument: str) -> None:
+    """Refuse acting on ``what`` (a person, or a person's label) of the region
+    ``region_code`` when it is outside ``operator``'s scope. For a file's rows read
+    as tuples (a credit file's accounts), which have no person object to give."""
     codes = scope_regions(operator)
-    if codes is not None and person.region_id not in codes:
-        error = OutOfScope(what=str(person))
+    if codes is not None and region_code not in codes:
+        error = OutOfScope(what=str(what))
         error.argument = argument
         raise error

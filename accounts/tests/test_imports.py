@@ -17,7 +17,7 @@ from accounts.models import (
     PoolingRegion,
 )
 from accounts.selectors import ledger_mismatches
-from accounts.services.accounts import account_freeze
+from accounts.services.accounts import account_close, account_freeze
 from accounts.services.people import person_register
 from accounts.tests.factories import make_id_number, make_person
 from core.exporting import write_xlsx
@@ -361,6 +361,33 @@ def test_frozen_account_still_takes_its_credit(db, clerk):
     account_freeze(account=person.account, reason="核查", operator=clerk)
     assert run_credits([credit_row(person)]).written
     assert balance(person) == Decimal("100.00")
+
+
+def test_closed_account_refuses_its_credit_by_number_and_status(db, clerk):
+    """The check reads the account as a row (not a model): its number and status
+    label still name the refusal."""
+    person = make_person(operator=clerk)
+    account_close(account=person.account, reason="死亡", operator=clerk)
+    report = run_credits([credit_row(person)])
+    number = person.account.number
+    assert errors(report) == [(2, "公民身份号码", f"Account {number} is closed, not open.")]
+    assert LedgerEntry.objects.count() == 0
+
+
+def test_oracle_two_batches_for_one_account_in_one_chunk(db, clerk):
+    """Two credits of one account in one file (two 批次号): both post, one after the
+    other on the same running balance: 100.00 + 20.50 = 120.50, sequences 1 and 2."""
+    person = make_person(operator=clerk)
+    rows = [credit_row(person, batch="B-1"), credit_row(person, amount="20.50", batch="B-2")]
+    report = run_credits(rows)
+    assert report.written and report.created == 2
+    assert balance(person) == Decimal("120.50")
+    entries = LedgerEntry.objects.filter(account__person=person).order_by("sequence")
+    assert [(e.sequence, e.amount, e.balance_after) for e in entries] == [
+        (1, Decimal("100.00"), Decimal("100.00")),
+        (2, Decimal("20.50"), Decimal("120.50")),
+    ]
+    assert ledger_mismatches() == []
 
 
 def test_one_bad_credit_row_posts_nothing(db, clerk):
