@@ -140,3 +140,28 @@ def test_oracle_a_files_payments_name_their_own_entries(
     assert payments["JS-1"].created_by == supervisor and payments["JS-1"].created_at
     assert balance(li_ming) == Decimal("470.00")
     assert ledger_mismatches() == []
+
+
+def test_a_preview_makes_the_lines_of_the_rows_it_keeps_only(
+    li_ming, li_xiaoming, son_agreement, supervisor, monkeypatch
+):
+    """The preview keeps the first ``PLANNED_KEPT`` rows' lines (the counts cover
+    all); the others' lines are not made: at 100,000 rows they were made to be
+    thrown away. Counted by hand: 4 rows, 2 kept, 2 lines made."""
+    import core.importing
+    import transfers.imports
+
+    made = []
+    real = transfers.imports._settlement_summary
+
+    def counted(*args):
+        made.append(args[1].key)
+        return real(*args)
+
+    monkeypatch.setattr(core.importing, "PLANNED_KEPT", 2)
+    monkeypatch.setattr(transfers.imports, "_settlement_summary", counted)
+    rows = [settlement_row(li_ming, li_xiaoming, f"JS-{i}", "10.00") for i in range(1, 5)]
+    preview = run(rows, supervisor, dry_run=True)
+    assert preview.accepted and preview.created == 4
+    assert [p.summary.split("：")[0] for p in preview.planned] == ["JS-1", "JS-2"]
+    assert made == ["JS-1", "JS-2"]
