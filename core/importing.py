@@ -138,10 +138,12 @@ class Column:
 @dataclass(frozen=True)
 class Change:
     """What ``check`` decided for a row: an action, a line for the preview, and
-    the data ``write`` needs (any object)."""
+    the data ``write`` needs (any object). ``summary`` may be a function making
+    the line, called only for the rows the report keeps (``PLANNED_KEPT``): a
+    large file's other lines were made to be thrown away."""
 
     action: str
-    summary: str
+    summary: str | Callable[[], str]
     data: Any = None
 
 
@@ -543,7 +545,9 @@ def _rows_check(importer, parsed, report) -> list:
         else:
             changes.append((number, change))
             if len(report.planned) < PLANNED_KEPT:
-                report.planned.append(PlannedRow(number, change.action, change.summary))
+                summary = change.summary
+                summary = summary() if callable(summary) else summary
+                report.planned.append(PlannedRow(number, change.action, summary))
             counter = {CREATE: "created", UPDATE: "updated", SKIP: "skipped"}[change.action]
             setattr(report, counter, getattr(report, counter) + 1)
     return changes

@@ -15,6 +15,8 @@ row already received with the same content is skipped, with other content
 refused. Wallet transfers are checked and written row by row by the service.
 """
 
+import functools
+
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -69,12 +71,14 @@ class KeepsExceptions:
         ).update(resolved_at=timezone.now())
 
 
-def _change(checked, summary: str, data) -> Change:
+def _change(checked, summary, data) -> Change:
     """Skip a row received before with the same content; create any other. Both
     carry what ``write_batch`` gets (the skipped row is passed again: it may have
-    been refused, kept, corrected and sent again, and its exception is resolved)."""
+    been refused, kept, corrected and sent again, and its exception is resolved).
+    ``summary``: the row's line, or a function making it (``Change``)."""
     if checked.existing is not None:
-        return Change(SKIP, _("already received: %(row)s") % {"row": summary}, data)
+        line = summary if callable(summary) else lambda: summary
+        return Change(SKIP, lambda: _("already received: %(row)s") % {"row": line()}, data)
     return Change(CREATE, summary, data)
 
 
@@ -128,24 +132,7 @@ class SettlementsImport(KeepsExceptions, Import):
             checked,
             argument="beneficiary_id_number" if wallet else "grantor_id_number",
         )
-        if wallet:
-            summary = _("%(id)s: from the wallet of %(beneficiary)s ¥%(amount)s") % {
-                "id": checked.key,
-                "beneficiary": mask_id_number(values["beneficiary_id_number"]),
-                "amount": checked.values["amount"],
-            }
-        else:
-            summary = _("%(id)s: %(grantor)s → %(beneficiary)s ¥%(amount)s") % {
-                "id": checked.key,
-                "grantor": mask_id_number(values["grantor_id_number"]),
-                "beneficiary": mask_id_number(values["beneficiary_id_number"]),
-                "amount": checked.values["amount"],
-            }
-        if checked.holds:  # the same rule for both sources (``batch``)
-            summary = _("%(row)s (held for review: %(reasons)s)") % {
-                "row": summary,
-                "reasons": "、".join(str(HoldReason(r).label) for r in checked.holds),
-            }
+        summary = functools.partial(_settlement_summary, values, checked, wallet)
         return _change(checked, summary, (values, checked_kept(checked)))
 
     def write_batch(self, datas, *, operator):
@@ -162,6 +149,29 @@ class SettlementsImport(KeepsExceptions, Import):
                 result.row_index = index
                 raise result
         self.exceptions_resolve([row["settlement_id"] for row in rows])
+
+
+def _settlement_summary(values: dict, checked, wallet: bool) -> str:
+    """A settlement row's line in the preview: who pays whom, and its holds."""
+    if wallet:
+        summary = _("%(id)s: from the wallet of %(beneficiary)s ¥%(amount)s") % {
+            "id": checked.key,
+            "beneficiary": mask_id_number(values["beneficiary_id_number"]),
+            "amount": checked.values["amount"],
+        }
+    else:
+        summary = _("%(id)s: %(grantor)s → %(beneficiary)s ¥%(amount)s") % {
+            "id": checked.key,
+            "grantor": mask_id_number(values["grantor_id_number"]),
+            "beneficiary": mask_id_number(values["beneficiary_id_number"]),
+            "amount": checked.values["amount"],
+        }
+    if checked.holds:  # the same rule for both sources (``batch``)
+        summary = _("%(row)s (held for review: %(reasons)s)") % {
+            "row": summary,
+            "reasons": "、".join(str(HoldReason(r).label) for r in checked.holds),
+        }
+    return summary
 
 
 class WalletTransfersImport(KeepsExceptions, Import):

@@ -28,7 +28,7 @@ from accounts.errors import (
     ReversalOfReversal,
 )
 from accounts.models import AccountStatus, EntryKind, LedgerEntry, PersonalAccount, Wallet
-from core.copying import COPY_FROM_ROWS, copy_insert, insert_sql
+from core.copying import COPY_FROM_ROWS, copy_insert, insert_sql, next_ids
 from core.dates import local_date
 from core.errors import DomainError, InvalidAmount
 from core.prepared import SMALL, prepared_write
@@ -98,7 +98,7 @@ def ledger_post_many(
     locked: bool = False,
     new_keys: bool = False,
     entries: bool = True,
-) -> list[LedgerEntry] | None:
+) -> list[LedgerEntry] | list[int]:
     """Make the postings in order, all in one transaction; returns one entry per posting.
 
     Preconditions: every amount is a non-zero Decimal with at most two places; a
@@ -121,9 +121,11 @@ def ledger_post_many(
     ``new_keys``: the caller knows its keys are new (a settlement whose 结算ID it
     has just looked up), so they are not read first; a key taken meanwhile still
     fails the insert (``IdempotencyConflict``) and nothing is written.
-    ``entries=False``: the caller does not use the entries (a credit file's chunk),
-    so none is built as a model: the rows are sent to COPY as tuples, and None is
-    returned. The same checks, sequences, balances and keys as with entries.
+    ``entries=False``: the caller does not use the entries (a credit file's chunk,
+    a settlement file's), so none is built as a model: the rows are sent to COPY
+    as tuples, and each posting's entry id is returned instead (a settlement's
+    payment names its entry). The same checks, sequences, balances and keys as
+    with entries.
     """
     for index, posting in enumerate(postings):
         _at(index, _check_amount, posting.amount)
@@ -154,7 +156,7 @@ def ledger_post_many(
             result.append(entry)
         try:
             if not entries:
-                _rows_copy(new_entries, list(moved.values()), now)
+                ids = _rows_copy(new_entries, list(moved.values()), now)
             elif len(new_entries) >= COPY_FROM_ROWS:
                 _copied(lambda: copy_insert(new_entries), list(moved.values()))
             else:
@@ -167,7 +169,10 @@ def ledger_post_many(
     for posting, holder in zip(postings, holders, strict=True):
         posting.holder.balance = holder.balance
         posting.holder.last_sequence = holder.last_sequence
-    return result if entries else None
+    if entries:
+        return result
+    by_row = {id(row): pk for row, pk in zip(new_entries, ids, strict=True)}
+    return [by_row[id(r)] if isinstance(r, _EntryRow) else r.pk for r in result]
 
 
 # The entries of a batch and its holders' new balances and last sequences, in one
@@ -216,22 +221,24 @@ def _entries_write(entries: list[LedgerEntry]) -> None:
             entry._state.db = connection.alias
 
 
-def _rows_copy(rows: list, holders: list, now: dt.datetime) -> None:
-    """Entries that no caller reads (``entries=False``): their rows sent to COPY as
-    they are, booked at ``now``; their ids are the column's default (no query for
-    them). Then ``holders`` (those that moved), in one statement."""
+def _rows_copy(rows: list, holders: list, now: dt.datetime) -> list[int]:
+    """Entries that no caller reads as models (``entries=False``): their rows sent
+    to COPY as they are, booked at ``now``, with ids taken first (``next_ids``),
+    which are returned. Then ``holders`` (those that moved), in one statement."""
     if not rows:
-        return
-    columns = ", ".join(connection.ops.quote_name(c) for c in (*_ENTRY_COLUMNS, "created_at"))
+        return []
+    ids = next_ids(LedgerEntry, len(rows))
+    columns = ", ".join(connection.ops.quote_name(c) for c in ("id", *_ENTRY_COLUMNS, "created_at"))
     statement = f"COPY {LedgerEntry._meta.db_table} ({columns}) FROM STDIN"
 
     def copy():
         with connection.cursor() as cursor, connection.wrap_database_errors:
             with cursor.cursor.copy(statement) as sent:
-                for row in rows:
-                    sent.write_row((*row, now))
+                for pk, row in zip(ids, rows, strict=True):
+                    sent.write_row((pk, *row, now))
 
     _copied(copy, holders)
+    return ids
 
 
 def _copied(copy, holders: list) -> None:

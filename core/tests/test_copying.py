@@ -1,8 +1,8 @@
-"""``core.copying.new_instance``: a model instance built from its fields in order."""
+"""``core.copying``: a model instance built from its fields in order; rows sent by COPY."""
 
 from django.contrib.auth import get_user_model
 
-from core.copying import new_instance
+from core.copying import copy_values, new_instance
 
 
 def test_a_new_instance_has_the_values_given_and_the_defaults_of_the_rest():
@@ -11,3 +11,20 @@ def test_a_new_instance_has_the_values_given_and_the_defaults_of_the_rest():
     assert (built.username, built.first_name, built.last_name) == ("clerk1", "张", "")
     assert built.is_active is True and built.is_staff is False  # the model's defaults
     assert built.pk is None and built._state.adding
+
+
+def test_rows_sent_by_copy_values_read_back_with_the_values_given_and_the_defaults(db):
+    """``copy_values``: rows as values by attribute name, no instance; the ids it
+    returns are those of the rows, in the order given; keys that are no field
+    are ignored."""
+    user = get_user_model()
+    rows = [
+        {"username": "clerk1", "first_name": "张", "password": "!", "not_a_field": 1},
+        {"username": "clerk2", "first_name": "李", "password": "!"},
+    ]
+    ids = copy_values(user, rows)
+    read = {u.pk: u for u in user.objects.filter(pk__in=ids)}
+    assert [read[pk].username for pk in ids] == ["clerk1", "clerk2"]
+    assert [read[pk].first_name for pk in ids] == ["张", "李"]
+    assert all(read[pk].is_active and not read[pk].is_staff for pk in ids)  # defaults
+    assert all(read[pk].date_joined is not None for pk in ids)

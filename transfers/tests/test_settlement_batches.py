@@ -106,3 +106,62 @@ def test_a_counter_settlement_waits_at_most_a_second_for_a_running_import(
     assert results["report"].written, results["report"].errors
     assert SharingPayment.objects.count() == 2401
     assert ledger_mismatches() == []
+
+
+def test_oracle_a_files_payments_name_their_own_entries(
+    li_ming, li_xiaoming, son_agreement, supervisor
+):
+    """A file's payments and entries go to COPY as rows (no model built): each posted
+    payment names the entry keyed by its 结算ID, of its amount, after the balance
+    counted by hand (500.00 opening: −10.00, −20.00; JS-3 at the 100.00 threshold
+    is held and names none); a held one reserves without an entry."""
+    hold_rules_update(operator=supervisor, amount_threshold=Decimal("100.00"))
+    rows = [
+        settlement_row(li_ming, li_xiaoming, "JS-1", "10.00"),
+        settlement_row(li_ming, li_xiaoming, "JS-2", "20.00"),
+        settlement_row(li_ming, li_xiaoming, "JS-3", "100.00"),
+    ]
+    report = run(rows, supervisor, chunk=2)
+    assert report.written, report.errors
+    payments = {p.settlement_id: p for p in SharingPayment.objects.select_related("ledger_entry")}
+    one, two, held = payments["JS-1"].ledger_entry, payments["JS-2"].ledger_entry, payments["JS-3"]
+    assert (one.idempotency_key, one.amount, one.balance_after) == (
+        "settlement:JS-1",
+        Decimal("-10.00"),
+        Decimal("490.00"),
+    )
+    assert (two.idempotency_key, two.amount, two.balance_after) == (
+        "settlement:JS-2",
+        Decimal("-20.00"),
+        Decimal("470.00"),
+    )
+    assert one.account_id == two.account_id == payments["JS-1"].account_id
+    assert held.status == PaymentStatus.HELD and held.ledger_entry is None
+    assert payments["JS-1"].created_by == supervisor and payments["JS-1"].created_at
+    assert balance(li_ming) == Decimal("470.00")
+    assert ledger_mismatches() == []
+
+
+def test_a_preview_makes_the_lines_of_the_rows_it_keeps_only(
+    li_ming, li_xiaoming, son_agreement, supervisor, monkeypatch
+):
+    """The preview keeps the first ``PLANNED_KEPT`` rows' lines (the counts cover
+    all); the others' lines are not made: at 100,000 rows they were made to be
+    thrown away. Counted by hand: 4 rows, 2 kept, 2 lines made."""
+    import core.importing
+    import transfers.imports
+
+    made = []
+    real = transfers.imports._settlement_summary
+
+    def counted(*args):
+        made.append(args[1].key)
+        return real(*args)
+
+    monkeypatch.setattr(core.importing, "PLANNED_KEPT", 2)
+    monkeypatch.setattr(transfers.imports, "_settlement_summary", counted)
+    rows = [settlement_row(li_ming, li_xiaoming, f"JS-{i}", "10.00") for i in range(1, 5)]
+    preview = run(rows, supervisor, dry_run=True)
+    assert preview.accepted and preview.created == 4
+    assert [p.summary.split("：")[0] for p in preview.planned] == ["JS-1", "JS-2"]
+    assert made == ["JS-1", "JS-2"]
