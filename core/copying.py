@@ -83,7 +83,8 @@ def next_ids(model, count: int) -> list[int]:
 
 def copy_values(model, rows: list[dict]) -> list[int]:
     """Insert rows of ``model`` given as values by attribute name (a field not given
-    has its default; an ``auto_now_add`` time is now; other keys are ignored) by
+    has its default, taken once for all the rows, so a default that must differ
+    by row is to be given; an ``auto_now_add`` time is now; other keys are ignored) by
     COPY, without building model instances (a file's payments as instances were a
     fifth of its write); returns their ids, taken first (``next_ids``). Every value
     given must be one the database takes as it is (``value_of``'s ``_AS_IS``
