@@ -122,6 +122,8 @@ class RequestedReversalAdmin(ReversalAdmin):
         "requested_at",
         "receipt_link",
     ]
+    # The queue shows neither the beneficiary nor the reviewer: not joined.
+    list_select_related = ["payment", "grantor", "requested_by"]
     receipt_url_name = "transfers_requestedreversal_receipt"
     list_filter = ReversalAdmin.list_filter[1:]
     ordering = ["requested_at", "id"]
