@@ -31,10 +31,17 @@ def enrolment_on(person: InsuredPerson, on_date: dt.date) -> EnrolmentPeriod | N
     return next((p for p in periods if p.covers(on_date)), None)
 
 
+def period_active(person: InsuredPerson, on_date: dt.date) -> EnrolmentPeriod | None:
+    """The period of the date when the person was actively enrolled (参保缴费) in it,
+    in whichever scheme; None otherwise. The history is searched once (a check that
+    asked ``person_enrolled_on`` and then ``enrolment_on`` searched it twice)."""
+    period = enrolment_on(person, on_date)
+    return period if period is not None and period.status == EnrolmentStatus.ACTIVE else None
+
+
 def person_enrolled_on(person: InsuredPerson, on_date: dt.date) -> bool:
     """Actively enrolled (参保缴费) on the date, in whichever scheme."""
-    period = enrolment_on(person, on_date)
-    return period is not None and period.status == EnrolmentStatus.ACTIVE
+    return period_active(person, on_date) is not None
 
 
 def region_on(person: InsuredPerson, on_date: dt.date) -> PoolingRegion:

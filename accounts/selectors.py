@@ -33,6 +33,7 @@ from accounts.models import (
     Wallet,
 )
 from accounts.templatetags.money import yuan
+from core.copying import loaded
 from core.database import replica_alias
 from core.dates import local_days
 from core.idnumbers import normalize_id_number
@@ -75,7 +76,9 @@ def persons_by_id_number(id_numbers, regions: dict | None = None) -> dict[str, I
     by code, which this fills: the persons and their histories are then read
     without their regions (one query more for regions not yet cached), and each
     region is one object for the whole file instead of four per person and period
-    (building those was half of a settlement file's check)."""
+    (building those was half of a settlement file's check); and only the fields
+    the checks read are loaded, as rows made instances (``loaded``: building the
+    persons, accounts and periods as Django does was still most of the check)."""
     numbers = list(set(id_numbers))
     if regions is None:
         persons = queried(_persons_query, numbers)
@@ -85,12 +88,25 @@ def persons_by_id_number(id_numbers, regions: dict | None = None) -> dict[str, I
         for person in persons:  # what ``prefetch_related`` leaves
             person._prefetched_objects_cache = {"enrolment_periods": periods[person.pk]}
         return {person.id_number: person for person in persons}
-    persons = list(
-        InsuredPerson.objects.select_related("account").filter(id_number__any=numbers).order_by()
-    )
+    persons = []
+    for row in (
+        InsuredPerson.objects.filter(id_number__any=numbers)
+        .order_by()
+        .values_list(*_PERSON_FIELDS, *(f"account__{f}" for f in _ACCOUNT_FIELDS[:-1]))
+    ):
+        person = loaded(InsuredPerson, _PERSON_FIELDS, row[:_ACCOUNT_AT])
+        persons.append(person)
+        if row[_ACCOUNT_AT] is not None:
+            account = loaded(PersonalAccount, _ACCOUNT_FIELDS, (*row[_ACCOUNT_AT:], person.pk))
+            _ACCOUNT_PERSON.set_cached_value(account, person)
+        else:
+            account = None  # ``person.account`` raises, as for any person without one
+        _PERSON_ACCOUNT.set_cached_value(person, account)
     periods = {person.pk: [] for person in persons}
-    for period in EnrolmentPeriod.objects.filter(person_id__any=list(periods)):
-        periods[period.person_id].append(period)
+    for row in EnrolmentPeriod.objects.filter(person_id__any=list(periods)).values_list(
+        *_PERIOD_FIELDS
+    ):
+        periods[row[1]].append(loaded(EnrolmentPeriod, _PERIOD_FIELDS, row))
     regions_cached(regions, [p.region_id for p in persons] + [
         period.region_id for held in periods.values() for period in held
     ])  # fmt: skip
@@ -103,6 +119,16 @@ def persons_by_id_number(id_numbers, regions: dict | None = None) -> dict[str, I
         # What ``prefetch_related`` leaves, without a queryset per person.
         person._prefetched_objects_cache = {"enrolment_periods": periods[person.pk]}
     return {person.id_number: person for person in persons}
+
+
+# What the checks of a file's rows read of persons, accounts and enrolment periods
+# (``persons_by_id_number`` with a file's ``regions``); the account's person last.
+_PERSON_FIELDS = ("id", "id_number", "name", "region_id")
+_ACCOUNT_FIELDS = ("id", "number", "status", "balance", "person_id")
+_ACCOUNT_AT = len(_PERSON_FIELDS)
+_PERIOD_FIELDS = ("id", "person_id", "status", "scheme", "region_id", "valid_from", "valid_to")
+_ACCOUNT_PERSON = PersonalAccount._meta.get_field("person")
+_PERSON_ACCOUNT = _ACCOUNT_PERSON.remote_field
 
 
 def _persons_query(numbers):
@@ -128,7 +154,11 @@ def regions_cached(regions: dict, codes) -> None:
 
 def person_by_id_number(id_number: str, found: dict | None = None) -> InsuredPerson:
     """The registered person with this ID number, from ``found`` (what
-    ``persons_by_id_number`` loaded for a batch) or from the database."""
+    ``persons_by_id_number`` loaded for a batch) or from the database. A number
+    found as it is given is in stored form already (a file's cell, normalised
+    when it was read): it is not normalised again."""
+    if found is not None and (person := found.get(id_number)) is not None:
+        return person
     number = id_number_given(id_number)
     person = (persons_by_id_number([number]) if found is None else found).get(number)
     if person is None:

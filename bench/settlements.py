@@ -13,6 +13,7 @@ postgresql-client) runs its built-in tpcb-like transaction with 8 clients agains
 database of its own on the same server, in the same run.
 """
 
+import argparse
 import csv
 import datetime as dt
 import io
@@ -21,7 +22,6 @@ import re
 import resource
 import shutil
 import subprocess
-import sys
 import time
 from decimal import Decimal
 from pathlib import Path
@@ -293,10 +293,26 @@ def rows() -> list:
         return [Row(what, target, measured) for what, target, measured in settlement_results()]
 
 
+def arguments(argv=None) -> argparse.Namespace:
+    """The command line: ``[ROWS] [--credits ACCOUNTS]`` (``--help`` says it)."""
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.settlements",
+        description="A settlement file's preview and confirm (CPU a row, Python and "
+        "PostgreSQL), its rows per second against pgbench, and the monthly credit file, "
+        "in a database of their own on the configured server (DATABASE_URL).",
+    )
+    parser.add_argument(
+        "rows", nargs="?", type=int, default=100_000,
+        help="rows of the settlement file (default 100,000; 0: the credit file alone)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--credits", type=int, default=350_000, metavar="ACCOUNTS",
+        help="accounts of the monthly credit file (default 350,000; 0: none)",
+    )  # fmt: skip
+    return parser.parse_args(argv)
+
+
 if __name__ == "__main__":
-    args = [int(a) for a in sys.argv[1:2] if a.isdigit()]
-    credits = 350_000
-    if "--credits" in sys.argv:
-        credits = int(sys.argv[sys.argv.index("--credits") + 1])
+    options = arguments()
     with bench_database():
-        print_table(settlement_results(*args, credit_accounts=credits))
+        print_table(settlement_results(options.rows, credit_accounts=options.credits))

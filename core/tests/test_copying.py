@@ -1,8 +1,9 @@
-"""``core.copying``: a model instance built from its fields in order; rows sent by COPY."""
+"""``core.copying``: a model instance built from its fields in order, or from a row read;
+rows sent by COPY."""
 
 from django.contrib.auth import get_user_model
 
-from core.copying import copy_values, new_instance
+from core.copying import copy_values, loaded, new_instance
 
 
 def test_a_new_instance_has_the_values_given_and_the_defaults_of_the_rest():
@@ -28,3 +29,16 @@ def test_rows_sent_by_copy_values_read_back_with_the_values_given_and_the_defaul
     assert [read[pk].first_name for pk in ids] == ["张", "李"]
     assert all(read[pk].is_active and not read[pk].is_staff for pk in ids)  # defaults
     assert all(read[pk].date_joined is not None for pk in ids)
+
+
+def test_an_instance_loaded_from_a_row_reads_the_other_fields_when_asked(db):
+    """``loaded``: the fields given as read, the instance a saved one, and a field
+    not given read from the database when asked for, as Django's deferred fields."""
+    user = get_user_model()
+    stored = user.objects.create(username="clerk1", first_name="张", last_name="伟")
+    row = user.objects.filter(pk=stored.pk).values_list("id", "username").get()
+    made = loaded(user, ("id", "username"), row)
+    assert (made.pk, made.username) == (stored.pk, "clerk1")
+    assert not made._state.adding and "first_name" in made.get_deferred_fields()
+    assert made.last_name == "伟"  # read when asked for
+    assert made == stored

@@ -1,6 +1,7 @@
 """The import framework's own rules: cell parsers, rollback of a failed write, unreadable files."""
 
 import datetime as dt
+import gc
 import re
 
 import pytest
@@ -157,6 +158,27 @@ def test_failure_while_writing_rolls_back_every_row(db, clerk, monkeypatch):
     assert str(report.errors[0]) == f"row 4: {message % key}"
     assert LedgerEntry.objects.count() == 0
     assert ledger_mismatches() == []
+
+
+def test_the_collector_is_as_it_was_after_an_import_and_after_a_failed_one(db, monkeypatch):
+    """An import freezes the objects alive before it and spaces the young
+    collections while it runs; the process's collector is given back as it was
+    when the import ends, and when it fails."""
+    before = gc.get_threshold()
+    person = make_person(name="职工1")
+    rows = [["批次号", "公民身份号码", "划入年月", "金额"]]
+    rows.append(["B1", person.id_number, "2025-03", "10"])
+    report = import_run(CreditsImport(), csv_file(rows), operator=None, dry_run=True)
+    assert report.accepted
+    assert (gc.get_threshold(), gc.get_freeze_count()) == (before, 0)
+
+    def fails(self, values, found):
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(CreditsImport, "check", fails)
+    with pytest.raises(RuntimeError):
+        import_run(CreditsImport(), csv_file(rows), operator=None, dry_run=True)
+    assert (gc.get_threshold(), gc.get_freeze_count()) == (before, 0)
 
 
 def test_file_that_is_not_a_spreadsheet_is_rejected_as_a_whole(db):
