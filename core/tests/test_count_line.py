@@ -70,3 +70,38 @@ def test_oracle_an_exact_count_reads_as_before(client, six_persons, monkeypatch)
     client.force_login(make_user(None, is_superuser=True))
     assert _count_line(client, PERSONS) == "6 参保人员"
     assert "3 条结果" in client.get(PERSONS, {"q": "李"}).content.decode()
+
+
+@pytest.fixture
+def two_a_page(monkeypatch):
+    from django.contrib import admin
+
+    from accounts.models import InsuredPerson
+
+    monkeypatch.setattr(admin.site._registry[InsuredPerson], "list_per_page", 2)
+
+
+def _names_shown(client, url) -> set[str]:
+    html = client.get(url).content.decode()
+    return {name for name in ("李明", "李华", "李强", "王芳", "王伟", "张伟") if name in html}
+
+
+def test_oracle_a_searched_list_pages_its_matches_once_each(client, six_persons, two_a_page):
+    """The count and a page's rows come from one query (``_count_and_keys``): each
+    page shows its own matches, the count line counts them all."""
+    client.force_login(make_user(None, is_superuser=True))
+    first = _names_shown(client, f"{PERSONS}?q=李")
+    second = _names_shown(client, f"{PERSONS}?q=李&p=2")
+    assert len(first) == 2 and len(second) == 1
+    assert first | second == {"李明", "李华", "李强"}
+    assert "3 条结果" in client.get(PERSONS, {"q": "李", "p": 2}).content.decode()
+
+
+def test_oracle_a_search_past_the_cap_still_shows_its_page(
+    client, six_persons, two_a_page, monkeypatch
+):
+    monkeypatch.setattr(lists, "COUNT_CAP", 2)
+    monkeypatch.setattr(lists, "ESTIMATE_MARGIN", 10**9)
+    client.force_login(make_user(None, is_superuser=True))
+    assert len(_names_shown(client, f"{PERSONS}?q=李")) == 2
+    assert _count_line(client, f"{PERSONS}?q=李") == "2 条以上"

@@ -272,3 +272,14 @@ def test_oracle_the_date_pickers_weekday_letters_are_chinese(client, clerk):
     ]:
         entry = json.dumps({f"one letter {day}\x04{initial}": letter})[1:-1]  # as Django writes it
         assert entry in catalogue
+
+
+def test_the_menu_follows_a_permission_granted(client):
+    """The app list is kept per process (``YibaoAdminSite.get_app_list``): a user
+    given a permission sees its page in the menu on the next request."""
+    user = make_user(None, hall=False)
+    client.force_login(user)
+    assert 'href="/admin/accounts/province/"' not in client.get("/admin/").content.decode()
+    user.user_permissions.add(Permission.objects.get(codename="view_province"))
+    home = client.get("/admin/").content.decode()
+    assert 'href="/admin/accounts/province/">省份</a>' in home
