@@ -81,9 +81,12 @@ def persons_by_id_number(id_numbers, regions: dict | None = None) -> dict[str, I
     persons, accounts and periods as Django does was still most of the check)."""
     numbers = list(set(id_numbers))
     if regions is None:
-        persons = queried(_persons_query, numbers)
+        # One instance per region, province and policy row of the persons and
+        # their histories (``queried``'s ``shared``).
+        shared = {}
+        persons = queried(_persons_query, numbers, shared=shared)
         periods = {person.pk: [] for person in persons}
-        for period in queried(_periods_query, list(periods)):
+        for period in queried(_periods_query, list(periods), shared=shared):
             periods[period.person_id].append(period)
         for person in persons:  # what ``prefetch_related`` leaves
             person._prefetched_objects_cache = {"enrolment_periods": periods[person.pk]}

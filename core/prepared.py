@@ -74,19 +74,26 @@ class _PreparingCursor(ServerBindingCursor):
         return super().execute(query, params, prepare=prepare is not False, binary=binary)
 
 
-def queried(build: Callable, *args) -> list:
+def queried(build: Callable, *args, shared: dict | None = None) -> list:
     """``list(build(*args))``, the queryset ``build`` returns for ``args`` (scalars,
     and lists or sets of at most ``SMALL`` scalars that it filters on with
     ``__any``), from SQL compiled once for arguments of these types. A boolean
     argument is part of the shape (a queryset built differently,
-    ``select_for_update``), not a parameter."""
+    ``select_for_update``), not a parameter.
+
+    ``shared``: the related objects of ``select_related`` by (model, pk), which
+    this fills and takes from: a row met again (the region, province and policy
+    of two persons and of their histories, one row each at the counter) is one
+    instance, not one per row that names it. Building them was a fifth of a
+    counter settlement's model instances, each the same row read in one
+    transaction."""
     args = [sorted(a) if isinstance(a, set) else a for a in args]
     if any(isinstance(a, list) and not 0 < len(a) <= SMALL for a in args):
         # An empty list reads nothing (Django sends no query); a long one is planned
         # for its values.
         return list(build(*args))
     compiled = _compiled(build, tuple(_shape(a) for a in args))
-    return compiled.run([a for a in args if not isinstance(a, bool)])
+    return compiled.run([a for a in args if not isinstance(a, bool)], shared)
 
 
 def _shape(arg):
@@ -131,35 +138,67 @@ class _Compiled:
             raise TypeError("an argument does not reach the SQL as a parameter of its own")
         self.sql, self.spelled = _arrays_spelled(sql, _lengths(params))
         self.models = issubclass(queryset._iterable_class, ModelIterable)
+        self.populators = {}  # per database alias
+        if self.models:
+            info, select = self.compiler.klass_info, self.compiler.select
+            start, end = info["select_fields"][0], info["select_fields"][-1] + 1
+            self.names = [column[0].target.attname for column in select[start:end]]
         columns = [column[0] for column in self.compiler.select[: self.compiler.col_count]]
         self.converters = self.compiler.get_converters(columns)
 
-    def run(self, values: list) -> list:
+    def run(self, values: list, shared: dict | None = None) -> list:
         params = _flattened([p if i is None else values[i] for i, p in self.params], self.spelled)
         db = connections[DEFAULT_DB_ALIAS]  # the proxy ``connection`` looks it up per use
         rows, _names = _executed(db, self.sql, params, names=False)
         if self.converters:
             rows = list(self.compiler.apply_converters(rows, self.converters))
         if self.models:
-            return self._instances(rows, db.alias)
+            return self._instances(rows, db.alias, {} if shared is None else shared)
         return [tuple(row) for row in rows]
 
-    def _instances(self, rows, db: str) -> list:
-        """What Django's ``ModelIterable`` makes of the rows."""
+    def _instances(self, rows, db: str, shared: dict) -> list:
+        """What Django's ``ModelIterable`` makes of the rows, each related row one
+        instance (``shared``)."""
         compiler = self.compiler
         info, select = compiler.klass_info, compiler.select
         start, end = info["select_fields"][0], info["select_fields"][-1] + 1
-        names = [column[0].target.attname for column in select[start:end]]
-        populators = get_related_populators(info, select, db)
+        names = self.names
+        if db not in self.populators:  # they keep no state of a row: built once
+            self.populators[db] = get_related_populators(info, select, db)
+        populators = self.populators[db]
+        annotations = compiler.annotation_col_map.items()
+        model = info["model"]
         result = []
         for row in rows:
-            instance = info["model"].from_db(db, names, row[start:end])
+            instance = model.from_db(db, names, row[start:end])
             for populator in populators:
-                populator.populate(row, instance)
-            for name, position in compiler.annotation_col_map.items():
+                _populate(populator, row, instance, shared)
+            for name, position in annotations:
                 setattr(instance, name, row[position])
             result.append(instance)
         return result
+
+
+def _populate(populator, row, owner, shared: dict) -> None:
+    """Django's ``RelatedPopulator.populate``, the related object taken from
+    ``shared`` when its row was met before (its own related objects with it)."""
+    if populator.reorder_for_init:
+        data = populator.reorder_for_init(row)
+    else:
+        data = row[populator.cols_start : populator.cols_end]
+    pk = data[populator.pk_idx]
+    related = None
+    if pk is not None:
+        key = (populator.model_cls, pk)
+        related = shared.get(key)
+        if related is None:
+            related = populator.model_cls.from_db(populator.db, populator.init_list, data)
+            for nested in populator.related_populators:
+                _populate(nested, row, related, shared)
+            shared[key] = related
+    populator.local_setter(owner, related)
+    if related is not None:
+        populator.remote_setter(related, owner)
 
 
 _PLACEHOLDER = re.compile(r"(?<!%)%s")

@@ -47,6 +47,26 @@ def test_oracle_persons_as_django_loads_them():
     assert [p.region_id for p in periods] == ["330100"] and region is not None
 
 
+def test_two_persons_of_one_region_and_their_histories_share_its_one_region():
+    grantor = make_person(name="王芳", region="320500")
+    child = make_person(name="王小明", region="320500", birth=dt.date(2015, 3, 2))
+    other = make_person(name="张伟", region="330100")
+    found = persons_by_id_number([grantor.id_number, child.id_number, other.id_number])
+    suzhou = found[grantor.id_number].region
+    histories = [found[p.id_number].enrolment_periods.all()[0] for p in (grantor, child)]
+    assert found[child.id_number].region is suzhou
+    assert all(period.region is suzhou for period in histories)
+    # The other region's own, each with its province and policy as stored.
+    hangzhou = found[other.id_number].region
+    assert (suzhou.code, suzhou.province.code, hangzhou.code, hangzhou.province.code) == (
+        "320500",
+        "32",
+        "330100",
+        "33",
+    )
+    assert suzhou.province.policy.province_id == "32"
+
+
 def test_a_second_read_of_the_same_shape_is_one_prepared_statement_reused():
     grantor = make_person(name="王芳")
     child = make_person(name="王小明", birth=dt.date(2015, 3, 2))

@@ -61,8 +61,8 @@ FROM transfers_holdrules r WHERE r.id = 1
 def hold_context(days) -> HoldContext:
     """The ``HoldContext`` for these (beneficiary id, date) pairs, in one query."""
     days = set(days)
-    first = min((d for _b, d in days), default=timezone.localdate())
-    last = max((d for _b, d in days), default=first)
+    dates = {d for _b, d in days} or {timezone.localdate()}  # asked only when none
+    first, last = min(dates), max(dates)
     start, end = local_days(first, last)
     params = [
         settings.TIME_ZONE,

@@ -1,6 +1,7 @@
 """One settlement at the counter costs a handful of SQL statements, whatever the
 size of the ledger (issue 12: it was 26, with a MAX over the account's entries)."""
 
+import re
 from decimal import Decimal
 
 from django.db import connection
@@ -21,6 +22,49 @@ STATEMENTS = 8
 def statements(captured) -> list[str]:
     """The statements sent, without the test's own savepoint (BEGIN/COMMIT in production)."""
     return [q["sql"] for q in captured if "SAVEPOINT" not in q["sql"]]
+
+
+# The statements of one posted settlement, in the order sent, each by its verb and
+# table (written from docs/TRANSFERS.md, not read from the code): the four reads
+# that need no lock, the grantor's account locked, then the hold rule's read (after
+# the lock: a payment committed meanwhile for the same beneficiary and day is
+# counted), the entry with its balance, the payment.
+ORDER = [
+    ("persons", r'^SELECT .* FROM "accounts_insuredperson"'),
+    ("enrolment histories", r'^SELECT .* FROM "accounts_enrolmentperiod"'),
+    (
+        "结算IDs seen",
+        r'^\(SELECT .* FROM "transfers_sharingpayment" .* UNION ALL .* "transfers_walletspending"',
+    ),
+    ("agreement in force", r'^SELECT .* FROM "accounts_sharingagreement"'),
+    ("grantor's account locked", r'^SELECT .* FROM "accounts_personalaccount" .* FOR UPDATE'),
+    ("hold rules and the day's count", r"^SELECT .*\sFROM transfers_holdrules\s"),
+    (
+        "entry with the balance",
+        r'^WITH entries AS \(INSERT INTO "accounts_ledgerentry" .*'
+        r'\sUPDATE "?accounts_personalaccount\b',
+    ),
+    ("payment", r'^INSERT INTO "transfers_sharingpayment"'),
+]
+
+
+def named(sql: str) -> str:
+    """The name in ``ORDER`` of the one pattern ``sql`` matches, else the SQL itself."""
+    names = [name for name, pattern in ORDER if re.search(pattern, sql.strip(), re.DOTALL)]
+    return names[0] if len(names) == 1 else sql[:160]
+
+
+def test_counter_settlement_reads_then_locks_then_counts_the_day_then_writes(
+    li_ming, li_xiaoming, son_agreement, clerk
+):
+    receive(li_ming, li_xiaoming, "10.00", operator=clerk, sid="JS0")
+    with CaptureQueriesContext(connection) as captured:
+        payment = receive(li_ming, li_xiaoming, "10.00", operator=clerk, sid="JS1")
+    sent = [named(sql) for sql in statements(captured.captured_queries)]
+    assert payment.status == PaymentStatus.POSTED
+    assert sent == [name for name, _pattern in ORDER]
+    assert len(sent) <= STATEMENTS
+    assert balance(li_ming) == payment.account.balance
 
 
 def test_oracle_counter_settlement_posts_in_eight_statements_without_max(
