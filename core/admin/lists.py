@@ -104,10 +104,10 @@ class BigTablePaginator(Paginator):
         the count read them (at most ``COUNT_CAP + 1``, in no order) and sorted as
         ``_get_page`` sorts a search's keys. Past the cap the keys sorted are not
         all the matches': only the count is kept, the page read as a big list's.
-        ``None``: a page past the last (no row to carry the count)."""
+        ``None``: a page past the last (no row to carry the count) or before the first."""
         queryset = self.object_list
-        if not isinstance(queryset, QuerySet):
-            return None
+        if not isinstance(queryset, QuerySet) or self.page_number < 1:
+            return None  # no such page: Django's own answer (``InvalidPage``)
         matches = _keys(queryset)[: COUNT_CAP + 1]
         bottom = (self.page_number - 1) * self.per_page
         found = list(

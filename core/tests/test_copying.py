@@ -42,3 +42,15 @@ def test_an_instance_loaded_from_a_row_reads_the_other_fields_when_asked(db):
     assert not made._state.adding and "first_name" in made.get_deferred_fields()
     assert made.last_name == "伟"  # read when asked for
     assert made == stored
+
+
+def test_no_model_that_loaded_builds_has_init_receivers():
+    """``loaded`` skips ``Model.__init__`` and so its ``pre_init`` / ``post_init``
+    signals: the models a file's check builds with it must have no receiver of
+    either (one added later would be skipped silently there)."""
+    from django.db.models.signals import post_init, pre_init
+
+    from accounts.models import EnrolmentPeriod, InsuredPerson, PersonalAccount, SharingAgreement
+
+    built = (InsuredPerson, PersonalAccount, EnrolmentPeriod, SharingAgreement)
+    assert [m for m in built if pre_init.has_listeners(m) or post_init.has_listeners(m)] == []

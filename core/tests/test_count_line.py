@@ -105,3 +105,13 @@ def test_oracle_a_search_past_the_cap_still_shows_its_page(
     client.force_login(make_user(None, is_superuser=True))
     assert len(_names_shown(client, f"{PERSONS}?q=李")) == 2
     assert _count_line(client, f"{PERSONS}?q=李") == "2 条以上"
+
+
+@pytest.mark.parametrize("page", ["0", "-1", "99"])
+def test_a_searched_list_asked_for_a_page_it_has_not_says_so(client, six_persons, two_a_page, page):
+    """A page number typed into the address that the search has no page for
+    (before the first, past the last) is answered as Django's lists answer it:
+    back to the list with the error flag, not a server error."""
+    client.force_login(make_user(None, is_superuser=True))
+    response = client.get(PERSONS, {"q": "李", "p": page})
+    assert response.status_code == 302 and response["Location"].endswith("?e=1")
