@@ -188,7 +188,9 @@ class EnrolmentPeriod(models.Model):
     class Meta:
         verbose_name = _("enrolment period")
         verbose_name_plural = _("enrolment history")
-        ordering = ["person", models.F("valid_from").asc(nulls_first=True)]
+        # By the column, not the person: ordering by "person" joins the persons table
+        # for its id (the same order), in every read of a history (issue 12).
+        ordering = ["person_id", models.F("valid_from").asc(nulls_first=True)]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(valid_from__isnull=True)

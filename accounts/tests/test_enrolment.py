@@ -13,7 +13,8 @@ from types import SimpleNamespace
 
 import pytest
 from django.core.management import call_command
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -324,3 +325,33 @@ def test_oracle_migration_without_records_or_with_a_later_enrolment_date():
         (None, dt.date(2022, 9, 1), ("active", "390", "320500")),
         (dt.date(2022, 9, 1), None, ("suspended", "390", "320500")),
     ]
+
+
+def test_histories_read_together_come_per_person_in_date_order_without_the_persons_table(
+    clerk,
+):
+    """Issue 12: ordering the history by "person" joined the persons table (for the
+    same order by id) in every read of a history, a settlement's among them."""
+    first = make_person(enrolled_on=dt.date(2020, 1, 1), operator=clerk)
+    second = make_person(name="王芳", enrolled_on=dt.date(2019, 6, 1), operator=clerk)
+    # A period before the first one, written after it (its id is the larger).
+    EnrolmentPeriod.objects.create(
+        person=first,
+        status=TERMINATED,
+        scheme="310",
+        region_id="320500",
+        valid_from=None,
+        valid_to=dt.date(2020, 1, 1),
+    )
+    with CaptureQueriesContext(connection) as captured:
+        read = [
+            (p.person_id, p.valid_from, p.valid_to)
+            for p in EnrolmentPeriod.objects.filter(person__in=[second, first])
+        ]
+    assert read == [
+        (first.pk, None, dt.date(2020, 1, 1)),
+        (first.pk, dt.date(2020, 1, 1), None),
+        (second.pk, dt.date(2019, 6, 1), None),
+    ]
+    (query,) = captured.captured_queries
+    assert "accounts_insuredperson" not in query["sql"]
