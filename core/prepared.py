@@ -280,16 +280,31 @@ def _executed(
     """The rows and column names of ``sql`` run as a prepared statement on ``db``,
     through Django's cursor wrapper, so it is logged and counted as any other.
     ``names``: whether the column names are wanted (psycopg builds them per query)."""
-    db.ensure_connection()
-    prepared = _PreparingCursor(db.connection)
-    prepared.writes = writes
-    with db._prepare_cursor(prepared) as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
-        names = [column.name for column in cursor.description] if names else []
+    cursor = _cursor(db)
+    cursor.cursor.writes = writes
+    cursor.execute(sql, params)
+    rows = cursor.fetchall()
+    names = [column.name for column in cursor.description] if names else []
     if db.queries_logged:  # psycopg keeps no text of a prepared statement
         db.queries_log[-1]["sql"] = db.ops.compose_sql(sql, params)
     return rows, names
+
+
+def _cursor(db):
+    """The preparing cursor kept for ``db``'s connection (connected first), wrapped
+    as Django's ``cursor()`` would be now: logged or not (``CaptureQueriesContext``
+    turns the log on and off). Why one kept: a cursor made, wrapped and closed for
+    every statement was 0.04 of its 0.10 ms of Python (docs/BENCHMARKS.md, branch
+    ``server-23``). A new connection (after a reconnection) gets cursors of its own."""
+    db.ensure_connection()
+    kept = getattr(db, "_prepared_cursors", None)
+    if kept is None or kept[0] is not db.connection:
+        kept = db._prepared_cursors = (db.connection, {})
+    logged = db.queries_logged
+    cursor = kept[1].get(logged)
+    if cursor is None:
+        cursor = kept[1][logged] = db._prepare_cursor(_PreparingCursor(db.connection))
+    return cursor
 
 
 def _stand_in(kind, n: int):
