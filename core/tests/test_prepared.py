@@ -84,6 +84,27 @@ def test_a_second_read_of_the_same_shape_is_one_prepared_statement_reused():
     assert agreements_in_force([(grantor.pk, child.pk, dt.date(2023, 12, 31))]) == {}
 
 
+@pytest.mark.django_db(transaction=True)
+def test_reads_go_on_after_a_reconnection_and_are_logged_only_when_the_log_is_on():
+    """The cursor kept for the prepared statements belongs to one connection: after
+    Django connects again, a read runs on the new one (prepared there afresh)."""
+    grantor = make_person(name="王芳")
+    child = make_person(name="王小明", birth=dt.date(2015, 3, 2))
+    agreement = make_agreement(grantor, child)
+    key = (grantor.pk, child.pk, dt.date(2025, 3, 11))
+    assert agreements_in_force([key]) == {key: agreement}
+    with CaptureQueriesContext(connection) as logged:
+        agreements_in_force([key])
+    assert len(logged) == 1
+    assert agreements_in_force([key]) == {key: agreement}  # the log off again
+    assert len(logged) == 1
+    before = connection.connection
+    connection.close()
+    assert agreements_in_force([key]) == {key: agreement}
+    assert connection.connection is not before
+    assert [s for s in _prepared_statements() if "sharingagreement" in s]
+
+
 def test_oracle_the_same_rows_as_the_queryset():
     grantor = make_person(name="王芳")
     children = [make_person(name=f"王{n}", birth=dt.date(2015, 3, n + 1)) for n in range(3)]
