@@ -27,8 +27,8 @@ offset; on the ledger's ten million rows each of these is a scan of seconds
 - no full count, no facets; an estimate or a capped count says so on the page
   ("约 727,119 条", "10,000 条以上": ``count_text``, ``admin/pagination.html``
   and ``admin/search_form.html``), an exact count is shown as Django does;
-- a row's link to its record from one reverse of the URL
-  (``core.admin.records.record_url``), and its selection checkbox written out
+- a row's link to its record from one reverse of the URL, looked up once a page
+  (``core.admin.records.record_urls``), and its selection checkbox written out
   (``action_checkbox``), not rendered through the form widget's template: that
   render was a third of the time of a review queue's rows (cProfile);
 - each row written as one string, not cell by cell (``core.admin.rows``, by the
@@ -55,7 +55,7 @@ from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
-from core.admin.records import record_url
+from core.admin.records import record_urls
 
 COUNT_CAP = 10_000
 ESTIMATE_MARGIN = 2  # how far an estimate may be off (docs/BENCHMARKS.md: within 1.3)
@@ -224,7 +224,7 @@ def _planned_rows(queryset) -> int:
 
 
 class BigChangeList(ChangeList):
-    """Each row's link: the record's URL (``record_url``) and the list's filters it
+    """Each row's link: the record's URL (``record_urls``) and the list's filters it
     carries back, encoded once a page. Django's ``add_preserved_filters`` would
     resolve each row's URL to learn that it is not the list's own (a quarter of a
     searched ledger's rows' time); given no filters, it keeps the link's own.
@@ -274,10 +274,14 @@ class BigChangeList(ChangeList):
         if self.model_admin.list_only:
             self.result_list = self.result_list.only(*self.model_admin.list_only)
 
-    def url_for_result(self, result):
+    @cached_property
+    def record_url(self):
+        """The URL of a row's record, as a function of its key (``record_urls``)."""
         name = f"admin:{self.opts.app_label}_{self.opts.model_name}_change"
-        key = quote(getattr(result, self.pk_attname))
-        url = record_url(name, key, current_app=self.model_admin.admin_site.name)
+        return record_urls(name, current_app=self.model_admin.admin_site.name)
+
+    def url_for_result(self, result):
+        url = self.record_url(quote(getattr(result, self.pk_attname)))
         return f"{url}?{self.row_filters}" if self.row_filters else url
 
 
