@@ -186,18 +186,10 @@ def _decimal_text(field, empty_text):
 
 
 # What ``dateformat.format`` writes for the specifiers of a plain date and time
-# pattern (Django's DateFormat: zero-padded numbers); a pattern with any other
-# specifier or an escape is left to it.
-_DAY_SPECIFIERS = {
-    "Y": lambda t: f"{t.year:04d}",
-    "m": lambda t: f"{t.month:02d}",
-    "d": lambda t: f"{t.day:02d}",
-}
-_TIME_SPECIFIERS = {
-    "H": lambda t: f"{t.hour:02d}",
-    "i": lambda t: f"{t.minute:02d}",
-    "s": lambda t: f"{t.second:02d}",
-}
+# pattern (Django's DateFormat: zero-padded numbers), as ``str.format`` fields; a
+# pattern with any other specifier or an escape is left to it.
+_DAY_SPECIFIERS = {"Y": "{0.year:04d}", "m": "{0.month:02d}", "d": "{0.day:02d}"}
+_TIME_SPECIFIERS = {"H": "{0.hour:02d}", "i": "{0.minute:02d}", "s": "{0.second:02d}"}
 _SPECIFIERS = {
     "DATETIME_FORMAT": {**_DAY_SPECIFIERS, **_TIME_SPECIFIERS},
     "DATE_FORMAT": _DAY_SPECIFIERS,
@@ -214,9 +206,12 @@ def _pattern_text(format_name, empty_text, empty_values, zoned=False):
     pattern = get_format(format_name)
     zone = get_current_timezone() if zoned and settings.USE_TZ else None
     specifiers = _SPECIFIERS[format_name]
-    parts = [specifiers.get(char) or html.escape(char) for char in pattern]
     plain = "\\" not in pattern and not any(
-        isinstance(part, str) and part.isalpha() for part in parts
+        char.isalpha() and char not in specifiers for char in pattern
+    )
+    template = "".join(
+        specifiers.get(char) or html.escape(char).replace("{", "{{").replace("}", "}}")
+        for char in pattern
     )
 
     def moment(value):
@@ -226,7 +221,7 @@ def _pattern_text(format_name, empty_text, empty_values, zoned=False):
             value = value.astimezone(zone)
         if not plain:
             return conditional_escape(dateformat.format(value, pattern))
-        return SafeString("".join(p if isinstance(p, str) else p(value) for p in parts))
+        return SafeString(template.format(value))
 
     return moment
 

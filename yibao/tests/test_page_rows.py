@@ -18,7 +18,7 @@ from django.core.paginator import Paginator
 from django.db import connection, models
 from django.test.utils import CaptureQueriesContext
 from django.urls import resolve, reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.html import conditional_escape, format_html
 
 from accounts.models import InsuredPerson, PoolingRegion, Scheme
@@ -247,13 +247,16 @@ _FIELDS = [
 ]
 
 
+@pytest.mark.parametrize("language", ["zh-hans", "en"])  # en: "N j, Y, P", "1,234.05"
 @pytest.mark.parametrize("thousands", [False, True])
 @pytest.mark.parametrize("field, values", _FIELDS)
-def test_oracle_a_big_lists_cell_texts_are_djangos(settings, thousands, field, values):
+def test_oracle_a_big_lists_cell_texts_are_djangos(settings, language, thousands, field, values):
     """Each field's text of a big list's cell (``_field_text``, the language's formats
     looked up once a page) is Django's ``display_for_field`` escaped, with the
-    thousands grouping on and off."""
+    thousands grouping on and off, in our formats and in formats of names and
+    escapes (English)."""
     settings.USE_THOUSAND_SEPARATOR = thousands
-    text = _field_text(field, "（空）")
-    for value in values:
-        assert text(value) == conditional_escape(display_for_field(value, field, "（空）"))
+    with translation.override(language):
+        text = _field_text(field, "（空）")
+        for value in values:
+            assert text(value) == conditional_escape(display_for_field(value, field, "（空）"))
