@@ -153,6 +153,17 @@ class LedgerEntryAdmin(BigListMixin, ImportAdminMixin, ExportAdminMixin, ReadOnl
     search_fields = ["=reference"]  # shows the box; the search itself is below
     search_help_text = _("Account number, exact ID number, reference or institution code.")
     list_select_related = ["account", "wallet__person", "counterpart", "created_by"]
+    # What the cells show (a person as name and masked ID number, a user as their
+    # name): the five records of a row read with every field were 2–3 ms more of a
+    # searched page's Python (docs/BENCHMARKS.md). A column that reads another field
+    # reads it once a row (the test of the rows' queries would fail).
+    list_only = [
+        "occurred_at", "value_date", "kind", "amount", "balance_after", "use", "scope",
+        "institution_name", "reference", "account__number",
+        "wallet__person__name", "wallet__person__id_number",
+        "counterpart__name", "counterpart__id_number",
+        "created_by__username", "created_by__first_name", "created_by__last_name",
+    ]  # fmt: skip
     list_per_page = 50  # rendering the rows is most of the page's time
     # Newest first, read backwards along the occurred_at index; no date hierarchy
     # (its year and month links would each scan the ledger): the date range filter.

@@ -5,14 +5,18 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import AccountStatus, EntryKind, InsuredPerson, LedgerEntry
 from accounts.services.ledger import ledger_post
+from accounts.tests.factories import make_agreement, make_user
 from accounts.tests.postings import at, post_credit
 from core.idnumbers import compose_id_number
 from core.models import DisclosureLog
+from transfers.tests.factories import accept, receive, spend, transfer
 
 
 @pytest.fixture
@@ -164,3 +168,48 @@ def test_persons_list_offers_regions_once_a_province_is_chosen(clerk_client, li_
     assert "110000" not in regions({"region__province__code__exact": "32"})
     chosen = clerk_client.get(url, {"region__code__exact": "110000"}).context["cl"]
     assert list(chosen.result_list) == []  # the region chosen still filters (李明 is in 320500)
+
+
+def test_oracle_ledger_rows_name_holders_other_parties_and_operators(client, li_ming, li_xiaoming):
+    """李明's credit, his payment for 李小明 and his transfer into 李小明's wallet, and
+    李小明's spending from it: each row names its account or wallet (the wallet by
+    its holder's name and masked ID number), the other party and who recorded it,
+    by name; a page of them asks the database no more than a page of one (each row's
+    records read with the list, with the fields its cells show)."""
+    zhang = make_user("clerk", username="zhang", last_name="张", first_name="伟")
+    make_agreement(li_ming, li_xiaoming)
+    receive(li_ming, li_xiaoming, "20.00", operator=zhang, sid="JS-LEDGER-1")
+    accept(transfer(li_ming, li_xiaoming, "50.00", operator=zhang))
+    spend(li_xiaoming, "10.00", "JS-LEDGER-2", operator=zhang)
+    client.force_login(zhang)
+    url = reverse("admin:accounts_ledgerentry_changelist")
+    client.get(url)  # the session's first request writes it
+
+    def page(query):
+        with CaptureQueriesContext(connection) as captured:
+            html = client.get(url, query).content.decode()
+        cells = re.findall(
+            r'field-holder_display">([^<]*)<.*?field-counterpart_display">([^<]*)<'
+            r'.*?field-created_by nowrap">([^<]*)<',
+            html,
+        )
+        return cells, len(captured)
+
+    def masked(person):
+        return f"{person.id_number[:6]}********{person.id_number[-4:]}"
+
+    li, xiao = f"李明（{masked(li_ming)}）", f"李小明（{masked(li_xiaoming)}）"
+    wallet = f"医保钱包 {xiao}"
+    rows, queries = page({})
+    assert sorted(rows) == sorted(
+        [
+            (li_ming.account.number, "-", "clerk1"),  # the credit, by the fixture's clerk
+            (li_ming.account.number, xiao, "张伟"),  # the payment
+            (li_ming.account.number, xiao, "张伟"),  # the transfer out
+            (wallet, li, "张伟"),  # into the wallet
+            (wallet, "-", "张伟"),  # spent from it
+        ]
+    )
+    credits, one_row_queries = page({"kind": "credit"})
+    assert credits == [(li_ming.account.number, "-", "clerk1")]
+    assert queries == one_row_queries

@@ -9,9 +9,11 @@ simple-history's pages: ``core.admin.history``.
 
 A list links each of its rows (the record's page, a receipt): ``record_url``
 builds those links from one ``reverse`` of the URL, not one a row (a reverse
-walks the URL patterns: a tenth of a review queue's rows' time, cProfile).
+walks the URL patterns: a tenth of a review queue's rows' time, cProfile), and
+``record_urls`` looks that up once a page.
 """
 
+from collections.abc import Callable
 from functools import lru_cache
 from urllib.parse import quote
 
@@ -29,9 +31,16 @@ def object_path(modeladmin, suffix: str, view, name: str):
 
 def record_url(name: str, key, *, current_app: str | None = None) -> str:
     """``reverse(name, args=[key])`` for a URL whose one argument is a record's key."""
+    return record_urls(name, current_app=current_app)(key)
+
+
+def record_urls(name: str, *, current_app: str | None = None) -> Callable[[object], str]:
+    """``record_url`` of ``name`` as a function of the key: the URL's prefix, patterns
+    and the place of its key looked up once (a page's rows)."""
     resolver = get_resolver(get_urlconf())  # a new one when the URLs change (tests)
     before, after = _around_key(name, current_app, get_script_prefix(), resolver)
-    return f"{before}{quote(str(key), safe=RFC3986_SUBDELIMS + '/~:@')}{after}"
+    safe = RFC3986_SUBDELIMS + "/~:@"
+    return lambda key: f"{before}{quote(str(key), safe=safe)}{after}"
 
 
 @lru_cache(maxsize=512)

@@ -6,24 +6,26 @@ newest of both sides, counted here by hand; its scope asked once a page."""
 
 import datetime as dt
 import re
+from decimal import Decimal
 from types import MethodType
 
 import pytest
 from django.contrib import admin
 from django.contrib.admin.templatetags.admin_list import items_for_result
-from django.contrib.admin.utils import quote
+from django.contrib.admin.utils import display_for_field, quote
 from django.contrib.admin.views.main import ChangeList
 from django.core.paginator import Paginator
-from django.db import connection
+from django.db import connection, models
 from django.test.utils import CaptureQueriesContext
 from django.urls import resolve, reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.html import conditional_escape, format_html
 
 from accounts.models import InsuredPerson, PoolingRegion, Scheme
 from accounts.tests.factories import credit, make_agreement, make_person
 from core.admin.lists import BigListMixin
 from core.admin.records import record_url
-from core.admin.rows import big_result_list
+from core.admin.rows import _field_text, big_result_list
 from transfers.tests.factories import receive
 
 
@@ -153,7 +155,8 @@ def test_oracle_a_big_lists_page_is_the_one_django_renders(client, clerk, monkey
 class _Regions(BigListMixin, admin.ModelAdmin):
     """Columns of every kind Django writes differently: booleans (a field's and a
     method's), a nullable number, times, a decimal, a key, a method's date, an empty
-    text, a plain callable and one of the model's attributes (Django's cells)."""
+    text, a method's text with markup and one's safe HTML, a plain callable and one
+    of the model's attributes (Django's cells)."""
 
     list_display = [
         "code",
@@ -167,6 +170,8 @@ class _Regions(BigListMixin, admin.ModelAdmin):
         "sample",
         "some_day",
         "nothing",
+        "label",
+        "badge",
         lambda region: region.code[:2],
     ]
     list_per_page = 1000  # every region: 苏州 too
@@ -182,6 +187,14 @@ class _Regions(BigListMixin, admin.ModelAdmin):
     @admin.display(description="nothing", empty_value="（空）")
     def nothing(self, obj):
         return " "
+
+    @admin.display(description="label")
+    def label(self, obj):
+        return f"{obj.name} <{obj.code}> & co" if obj.code.endswith("00") else ""
+
+    @admin.display(description="badge")
+    def badge(self, obj):
+        return format_html("<b>{}</b>", obj.name)
 
 
 def _rows(model_admin, rf, user, query=""):
@@ -212,3 +225,38 @@ def test_oracle_a_model_attribute_column_falls_back_to_djangos_cells(rf, admin_u
     model_admin.list_display = ["code", "__str__", "province__name"]
     ours, djangos = _rows(model_admin, rf, admin_user)
     assert ours == djangos and len(ours) > 1
+
+
+_MOMENTS = [
+    None,
+    timezone.make_aware(dt.datetime(2025, 12, 31, 16, 5, 9), dt.UTC),  # 1 January here
+    dt.datetime(2026, 1, 2, 3, 4),  # naive: as it is
+]
+_FIELDS = [
+    (models.DateTimeField(), _MOMENTS),
+    (models.DateField(), [None, dt.date(2026, 1, 2), dt.date(999, 12, 31)]),
+    (models.TimeField(), [None, dt.time(0, 5), dt.time(23, 59, 59)]),
+    (
+        models.DecimalField(max_digits=14, decimal_places=2),
+        [None, Decimal("-70.52"), Decimal("123456789.05"), Decimal("5"), Decimal("1E+2")]
+        + [Decimal("0.00"), Decimal("-0.00"), Decimal("0.004"), Decimal("1.239"), 7, 2.5],
+    ),
+    (models.DecimalField(max_digits=6, decimal_places=0), [Decimal("12"), Decimal("-3")]),
+    (models.CharField(max_length=20), [None, "", '苏州<市> & "co"', "x'y", 5]),
+    (models.TextField(), ["一\n二 <br>"]),
+]
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])  # en: "N j, Y, P", "1,234.05"
+@pytest.mark.parametrize("thousands", [False, True])
+@pytest.mark.parametrize("field, values", _FIELDS)
+def test_oracle_a_big_lists_cell_texts_are_djangos(settings, language, thousands, field, values):
+    """Each field's text of a big list's cell (``_field_text``, the language's formats
+    looked up once a page) is Django's ``display_for_field`` escaped, with the
+    thousands grouping on and off, in our formats and in formats of names and
+    escapes (English)."""
+    settings.USE_THOUSAND_SEPARATOR = thousands
+    with translation.override(language):
+        text = _field_text(field, "（空）")
+        for value in values:
+            assert text(value) == conditional_escape(display_for_field(value, field, "（空）"))
