@@ -167,11 +167,14 @@ def test_accounts_with_reservations_locked_and_unlocked():
 
 def test_inside_the_trails_context_reads_are_prepared_too():
     grantor = make_person(name="王芳")
+    number = grantor.id_number
     with audit_context(user=1), transaction.atomic():
         context = hold_context([(grantor.pk, dt.date(2025, 3, 11))])
         accounts = accounts_for_sharing([grantor.account.pk], lock=True)
+        persons, *_others = _together([number], number, number, "JS1", dt.date(2025, 3, 11))
     assert context.rules.pk == 1 and context.same_day == {}
     assert list(accounts) == [grantor.account.pk]
+    assert [p.pk for p in persons] == [grantor.pk]  # the merged read, numbered
 
 
 def test_a_prepared_write_keeps_the_trails_context():
