@@ -71,9 +71,10 @@ class Pending:
 
 def batch_found(rows: list[dict], regions: dict | None = None) -> Found:
     """Persons, earlier settlements and agreements of ``rows`` (settlement keyword
-    arguments, as ``settlement_receive`` takes them): four queries, plus one per
-    further settlement date and per kind of settlement received before.
-    ``regions``: a file's cache of regions (``persons_by_id_number``).
+    arguments, as ``settlement_receive`` takes them): four queries (one for the
+    counter's single row, ``_one_found``), plus one per further settlement date
+    and per kind of settlement received before. ``regions``: a file's cache of
+    regions (``persons_by_id_number``).
 
     A row whose cells would be refused finds nothing here; its check refuses it."""
     numbers = {}
