@@ -84,13 +84,9 @@ def persons_by_id_number(id_numbers, regions: dict | None = None) -> dict[str, I
         # One instance per region, province and policy row of the persons and
         # their histories (``queried``'s ``shared``).
         shared = {}
-        persons = queried(_persons_query, numbers, shared=shared)
-        periods = {person.pk: [] for person in persons}
-        for period in queried(_periods_query, list(periods), shared=shared):
-            periods[period.person_id].append(period)
-        for person in persons:  # what ``prefetch_related`` leaves
-            person._prefetched_objects_cache = {"enrolment_periods": periods[person.pk]}
-        return {person.id_number: person for person in persons}
+        persons = queried(persons_query, numbers, shared=shared)
+        periods = queried(periods_query, [person.pk for person in persons], shared=shared)
+        return persons_with_histories(persons, periods)
     persons = []
     for row in (
         InsuredPerson.objects.filter(id_number__any=numbers)
@@ -134,7 +130,21 @@ _ACCOUNT_PERSON = PersonalAccount._meta.get_field("person")
 _PERSON_ACCOUNT = _ACCOUNT_PERSON.remote_field
 
 
-def _persons_query(numbers):
+def persons_with_histories(persons, periods) -> dict[str, InsuredPerson]:
+    """``persons_by_id_number``'s result from its two reads (``persons_query`` and
+    ``periods_query`` of their ids): each person with its history, as
+    ``prefetch_related`` leaves it."""
+    held = {person.pk: [] for person in persons}
+    for period in periods:
+        held[period.person_id].append(period)
+    for person in persons:
+        person._prefetched_objects_cache = {"enrolment_periods": held[person.pk]}
+    return {person.id_number: person for person in persons}
+
+
+def persons_query(numbers):
+    """The persons with these ID numbers, with region, province, policy and account
+    (``persons_by_id_number``; ``transfers.services.batch`` for one settlement)."""
     # A dict by number: no sort to compile or run.
     return (
         InsuredPerson.objects.select_related("region__province__policy", "account")
@@ -143,7 +153,8 @@ def _persons_query(numbers):
     )
 
 
-def _periods_query(person_ids):
+def periods_query(person_ids):
+    """The enrolment histories of these persons, with their regions (in order)."""
     return PERIODS_PREFETCH.queryset.filter(person_id__any=person_ids)
 
 

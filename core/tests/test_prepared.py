@@ -10,12 +10,12 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from accounts.models import PoolingRegion
-from accounts.selectors import persons_by_id_number
+from accounts.selectors import periods_query, persons_by_id_number, persons_query
 from accounts.tests.factories import make_agreement, make_person
 from core.audit import audit_context
-from core.prepared import prepared_write, queried
+from core.prepared import FoundIds, prepared_write, queried, queried_together
 from transfers.selectors import accounts_for_sharing
-from transfers.services.checks import _agreements_query, agreements_in_force
+from transfers.services.checks import agreements_in_force, agreements_query, settlements_query
 from transfers.services.holds import hold_context
 
 pytestmark = pytest.mark.django_db
@@ -114,9 +114,65 @@ def test_oracle_the_same_rows_as_the_queryset():
     for count in (1, 3):
         beneficiaries = {c.pk for c in children[:count]}
         for ids in (False, True):
-            expected = list(_agreements_query(on, [grantor.pk], sorted(beneficiaries), ids))
+            expected = list(agreements_query(on, [grantor.pk], sorted(beneficiaries), ids))
             assert len(expected) == count
-            assert queried(_agreements_query, on, {grantor.pk}, beneficiaries, ids) == expected
+            assert queried(agreements_query, on, {grantor.pk}, beneficiaries, ids) == expected
+
+
+def _together(numbers, grantor_number, beneficiary_number, key, on):
+    return queried_together(
+        (persons_query, numbers),
+        (periods_query, FoundIds(persons_query, "id_number", numbers)),
+        (settlements_query, {key}),
+        (
+            agreements_query,
+            on,
+            FoundIds(persons_query, "id_number", [grantor_number]),
+            FoundIds(persons_query, "id_number", [beneficiary_number]),
+            False,
+        ),
+    )
+
+
+def test_oracle_reads_together_are_the_querysets_read_one_by_one():
+    grantor = make_person(name="王芳", region="320500")
+    child = make_person(name="王小明", region="320500", birth=dt.date(2015, 3, 2))
+    other = make_person(name="张伟", region="320500")
+    agreement = make_agreement(grantor, child)
+    make_agreement(other, child)  # another grantor's: not read
+    on = dt.date(2025, 3, 11)
+    numbers = [grantor.id_number, child.id_number]
+    with CaptureQueriesContext(connection) as queries:
+        persons, periods, seen, agreements = _together(
+            numbers, grantor.id_number, child.id_number, "JS1", on
+        )
+    assert len(queries) == 1
+    # Django's own evaluation of each queryset, the ids found as Django finds them.
+    ids = sorted(p.pk for p in persons_query(numbers))
+    assert sorted(p.pk for p in persons) == ids == sorted([grantor.pk, child.pk])
+    assert [(p.pk, p.region.code) for p in periods] == [
+        (p.pk, p.region.code) for p in periods_query(ids)
+    ]
+    assert seen == list(settlements_query(["JS1"])) == []
+    assert agreements == list(agreements_query(on, [grantor.pk], [child.pk], False))
+    assert [a.pk for a in agreements] == [agreement.pk]
+    by_number = {p.id_number: p for p in persons}
+    assert by_number[child.id_number].region.province.code == "32"  # filled by hand
+    assert by_number[grantor.id_number].account.pk == grantor.account.pk
+
+
+def test_reads_together_for_a_number_not_registered_read_nothing_for_it():
+    grantor = make_person(name="王芳")
+    child = make_person(name="王小明", birth=dt.date(2015, 3, 2))
+    make_agreement(grantor, child)
+    unknown = "11010519491231002X"  # valid, and no one's here
+    on = dt.date(2025, 3, 11)
+    persons, periods, _seen, agreements = _together(
+        [grantor.id_number, unknown], grantor.id_number, unknown, "JS1", on
+    )
+    assert [p.pk for p in persons] == [grantor.pk]
+    assert {p.person_id for p in periods} == {grantor.pk}
+    assert agreements == []
 
 
 def test_accounts_with_reservations_locked_and_unlocked():
@@ -132,11 +188,14 @@ def test_accounts_with_reservations_locked_and_unlocked():
 
 def test_inside_the_trails_context_reads_are_prepared_too():
     grantor = make_person(name="王芳")
+    number = grantor.id_number
     with audit_context(user=1), transaction.atomic():
         context = hold_context([(grantor.pk, dt.date(2025, 3, 11))])
         accounts = accounts_for_sharing([grantor.account.pk], lock=True)
+        persons, *_others = _together([number], number, number, "JS1", dt.date(2025, 3, 11))
     assert context.rules.pk == 1 and context.same_day == {}
     assert list(accounts) == [grantor.account.pk]
+    assert [p.pk for p in persons] == [grantor.pk]  # the merged read, numbered
 
 
 def test_a_prepared_write_keeps_the_trails_context():

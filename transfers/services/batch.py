@@ -19,20 +19,32 @@ from django.db.models import Sum
 
 from accounts.errors import InvalidIdNumber
 from accounts.models import InsuredPerson, PersonalAccount
-from accounts.selectors import id_number_given, persons_by_id_number, regions_cached
+from accounts.selectors import (
+    id_number_given,
+    periods_query,
+    persons_by_id_number,
+    persons_query,
+    persons_with_histories,
+    regions_cached,
+)
 from core.copying import loaded
 from core.dates import local_aware, local_date
 from core.errors import DomainError
+from core.prepared import FoundIds, queried_together
 from transfers.errors import NoAgreementInForce, SettlementConflict
 from transfers.models import PaymentStatus, SharingPayment, WalletSpending
 from transfers.selectors import ZERO
 
 from .checks import (
     CheckedRow,
+    agreements_by_triple,
     agreements_in_force,
+    agreements_query,
     require_available,
     settlement_known,
+    settlements_by_key,
     settlements_found,
+    settlements_query,
 )
 from .holds import HoldContext, hold_context, hold_reasons
 
@@ -59,9 +71,10 @@ class Pending:
 
 def batch_found(rows: list[dict], regions: dict | None = None) -> Found:
     """Persons, earlier settlements and agreements of ``rows`` (settlement keyword
-    arguments, as ``settlement_receive`` takes them): four queries, plus one per
-    further settlement date and per kind of settlement received before.
-    ``regions``: a file's cache of regions (``persons_by_id_number``).
+    arguments, as ``settlement_receive`` takes them): four queries (one for the
+    counter's single row, ``_one_found``), plus one per further settlement date
+    and per kind of settlement received before. ``regions``: a file's cache of
+    regions (``persons_by_id_number``).
 
     A row whose cells would be refused finds nothing here; its check refuses it."""
     numbers = {}
@@ -71,6 +84,8 @@ def batch_found(rows: list[dict], regions: dict | None = None) -> Found:
                 numbers[row.get(name) or ""] = id_number_given(row.get(name) or "")
             except InvalidIdNumber:
                 pass
+    if regions is None and len(rows) == 1 and len(numbers) == 2 and rows[0].get("settled_at"):
+        return _one_found(rows[0], numbers)
     persons = persons_by_id_number(numbers.values(), regions)
     settlements = settlements_found(str(row.get("settlement_id") or "").strip() for row in rows)
     triples = []
@@ -81,6 +96,37 @@ def batch_found(rows: list[dict], regions: dict | None = None) -> Found:
             triples.append((grantor.pk, beneficiary.pk, local_date(local_aware(row["settled_at"]))))
     # A file's chunk (``regions``): its agreements with only what the checks read.
     return Found(persons, settlements, agreements_in_force(triples, light=regions is not None))
+
+
+def _one_found(row: dict, numbers: dict) -> Found:
+    """``batch_found`` of one settlement naming two valid ID numbers (the counter's):
+    its four reads in one statement (``queried_together``), the histories and the
+    agreement read for the persons that the read by ID number finds, inside it.
+    The same querysets and results as the reads one by one."""
+    grantor_number = numbers[row["grantor_id_number"]]
+    beneficiary_number = numbers[row["beneficiary_id_number"]]
+    on_date = local_date(local_aware(row["settled_at"]))
+    shared = {}  # one instance per region, province and policy row, as one by one
+    numbers = list(set(numbers.values()))
+    persons, periods, seen, agreements = queried_together(
+        (persons_query, numbers),
+        (periods_query, FoundIds(persons_query, "id_number", numbers)),
+        (settlements_query, {str(row.get("settlement_id") or "").strip()}),
+        (
+            agreements_query,
+            on_date,
+            FoundIds(persons_query, "id_number", [grantor_number]),
+            FoundIds(persons_query, "id_number", [beneficiary_number]),
+            False,
+        ),
+        shared=shared,
+    )
+    persons = persons_with_histories(persons, periods)
+    found = {}
+    grantor, beneficiary = persons.get(grantor_number), persons.get(beneficiary_number)
+    if grantor and beneficiary:
+        agreements_by_triple(found, agreements, on_date, {(grantor.pk, beneficiary.pk)})
+    return Found(persons, settlements_by_key(seen), found)
 
 
 def known_payment(key: str, values: dict, found: dict):

@@ -193,20 +193,31 @@ def agreements_in_force(pairs_on, *, ids: bool = False, light: bool = False) -> 
     found = {}
     for on_date, pairs in by_date.items():
         grantors, beneficiaries = zip(*pairs, strict=True)
-        rows = queried(_agreements_query, on_date, set(grantors), set(beneficiaries), ids or light)
-        if ids:
-            rows = [(grantor_id, beneficiary_id, pk) for grantor_id, beneficiary_id, pk, _r in rows]
-        elif light:
-            rows = [(*row[:2], loaded(SharingAgreement, _AGREEMENT_FIELDS, row)) for row in rows]
-        else:
-            rows = [(a.grantor_id, a.beneficiary_id, a) for a in rows]
-        for grantor_id, beneficiary_id, agreement in rows:
-            if (grantor_id, beneficiary_id) in pairs:
-                found.setdefault((grantor_id, beneficiary_id, on_date), agreement)
+        rows = queried(agreements_query, on_date, set(grantors), set(beneficiaries), ids or light)
+        agreements_by_triple(found, rows, on_date, pairs, ids=ids, light=light)
     return found
 
 
-def _agreements_query(on_date: dt.date, grantors, beneficiaries, as_rows: bool):
+def agreements_by_triple(
+    found: dict, rows: list, on_date: dt.date, pairs, *, ids: bool = False, light: bool = False
+) -> None:
+    """Add to ``found`` the agreements of ``rows`` (``agreements_query`` of the
+    date, as ``ids`` or ``light`` asks) that are of one of the (grantor id,
+    beneficiary id) ``pairs``: the first by id for each triple."""
+    if ids:
+        rows = [(grantor_id, beneficiary_id, pk) for grantor_id, beneficiary_id, pk, _r in rows]
+    elif light:
+        rows = [(*row[:2], loaded(SharingAgreement, _AGREEMENT_FIELDS, row)) for row in rows]
+    else:
+        rows = [(a.grantor_id, a.beneficiary_id, a) for a in rows]
+    for grantor_id, beneficiary_id, agreement in rows:
+        if (grantor_id, beneficiary_id) in pairs:
+            found.setdefault((grantor_id, beneficiary_id, on_date), agreement)
+
+
+def agreements_query(on_date: dt.date, grantors, beneficiaries, as_rows: bool):
+    """The agreements in force on the date from any of the grantors to any of the
+    beneficiaries, by id (``as_rows``: the fields the checks read, as tuples)."""
     candidates = (
         SharingAgreement.objects.in_force(on_date)
         .filter(grantor__any=grantors, beneficiary__any=beneficiaries)
@@ -305,7 +316,12 @@ def settlements_found(keys) -> dict:
     """The settlements (paid from an account or a wallet) received before under these
     结算IDs, by ID: one query that finds none in the usual case, one more per kind
     that finds some (a resent or resumed file)."""
-    seen = queried(_settlements_query, set(keys))
+    return settlements_by_key(queried(settlements_query, set(keys)))
+
+
+def settlements_by_key(seen) -> dict:
+    """``settlements_found``'s result from the rows of its read (``settlements_query``):
+    each settlement found read whole, one query per kind that has some."""
     by_kind = defaultdict(list)
     for key, kind in seen:
         by_kind[kind].append(key)
@@ -316,7 +332,8 @@ def settlements_found(keys) -> dict:
     return found
 
 
-def _settlements_query(keys):
+def settlements_query(keys):
+    """The 结算IDs among ``keys`` received before, each with its kind (account, wallet)."""
     return (
         SharingPayment.objects.filter(settlement_id__any=keys)
         .order_by()
