@@ -245,10 +245,12 @@ def queried_together(*reads: tuple, shared: dict | None = None) -> list[list]:
     """``[queried(build, *args, shared=shared) for build, *args in reads]`` in one
     statement: each read a ``WITH`` query of it, their rows side by side in one
     result (``FULL JOIN … ON false``: each row one read's, the others' columns
-    null; each read's rows in its own order, as a merge join without join clauses
-    reads each side through). A list argument may be ``FoundIds``: the ids of an
-    earlier read's rows, taken inside the statement (the read it names comes first
-    in ``reads``). Lists have 1 to ``SMALL`` values here (``TypeError`` else).
+    null). A read's rows come in no promised order (PostgreSQL promises none for a
+    join; a merge join without join clauses happens to read each side through):
+    the callers look them up by key (``transfers.services.batch``). A list
+    argument may be ``FoundIds``: the ids of an earlier read's rows, taken inside
+    the statement (the read it names comes first in ``reads``). Lists have 1 to
+    ``SMALL`` values here (``TypeError`` else).
 
     Why: at the counter, a statement cost about 0.08 ms of Python in Django's
     cursor and psycopg, and the server's protocol work and a context switch

@@ -15,7 +15,12 @@ from accounts.tests.factories import make_agreement, make_person
 from core.audit import audit_context
 from core.prepared import FoundIds, prepared_write, queried, queried_together
 from transfers.selectors import accounts_for_sharing
-from transfers.services.checks import agreements_in_force, agreements_query, settlements_query
+from transfers.services.checks import (
+    agreements_by_triple,
+    agreements_in_force,
+    agreements_query,
+    settlements_query,
+)
 from transfers.services.holds import hold_context
 
 pytestmark = pytest.mark.django_db
@@ -253,3 +258,14 @@ def test_a_list_argument_is_planned_once_not_at_every_execution():
     assert rows_generic == rows_for_values
     one = persons_by_id_number([child.id_number])  # another length: a statement of its own
     assert list(one) == [child.id_number]
+
+
+def test_the_agreement_of_a_pair_is_its_least_id_whatever_the_order_of_the_rows():
+    """The merged read's rows come in no promised order (``queried_together``): two
+    agreements in force for one pair on a day (an ended one and its successor)
+    give the one of the least id, as the query alone, sorted by id, gives it."""
+    on = dt.date(2025, 3, 11)
+    for rows in ([(1, 2, 5, None), (1, 2, 9, None)], [(1, 2, 9, None), (1, 2, 5, None)]):
+        found = {}
+        agreements_by_triple(found, rows, on, {(1, 2)}, ids=True)
+        assert found == {(1, 2, on): 5}

@@ -212,7 +212,16 @@ def agreements_by_triple(
         rows = [(a.grantor_id, a.beneficiary_id, a) for a in rows]
     for grantor_id, beneficiary_id, agreement in rows:
         if (grantor_id, beneficiary_id) in pairs:
-            found.setdefault((grantor_id, beneficiary_id, on_date), agreement)
+            key = (grantor_id, beneficiary_id, on_date)
+            # The least id whatever the order of the rows: the counter's merged read
+            # (``queried_together``) is not sorted as the query alone is.
+            earlier = found.get(key)
+            if earlier is None or _agreement_id(agreement) < _agreement_id(earlier):
+                found[key] = agreement
+
+
+def _agreement_id(agreement) -> int:
+    return agreement if isinstance(agreement, int) else agreement.pk
 
 
 def agreements_query(on_date: dt.date, grantors, beneficiaries, as_rows: bool):
